@@ -1,0 +1,138 @@
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { UsageError, type FaberError } from '../core/errors.js';
+import { commandGroups, commands } from './commands.js';
+import type { CommandContext, CommandDefinition } from './context.js';
+import { errorEnvelope, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
+import { createProgress } from './progress.js';
+import { VERSION } from './version.js';
+
+interface GlobalOptions {
+  json?: boolean;
+  cwd?: string;
+  verbose?: boolean;
+  color?: boolean;
+}
+
+/** --json is honoured even when parsing fails, so agents always get an envelope. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+function colorEnabled(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if (argv.includes('--no-color') || wantsJson(argv) || 'NO_COLOR' in env || env.CI) return false;
+  return env.FORCE_COLOR !== undefined ? env.FORCE_COLOR !== '0' : Boolean(process.stdout.isTTY);
+}
+
+function helpFooter(): string {
+  const rows: [string, string][] = [];
+  for (const def of commands) rows.push([def.path.join(' '), def.summary]);
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  return [
+    '',
+    'Commands:',
+    ...rows.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
+    '',
+    'Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error,',
+    '            3 refused by a safety guard, 4 needs a human.',
+    '',
+    'Run `faber-cloud <command> --help` for a command\'s options and examples.',
+  ].join('\n');
+}
+
+export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Promise<void>): Command {
+  const program = new Command('faber-cloud')
+    .description('Cloud infrastructure lifecycle with guarded deploys and audited IAM: design, Terraform, deploy, operate.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--json', 'print exactly one JSON object on stdout: {ok, command, data} or {ok, error}')
+    .option('--cwd <dir>', 'run as if started in <dir> (the project is the nearest ancestor with .fractary/)')
+    .option('--verbose', 'more detail, including stack traces of internal errors')
+    .option('--no-color', 'no colours (also off under --json, CI, NO_COLOR or when not a terminal)')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .configureHelp({ visibleCommands: () => [] })
+    .addHelpText('after', helpFooter());
+
+  const groups = new Map<string, Command>();
+  for (const def of commands) {
+    let parent = program;
+    for (const word of def.path.slice(0, -1)) {
+      let group = groups.get(word);
+      if (!group) {
+        group = parent.command(word).description(commandGroups[word] ?? '');
+        groups.set(word, group);
+      }
+      parent = group;
+    }
+    const cmd = parent.command(def.path.at(-1) as string).description(def.description ?? def.summary, {});
+    cmd.summary(def.summary);
+    for (const arg of def.arguments ?? []) cmd.argument(arg.required ? `<${arg.name}>` : `[${arg.name}]`, arg.description);
+    for (const opt of def.options ?? []) {
+      const option = new Option(opt.flags, opt.description);
+      if (opt.defaultValue !== undefined) option.default(opt.defaultValue);
+      if (opt.choices) option.choices(opt.choices);
+      cmd.addOption(option);
+    }
+    if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join('\n')}`);
+    cmd.action(async (...params: unknown[]) => onRun(def, params.at(-1) as Command));
+  }
+  return program;
+}
+
+function commandName(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function usageErrorFrom(error: CommanderError): FaberError {
+  const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  return new UsageError(message, { hint: 'run `faber-cloud --help` (or `faber-cloud <command> --help`) for usage' });
+}
+
+/** Parse argv, run the command, print, and return the exit code. The only place that prints. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const json = wantsJson(argv);
+  const style = pc.createColors(colorEnabled(argv, process.env));
+  let exitCode = 0;
+  let name: string | undefined;
+
+  const program = buildProgram(async (def, cmd) => {
+    name = commandName(cmd);
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    const ctx: CommandContext = {
+      cwd: globals.cwd ?? process.cwd(),
+      json,
+      verbose: Boolean(globals.verbose),
+      style,
+      env: process.env,
+      progress: createProgress(style, false),
+    };
+    const module = await def.load();
+    const result = await module.run(ctx, { args: cmd.args, options: cmd.opts() });
+    if (json) writeJson(successEnvelope(name, result.data));
+    else process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+    exitCode = result.exitCode ?? 0;
+  });
+
+  try {
+    if (argv.length === 0) {
+      process.stdout.write(`${program.helpInformation()}`);
+      return 0;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      if (thrown.exitCode === 0 || thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.version') return 0;
+      if (thrown.code === 'commander.help') return 0;
+    }
+    const error = thrown instanceof CommanderError ? usageErrorFrom(thrown) : toFaberError(thrown);
+    if (json) writeJson(errorEnvelope(error, name));
+    else process.stderr.write(renderHumanError(error, style, argv.includes('--verbose')));
+    return error.exitCode;
+  }
+}

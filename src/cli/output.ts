@@ -1,0 +1,43 @@
+import { FaberError, isFaberError, ExitCode } from '../core/errors.js';
+import type { Colors } from 'picocolors/types.js';
+
+/** The one shape stdout carries under --json (DESIGN §2). */
+export type Envelope =
+  | { ok: true; command: string; data: unknown }
+  | { ok: false; command?: string; error: { code: string; message: string; hint?: string; details?: unknown } };
+
+export function successEnvelope(command: string, data: unknown): Envelope {
+  return { ok: true, command, data };
+}
+
+export function errorEnvelope(error: FaberError, command?: string): Envelope {
+  const body: { code: string; message: string; hint?: string; details?: unknown } = { code: error.code, message: error.message };
+  if (error.hint) body.hint = error.hint;
+  if (error.details !== undefined) body.details = error.details;
+  return command ? { ok: false, command, error: body } : { ok: false, error: body };
+}
+
+/** Anything thrown that is not a FaberError is a bug: report it as E_INTERNAL. */
+export function toFaberError(error: unknown): FaberError {
+  if (isFaberError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new FaberError('E_INTERNAL', `internal error: ${message}`, ExitCode.failed, {
+    hint: 'run again with --verbose for the stack trace, and report it',
+    cause: error,
+  });
+}
+
+export function writeJson(envelope: Envelope): void {
+  process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
+}
+
+export function renderHumanError(error: FaberError, style: Colors, verbose: boolean): string {
+  const lines = [`${style.red(style.bold('error'))} ${style.dim(`[${error.code}]`)} ${error.message}`];
+  const problems = (error.details as { problems?: { path: string; message: string }[] } | undefined)?.problems;
+  if (problems && problems.length > 1) {
+    for (const p of problems) lines.push(`  ${style.yellow(p.path)}: ${p.message}`);
+  }
+  if (error.hint) lines.push(`${style.cyan('hint')} ${error.hint}`);
+  if (verbose && error.code === 'E_INTERNAL' && error.cause instanceof Error && error.cause.stack) lines.push(style.dim(error.cause.stack));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { projectPaths, requireProjectRoot, type ProjectPaths } from '../paths.js';
+import { substituteEnv } from './env-substitution.js';
+import { describeIssues, type ConfigProblem } from './issues.js';
+import { ConfigSchema, type FaberConfig } from './schema.js';
+
+export interface LoadedConfig {
+  config: FaberConfig;
+  paths: ProjectPaths;
+  /** Config file path relative to the project root, for messages. */
+  displayPath: string;
+}
+
+/** Parse JSON text, reporting syntax errors by line and column. */
+export function parseJsonText(text: string, displayPath: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    let where = '';
+    if (position !== undefined) {
+      const before = text.slice(0, Number(position));
+      const line = before.split('\n').length;
+      const column = Number(position) - before.lastIndexOf('\n');
+      where = `:${line}:${column}`;
+    }
+    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+    throw new ConfigError('E_CONFIG_SYNTAX', `${displayPath}${where}: invalid JSON: ${reason}`, {
+      hint: 'fix the JSON syntax (no comments or trailing commas; use "$comment" keys for notes)',
+    });
+  }
+}
+
+/** Validate raw (already parsed) config data. Throws ConfigError listing every problem. */
+export function validateConfigData(raw: unknown, displayPath: string, env: NodeJS.ProcessEnv = process.env): FaberConfig {
+  const substituted = substituteEnv(raw, env);
+  const result = ConfigSchema.safeParse(substituted);
+  if (result.success) return result.data;
+  const problems = describeIssues(ConfigSchema, result.error.issues, substituted);
+  throw invalidConfig(displayPath, problems);
+}
+
+function invalidConfig(displayPath: string, problems: ConfigProblem[]): ConfigError {
+  const [first] = problems;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return new ConfigError('E_CONFIG_INVALID', `${displayPath}: ${first?.path}: ${first?.message}${more}`, {
+    hint: 'fix the config, then run `faber-cloud config validate` to list every problem',
+    details: { file: displayPath, problems },
+  });
+}
+
+/** Read and validate the config file at an explicit path. */
+export async function loadConfigFile(file: string, displayPath = file, env: NodeJS.ProcessEnv = process.env): Promise<FaberConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError('E_CONFIG_MISSING', `${displayPath} does not exist`, { hint: 'run `faber-cloud init` to create it' });
+    }
+    throw new ConfigError('E_CONFIG_MISSING', `${displayPath} cannot be read: ${(error as Error).message}`);
+  }
+  return validateConfigData(parseJsonText(text, displayPath), displayPath, env);
+}
+
+/** Find the project from `cwd` and load its config. */
+export async function loadProjectConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const paths = projectPaths(requireProjectRoot(cwd));
+  const displayPath = path.relative(paths.root, paths.configFile);
+  const config = await loadConfigFile(paths.configFile, displayPath, env);
+  return { config, paths, displayPath };
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/**
+ * The contract for `.fractary/plugins/faber-cloud/config/devops.json` (DESIGN §3).
+ * Every object is strict: an unknown key is an error, never silently ignored.
+ * `$comment` is allowed on every object so the file `init` writes can explain itself
+ * while staying plain JSON.
+ */
+
+/** Hosting and IaC handlers that exist today. Planned ones are added here, not special-cased. */
+export const HOSTING_HANDLERS = ['aws'] as const;
+export const IAC_HANDLERS = ['terraform'] as const;
+export const PLANNED_HOSTING_HANDLERS = ['gcp', 'azure'] as const;
+export const PLANNED_IAC_HANDLERS = ['pulumi', 'cdk', 'cloudformation'] as const;
+
+/** The three profile roles of DESIGN §5. */
+export const PROFILE_ROLES = ['discover', 'test', 'prod'] as const;
+export type ProfileRole = (typeof PROFILE_ROLES)[number];
+/** Roles an environment can deploy with: `discover` never deploys. */
+export const DEPLOY_ROLES = ['test', 'prod'] as const;
+export type DeployRole = (typeof DEPLOY_ROLES)[number];
+
+export const DEFAULT_NAMING_PATTERN = '{project}-{subsystem}-{environment}-{resource}';
+export const NAMING_PLACEHOLDERS = ['project', 'subsystem', 'environment', 'resource'] as const;
+
+/** Privilege-escalation actions that are never auto-granted, whatever the config says (DESIGN §5). */
+export const DEFAULT_NEVER_AUTO_GRANT = [
+  'iam:PassRole',
+  'iam:PutUserPolicy',
+  'iam:PutRolePolicy',
+  'iam:PutGroupPolicy',
+  'iam:AttachUserPolicy',
+  'iam:AttachRolePolicy',
+  'iam:AttachGroupPolicy',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'sts:AssumeRole',
+  'organizations:*',
+];
+
+const comment = { $comment: z.string().optional() };
+
+const slug = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$|^[a-z]$/, `${what} must be lowercase letters, digits and '-', starting with a letter (at most 40 characters)`);
+
+const awsProfileName = z
+  .string()
+  .min(1, 'profile name must not be empty')
+  .max(64, 'profile name must be at most 64 characters')
+  .regex(/^[A-Za-z0-9._+=,@-]+$/, "profile name may only contain letters, digits and . _ + = , @ -");
+
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'region must look like us-east-1');
+
+const awsAccountId = z.string().regex(/^\d{12}$/, 'account id must be exactly 12 digits (quote it as a string)');
+
+export const AwsProfilesSchema = z.strictObject({
+  ...comment,
+  discover: awsProfileName.describe('Profile used only to manage IAM permissions of the deploy users; never deploys.'),
+  test: awsProfileName.describe('Profile that deploys non-production environments; never touches IAM.'),
+  prod: awsProfileName.describe('Profile that deploys production only; never touches IAM.'),
+});
+
+export const AwsHostingSchema = z.strictObject({
+  ...comment,
+  region: awsRegion.default('us-east-1').describe('Default region for every environment.'),
+  account_id: awsAccountId.optional().describe('AWS account every mutation is checked against (STS GetCallerIdentity).'),
+  profiles: AwsProfilesSchema,
+});
+
+export const HostingSchema = z.strictObject({
+  ...comment,
+  active: z.enum(HOSTING_HANDLERS).describe('Hosting handler in use.'),
+  aws: AwsHostingSchema.optional(),
+});
+
+export const TerraformSchema = z.strictObject({
+  ...comment,
+  directory: z.string().min(1).default('./infrastructure/terraform').describe('Terraform root module, relative to the project root.'),
+  binary: z.enum(['terraform', 'tofu', 'auto']).default('auto').describe('IaC binary; auto prefers tofu, then terraform, on PATH.'),
+  workspaces: z.record(z.string(), z.string().min(1)).optional().describe('Terraform workspace per environment.'),
+  var_files: z.record(z.string(), z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
+});
+
+export const IacSchema = z.strictObject({
+  ...comment,
+  active: z.enum(IAC_HANDLERS).describe('IaC handler in use.'),
+  terraform: TerraformSchema.optional(),
+});
+
+export const EnvironmentSchema = z.strictObject({
+  ...comment,
+  profile: z.enum(DEPLOY_ROLES).describe('Which deploy profile role this environment uses: test or prod.'),
+  region: awsRegion.optional().describe('Overrides handlers.hosting.aws.region.'),
+  account_id: awsAccountId.optional().describe('Overrides handlers.hosting.aws.account_id.'),
+  require_confirmation: z.boolean().default(false).describe('Deploy/destroy need --confirm <env>.'),
+  auto_fix_permissions: z.boolean().default(false).describe('Let the permission manager grant missing permissions automatically.'),
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    ...comment,
+    $schema: z.string().optional(),
+    schema_version: z.literal(1).default(1),
+    project: z.strictObject({
+      ...comment,
+      name: slug('project.name'),
+      subsystem: slug('project.subsystem').default('core'),
+      organization: z.string().min(1).optional(),
+    }),
+    handlers: z.strictObject({
+      ...comment,
+      hosting: HostingSchema,
+      iac: IacSchema,
+    }),
+    resource_naming: z
+      .strictObject({
+        ...comment,
+        pattern: z
+          .string()
+          .default(DEFAULT_NAMING_PATTERN)
+          .refine((p) => p.includes('{resource}'), 'pattern must contain {resource}')
+          .refine(
+            (p) => [...p.matchAll(/\{([^}]*)\}/g)].every((m) => (NAMING_PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')),
+            `pattern may only use the placeholders ${NAMING_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+          ),
+      })
+      .default({ pattern: DEFAULT_NAMING_PATTERN }),
+    environments: z
+      .record(slug('environment name'), EnvironmentSchema)
+      .refine((envs) => Object.keys(envs).length > 0, 'at least one environment is required'),
+    permissions: z
+      .strictObject({
+        ...comment,
+        max_auto_fix_rounds: z.number().int().min(0).max(10).default(3),
+        never_auto_grant: z
+          .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, 'actions look like service:Action'))
+          .default(DEFAULT_NEVER_AUTO_GRANT),
+      })
+      .default({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT }),
+  })
+  .superRefine((config, ctx) => {
+    const hosting = config.handlers.hosting;
+    if (!hosting[hosting.active]) {
+      ctx.addIssue({ code: 'custom', path: ['handlers', 'hosting', hosting.active], message: `required because handlers.hosting.active is '${hosting.active}'` });
+    }
+    const iac = config.handlers.iac;
+    if (!iac[iac.active]) {
+      ctx.addIssue({ code: 'custom', path: ['handlers', 'iac', iac.active], message: `required because handlers.iac.active is '${iac.active}'` });
+    }
+    const profiles = hosting.aws?.profiles;
+    if (profiles) {
+      // One profile serving two roles would defeat the separation the guard enforces.
+      const seen = new Map<string, string>();
+      for (const role of PROFILE_ROLES) {
+        const other = seen.get(profiles[role]);
+        if (other) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['handlers', 'hosting', 'aws', 'profiles', role],
+            message: `must differ from profiles.${other}: each role needs its own profile`,
+          });
+        }
+        seen.set(profiles[role], role);
+      }
+    }
+    for (const [name, env] of Object.entries(config.environments)) {
+      if (/^prod(uction)?$/.test(name) && env.profile !== 'prod') {
+        ctx.addIssue({ code: 'custom', path: ['environments', name, 'profile'], message: `environment '${name}' must use the prod profile` });
+      }
+      if (env.profile === 'prod' && !env.require_confirmation) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'require_confirmation'],
+          message: 'must be true for an environment deployed with the prod profile',
+        });
+      }
+    }
+    const tf = iac.terraform;
+    for (const key of ['workspaces', 'var_files'] as const) {
+      for (const env of Object.keys(tf?.[key] ?? {})) {
+        if (!(env in config.environments)) {
+          ctx.addIssue({ code: 'custom', path: ['handlers', 'iac', 'terraform', key, env], message: `names environment '${env}', which is not in environments` });
+        }
+      }
+    }
+  });
+
+/** The validated configuration, defaults applied. */
+export type FaberConfig = z.output<typeof ConfigSchema>;
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;

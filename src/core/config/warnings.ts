@@ -1,0 +1,23 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConfigProblem } from './issues.js';
+import type { FaberConfig } from './schema.js';
+
+/** Valid but worth knowing before a deploy: these do not fail validation. */
+export async function configWarnings(config: FaberConfig, root: string | undefined): Promise<ConfigProblem[]> {
+  const warnings: ConfigProblem[] = [];
+  const aws = config.handlers.hosting.aws;
+  if (aws && !aws.account_id) {
+    const unchecked = Object.entries(config.environments).filter(([, env]) => !env.account_id).map(([name]) => name);
+    if (unchecked.length) {
+      warnings.push({ path: 'handlers.hosting.aws.account_id', message: `not set: deploys to ${unchecked.join(', ')} will be refused until it is` });
+    }
+  }
+  const tf = config.handlers.iac.terraform;
+  if (tf && root) {
+    const dir = path.resolve(root, tf.directory);
+    const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+    if (!isDir) warnings.push({ path: 'handlers.iac.terraform.directory', message: `${tf.directory} does not exist yet` });
+  }
+  return warnings;
+}

@@ -1,0 +1,88 @@
+/**
+ * Typed errors. Library code throws these; only src/cli turns them into output and exit codes.
+ * Codes are stable: agents and CI scripts match on them.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  refused: 3,
+  needsHuman: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface FaberErrorOptions {
+  hint?: string;
+  details?: unknown;
+  cause?: unknown;
+}
+
+export class FaberError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  readonly details: unknown;
+
+  constructor(code: string, message: string, exitCode: ExitCode, options: FaberErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+}
+
+/** Bad flags or arguments (exit 2). */
+export class UsageError extends FaberError {
+  constructor(message: string, options: FaberErrorOptions & { code?: string } = {}) {
+    super(options.code ?? 'E_USAGE', message, ExitCode.usage, options);
+  }
+}
+
+/** Missing or invalid configuration (exit 2). */
+export class ConfigError extends FaberError {
+  constructor(code: `E_CONFIG_${string}` | 'E_PROJECT_NOT_FOUND', message: string, options: FaberErrorOptions = {}) {
+    super(code, message, ExitCode.usage, options);
+  }
+}
+
+/** A safety rule refused the operation (exit 3). */
+export class GuardError extends FaberError {
+  constructor(code: `E_GUARD_${string}` | 'E_LOCKED' | 'E_CONFIG_EXISTS', message: string, options: FaberErrorOptions = {}) {
+    super(code, message, ExitCode.refused, options);
+  }
+}
+
+/** The environment is locked by another run (exit 3). */
+export class LockedError extends GuardError {
+  constructor(message: string, options: FaberErrorOptions = {}) {
+    super('E_LOCKED', message, options);
+  }
+}
+
+/** The operation ran and failed (exit 1). */
+export class OperationError extends FaberError {
+  constructor(code: string, message: string, options: FaberErrorOptions = {}) {
+    super(code, message, ExitCode.failed, options);
+  }
+}
+
+/** Only a person can resolve this (exit 4): explicit deny, expired credentials, ... */
+export class NeedsHumanError extends FaberError {
+  constructor(code: string, message: string, options: FaberErrorOptions = {}) {
+    super(code, message, ExitCode.needsHuman, options);
+  }
+}
+
+/** An artifact on disk (registry, history, issue log) cannot be read as written (exit 2). */
+export class ArtifactError extends FaberError {
+  constructor(message: string, options: FaberErrorOptions = {}) {
+    super('E_ARTIFACT_CORRUPT', message, ExitCode.usage, options);
+  }
+}
+
+export function isFaberError(value: unknown): value is FaberError {
+  return value instanceof FaberError;
+}

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeTextAtomic } from '../files/atomic.js';
+
+/** Saved plans can hold secrets and locks are per machine: neither belongs in git. */
+export const GITIGNORE_ENTRIES = [
+  '.fractary/plugins/faber-cloud/deployments/*/plans/',
+  '.fractary/plugins/faber-cloud/deployments/*/.lock/',
+  '*.tfplan',
+  '.terraform/',
+];
+
+/** The lines of GITIGNORE_ENTRIES missing from `existing`. */
+export function missingGitignoreEntries(existing: string): string[] {
+  const present = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
+  return GITIGNORE_ENTRIES.filter((entry) => !present.has(entry) && !present.has(`/${entry}`));
+}
+
+/** Append the missing entries to <root>/.gitignore (created when absent). Returns what was added. */
+export async function ensureGitignore(root: string): Promise<string[]> {
+  const file = path.join(root, '.gitignore');
+  const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  const missing = missingGitignoreEntries(existing);
+  if (missing.length === 0) return [];
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  const block = `${existing === '' ? '' : '\n'}# faber-cloud: saved plans, locks and Terraform working files\n${missing.join('\n')}\n`;
+  await writeTextAtomic(file, `${existing}${separator}${block}`);
+  return missing;
+}

@@ -1,0 +1,180 @@
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { validateConfigData } from '../config/load.js';
+import { ConfigSchema, DEFAULT_NAMING_PATTERN, HOSTING_HANDLERS, IAC_HANDLERS, PLANNED_HOSTING_HANDLERS, PLANNED_IAC_HANDLERS } from '../config/schema.js';
+import { ConfigError, GuardError, UsageError } from '../errors.js';
+import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
+import { CONFIG_RELATIVE_PATH, initTargetRoot, projectPaths } from '../paths.js';
+import { ensureGitignore } from './gitignore.js';
+import { detectTerraformDirectory } from './terraform-detect.js';
+
+export interface InitOptions {
+  provider: string;
+  iac: string;
+  project?: string;
+  subsystem: string;
+  region?: string;
+  accountId?: string;
+  terraformDir?: string;
+  force: boolean;
+}
+
+export interface InitResult {
+  root: string;
+  configFile: string;
+  replaced: boolean;
+  backupFile?: string;
+  project: string;
+  profiles: { discover: string; test: string; prod: string };
+  environments: string[];
+  terraformDirectory: string;
+  terraformDetected: boolean;
+  gitignoreAdded: string[];
+  warnings: string[];
+}
+
+/** Lowercase, '-'-separated form of a directory name, or undefined when nothing usable is left. */
+export function projectNameFrom(dirName: string): string | undefined {
+  const slug = dirName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug === '' ? undefined : slug;
+}
+
+function checkHandler(kind: string, value: string, available: readonly string[], planned: readonly string[]): void {
+  if (available.includes(value)) return;
+  const flag = kind === 'hosting' ? '--provider' : '--iac';
+  if (planned.includes(value)) {
+    throw new UsageError(`${flag} ${value}: planned, not available yet`, { hint: `available: ${available.join(', ')}` });
+  }
+  throw new UsageError(`${flag} ${value}: unknown ${kind} handler`, { hint: `available: ${available.join(', ')}` });
+}
+
+/** The config `init` writes: every section present and explained, so users can read it. */
+export function buildInitialConfig(input: { project: string; subsystem: string; region: string; accountId?: string; terraformDir: string }) {
+  const aws: Record<string, unknown> = {
+    $comment: 'Every mutation first checks the caller account (STS) against account_id.',
+    region: input.region,
+  };
+  if (input.accountId !== undefined) aws.account_id = input.accountId;
+  aws.profiles = {
+    $comment: 'discover manages IAM only and never deploys; test deploys non-prod only; prod deploys prod only.',
+    discover: `${input.project}-discover-deploy`,
+    test: `${input.project}-test-deploy`,
+    prod: `${input.project}-prod-deploy`,
+  };
+  return {
+    $comment: 'faber-cloud project configuration. Values may use ${ENV_VAR} or ${ENV_VAR:-default}. Check with `faber-cloud config validate`.',
+    schema_version: 1,
+    project: { name: input.project, subsystem: input.subsystem },
+    handlers: {
+      hosting: { active: 'aws', aws },
+      iac: {
+        active: 'terraform',
+        terraform: {
+          $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH).',
+          directory: input.terraformDir,
+          binary: 'auto',
+        },
+      },
+    },
+    resource_naming: { pattern: DEFAULT_NAMING_PATTERN },
+    environments: {
+      test: { profile: 'test', require_confirmation: false, auto_fix_permissions: true },
+      prod: {
+        $comment: 'Deploys need --confirm prod and a previewed plan id; permissions are never auto-granted here.',
+        profile: 'prod',
+        require_confirmation: true,
+        auto_fix_permissions: false,
+      },
+    },
+    permissions: { max_auto_fix_rounds: 3 },
+  };
+}
+
+/** Which flag produced a config path, so a bad value is reported against what the user typed. */
+const FLAG_FOR_PATH: Record<string, string> = {
+  'project.name': '--project',
+  'project.subsystem': '--subsystem',
+  'handlers.hosting.aws.region': '--region',
+  'handlers.hosting.aws.account_id': '--account-id',
+  'handlers.iac.terraform.directory': '--terraform-dir',
+};
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Create the project config. Everything is validated before anything is written;
+ * an existing config is only replaced with `force`, and then kept as a backup.
+ */
+export async function initProject(cwd: string, options: InitOptions, env: NodeJS.ProcessEnv = process.env): Promise<InitResult> {
+  checkHandler('hosting', options.provider, HOSTING_HANDLERS, PLANNED_HOSTING_HANDLERS);
+  checkHandler('iac', options.iac, IAC_HANDLERS, PLANNED_IAC_HANDLERS);
+  const root = initTargetRoot(cwd);
+  const paths = projectPaths(root);
+
+  const alreadyThere = await exists(paths.configFile);
+  if (alreadyThere && !options.force) {
+    throw new GuardError('E_CONFIG_EXISTS', `${CONFIG_RELATIVE_PATH} already exists; it was left untouched`, {
+      hint: 're-run with --force to replace it (the old file is kept as a backup), or edit it and run `faber-cloud config validate`',
+    });
+  }
+
+  const project = options.project ?? projectNameFrom(path.basename(root));
+  if (!project) throw new UsageError(`cannot derive a project name from '${path.basename(root)}'`, { hint: 'pass --project <name>' });
+  const detected = options.terraformDir === undefined ? await detectTerraformDirectory(root) : undefined;
+  const terraformDir = options.terraformDir ?? detected ?? './infrastructure/terraform';
+  const data = buildInitialConfig({
+    project,
+    subsystem: options.subsystem,
+    region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
+    terraformDir,
+  });
+
+  try {
+    validateConfigData(data, 'init', {});
+  } catch (error) {
+    const problem = ((error as ConfigError).details as { problems?: { path: string; message: string }[] } | undefined)?.problems?.[0];
+    const flag = problem ? FLAG_FOR_PATH[problem.path] : undefined;
+    if (problem && flag) throw new UsageError(`${flag}: ${problem.message}`, { hint: `run \`faber-cloud init --help\`` });
+    throw error;
+  }
+  ConfigSchema.parse(data); // belt and braces: init must never write a config that does not validate
+
+  let backupFile: string | undefined;
+  if (alreadyThere) {
+    backupFile = `${paths.configFile}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+    await writeTextAtomic(backupFile, await readFile(paths.configFile, 'utf8'));
+  }
+  await writeJsonAtomic(paths.configFile, data);
+  const gitignoreAdded = await ensureGitignore(root);
+
+  const warnings: string[] = [];
+  if (options.accountId === undefined) {
+    warnings.push('no --account-id given: set handlers.hosting.aws.account_id before deploying (deploys refuse without it)');
+  }
+  const profiles = data.handlers.hosting.aws.profiles as InitResult['profiles'];
+  return {
+    root,
+    configFile: paths.configFile,
+    replaced: alreadyThere,
+    ...(backupFile ? { backupFile } : {}),
+    project,
+    profiles: { discover: profiles.discover, test: profiles.test, prod: profiles.prod },
+    environments: Object.keys(data.environments),
+    terraformDirectory: terraformDir,
+    terraformDetected: detected !== undefined,
+    gitignoreAdded,
+    warnings,
+  };
+}

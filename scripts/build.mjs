@@ -2,7 +2,7 @@
 // loaded chunks for each command's action and everything heavy (AWS SDK, handlers).
 // The output is committed (an installed plugin is a plain copy of the repo), so it must be
 // deterministic: test/unit/bundle-fresh.test.ts rebuilds and compares.
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -40,7 +40,26 @@ export async function build(outdir = path.join(root, 'dist')) {
   return outdir;
 }
 
+/** templates/devops.schema.json, generated from the zod schema so the two cannot disagree. */
+export async function buildConfigSchema(file = path.join(root, 'templates', 'devops.schema.json')) {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/core/config/json-schema.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+  });
+  const source = result.outputFiles[0].text;
+  const module = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, module.configJsonSchemaText());
+  return file;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const out = await build(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
+  if (!process.argv[2]) await buildConfigSchema();
   process.stderr.write(`built ${path.relative(root, out) || out}\n`);
 }

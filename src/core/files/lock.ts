@@ -4,7 +4,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { LockedError } from '../errors.js';
 
-/** Who holds an environment lock; written inside the lock directory. */
+/** Who holds an environment lock; written beside the lock directory as `<lock>.json`. */
 export interface LockHolder {
   pid: number;
   host: string;
@@ -29,16 +29,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** proper-lockfile removes its directory with rmdir, so the holder record lives beside it. */
+function holderFile(lockDir: string): string {
+  return `${lockDir}.json`;
+}
+
 export async function readLockHolder(lockDir: string): Promise<LockHolder | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(lockDir, 'holder.json'), 'utf8')) as LockHolder;
+    return JSON.parse(await readFile(holderFile(lockDir), 'utf8')) as LockHolder;
   } catch {
     return undefined;
   }
 }
 
 /**
- * Take the per-environment lock at `lockDir` (a directory, created atomically by mkdir).
+ * Take the per-environment lock at `lockDir` (a directory, created atomically by mkdir;
+ * the holder is recorded in `<lockDir>.json`).
  * proper-lockfile keeps its mtime fresh while we run; a crashed holder's lock goes stale.
  * A holder on this host whose pid is gone is stale at once, so a killed deploy does not
  * block the next one for the stale period.
@@ -63,8 +69,14 @@ export async function acquireLock(lockDir: string, command: string): Promise<Hel
     });
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, started_at: new Date().toISOString() };
-  await writeFile(path.join(lockDir, 'holder.json'), `${JSON.stringify(holder)}\n`);
-  return { holder, release: () => release() };
+  await writeFile(holderFile(lockDir), `${JSON.stringify(holder)}\n`);
+  return {
+    holder,
+    release: async () => {
+      await rm(holderFile(lockDir), { force: true });
+      await release();
+    },
+  };
 }
 
 /** Run `fn` while holding the lock; always released afterwards. */

@@ -5,7 +5,7 @@ import { writeTextAtomic } from '../files/atomic.js';
 /** Saved plans can hold secrets and locks are per machine: neither belongs in git. */
 export const GITIGNORE_ENTRIES = [
   '.fractary/plugins/faber-cloud/deployments/*/plans/',
-  '.fractary/plugins/faber-cloud/deployments/*/.lock/',
+  '.fractary/plugins/faber-cloud/deployments/*/.lock*',
   '*.tfplan',
   '.terraform/',
 ];

@@ -1,0 +1,158 @@
+import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { ConfigError, OperationError } from '../../../core/errors.js';
+
+/**
+ * The one wrapper around the terraform/tofu binary. Every call is non-interactive
+ * (-input=false, TF_INPUT=0), colourless, never phones home (CHECKPOINT_DISABLE), and
+ * returns machine-readable output where the binary offers it.
+ */
+
+export type BinaryPreference = 'terraform' | 'tofu' | 'auto';
+
+export interface IacBinary {
+  path: string;
+  kind: 'terraform' | 'tofu';
+  version: string;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Exit codes that are not failures (plan -detailed-exitcode uses 2 for "changes"). */
+  okExitCodes?: readonly number[];
+  /** Called with each stdout line as it arrives (apply -json streaming). */
+  onLine?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Subcommands that accept -input=false. */
+const TAKES_INPUT_FLAG = new Set(['init', 'plan', 'apply', 'destroy', 'import', 'refresh']);
+/** Subcommands that accept -no-color. */
+const TAKES_NO_COLOR = new Set(['init', 'validate', 'plan', 'apply', 'destroy', 'show', 'output', 'fmt', 'import', 'refresh', 'state', 'workspace', 'providers', 'force-unlock']);
+
+async function isExecutable(file: string): Promise<boolean> {
+  return access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function which(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir && (await isExecutable(path.join(dir, name)))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+/**
+ * Find the IaC binary: FABER_CLOUD_IAC_BINARY (an explicit path) wins; otherwise the
+ * configured name on PATH, where `auto` prefers tofu, then terraform.
+ */
+export async function resolveIacBinary(preference: BinaryPreference, env: NodeJS.ProcessEnv = process.env): Promise<IacBinary> {
+  const explicit = env.FABER_CLOUD_IAC_BINARY;
+  let found: string | undefined;
+  if (explicit) {
+    if (!(await isExecutable(explicit))) {
+      throw new ConfigError('E_CONFIG_IAC_BINARY', `FABER_CLOUD_IAC_BINARY=${explicit} is not an executable file`, {
+        hint: 'point it at a terraform or tofu binary, or unset it to search PATH',
+      });
+    }
+    found = explicit;
+  } else {
+    const names = preference === 'auto' ? ['tofu', 'terraform'] : [preference];
+    for (const name of names) {
+      found = await which(name, env);
+      if (found) break;
+    }
+    if (!found) {
+      throw new ConfigError('E_CONFIG_IAC_BINARY', `no ${names.join(' or ')} binary found on PATH`, {
+        hint: 'install OpenTofu or Terraform, set handlers.iac.terraform.binary, or set FABER_CLOUD_IAC_BINARY=/path/to/binary',
+      });
+    }
+  }
+  const result = await execa(found, ['version', '-json'], { reject: false, env: { ...env, CHECKPOINT_DISABLE: '1' }, stdin: 'ignore' });
+  let version = '';
+  try {
+    version = String((JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version ?? '');
+  } catch {
+    version = /v(\d+\.\d+\.\d+\S*)/.exec(result.stdout)?.[1] ?? '';
+  }
+  if (result.exitCode !== 0 || version === '') {
+    throw new ConfigError('E_CONFIG_IAC_BINARY', `${found} did not answer \`version\`: ${result.stderr || result.stdout}`.trim());
+  }
+  const plain = await execa(found, ['version'], { reject: false, env: { ...env, CHECKPOINT_DISABLE: '1' }, stdin: 'ignore' });
+  const kind = /OpenTofu/i.test(plain.stdout) ? 'tofu' : 'terraform';
+  return { path: found, kind, version };
+}
+
+export class IacRunner {
+  constructor(
+    readonly binary: IacBinary,
+    private readonly options: { cwd: string; env?: NodeJS.ProcessEnv },
+  ) {}
+
+  /** Full argv for a subcommand, with the non-interactive flags it accepts. */
+  static argv(args: readonly string[]): string[] {
+    const [sub, ...rest] = args;
+    if (sub === undefined) return [];
+    const flags: string[] = [];
+    if (TAKES_NO_COLOR.has(sub) && !rest.includes('-no-color')) flags.push('-no-color');
+    if (TAKES_INPUT_FLAG.has(sub) && !rest.some((a) => a.startsWith('-input='))) flags.push('-input=false');
+    // Flags go right after the subcommand (and its own subcommand, e.g. `workspace select`).
+    const nested = sub === 'workspace' || sub === 'state' ? 1 : 0;
+    return [sub, ...rest.slice(0, nested), ...flags, ...rest.slice(nested)];
+  }
+
+  async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const argv = IacRunner.argv(args);
+    const subprocess = execa(this.binary.path, argv, {
+      cwd: this.options.cwd,
+      env: { ...(this.options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      ...(options.signal ? { cancelSignal: options.signal } : {}),
+    });
+    if (options.onLine) {
+      let buffered = '';
+      subprocess.stdout?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) options.onLine?.(line);
+      });
+      subprocess.stdout?.on('end', () => {
+        if (buffered) options.onLine?.(buffered);
+      });
+    }
+    const result = await subprocess;
+    const exitCode = result.exitCode ?? 1;
+    const out: RunResult = { exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
+    if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {
+      const reason = firstErrorLine(out.stderr) ?? firstErrorLine(out.stdout) ?? `exit code ${exitCode}`;
+      throw new OperationError('E_IAC_FAILED', `${this.binary.kind} ${args[0]} failed: ${reason}`, {
+        hint: 'run again with --verbose to see the full output',
+        details: { argv, exitCode, stderr: out.stderr, stdout: out.stdout.slice(-20_000) },
+      });
+    }
+    return out;
+  }
+
+  /** `show -json [file]`: the plan or state as JSON. */
+  async showJson(file?: string): Promise<unknown> {
+    const { stdout } = await this.run(['show', '-json', ...(file ? [file] : [])]);
+    return JSON.parse(stdout);
+  }
+}
+
+/** The first diagnostic line ("Error: ...") of terraform's human output. */
+function firstErrorLine(text: string): string | undefined {
+  const match = /Error: (.+)/.exec(text);
+  return match?.[1]?.trim();
+}

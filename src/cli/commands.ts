@@ -1,4 +1,7 @@
-import type { CommandDefinition } from './context.js';
+import type { CommandDefinition, OptionDefinition } from './context.js';
+
+const ENV_OPTION: OptionDefinition = { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true };
+const PROFILE_OPTION: OptionDefinition = { flags: '--profile <name>', description: 'use this AWS profile instead of the configured one (the guard checks its role)' };
 
 /**
  * Every command the CLI offers, one definition each. Only this file is loaded for
@@ -42,9 +45,70 @@ export const commands: readonly CommandDefinition[] = [
     examples: ['faber-cloud config validate', 'faber-cloud config validate --file ./devops.json --json'],
     load: () => import('./actions/config-validate.js'),
   },
+  {
+    path: ['infra', 'validate'],
+    summary: 'Check formatting (fmt -check) and validate the Terraform for an environment',
+    description: 'Runs fmt -check and validate on the configured Terraform directory and lists problems with file:line.\nReads only; needs no cloud credentials. Exit 1 when there are problems.',
+    options: [ENV_OPTION],
+    examples: ['faber-cloud infra validate --env test', 'faber-cloud infra validate --env=test --json'],
+    load: () => import('./actions/infra-validate.js'),
+  },
+  {
+    path: ['infra', 'preview'],
+    summary: 'Plan an environment: saved plan, digest of every change, and the plan id deploy binds to',
+    description:
+      'Shows account, region, profile and caller first, then saves the plan under deployments/<env>/plans/<plan-id>.tfplan\n' +
+      'with a redacted JSON copy. Destroys and replacements are listed first; sensitive values are never shown.',
+    options: [ENV_OPTION, { flags: '--destroy', description: 'plan the destruction of every resource in the environment' }, PROFILE_OPTION],
+    examples: ['faber-cloud infra preview --env test', 'faber-cloud infra preview --env prod --json', 'faber-cloud infra preview --env test --destroy'],
+    load: () => import('./actions/infra-preview.js'),
+  },
+  {
+    path: ['infra', 'deploy'],
+    summary: 'Apply exactly one saved plan (or a fresh preview for non-prod), then update the registry',
+    description:
+      'Checks the profile role and the caller account before anything changes, takes the environment lock, applies the plan\n' +
+      'with per-resource progress, and rebuilds registry.json, DEPLOYED.md and history.jsonl from real state, also after a failure.\n' +
+      'Production needs --plan <id> from a preview and --confirm prod; without them it prints the plan and the exact command (exit 3).',
+    options: [
+      ENV_OPTION,
+      { flags: '--plan <id>', description: 'plan id printed by `infra preview` (required for prod)' },
+      { flags: '--confirm <env>', description: 'confirm an environment that requires it, by naming it' },
+      PROFILE_OPTION,
+    ],
+    examples: ['faber-cloud infra deploy --env test', 'faber-cloud infra deploy --env prod --plan 3f9a1c2b7d4e --confirm prod'],
+    load: () => import('./actions/infra-deploy.js'),
+  },
+  {
+    path: ['infra', 'destroy'],
+    summary: 'Destroy every resource of an environment through a saved destroy plan (needs --confirm <env>)',
+    options: [
+      ENV_OPTION,
+      { flags: '--confirm <env>', description: 'required: the environment name, to confirm' },
+      { flags: '--plan <id>', description: 'destroy plan id from `infra preview --destroy` (required for prod)' },
+      PROFILE_OPTION,
+    ],
+    examples: ['faber-cloud infra destroy --env test --confirm test'],
+    load: () => import('./actions/infra-destroy.js'),
+  },
+  {
+    path: ['infra', 'show-resources'],
+    summary: 'List the resources deployed to an environment, with IDs, ARNs and console links',
+    options: [ENV_OPTION, { flags: '--type <type>', description: 'only this resource type, e.g. aws_s3_bucket' }],
+    examples: ['faber-cloud infra show-resources --env test', 'faber-cloud infra show-resources --env test --type aws_s3_bucket --json'],
+    load: () => import('./actions/infra-show-resources.js'),
+  },
+  {
+    path: ['infra', 'history'],
+    summary: 'Show the deployments and destroys of an environment, newest first',
+    options: [ENV_OPTION, { flags: '--limit <n>', description: 'how many entries', defaultValue: '20' }],
+    examples: ['faber-cloud infra history --env test --limit 5'],
+    load: () => import('./actions/infra-history.js'),
+  },
 ];
 
 /** Top-level groups shown in help, with the summary of the group. */
 export const commandGroups: Readonly<Record<string, string>> = {
   config: 'Show or validate the project configuration',
+  infra: 'Validate, preview, deploy and destroy infrastructure; show what is deployed',
 };

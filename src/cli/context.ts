@@ -32,6 +32,8 @@ export interface OptionDefinition {
   flags: string;
   description: string;
   defaultValue?: string | boolean;
+  /** Must be given (commander reports it missing, exit 2). */
+  required?: boolean;
   /** Restrict to these values (validated by the CLI, exit 2 otherwise). */
   choices?: readonly string[];
 }

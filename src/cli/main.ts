@@ -74,6 +74,7 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
       const option = new Option(opt.flags, opt.description);
       if (opt.defaultValue !== undefined) option.default(opt.defaultValue);
       if (opt.choices) option.choices(opt.choices);
+      if (opt.required) option.makeOptionMandatory(true);
       cmd.addOption(option);
     }
     if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join('\n')}`);

@@ -147,7 +147,7 @@ export class IacRunner {
   /** `show -json [file]`: the plan or state as JSON. */
   async showJson(file?: string): Promise<unknown> {
     const { stdout } = await this.run(['show', '-json', ...(file ? [file] : [])]);
-    return JSON.parse(stdout);
+    return parseJsonOutput(stdout);
   }
 }
 
@@ -155,4 +155,14 @@ export class IacRunner {
 function firstErrorLine(text: string): string | undefined {
   const match = /Error: (.+)/.exec(text);
   return match?.[1]?.trim();
+}
+
+/**
+ * The JSON document in a command's stdout. CLI-configuration warnings (e.g. a
+ * TF_CLI_CONFIG_FILE that does not exist) are printed on stdout before it.
+ */
+export function parseJsonOutput(stdout: string): unknown {
+  const start = stdout.search(/^[{[]/m);
+  if (start === -1) throw new SyntaxError(`no JSON document in output: ${stdout.slice(0, 200)}`);
+  return JSON.parse(stdout.slice(start));
 }

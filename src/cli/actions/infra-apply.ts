@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { applyPlan, PlanReviewRequired } from '../../infra/lifecycle.js';
+import type { PlanDigest } from '../../handlers/iac/types.js';
+import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { lifecycleReporter, renderDigest } from '../render/lifecycle.js';
+
+/** `infra deploy` and `infra destroy`: the same guarded apply of one saved plan. */
+export function applyAction(operation: 'deploy' | 'destroy') {
+  return async (ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> => {
+    const env = String(options.env);
+    let result;
+    try {
+      result = await applyPlan(
+        ctx.cwd,
+        {
+          operation,
+          env,
+          ...(typeof options.plan === 'string' ? { planId: options.plan } : {}),
+          ...(typeof options.confirm === 'string' ? { confirm: options.confirm } : {}),
+          ...(typeof options.profile === 'string' ? { profile: options.profile } : {}),
+        },
+        ctx.env,
+        lifecycleReporter(ctx),
+      );
+    } catch (error) {
+      // The plan to review goes to stderr for a person; --json callers get it in error.details.
+      if (error instanceof PlanReviewRequired && !ctx.json) {
+        const digest = (error.details as { digest: PlanDigest }).digest;
+        process.stderr.write(`${renderDigest(digest, ctx.style).join('\n')}\n\n`);
+      }
+      throw error;
+    }
+    const s = ctx.style;
+    const lines = [
+      `${s.green('✓')} ${operation === 'deploy' ? 'Deployed' : 'Destroyed'} '${env}' with plan ${result.planId} (${result.outcome})`,
+      `  changes     +${result.apply?.counts.add ?? 0} ~${result.apply?.counts.change ?? 0} -${result.apply?.counts.destroy ?? 0}`,
+      `  registry    ${path.relative(ctx.cwd, result.registry.file)} (${result.registry.resources} resources)`,
+      `  summary     ${path.relative(ctx.cwd, result.deployedMarkdown)}`,
+      `  deployment  ${result.deploymentId}`,
+      '',
+      `Next: faber-cloud infra show-resources --env ${env}`,
+    ];
+    return { data: result, human: lines.join('\n') };
+  };
+}

@@ -1,0 +1,3 @@
+import { applyAction } from './infra-apply.js';
+
+export const run = applyAction('deploy');

@@ -1,0 +1,20 @@
+import { validateInfrastructure } from '../../infra/validate.js';
+import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+
+export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+  ctx.progress.step('checking formatting and validating');
+  const result = await validateInfrastructure(ctx.cwd, String(options.env), ctx.env);
+  const s = ctx.style;
+  const lines = [
+    result.valid
+      ? `${s.green('✓')} ${result.directory} is valid for '${result.env}' (${result.tool.tool} ${result.tool.version})`
+      : `${s.red('✗')} ${result.directory} has problems (${result.tool.tool} ${result.tool.version})`,
+  ];
+  for (const file of result.unformatted) lines.push(`  ${s.yellow('fmt')}   ${file}: not formatted (run \`${result.tool.tool} fmt\`)`);
+  for (const d of result.diagnostics) {
+    const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : '';
+    lines.push(`  ${d.severity === 'error' ? s.red('error') : s.yellow('warn ')} ${where}${d.summary}${d.detail ? s.dim(` — ${d.detail.split('\n')[0]}`) : ''}`);
+  }
+  if (result.valid) lines.push('', `Next: faber-cloud infra preview --env ${result.env}`);
+  return { data: result, human: lines.join('\n'), exitCode: result.valid ? 0 : 1 };
+}

@@ -1,0 +1,33 @@
+/**
+ * The one place AWS SDK clients are made: region, named profile, endpoint override
+ * (AWS_ENDPOINT_URL, which points everything at moto in tests) and retries are decided
+ * here, so every service behaves the same. Client classes are passed in, so each command
+ * loads only the SDK packages it uses.
+ */
+
+export interface AwsClientOptions {
+  region: string;
+  /** Named profile from the shared config/credentials files. */
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+  maxAttempts?: number;
+}
+
+interface ClientConfig {
+  region: string;
+  profile?: string;
+  endpoint?: string;
+  maxAttempts: number;
+}
+
+export function awsClientConfig(options: AwsClientOptions): ClientConfig {
+  const env = options.env ?? process.env;
+  const config: ClientConfig = { region: options.region, maxAttempts: options.maxAttempts ?? 3 };
+  if (options.profile) config.profile = options.profile;
+  if (env.AWS_ENDPOINT_URL) config.endpoint = env.AWS_ENDPOINT_URL;
+  return config;
+}
+
+export function createAwsClient<C>(Client: new (config: ClientConfig) => C, options: AwsClientOptions): C {
+  return new Client(awsClientConfig(options));
+}

@@ -1,0 +1,21 @@
+import type { StateResource } from '../../iac/types.js';
+import type { CallerIdentity, HostingHandler } from '../types.js';
+import { callerIdentity } from './identity.js';
+import { consoleLinkFor } from './console-urls.js';
+
+export class AwsHostingHandler implements HostingHandler {
+  readonly name = 'aws';
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  callerIdentity(profile: string, region: string): Promise<CallerIdentity> {
+    return callerIdentity({ profile, region, env: this.env });
+  }
+
+  link(resource: StateResource, region: string) {
+    const values = resource.values;
+    const resourceRegion = typeof values.region === 'string' && values.region ? values.region : region;
+    const link = consoleLinkFor({ type: resource.type, values }, { region: resourceRegion });
+    return { ...link, region: resourceRegion };
+  }
+}

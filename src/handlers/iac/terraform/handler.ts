@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { OperationError } from '../../../core/errors.js';
+import type { ApplyEvent, ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
+import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics } from './diagnostics.js';
+import { digestPlan, redactPlanJson, type ShowPlanJson } from './plan.js';
+import { IacRunner, parseJsonOutput, resolveIacBinary, type BinaryPreference } from './runner.js';
+import { stateResources, type ShowStateJson } from './state.js';
+
+export interface TerraformHandlerOptions {
+  /** Terraform root module, absolute. */
+  directory: string;
+  binary: BinaryPreference;
+  /** Workspace to select (created when missing), if the environment uses workspaces. */
+  workspace?: string;
+  /** -var-file for plan, relative to the directory, if the environment uses one. */
+  varFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Turn a failed run into an error carrying the tool's own diagnostics. */
+function failure(what: string, diagnostics: Diagnostic[], fallback: string): OperationError {
+  const first = diagnostics.find((d) => d.severity === 'error');
+  const where = first?.file ? ` (${first.file}${first.line ? `:${first.line}` : ''})` : '';
+  return new OperationError('E_IAC_FAILED', `${what} failed: ${first ? `${first.summary}${where}` : fallback}`, {
+    hint: first?.detail?.split('\n')[0],
+    details: { diagnostics },
+  });
+}
+
+export class TerraformHandler implements IacHandler {
+  readonly name = 'terraform';
+  private runnerPromise: Promise<IacRunner> | undefined;
+  private workspaceSelected = false;
+
+  constructor(private readonly options: TerraformHandlerOptions) {}
+
+  private runner(): Promise<IacRunner> {
+    this.runnerPromise ??= resolveIacBinary(this.options.binary, this.options.env ?? process.env).then(
+      (binary) => new IacRunner(binary, { cwd: this.options.directory, ...(this.options.env ? { env: this.options.env } : {}) }),
+    );
+    return this.runnerPromise;
+  }
+
+  async describe() {
+    const { binary } = await this.runner();
+    return { tool: binary.kind, binary: binary.path, version: binary.version };
+  }
+
+  async init(options: { backend?: boolean } = {}): Promise<void> {
+    const runner = await this.runner();
+    const result = await runner.run(['init', ...(options.backend === false ? ['-backend=false'] : [])], { okExitCodes: [1] });
+    if (result.exitCode !== 0) throw failure(`${runner.binary.kind} init`, parseTextDiagnostics(result.stderr), result.stderr.trim().split('\n')[0] ?? '');
+    if (options.backend !== false) await this.selectWorkspace();
+  }
+
+  private async selectWorkspace(): Promise<void> {
+    if (!this.options.workspace || this.workspaceSelected) return;
+    const runner = await this.runner();
+    const result = await runner.run(['workspace', 'select', '-or-create', this.options.workspace], { okExitCodes: [1] });
+    if (result.exitCode !== 0) throw failure('workspace select', parseTextDiagnostics(result.stderr), result.stderr.trim());
+    this.workspaceSelected = true;
+  }
+
+  async validate(): Promise<Diagnostic[]> {
+    const runner = await this.runner();
+    const result = await runner.run(['validate', '-json'], { okExitCodes: [1] });
+    const parsed = parseJsonOutput(result.stdout) as { diagnostics?: Parameters<typeof fromJsonDiagnostic>[0][] };
+    return (parsed.diagnostics ?? []).map(fromJsonDiagnostic);
+  }
+
+  async fmtCheck(): Promise<string[]> {
+    const runner = await this.runner();
+    // Exit 3 means "some files are not formatted"; stdout lists them.
+    const result = await runner.run(['fmt', '-check', '-list=true', '-recursive'], { okExitCodes: [3] });
+    return result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  private planArgs(): string[] {
+    return this.options.varFile ? [`-var-file=${this.options.varFile}`] : [];
+  }
+
+  async plan(out: string, options: { destroy?: boolean } = {}): Promise<SavedPlan> {
+    await this.selectWorkspace();
+    const runner = await this.runner();
+    const diagnostics: Diagnostic[] = [];
+    const result = await runner.run(['plan', '-json', `-out=${out}`, ...(options.destroy ? ['-destroy'] : []), ...this.planArgs()], {
+      okExitCodes: [1],
+      onLine: (line) => {
+        const event = parseStreamLine(line);
+        if (event?.kind === 'diagnostic') diagnostics.push(event.diagnostic);
+      },
+    });
+    if (result.exitCode !== 0) throw failure(`${runner.binary.kind} plan`, diagnostics, result.stderr.trim());
+    return this.showPlan(out);
+  }
+
+  async showPlan(file: string): Promise<SavedPlan> {
+    const runner = await this.runner();
+    const json = (await runner.showJson(path.resolve(this.options.directory, file))) as ShowPlanJson;
+    return { file, digest: digestPlan(json), redactedJson: redactPlanJson(json) };
+  }
+
+  async apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult> {
+    await this.selectWorkspace();
+    const runner = await this.runner();
+    const diagnostics: Diagnostic[] = [];
+    const completed: string[] = [];
+    const failed: string[] = [];
+    const counts = { add: 0, change: 0, destroy: 0 };
+    const result = await runner.run(['apply', '-json', '-auto-approve', planFile], {
+      okExitCodes: [1],
+      onLine: (line) => {
+        if (line.includes('"type":"change_summary"')) {
+          const changes = (JSON.parse(line) as { changes?: { add?: number; change?: number; remove?: number } }).changes;
+          counts.add = changes?.add ?? 0;
+          counts.change = changes?.change ?? 0;
+          counts.destroy = changes?.remove ?? 0;
+        }
+        const event = parseStreamLine(line);
+        if (!event) return;
+        if (event.kind === 'diagnostic') diagnostics.push(event.diagnostic);
+        if (event.kind === 'complete') completed.push(event.address);
+        if (event.kind === 'errored') failed.push(event.address);
+        onEvent?.(event);
+      },
+    });
+    if (result.exitCode !== 0 && diagnostics.length === 0) diagnostics.push(...parseTextDiagnostics(result.stderr));
+    return { ok: result.exitCode === 0, counts, diagnostics, completed, failed };
+  }
+
+  async showState(): Promise<StateResource[]> {
+    await this.selectWorkspace();
+    const runner = await this.runner();
+    return stateResources((await runner.showJson()) as ShowStateJson);
+  }
+
+  async outputs(): Promise<OutputValue[]> {
+    await this.selectWorkspace();
+    const runner = await this.runner();
+    const state = (await runner.showJson()) as ShowStateJson;
+    return Object.entries(state.values?.outputs ?? {}).map(([name, o]) =>
+      o.sensitive ? { name, sensitive: true } : { name, sensitive: false, value: o.value },
+    );
+  }
+}

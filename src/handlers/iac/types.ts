@@ -1,0 +1,108 @@
+/**
+ * What every IaC handler (terraform/tofu today; pulumi, cdk, cloudformation later) hands to
+ * the domain modules. Domain code depends on these shapes, never on a tool's own JSON.
+ */
+
+/** One managed resource instance in the current state. */
+export interface StateResource {
+  /** Full address, e.g. module.storage.aws_s3_bucket.logs["a"]. */
+  address: string;
+  /** Provider resource type, e.g. aws_s3_bucket. */
+  type: string;
+  /** Resource name in its module, e.g. logs. */
+  name: string;
+  /** count/for_each key, when the resource has several instances. */
+  index?: string | number;
+  /** Module address (empty for the root module). */
+  module: string;
+  /** Provider, e.g. registry.opentofu.org/hashicorp/aws. */
+  provider: string;
+  /** Attribute values, with sensitive values already removed. */
+  values: Record<string, unknown>;
+}
+
+/** What a plan will do to one resource. `replace` is delete+create in either order. */
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'read' | 'no-op';
+
+export interface PlannedChange {
+  address: string;
+  type: string;
+  action: ChangeAction;
+  /** Attribute names that change (never their values: they may be secret). */
+  changedAttributes?: string[];
+  /** Why a replacement happens (attribute paths forcing it), when the tool says. */
+  replaceReason?: string[];
+}
+
+/** A compact, secret-free summary of a plan, safe to print and to store. */
+export interface PlanDigest {
+  planId: string;
+  counts: { create: number; update: number; replace: number; delete: number };
+  /** Destroys and replacements first: they are what a reviewer must not miss. */
+  changes: PlannedChange[];
+  outputs: { name: string; action: ChangeAction; sensitive: boolean }[];
+  hasChanges: boolean;
+}
+
+/** One error or warning from the IaC tool, located when the tool says where. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  summary: string;
+  detail?: string;
+  /** Resource address the diagnostic is about, when known. */
+  address?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** Progress of an apply, one event per resource step. */
+export type ApplyEvent =
+  | { kind: 'start'; address: string; action: string }
+  | { kind: 'progress'; address: string; action: string; elapsedSeconds: number }
+  | { kind: 'complete'; address: string; action: string; elapsedSeconds: number }
+  | { kind: 'errored'; address: string; action: string; elapsedSeconds: number }
+  | { kind: 'diagnostic'; diagnostic: Diagnostic };
+
+export interface ApplyResult {
+  ok: boolean;
+  counts: { add: number; change: number; destroy: number };
+  diagnostics: Diagnostic[];
+  /** Resource addresses whose step completed, in order. */
+  completed: string[];
+  failed: string[];
+}
+
+export interface OutputValue {
+  name: string;
+  sensitive: boolean;
+  /** Absent when sensitive: secrets never leave the handler. */
+  value?: unknown;
+}
+
+export interface SavedPlan {
+  file: string;
+  digest: PlanDigest;
+  /** The tool's plan JSON, sensitive values removed: safe to store. */
+  redactedJson: unknown;
+}
+
+/**
+ * An infrastructure-as-code tool, bound to one project directory and environment.
+ * terraform/tofu implements it today; Pulumi, CDK and CloudFormation are further implementations.
+ */
+export interface IacHandler {
+  readonly name: string;
+  describe(): Promise<{ tool: string; binary: string; version: string }>;
+  /** Prepare the working directory; `backend: false` skips state (enough for validate). */
+  init(options?: { backend?: boolean }): Promise<void>;
+  validate(): Promise<Diagnostic[]>;
+  /** Files whose formatting differs from the canonical style. */
+  fmtCheck(): Promise<string[]>;
+  plan(out: string, options?: { destroy?: boolean }): Promise<SavedPlan>;
+  /** The digest of an already saved plan file (to check it still is what was previewed). */
+  showPlan(file: string): Promise<SavedPlan>;
+  apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult>;
+  showState(): Promise<StateResource[]>;
+  outputs(): Promise<OutputValue[]>;
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import type { FaberConfig } from '../core/config/schema.js';
+import type { HostingHandler } from './hosting/types.js';
+import type { IacHandler } from './iac/types.js';
+
+/**
+ * Handlers are picked by handlers.{hosting,iac}.active and imported only when a command
+ * needs them. A new provider or IaC tool is a new case here plus its own folder.
+ */
+
+export async function loadIacHandler(config: FaberConfig, root: string, env: string, processEnv: NodeJS.ProcessEnv): Promise<IacHandler> {
+  const iac = config.handlers.iac;
+  switch (iac.active) {
+    case 'terraform': {
+      const tf = iac.terraform;
+      if (!tf) throw new Error('handlers.iac.terraform is missing (the schema requires it)');
+      const { TerraformHandler } = await import('./iac/terraform/handler.js');
+      const workspace = tf.workspaces?.[env];
+      const varFile = tf.var_files?.[env];
+      return new TerraformHandler({
+        directory: path.resolve(root, tf.directory),
+        binary: tf.binary,
+        env: processEnv,
+        ...(workspace ? { workspace } : {}),
+        ...(varFile ? { varFile } : {}),
+      });
+    }
+  }
+}
+
+export async function loadHostingHandler(config: FaberConfig, processEnv: NodeJS.ProcessEnv): Promise<HostingHandler> {
+  switch (config.handlers.hosting.active) {
+    case 'aws': {
+      const { AwsHostingHandler } = await import('./hosting/aws/handler.js');
+      return new AwsHostingHandler(processEnv);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdir, open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ArtifactError } from '../core/errors.js';
+
+/** One line of deployments/{env}/history.jsonl. */
+export interface HistoryEntry {
+  id: string;
+  operation: 'deploy' | 'destroy';
+  env: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  outcome: 'success' | 'failed' | 'no-changes';
+  profile: string;
+  account: string;
+  caller_arn: string;
+  plan_id: string | null;
+  add: number;
+  change: number;
+  destroy: number;
+  auto_fix_rounds: number;
+  error_codes: string[];
+  error_message?: string;
+  skipped_pre_tests?: boolean;
+}
+
+/**
+ * Append one entry as a single write of one line, then fsync: a crash leaves the file
+ * with or without the line, and readers skip a torn final line rather than fail.
+ */
+export async function appendHistory(file: string, entry: HistoryEntry): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const handle = await open(file, 'a');
+  try {
+    await handle.appendFile(`${JSON.stringify(entry)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function readHistory(file: string, displayPath: string): Promise<HistoryEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const lines = text.split('\n');
+  const entries: HistoryEntry[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') continue;
+    try {
+      entries.push(JSON.parse(line) as HistoryEntry);
+    } catch {
+      // Only a torn last line (a crash mid-append) is tolerated; anything else is corruption.
+      if (i === lines.length - 1) break;
+      throw new ArtifactError(`${displayPath}:${i + 1}: not a JSON line`, { hint: `fix or remove line ${i + 1} of ${displayPath}` });
+    }
+  }
+  return entries;
+}
+

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { FaberError, GuardError, OperationError, UsageError } from '../core/errors.js';
+import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
+import { withLock } from '../core/files/lock.js';
+import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
+import type { CallerIdentity } from '../handlers/hosting/types.js';
+import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest } from '../handlers/iac/types.js';
+import { renderDeployedMarkdown } from '../registry/deployed-md.js';
+import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
+import { loadEnvironment, openEnvironment, type OpenEnvironment } from './environment.js';
+import { appendHistory, readHistory, type HistoryEntry } from './history.js';
+
+/** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
+export type LifecycleEvent =
+  | { kind: 'identity'; identity: CallerIdentity; authorization: Authorization }
+  | { kind: 'step'; message: string }
+  | { kind: 'apply'; event: ApplyEvent };
+
+export type Reporter = (event: LifecycleEvent) => void;
+
+export interface PreviewResult {
+  env: string;
+  planId: string;
+  planFile: string;
+  digest: PlanDigest;
+  destroy: boolean;
+  identity: CallerIdentity;
+  /** The exact command that applies this plan, with the confirmation the environment needs. */
+  nextCommand: string;
+}
+
+async function identify(open: OpenEnvironment, authorization: Authorization, report: Reporter): Promise<CallerIdentity> {
+  const identity = await open.hosting.callerIdentity(authorization.profile, authorization.region);
+  report({ kind: 'identity', identity, authorization });
+  checkAccount(authorization, identity);
+  return identity;
+}
+
+function newDeploymentId(now: Date): string {
+  return `d-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+}
+
+function planPaths(open: OpenEnvironment, planId: string) {
+  return { tfplan: path.join(open.envPaths.plansDir, `${planId}.tfplan`), json: path.join(open.envPaths.plansDir, `${planId}.json`) };
+}
+
+/** Plan into a temp file, then name it by its plan id; store the redacted JSON beside it. */
+async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: Reporter): Promise<PreviewResult> {
+  await mkdir(open.envPaths.plansDir, { recursive: true });
+  report({ kind: 'step', message: `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}` });
+  await open.iac.init();
+  report({ kind: 'step', message: destroy ? 'planning destroy' : 'planning' });
+  const pending = path.join(open.envPaths.plansDir, `.pending-${randomBytes(4).toString('hex')}.tfplan`);
+  try {
+    const saved = await open.iac.plan(pending, { destroy });
+    const planId = saved.digest.planId;
+    const files = planPaths(open, planId);
+    await rename(pending, files.tfplan);
+    await writeJsonAtomic(files.json, {
+      plan_id: planId,
+      env: open.name,
+      destroy,
+      created_at: new Date().toISOString(),
+      account: identity.account,
+      profile: identity.profile,
+      digest: saved.digest,
+      plan: saved.redactedJson,
+    });
+    const confirm = destroy || open.environment.require_confirmation ? ` --confirm ${open.name}` : '';
+    const nextCommand = `faber-cloud infra ${destroy ? 'destroy' : 'deploy'} --env ${open.name} --plan ${planId}${confirm}`;
+    return { env: open.name, planId, planFile: files.tfplan, digest: saved.digest, destroy, identity, nextCommand };
+  } finally {
+    await rm(pending, { force: true });
+  }
+}
+
+export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
+  const view = await loadEnvironment(cwd, request.env, processEnv);
+  const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
+  const open = await openEnvironment(view, authorization.profile, processEnv);
+  const identity = await identify(open, authorization, report);
+  return withLock(open.envPaths.lockFile, 'infra preview', () => savePlan(open, Boolean(request.destroy), identity, report));
+}
+
+export interface DeployResult {
+  env: string;
+  deploymentId: string;
+  operation: 'deploy' | 'destroy';
+  outcome: HistoryEntry['outcome'];
+  planId: string;
+  digest: PlanDigest;
+  apply: ApplyResult | null;
+  registry: { file: string; resources: number };
+  deployedMarkdown: string;
+  identity: CallerIdentity;
+}
+
+/** Refused because a reviewed plan is required: carries the digest and the exact command. */
+export class PlanReviewRequired extends GuardError {}
+
+async function loadSavedPlan(open: OpenEnvironment, planId: string, destroy: boolean) {
+  if (!/^[0-9a-f]{12}$/.test(planId)) throw new UsageError(`--plan ${planId}: a plan id is 12 hex characters`, { hint: `run faber-cloud infra preview --env ${open.name}` });
+  const files = planPaths(open, planId);
+  const exists = await stat(files.tfplan).then(() => true, () => false);
+  if (!exists) {
+    throw new UsageError(`no saved plan ${planId} for '${open.name}'`, {
+      code: 'E_USAGE_PLAN_NOT_FOUND',
+      hint: `run faber-cloud infra preview --env ${open.name}${destroy ? ' --destroy' : ''} and use the plan id it prints (a plan is used once)`,
+    });
+  }
+  await open.iac.init();
+  const saved = await open.iac.showPlan(files.tfplan);
+  if (saved.digest.planId !== planId) {
+    throw new GuardError('E_GUARD_PLAN_MISMATCH', `saved plan ${planId} no longer hashes to its id (it is ${saved.digest.planId}); it will not be applied`, {
+      hint: `run faber-cloud infra preview --env ${open.name} again`,
+    });
+  }
+  const isDestroy = saved.digest.changes.length > 0 && saved.digest.changes.every((c) => c.action === 'delete');
+  if (destroy && !isDestroy && saved.digest.hasChanges) {
+    throw new UsageError(`plan ${planId} is not a destroy plan`, { hint: `run faber-cloud infra preview --env ${open.name} --destroy` });
+  }
+  return { files, digest: saved.digest };
+}
+
+function errorCodesOf(diagnostics: readonly Diagnostic[]): string[] {
+  return [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary))];
+}
+
+/**
+ * Apply exactly one saved plan (deploy or destroy) under the environment lock, then bring
+ * the registry, DEPLOYED.md and history up to date from real state, whatever the outcome.
+ */
+export async function applyPlan(
+  cwd: string,
+  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy' },
+  processEnv: NodeJS.ProcessEnv,
+  report: Reporter,
+): Promise<DeployResult> {
+  const destroy = request.operation === 'destroy';
+  const view = await loadEnvironment(cwd, request.env, processEnv);
+  let authorization: Authorization;
+  try {
+    authorization = authorize(view.config, request);
+  } catch (error) {
+    // Production without a reviewed plan: show the plan to review and the exact command.
+    const needsReview = error instanceof GuardError && !request.planId && ['E_GUARD_PLAN_REQUIRED', 'E_GUARD_CONFIRMATION_REQUIRED'].includes(error.code);
+    if (needsReview) {
+      const previewed = await preview(cwd, { env: request.env, destroy, ...(request.profile ? { profile: request.profile } : {}) }, processEnv, report);
+      const command = previewed.nextCommand;
+      throw new PlanReviewRequired((error as GuardError).code as `E_GUARD_${string}`, `${(error as GuardError).message}; review plan ${previewed.planId} and re-run`, {
+        hint: command,
+        details: { plan_id: previewed.planId, digest: previewed.digest, command },
+      });
+    }
+    throw error;
+  }
+  const open = await openEnvironment(view, authorization.profile, processEnv);
+  const identity = await identify(open, authorization, report);
+
+  return withLock(open.envPaths.lockFile, `infra ${request.operation}`, async () => {
+    const started = new Date();
+    const deploymentId = newDeploymentId(started);
+    const { files, digest } = request.planId
+      ? await loadSavedPlan(open, request.planId, destroy)
+      : await savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest }));
+
+    let apply: ApplyResult | null = null;
+    let failure: FaberError | undefined;
+    if (digest.hasChanges) {
+      report({ kind: 'step', message: `applying plan ${digest.planId} (+${digest.counts.create} ~${digest.counts.update} ±${digest.counts.replace} -${digest.counts.delete})` });
+      try {
+        apply = await open.iac.apply(files.tfplan, (event) => report({ kind: 'apply', event }));
+      } catch (error) {
+        failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
+      }
+      // A plan is applied once: a second apply of the same file is refused by the tool anyway.
+      await rm(files.tfplan, { force: true });
+      if (apply && !apply.ok) {
+        const first = apply.diagnostics.find((d) => d.severity === 'error');
+        failure = new OperationError('E_APPLY_FAILED', `${request.operation} of '${open.name}' failed: ${first ? first.summary : 'see the diagnostics'}${first?.address ? ` (${first.address})` : ''}`, {
+          hint: first?.detail?.split('\n')[0] ?? 'the registry was updated from what was really created; fix the cause and preview again',
+          details: { diagnostics: apply.diagnostics, completed: apply.completed, failed: apply.failed },
+        });
+      }
+    }
+
+    // Always, even after a failure: the registry must match what really exists.
+    report({ kind: 'step', message: 'reading state into the registry' });
+    const registry = await refreshRegistry(open, identity, deploymentId);
+    const finished = new Date();
+    const outcome: HistoryEntry['outcome'] = failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
+    const entry: HistoryEntry = {
+      id: deploymentId,
+      operation: request.operation,
+      env: open.name,
+      started_at: started.toISOString(),
+      finished_at: finished.toISOString(),
+      duration_ms: finished.getTime() - started.getTime(),
+      outcome,
+      profile: authorization.profile,
+      account: identity.account,
+      caller_arn: identity.arn,
+      plan_id: digest.planId,
+      add: apply?.counts.add ?? 0,
+      change: apply?.counts.change ?? 0,
+      destroy: apply?.counts.destroy ?? 0,
+      auto_fix_rounds: 0,
+      error_codes: failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : [],
+      ...(failure ? { error_message: failure.message } : {}),
+    };
+    await appendHistory(open.envPaths.historyFile, entry);
+    await writeDeployedMarkdown(open, registry);
+    if (failure) throw failure;
+    return {
+      env: open.name,
+      deploymentId,
+      operation: request.operation,
+      outcome,
+      planId: digest.planId,
+      digest,
+      apply,
+      registry: { file: open.envPaths.registryFile, resources: registry.resources.length },
+      deployedMarkdown: open.envPaths.deployedMarkdownFile,
+      identity,
+    };
+  });
+}
+
+async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string): Promise<Registry> {
+  const previous = await readRegistry(open.envPaths.registryFile, open.display(open.envPaths.registryFile));
+  const resources = await open.iac.showState();
+  const registry = buildRegistry(previous, resources, {
+    env: open.name,
+    project: open.config.project.name,
+    account: identity.account,
+    region: open.region,
+    deploymentId,
+    now: new Date().toISOString(),
+    link: (resource) => open.hosting.link(resource, open.region),
+  });
+  await writeRegistry(open.envPaths.registryFile, registry);
+  return registry;
+}
+
+async function writeDeployedMarkdown(open: OpenEnvironment, registry: Registry): Promise<void> {
+  const outputs = await open.iac.outputs();
+  const history = await readHistory(open.envPaths.historyFile, open.display(open.envPaths.historyFile));
+  await writeTextAtomic(open.envPaths.deployedMarkdownFile, renderDeployedMarkdown(registry, outputs, history));
+}

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { ConfigError } from '../core/errors.js';
+import type { Diagnostic } from '../handlers/iac/types.js';
+import { loadEnvironment, openEnvironment } from './environment.js';
+
+export interface ValidateResult {
+  env: string;
+  directory: string;
+  valid: boolean;
+  /** Files whose formatting differs from `fmt`. */
+  unformatted: string[];
+  diagnostics: Diagnostic[];
+  tool: { tool: string; version: string };
+}
+
+/** Config (already valid once loaded) + fmt -check + validate. Reads only; needs no credentials. */
+export async function validateInfrastructure(cwd: string, env: string, processEnv: NodeJS.ProcessEnv): Promise<ValidateResult> {
+  const view = await loadEnvironment(cwd, env, processEnv);
+  const directory = path.resolve(view.paths.root, view.config.handlers.iac.terraform?.directory ?? '.');
+  const isDir = await stat(directory).then((s) => s.isDirectory(), () => false);
+  if (!isDir) {
+    throw new ConfigError('E_CONFIG_TERRAFORM_DIR', `terraform directory ${view.display(directory)} does not exist`, {
+      hint: 'set handlers.iac.terraform.directory in devops.json to your Terraform root module',
+    });
+  }
+  const open = await openEnvironment(view, undefined, processEnv);
+  const tool = await open.iac.describe();
+  const unformatted = await open.iac.fmtCheck();
+  await open.iac.init({ backend: false });
+  const diagnostics = await open.iac.validate();
+  for (const d of diagnostics) if (d.file) d.file = path.relative(view.paths.root, path.resolve(directory, d.file));
+  const valid = unformatted.length === 0 && !diagnostics.some((d) => d.severity === 'error');
+  return { env, directory: view.display(directory), valid, unformatted, diagnostics, tool: { tool: tool.tool, version: tool.version } };
+}

@@ -1,4 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// One moto server per worker slot is started by the global setup; keep the two in step.
+const workers = Math.max(1, Math.min(4, availableParallelism()));
 
 export default defineConfig({
   test: {
@@ -6,6 +10,8 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/per-file-setup.ts'],
     pool: 'forks',
+    maxWorkers: workers,
+    minWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],

@@ -20,6 +20,9 @@ export async function build(outdir = path.join(root, 'dist')) {
     splitting: true,
     format: 'esm',
     platform: 'node',
+    // ESM builds first: the AWS SDK's CommonJS builds lose their named exports when a
+    // bundled ESM chunk imports them dynamically.
+    mainFields: ['module', 'main'],
     target: 'node20',
     minify: true,
     legalComments: 'none',

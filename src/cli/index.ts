@@ -1,5 +1,9 @@
 import { main } from './main.js';
 
+// The AWS SDK warns on Node < 22 about its *future* releases; the versions bundled here
+// support Node 20, so the warning would only be noise on every AWS command's stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Set, not call process.exit(): pending stdout writes to a pipe must drain first.
 main(process.argv.slice(2)).then(
   (code) => {

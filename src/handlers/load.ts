@@ -15,13 +15,14 @@ export async function loadIacHandler(config: FaberConfig, root: string, env: str
       const tf = iac.terraform;
       if (!tf) throw new Error('handlers.iac.terraform is missing (the schema requires it)');
       const { TerraformHandler } = await import('./iac/terraform/handler.js');
-      const workspace = tf.workspaces?.[env];
+      // Environments never share state: without a configured workspace, each gets its own.
+      const workspace = tf.workspaces?.[env] ?? env;
       const varFile = tf.var_files?.[env];
       return new TerraformHandler({
         directory: path.resolve(root, tf.directory),
         binary: tf.binary,
         env: processEnv,
-        ...(workspace ? { workspace } : {}),
+        workspace,
         ...(varFile ? { varFile } : {}),
       });
     }

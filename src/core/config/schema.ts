@@ -81,7 +81,7 @@ export const TerraformSchema = z.strictObject({
   ...comment,
   directory: z.string().min(1).default('./infrastructure/terraform').describe('Terraform root module, relative to the project root.'),
   binary: z.enum(['terraform', 'tofu', 'auto']).default('auto').describe('IaC binary; auto prefers tofu, then terraform, on PATH.'),
-  workspaces: z.record(z.string(), z.string().min(1)).optional().describe('Terraform workspace per environment.'),
+  workspaces: z.record(z.string(), z.string().min(1)).optional().describe("Terraform workspace per environment; default: the environment's name, so environments never share state."),
   var_files: z.record(z.string(), z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
 });
 

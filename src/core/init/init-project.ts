@@ -76,9 +76,10 @@ export function buildInitialConfig(input: { project: string; subsystem: string; 
       iac: {
         active: 'terraform',
         terraform: {
-          $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH).',
+          $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH). Each environment keeps its state in its own workspace.',
           directory: input.terraformDir,
           binary: 'auto',
+          workspaces: { test: 'test', prod: 'prod' },
         },
       },
     },

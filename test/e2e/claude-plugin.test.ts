@@ -1,0 +1,186 @@
+// The plugin as Claude Code sees it: the real `claude` CLI (devDependency) validates the
+// manifests, adds this repo as a local marketplace and installs the plugin into a throwaway
+// HOME. No API key or network is needed for any of these subcommands.
+import { describe, it, expect } from 'vitest';
+import { execa } from 'execa';
+import { access, constants, cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const CLAUDE = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
+const PLUGIN_NAME = 'fractary-faber-cloud';
+const MARKETPLACE_NAME = 'fractary-faber-cloud-local';
+const TIMEOUT_MS = 120_000;
+
+interface Run {
+  code: number;
+  stdout: string;
+  /** Command, exit status, stdout and stderr interleaved: for assertion messages. */
+  output: string;
+}
+
+/** Run `claude ...` with HOME (and cwd) in `home`, stdin ignored, and no credentials or telemetry. */
+async function claude(home: string, args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // Nothing from the caller's Claude setup may leak in: config dir, keys, plugin root.
+    if (/^(ANTHROPIC_|CLAUDE_|CLAUDECODE)/.test(key)) continue;
+    env[key] = value;
+  }
+  Object.assign(env, {
+    HOME: home,
+    USERPROFILE: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    CI: '1',
+    NO_COLOR: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  });
+  const result = await execa(CLAUDE, args, {
+    cwd: home,
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    all: true,
+    reject: false,
+    timeout: TIMEOUT_MS,
+  });
+  const code = typeof result.exitCode === 'number' ? result.exitCode : 1;
+  const output = `$ claude ${args.join(' ')}\n[exit ${result.exitCode ?? 'none'}${result.timedOut ? ', timed out' : ''}]\n${result.all ?? ''}`;
+  return { code, stdout: result.stdout ?? '', output };
+}
+
+/** A throwaway directory under the OS temp dir, removed after `fn` whatever happens. */
+async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function readJson(file: string): Promise<any> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+describe('Claude Code plugin packaging', () => {
+  it('plugin.json and the marketplace entry agree with package.json', async () => {
+    const pkg = await readJson(path.join(REPO_ROOT, 'package.json'));
+    const manifest = await readJson(path.join(REPO_ROOT, '.claude-plugin', 'plugin.json'));
+    const marketplace = await readJson(path.join(REPO_ROOT, '.claude-plugin', 'marketplace.json'));
+
+    expect(manifest.name).toBe(PLUGIN_NAME);
+    expect(manifest.version).toBe(pkg.version);
+    expect(marketplace.name).toBe(MARKETPLACE_NAME);
+    expect(marketplace.plugins).toHaveLength(1);
+    expect(marketplace.plugins[0]).toMatchObject({ name: PLUGIN_NAME, source: './' });
+    if (marketplace.plugins[0].version !== undefined) expect(marketplace.plugins[0].version).toBe(pkg.version);
+  });
+
+  it(
+    'claude plugin validate --strict accepts the repo root and the plugin manifest',
+    () =>
+      withTempDir('faber-claude-home-', async (home) => {
+        // On the repo root claude validates marketplace.json, including the plugin.json it points at.
+        const root = await claude(home, ['plugin', 'validate', '--strict', REPO_ROOT]);
+        expect(root.code, root.output).toBe(0);
+        expect(root.output).toMatch(/Validation passed/);
+        expect(root.output, root.output).not.toMatch(/warning/i);
+
+        const plugin = await claude(home, ['plugin', 'validate', '--strict', path.join(REPO_ROOT, '.claude-plugin', 'plugin.json')]);
+        expect(plugin.code, plugin.output).toBe(0);
+        expect(plugin.output).toMatch(/Validating plugin manifest/);
+        expect(plugin.output, plugin.output).not.toMatch(/warning/i);
+      }),
+    TIMEOUT_MS,
+  );
+
+  it(
+    'claude plugin validate rejects broken copies of the manifest (so the positive test means something)',
+    () =>
+      withTempDir('faber-claude-home-', (home) =>
+        withTempDir('faber-claude-plugin-', async (dir) => {
+          // Same shape as the repo root: .claude-plugin/{plugin,marketplace}.json.
+          await cp(path.join(REPO_ROOT, '.claude-plugin'), path.join(dir, '.claude-plugin'), { recursive: true });
+          const manifestFile = path.join(dir, '.claude-plugin', 'plugin.json');
+          const original = await readJson(manifestFile);
+
+          // Control: the unmodified copy passes, so any failure below is caused by the breakage.
+          const control = await claude(home, ['plugin', 'validate', '--strict', dir]);
+          expect(control.code, control.output).toBe(0);
+
+          const broken: Array<[string, string]> = [
+            ['invalid JSON', JSON.stringify(original).slice(0, -1)],
+            ['name with spaces', JSON.stringify({ ...original, name: 'fractary faber cloud' })],
+            ['unknown field (strict)', JSON.stringify({ ...original, commandz: './commands' })],
+          ];
+          for (const [label, text] of broken) {
+            await writeFile(manifestFile, text);
+            for (const target of [dir, manifestFile]) {
+              const run = await claude(home, ['plugin', 'validate', '--strict', target]);
+              expect(run.code, `${label}: expected validation to fail\n${run.output}`).not.toBe(0);
+              expect(run.output, label).toMatch(/Validation failed/);
+            }
+          }
+        }),
+      ),
+    TIMEOUT_MS,
+  );
+
+  it(
+    'installs from the local marketplace, and the installed copy carries the bin/faber-cloud launcher',
+    () =>
+      withTempDir('faber-claude-home-', async (home) => {
+        const pkg = await readJson(path.join(REPO_ROOT, 'package.json'));
+
+        const add = await claude(home, ['plugin', 'marketplace', 'add', REPO_ROOT]);
+        expect(add.code, add.output).toBe(0);
+        const marketplaces = await claude(home, ['plugin', 'marketplace', 'list']);
+        expect(marketplaces.code, marketplaces.output).toBe(0);
+        expect(marketplaces.output).toContain(MARKETPLACE_NAME);
+
+        const install = await claude(home, ['plugin', 'install', `${PLUGIN_NAME}@${MARKETPLACE_NAME}`]);
+        expect(install.code, install.output).toBe(0);
+
+        const list = await claude(home, ['plugin', 'list', '--json']);
+        expect(list.code, list.output).toBe(0);
+        const installed = JSON.parse(list.stdout) as Array<{
+          id: string;
+          version: string;
+          enabled: boolean;
+          installPath: string;
+        }>;
+        const entry = installed.find((p) => p.id === `${PLUGIN_NAME}@${MARKETPLACE_NAME}`);
+        expect(entry, list.output).toBeDefined();
+        expect(entry!.version).toBe(pkg.version);
+        expect(entry!.enabled).toBe(true);
+
+        const details = await claude(home, ['plugin', 'details', PLUGIN_NAME]);
+        expect(details.code, details.output).toBe(0);
+        expect(details.output).toContain(`${PLUGIN_NAME} ${pkg.version}`);
+
+        // Claude copies the plugin into ~/.claude/plugins/cache/<marketplace>/<plugin>/<version>.
+        const installPath = path.resolve(entry!.installPath);
+        expect(installPath).toBe(path.join(home, '.claude', 'plugins', 'cache', MARKETPLACE_NAME, PLUGIN_NAME, pkg.version));
+        expect(await readJson(path.join(installPath, '.claude-plugin', 'plugin.json'))).toMatchObject({
+          name: PLUGIN_NAME,
+          version: pkg.version,
+        });
+
+        // The launcher reaches users: present, executable (plugin bin/ goes on the Bash PATH) and working.
+        const launcher = path.join(installPath, 'bin', 'faber-cloud');
+        expect((await stat(launcher)).isFile()).toBe(true);
+        await access(launcher, constants.X_OK);
+        await access(path.join(installPath, 'dist', 'cli.js'));
+        const version = await execa(launcher, ['--version'], { cwd: home, stdin: 'ignore', reject: false, timeout: 30_000 });
+        expect(version.exitCode, `${version.stdout}\n${version.stderr}`).toBe(0);
+        expect(version.stdout.trim()).toBe(pkg.version);
+      }),
+    TIMEOUT_MS,
+  );
+});

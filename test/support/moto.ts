@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+
+/**
+ * A real moto server on 127.0.0.1 for the tests: started by the global setup (one per
+ * vitest worker, so files running in parallel never share state), reset before every
+ * test file, with helpers for IAM enforcement and profile users.
+ */
+
+export const MOTO_ACCOUNT_ID = '123456789012';
+export const MOTO_REGION = 'us-east-1';
+
+export interface MotoServer {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('could not pick a free port');
+  return address.port;
+}
+
+async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/data.json`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${output()}`);
+}
+
+export async function startMoto(motoServerBin: string): Promise<MotoServer> {
+  // A port can be taken between picking and binding; try a few.
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(motoServerBin, ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MOTO_ACCOUNT_ID },
+    });
+    let log = '';
+    const keep = (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const endpoint = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntilUp(endpoint, child, () => log);
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (attempt < 3 && /Address already in use/.test(log)) continue;
+      throw error;
+    }
+    return {
+      endpoint,
+      async stop() {
+        if (child.exitCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await once(child, 'exit');
+        clearTimeout(timer);
+      },
+    };
+  }
+}
+
+function endpoint(): string {
+  const url = process.env.AWS_ENDPOINT_URL;
+  if (!url) throw new Error('AWS_ENDPOINT_URL is not set: is test/support/per-file-setup.ts in setupFiles?');
+  return url;
+}
+
+async function motoApi(route: string, body?: string): Promise<void> {
+  const res = await fetch(`${endpoint()}/moto-api/${route}`, { method: 'POST', body: body ?? '' });
+  if (!res.ok) throw new Error(`moto ${route}: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** Forget every resource (and turn IAM enforcement off). */
+export async function resetMoto(): Promise<void> {
+  await motoApi('reset');
+  await motoApi('reset-auth', 'inf');
+}
+
+/** From now on moto checks IAM policies like AWS: unknown or unprivileged keys get AccessDenied. */
+export async function enableIamEnforcement(): Promise<void> {
+  await motoApi('reset-auth', '0');
+}
+
+export async function disableIamEnforcement(): Promise<void> {
+  await motoApi('reset-auth', 'inf');
+}
+
+/** The requests moto has served, for proving that nothing reached AWS. */
+export async function motoRequestCount(): Promise<number> {
+  const res = await fetch(`${endpoint()}/moto-api/data.json`);
+  const data = (await res.json()) as Record<string, Record<string, unknown>>;
+  return Object.values(data).reduce((n, service) => n + Object.keys(service).length, 0);
+}
+
+export interface ProfileUser {
+  profile: string;
+  userName: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  arn: string;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: { Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: string | string[] }[];
+}
+
+/**
+ * Create one IAM user per profile (with an access key and an optional inline policy) and
+ * write them as named profiles into this file's AWS_SHARED_CREDENTIALS_FILE and
+ * AWS_CONFIG_FILE. Run it before enableIamEnforcement(): moto accepts any key until then.
+ */
+export async function createProfileUsers(users: { profile: string; policy?: PolicyDocument }[]): Promise<ProfileUser[]> {
+  const iam = new IAMClient({ region: MOTO_REGION, endpoint: endpoint(), credentials: { accessKeyId: 'setup', secretAccessKey: 'setup' } });
+  const created: ProfileUser[] = [];
+  for (const { profile, policy } of users) {
+    const user = await iam.send(new CreateUserCommand({ UserName: profile }));
+    if (policy) {
+      await iam.send(new PutUserPolicyCommand({ UserName: profile, PolicyName: `${profile}-test-policy`, PolicyDocument: JSON.stringify(policy) }));
+    }
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: profile }));
+    created.push({
+      profile,
+      userName: profile,
+      accessKeyId: key.AccessKey!.AccessKeyId!,
+      secretAccessKey: key.AccessKey!.SecretAccessKey!,
+      arn: user.User!.Arn!,
+    });
+  }
+  await writeProfiles(created);
+  return created;
+}
+
+/** Named profiles with static keys (any key works while enforcement is off). */
+export async function writeProfiles(profiles: { profile: string; accessKeyId: string; secretAccessKey: string }[]): Promise<void> {
+  const credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE;
+  const configFile = process.env.AWS_CONFIG_FILE;
+  if (!credentialsFile || !configFile) throw new Error('AWS_SHARED_CREDENTIALS_FILE/AWS_CONFIG_FILE unset: per-file setup missing');
+  const all = [{ profile: 'default', accessKeyId: 'testing', secretAccessKey: 'testing' }, ...profiles];
+  await writeFile(credentialsFile, all.map((p) => `[${p.profile}]\naws_access_key_id = ${p.accessKeyId}\naws_secret_access_key = ${p.secretAccessKey}\n`).join('\n'));
+  await writeFile(
+    configFile,
+    all.map((p) => `[${p.profile === 'default' ? 'default' : `profile ${p.profile}`}]\nregion = ${MOTO_REGION}\n`).join('\n'),
+  );
+}
+
+/** The three profiles `init --project NAME` configures, with keys moto accepts. */
+export function defaultProfiles(project: string) {
+  return ['discover', 'test', 'prod'].map((role) => ({
+    profile: `${project}-${role}-deploy`,
+    accessKeyId: `AKIA${role.toUpperCase()}TEST`,
+    secretAccessKey: `${role}-secret`,
+  }));
+}

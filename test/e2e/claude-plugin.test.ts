@@ -133,54 +133,64 @@ describe('Claude Code plugin packaging', () => {
   );
 
   it(
-    'installs from the local marketplace, and the installed copy carries the bin/faber-cloud launcher',
+    'installs from the local marketplace, and the installed copy runs without node_modules',
     () =>
-      withTempDir('faber-claude-home-', async (home) => {
-        const pkg = await readJson(path.join(REPO_ROOT, 'package.json'));
+      withTempDir('faber-claude-home-', (home) =>
+        withTempDir('faber-claude-source-', async (source) => {
+          const pkg = await readJson(path.join(REPO_ROOT, 'package.json'));
+          // What a user's clone holds: the files git tracks or would track, no node_modules.
+          const files = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT });
+          for (const file of files.stdout.split('\0').filter(Boolean)) {
+            const from = path.join(REPO_ROOT, file);
+            if (!(await stat(from).then((s) => s.isFile(), () => false))) continue; // deleted, not yet committed
+            await cp(from, path.join(source, file), { recursive: true });
+          }
 
-        const add = await claude(home, ['plugin', 'marketplace', 'add', REPO_ROOT]);
-        expect(add.code, add.output).toBe(0);
-        const marketplaces = await claude(home, ['plugin', 'marketplace', 'list']);
-        expect(marketplaces.code, marketplaces.output).toBe(0);
-        expect(marketplaces.output).toContain(MARKETPLACE_NAME);
+          const add = await claude(home, ['plugin', 'marketplace', 'add', source]);
+          expect(add.code, add.output).toBe(0);
+          const marketplaces = await claude(home, ['plugin', 'marketplace', 'list']);
+          expect(marketplaces.code, marketplaces.output).toBe(0);
+          expect(marketplaces.output).toContain(MARKETPLACE_NAME);
 
-        const install = await claude(home, ['plugin', 'install', `${PLUGIN_NAME}@${MARKETPLACE_NAME}`]);
-        expect(install.code, install.output).toBe(0);
+          const install = await claude(home, ['plugin', 'install', `${PLUGIN_NAME}@${MARKETPLACE_NAME}`]);
+          expect(install.code, install.output).toBe(0);
 
-        const list = await claude(home, ['plugin', 'list', '--json']);
-        expect(list.code, list.output).toBe(0);
-        const installed = JSON.parse(list.stdout) as Array<{
-          id: string;
-          version: string;
-          enabled: boolean;
-          installPath: string;
-        }>;
-        const entry = installed.find((p) => p.id === `${PLUGIN_NAME}@${MARKETPLACE_NAME}`);
-        expect(entry, list.output).toBeDefined();
-        expect(entry!.version).toBe(pkg.version);
-        expect(entry!.enabled).toBe(true);
+          const list = await claude(home, ['plugin', 'list', '--json']);
+          expect(list.code, list.output).toBe(0);
+          const installed = JSON.parse(list.stdout) as Array<{ id: string; version: string; enabled: boolean; installPath: string }>;
+          const entry = installed.find((p) => p.id === `${PLUGIN_NAME}@${MARKETPLACE_NAME}`);
+          expect(entry, list.output).toBeDefined();
+          expect(entry!.version).toBe(pkg.version);
+          expect(entry!.enabled).toBe(true);
 
-        const details = await claude(home, ['plugin', 'details', PLUGIN_NAME]);
-        expect(details.code, details.output).toBe(0);
-        expect(details.output).toContain(`${PLUGIN_NAME} ${pkg.version}`);
+          const details = await claude(home, ['plugin', 'details', PLUGIN_NAME]);
+          expect(details.code, details.output).toBe(0);
+          expect(details.output).toContain(`${PLUGIN_NAME} ${pkg.version}`);
 
-        // Claude copies the plugin into ~/.claude/plugins/cache/<marketplace>/<plugin>/<version>.
-        const installPath = path.resolve(entry!.installPath);
-        expect(installPath).toBe(path.join(home, '.claude', 'plugins', 'cache', MARKETPLACE_NAME, PLUGIN_NAME, pkg.version));
-        expect(await readJson(path.join(installPath, '.claude-plugin', 'plugin.json'))).toMatchObject({
-          name: PLUGIN_NAME,
-          version: pkg.version,
-        });
+          // Claude copies the plugin into ~/.claude/plugins/cache/<marketplace>/<plugin>/<version>.
+          const installPath = path.resolve(entry!.installPath);
+          expect(installPath).toBe(path.join(home, '.claude', 'plugins', 'cache', MARKETPLACE_NAME, PLUGIN_NAME, pkg.version));
+          await expect(access(path.join(installPath, 'node_modules'))).rejects.toThrow();
 
-        // The launcher reaches users: present, executable (plugin bin/ goes on the Bash PATH) and working.
-        const launcher = path.join(installPath, 'bin', 'faber-cloud');
-        expect((await stat(launcher)).isFile()).toBe(true);
-        await access(launcher, constants.X_OK);
-        await access(path.join(installPath, 'dist', 'cli.js'));
-        const version = await execa(launcher, ['--version'], { cwd: home, stdin: 'ignore', reject: false, timeout: 30_000 });
-        expect(version.exitCode, `${version.stdout}\n${version.stderr}`).toBe(0);
-        expect(version.stdout.trim()).toBe(pkg.version);
-      }),
+          // The launcher reaches users: present, executable (plugin bin/ goes on the Bash PATH) and working.
+          const launcher = path.join(installPath, 'bin', 'faber-cloud');
+          await access(launcher, constants.X_OK);
+          const run = (args: string[], cwd: string) => execa(launcher, args, { cwd, stdin: 'ignore', reject: false, timeout: 60_000 });
+          const version = await run(['--version'], home);
+          expect(version.exitCode, `${version.stdout}\n${version.stderr}`).toBe(0);
+          expect(version.stdout.trim()).toBe(pkg.version);
+
+          // Lazily loaded chunks, the AWS SDK included, come from the bundle alone: init a
+          // project, then a deploy that reaches STS (moto) and is refused on the account check.
+          const project = path.join(home, 'project');
+          await execa('mkdir', ['-p', project]);
+          const init = await run(['init', '--project', 'inst', '--account-id', '999999999999', '--json'], project);
+          expect(init.exitCode, init.stderr).toBe(0);
+          const deploy = await run(['infra', 'deploy', '--env', 'test', '--profile', 'inst-test-deploy', '--json'], project);
+          expect(JSON.parse(deploy.stdout).error.code, deploy.stderr).toBe('E_GUARD_ACCOUNT_MISMATCH');
+          expect(deploy.exitCode).toBe(3);
+        }),
+      ),
     TIMEOUT_MS,
   );
 });

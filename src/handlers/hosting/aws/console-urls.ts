@@ -3,6 +3,15 @@
 // a human can jump straight to it. Everything here is partition-aware (aws, aws-cn, aws-us-gov), is
 // computed only from state values plus context (no AWS calls), never invents an account id, and
 // never throws: unknown types or missing identifiers simply yield fewer fields.
+//
+// The ARN -> URL mapping comes from link2aws (ISC), which knows the console page of many ARN
+// types. This file adds only what is Terraform-specific (where a type's ARN lives in state, or how
+// to build it when state has none) and URL overrides for the types link2aws has no template for or
+// gets wrong. Any other ARN falls back to the console's generic `go/view?arn=` resolver.
+
+import link2aws from 'link2aws';
+
+const { ARN } = link2aws;
 
 type Values = Record<string, unknown>;
 
@@ -17,22 +26,32 @@ export interface ConsoleLinkContext {
   accountId?: string;
 }
 
-/** What a URL builder gets besides the identifier. */
+/** What an override URL builder gets besides the identifier. */
 interface Ctx {
   v: Values;
   region: string;
-  account?: string;
 }
 
-interface Spec {
+/** A console URL built here instead of by link2aws. */
+interface Override {
   /** State attributes tried in order for the console identifier; `arn` means the resolved ARN. */
   id: string[];
   /** Console path (with query/fragment) relative to the partition's console host; undefined = no link. */
   url: (id: string, c: Ctx) => string | undefined;
-  /** Builds the ARN when state has none: [service, scope (r = region, a = account), resource, name attributes (default: id)]. */
-  arn?: [svc: string, scope: '' | 'r' | 'a' | 'ra', res: (name: string, v: Values) => string | undefined, keys?: string[]];
   /** The console page is global (no region in the URL). */
   global?: true;
+}
+
+interface Spec {
+  /**
+   * Builds the ARN when state has none: [service, scope (r = region, a = account), resource, name attributes].
+   * Omitted where the ARN cannot be derived (random suffixes, UUIDs): state always carries those.
+   */
+  arn?: [svc: string, scope: '' | 'r' | 'a' | 'ra', res: (name: string, v: Values) => string | undefined, keys: string[]];
+  /** Attribute holding the resource's own ARN when it is not `arn`. */
+  arnAttr?: string;
+  /** Only for types where link2aws has no link or a wrong one; the comment on each says which. */
+  override?: Override;
 }
 
 const e = encodeURIComponent;
@@ -40,116 +59,40 @@ const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== 
 const pick = (v: Values, keys: string[]) => keys.map((k) => str(v[k])).find((s) => s !== undefined);
 const lastSegment = (s: string | undefined) => s?.split('/').pop() || undefined;
 const iamPath = (v: Values) => str(v.path) ?? '/';
+const eventBus = (v: Values) => lastSegment(str(v.event_bus_name)) ?? 'default';
 
-/** `/SERVICE/home?region=R#PREFIX<encoded id>SUFFIX`, the form most regional consoles accept. */
-const home =
-  (svc: string, prefix: string, suffix = '') =>
-  (id: string, c: Ctx) =>
-    `/${svc}/home?region=${e(c.region)}#${prefix}${e(id)}${suffix}`;
-const ec2 = (prefix: string, suffix = '') => home('ec2', prefix, suffix);
-const vpc = (prefix: string) => home('vpcconsole', prefix);
+/** `/SERVICE/home?region=R#PREFIX<encoded id>`, the form most regional consoles accept. */
+const home = (svc: string, prefix: string) => (id: string, c: Ctx) => `/${svc}/home?region=${e(c.region)}#${prefix}${e(id)}`;
+const vpc = (prefix: string) => ({ id: ['id'], url: home('vpcconsole', prefix) });
 const q = (c: Ctx) => `region=${e(c.region)}`;
-const ec2Arn = (kind: string): Spec['arn'] => ['ec2', 'ra', (n) => `${kind}/${n}`];
-const iam = (kind: string, page: string): Spec => ({
-  id: ['name', 'id'],
-  global: true,
-  url: (id) => `/iam/home#/${page}/details/${e(id)}`,
-  arn: ['iam', 'a', (n, v) => `${kind}${iamPath(v)}${n}`],
-});
+const ec2Arn = (kind: string): Spec['arn'] => ['ec2', 'ra', (n) => `${kind}/${n}`, ['id']];
+const iamArn = (kind: string, keys = ['name', 'id']): Spec['arn'] => ['iam', 'a', (n, v) => `${kind}${iamPath(v)}${n}`, keys];
 
 const SPECS: Record<string, Spec> = {
-  aws_s3_bucket: {
-    id: ['bucket', 'id'],
-    url: (id, c) => `/s3/buckets/${e(id)}?${q(c)}`,
-    arn: ['s3', '', (n) => n],
-  },
-  aws_dynamodb_table: { id: ['name', 'id'], url: home('dynamodbv2', 'table?name='), arn: ['dynamodb', 'ra', (n) => `table/${n}`] },
-  aws_lambda_function: {
-    id: ['function_name', 'id'],
-    url: home('lambda', '/functions/'),
-    arn: ['lambda', 'ra', (n) => `function:${n}`],
-  },
-  aws_iam_role: iam('role', 'roles'),
-  aws_iam_user: iam('user', 'users'),
-  aws_iam_group: iam('group', 'groups'),
-  aws_iam_policy: {
-    // The IAM console addresses policies by ARN; a policy's Terraform id is its ARN.
-    id: ['arn', 'id'],
-    global: true,
-    url: (id) => `/iam/home#/policies/details/${e(id)}`,
-    arn: ['iam', 'a', (n, v) => `policy${iamPath(v)}${n}`, ['name']],
-  },
-  aws_sqs_queue: {
-    // A queue's id is its URL; the console wants that URL encoded.
-    id: ['url', 'id'],
-    url: home('sqs/v3', '/queues/'),
-    arn: ['sqs', 'ra', (n) => n, ['name']],
-  },
-  aws_sns_topic: { id: ['arn', 'id'], url: home('sns/v3', '/topic/'), arn: ['sns', 'ra', (n) => n, ['name']] },
-  aws_cloudwatch_log_group: {
-    id: ['name', 'id'],
-    // The CloudWatch console double-encodes log group names and writes `%` as `$` (`/` -> `$252F`).
-    url: (id, c) => `/cloudwatch/home?${q(c)}#logsV2:log-groups/log-group/${e(e(id)).replace(/%/g, '$')}`,
-    arn: ['logs', 'ra', (n) => `log-group:${n}`],
-  },
-  aws_cloudwatch_metric_alarm: {
-    id: ['alarm_name', 'id'],
-    url: home('cloudwatch', 'alarmsV2:alarm/'),
-    arn: ['cloudwatch', 'ra', (n) => `alarm:${n}`],
-  },
-  aws_cloudwatch_dashboard: {
-    id: ['dashboard_name', 'id'],
-    url: home('cloudwatch', 'dashboards/dashboard/'),
-    arn: ['cloudwatch', 'a', (n) => `dashboard/${n}`],
-  },
-  aws_cloudwatch_event_rule: {
-    id: ['name'],
-    url: (id, c) => {
-      const bus = lastSegment(str(c.v.event_bus_name)) ?? 'default';
-      return `/events/home?${q(c)}#/eventbus/${e(bus)}/rules/${e(id)}`;
-    },
-    arn: [
-      'events',
-      'ra',
-      (n, v) => {
-        const bus = lastSegment(str(v.event_bus_name)) ?? 'default';
-        return bus === 'default' ? `rule/${n}` : `rule/${bus}/${n}`;
-      },
-    ],
-  },
-  aws_instance: { id: ['id'], url: ec2('InstanceDetails:instanceId='), arn: ec2Arn('instance') },
-  aws_vpc: { id: ['id'], url: vpc('VpcDetails:VpcId='), arn: ec2Arn('vpc') },
-  aws_subnet: { id: ['id'], url: vpc('SubnetDetails:subnetId='), arn: ec2Arn('subnet') },
-  aws_security_group: { id: ['id'], url: ec2('SecurityGroup:groupId='), arn: ec2Arn('security-group') },
-  aws_internet_gateway: { id: ['id'], url: vpc('InternetGateway:internetGatewayId='), arn: ec2Arn('internet-gateway') },
-  aws_nat_gateway: { id: ['id'], url: vpc('NatGatewayDetails:natGatewayId='), arn: ec2Arn('natgateway') },
-  aws_route_table: { id: ['id'], url: vpc('RouteTableDetails:RouteTableId='), arn: ec2Arn('route-table') },
-  aws_eip: { id: ['allocation_id', 'id'], url: ec2('ElasticIpDetails:AllocationId='), arn: ec2Arn('elastic-ip') },
-  aws_lb: { id: ['arn', 'id'], url: ec2('LoadBalancer:loadBalancerArn=') },
-  aws_lb_target_group: { id: ['arn', 'id'], url: ec2('TargetGroup:targetGroupArn=') },
-  aws_autoscaling_group: { id: ['name', 'id'], url: ec2('AutoScalingGroupDetails:id=', ';view=details') },
-  aws_db_instance: {
-    // Newer providers set id to the `db-…` resource id; the console and ARN use the identifier.
-    id: ['identifier'],
-    url: home('rds', 'database:id=', ';is-cluster=false'),
-    arn: ['rds', 'ra', (n) => `db:${n}`],
-  },
-  aws_rds_cluster: {
-    id: ['cluster_identifier', 'id'],
-    url: home('rds', 'database:id=', ';is-cluster=true'),
-    arn: ['rds', 'ra', (n) => `cluster:${n}`],
-  },
-  aws_ecs_cluster: {
-    id: ['name'],
-    url: (id, c) => `/ecs/v2/clusters/${e(id)}/services?${q(c)}`,
-    arn: ['ecs', 'ra', (n) => `cluster/${n}`],
-  },
+  // --- link2aws builds the URL; only the ARN recipe is ours -------------------------------------
+  aws_s3_bucket: { arn: ['s3', '', (n) => n, ['bucket', 'id']] },
+  aws_dynamodb_table: { arn: ['dynamodb', 'ra', (n) => `table/${n}`, ['name', 'id']] },
+  aws_lambda_function: { arn: ['lambda', 'ra', (n) => `function:${n}`, ['function_name', 'id']] },
+  aws_iam_role: { arn: iamArn('role') },
+  aws_iam_group: { arn: iamArn('group') },
+  // A policy's Terraform id is its ARN.
+  aws_iam_policy: { arn: iamArn('policy', ['name']) },
+  // A topic's Terraform id is its ARN.
+  aws_sns_topic: { arn: ['sns', 'ra', (n) => n, ['name']] },
+  // link2aws writes the console's double encoding (`/` -> `$252F`, `#` -> `$2523`) and drops a `:*` suffix.
+  aws_cloudwatch_log_group: { arn: ['logs', 'ra', (n) => `log-group:${n}`, ['name', 'id']] },
+  aws_instance: { arn: ec2Arn('instance') },
+  aws_vpc: { arn: ec2Arn('vpc') },
+  aws_subnet: { arn: ec2Arn('subnet') },
+  aws_security_group: { arn: ec2Arn('security-group') },
+  aws_lb: {},
+  aws_autoscaling_group: {},
+  // Newer providers set id to the `db-…` resource id; the ARN uses the identifier.
+  aws_db_instance: { arn: ['rds', 'ra', (n) => `db:${n}`, ['identifier']] },
+  aws_rds_cluster: { arn: ['rds', 'ra', (n) => `cluster:${n}`, ['cluster_identifier', 'id']] },
+  // Cluster and service ids are their ARNs.
+  aws_ecs_cluster: { arn: ['ecs', 'ra', (n) => `cluster/${n}`, ['name']] },
   aws_ecs_service: {
-    id: ['name'],
-    url: (id, c) => {
-      const cluster = lastSegment(str(c.v.cluster));
-      return cluster && `/ecs/v2/clusters/${e(cluster)}/services/${e(id)}/health?${q(c)}`;
-    },
     arn: [
       'ecs',
       'ra',
@@ -157,77 +100,100 @@ const SPECS: Record<string, Spec> = {
         const cluster = lastSegment(str(v.cluster));
         return cluster && `service/${cluster}/${n}`;
       },
+      ['name'],
     ],
   },
-  aws_ecr_repository: {
-    // Repository names may contain `/`; the console routes on literal slashes, so encode per segment.
-    id: ['name'],
-    url: (id, c) => c.account && `/ecr/repositories/private/${c.account}/${id.split('/').map(e).join('/')}?${q(c)}`,
-    arn: ['ecr', 'ra', (n) => `repository/${n}`],
+  aws_ecr_repository: { arn: ['ecr', 'ra', (n) => `repository/${n}`, ['name']] },
+  aws_eks_cluster: { arn: ['eks', 'ra', (n) => `cluster/${n}`, ['name', 'id']] },
+  aws_kms_key: { arn: ['kms', 'ra', (n) => `key/${n}`, ['key_id', 'id']] },
+  // The ARN ends in a random suffix, so it is never built; the Terraform id is the ARN.
+  aws_secretsmanager_secret: {},
+  aws_api_gateway_rest_api: { arn: ['apigateway', 'r', (n) => `/restapis/${n}`, ['id']] },
+  aws_cloudfront_distribution: { arn: ['cloudfront', 'a', (n) => `distribution/${n}`, ['id']] },
+  aws_route53_zone: { arn: ['route53', '', (n) => `hostedzone/${n}`, ['zone_id', 'id']] },
+  // The Terraform id is the ARN.
+  aws_sfn_state_machine: { arn: ['states', 'ra', (n) => `stateMachine:${n}`, ['name']] },
+  // link2aws hard-codes the aws host here; elsewhere its link is refused and go/view used (see libraryLink).
+  aws_kinesis_stream: { arn: ['kinesis', 'ra', (n) => `stream/${n}`, ['name']] },
+  // The Terraform id is the ARN.
+  aws_acm_certificate: {},
+
+  // --- overrides -----------------------------------------------------------------------------
+  aws_iam_user: {
+    arn: iamArn('user'),
+    // link2aws puts the IAM path into the page (`#/users/svc/name`), which is wrong for users with a path.
+    override: { id: ['name', 'id'], global: true, url: (id) => `/iam/home#/users/details/${e(id)}` },
   },
-  aws_eks_cluster: { id: ['name', 'id'], url: home('eks', '/clusters/'), arn: ['eks', 'ra', (n) => `cluster/${n}`] },
-  aws_kms_key: { id: ['key_id', 'id'], url: home('kms', '/kms/keys/'), arn: ['kms', 'ra', (n) => `key/${n}`] },
-  aws_secretsmanager_secret: {
-    // The ARN ends in a random suffix, so it is never built.
-    id: ['name'],
-    url: (id, c) => `/secretsmanager/secret?name=${e(id)}&${q(c)}`,
+  aws_sqs_queue: {
+    arn: ['sqs', 'ra', (n) => n, ['name']],
+    // link2aws rebuilds the queue URL with an `amazonaws.com` host (wrong in aws-cn, `amazonaws.com.cn`);
+    // state has the real URL (also the id), which the console wants encoded.
+    override: { id: ['url', 'id'], url: home('sqs/v3', '/queues/') },
+  },
+  aws_cloudwatch_metric_alarm: {
+    arn: ['cloudwatch', 'ra', (n) => `alarm:${n}`, ['alarm_name', 'id']],
+    // link2aws: no template for cloudwatch alarms.
+    override: { id: ['alarm_name', 'id'], url: home('cloudwatch', 'alarmsV2:alarm/') },
+  },
+  aws_cloudwatch_dashboard: {
+    arn: ['cloudwatch', 'a', (n) => `dashboard/${n}`, ['dashboard_name', 'id']],
+    arnAttr: 'dashboard_arn',
+    // link2aws: no template for cloudwatch dashboards.
+    override: { id: ['dashboard_name', 'id'], url: home('cloudwatch', 'dashboards/dashboard/') },
+  },
+  aws_cloudwatch_event_rule: {
+    arn: ['events', 'ra', (n, v) => (eventBus(v) === 'default' ? `rule/${n}` : `rule/${eventBus(v)}/${n}`), ['name']],
+    // link2aws: no template for EventBridge rules.
+    override: { id: ['name'], url: (id, c) => `/events/home?${q(c)}#/eventbus/${e(eventBus(c.v))}/rules/${e(id)}` },
+  },
+  aws_internet_gateway: {
+    arn: ec2Arn('internet-gateway'),
+    // link2aws: no template for ec2 internet-gateway.
+    override: vpc('InternetGateway:internetGatewayId='),
+  },
+  aws_nat_gateway: {
+    // link2aws has a template, but NAT gateway state carries neither an ARN nor an account id,
+    // so it could only be asked when ctx.accountId is given; the page needs just the id.
+    arn: ec2Arn('natgateway'),
+    override: vpc('NatGatewayDetails:natGatewayId='),
+  },
+  aws_route_table: {
+    arn: ec2Arn('route-table'),
+    // link2aws: no template for ec2 route-table.
+    override: vpc('RouteTableDetails:RouteTableId='),
+  },
+  aws_eip: {
+    arn: ['ec2', 'ra', (n) => `elastic-ip/${n}`, ['allocation_id', 'id']],
+    // link2aws only knows `eip-allocation/…`; real EIP ARNs are `elastic-ip/eipalloc-…`.
+    override: { id: ['allocation_id', 'id'], url: home('ec2', 'ElasticIpDetails:AllocationId=') },
+  },
+  aws_lb_target_group: {
+    // link2aws prefixes the account id to the console host (`123….us-east-1.console…`), which does not resolve.
+    override: { id: ['arn', 'id'], url: home('ec2', 'TargetGroup:targetGroupArn=') },
   },
   aws_ssm_parameter: {
-    // The Systems Manager console wants the name double-encoded (`/` -> `%252F`); single `%2F` is rejected.
-    id: ['name', 'id'],
-    url: (id, c) => `/systems-manager/parameters/${e(e(id))}/description?${q(c)}`,
-    arn: ['ssm', 'ra', (n) => `parameter/${n.replace(/^\//, '')}`],
-  },
-  aws_api_gateway_rest_api: {
-    id: ['id'],
-    url: (id, c) => `/apigateway/main/apis/${e(id)}/resources?api=${e(id)}&${q(c)}`,
-    arn: ['apigateway', 'r', (n) => `/restapis/${n}`],
+    arn: ['ssm', 'ra', (n) => `parameter/${n.replace(/^\//, '')}`, ['name', 'id']],
+    // link2aws: no template for ssm parameters. The console wants the name double-encoded
+    // (`/` -> `%252F`); a single `%2F` is rejected.
+    override: { id: ['name', 'id'], url: (id, c) => `/systems-manager/parameters/${e(e(id))}/description?${q(c)}` },
   },
   aws_apigatewayv2_api: {
-    id: ['id'],
-    url: (id, c) => `/apigateway/main/api-detail?api=${e(id)}&${q(c)}`,
-    arn: ['apigateway', 'r', (n) => `/apis/${n}`],
-  },
-  aws_cloudfront_distribution: {
-    id: ['id'],
-    global: true,
-    url: (id) => `/cloudfront/v4/home#/distributions/${e(id)}`,
-    arn: ['cloudfront', 'a', (n) => `distribution/${n}`],
-  },
-  aws_route53_zone: {
-    id: ['zone_id', 'id'],
-    global: true,
-    url: (id) => `/route53/v2/hostedzones#ListRecordSets/${e(id)}`,
-    arn: ['route53', '', (n) => `hostedzone/${n}`],
+    arn: ['apigateway', 'r', (n) => `/apis/${n}`, ['id']],
+    // link2aws only knows REST APIs (`/restapis/…`), not HTTP/WebSocket APIs (`/apis/…`).
+    override: { id: ['id'], url: (id, c) => `/apigateway/main/api-detail?api=${e(id)}&${q(c)}` },
   },
   aws_elasticache_cluster: {
-    id: ['cluster_id', 'id'],
-    url: (id, c) => home('elasticache', `/${c.v.engine === 'memcached' ? 'memcached' : 'redis'}/`)(id, c),
-    arn: ['elasticache', 'ra', (n) => `cluster:${n}`],
-  },
-  aws_sfn_state_machine: {
-    id: ['arn', 'id'],
-    url: home('states', '/statemachines/view/'),
-    arn: ['states', 'ra', (n) => `stateMachine:${n}`, ['name']],
-  },
-  aws_kinesis_stream: {
-    // A stream's Terraform id is its ARN; the console uses the name.
-    id: ['name'],
-    url: home('kinesis', '/streams/details/', '/monitoring'),
-    arn: ['kinesis', 'ra', (n) => `stream/${n}`],
+    arn: ['elasticache', 'ra', (n) => `cluster:${n}`, ['cluster_id', 'id']],
+    // link2aws: elasticache unknown. The page depends on the engine.
+    override: {
+      id: ['cluster_id', 'id'],
+      url: (id, c) => home('elasticache', `/${c.v.engine === 'memcached' ? 'memcached' : 'redis'}/`)(id, c),
+    },
   },
   aws_efs_file_system: {
-    id: ['id'],
-    url: home('efs', '/file-systems/'),
-    arn: ['elasticfilesystem', 'ra', (n) => `file-system/${n}`],
-  },
-  aws_acm_certificate: {
-    // Addressed by the certificate id, the last segment of its ARN (its Terraform id).
-    id: ['arn', 'id'],
-    url: (id, c) => {
-      const cert = lastSegment(id);
-      return cert && home('acm', '/certificates/')(cert, c);
-    },
+    arn: ['elasticfilesystem', 'ra', (n) => `file-system/${n}`, ['id']],
+    // link2aws: no template for elasticfilesystem file-system.
+    override: { id: ['id'], url: home('efs', '/file-systems/') },
   },
 };
 
@@ -241,8 +207,11 @@ const ALIASES: Record<string, string> = {
   aws_default_route_table: 'aws_route_table',
 };
 
-/** Resource types with a console link (exported for tests and docs). */
+/** Resource types with a specific console link (exported for tests and docs). */
 export const SUPPORTED_TYPES: readonly string[] = Object.keys(SPECS);
+
+/** The subset whose URL is built here rather than by link2aws (exported for tests). */
+export const OVERRIDDEN_TYPES: readonly string[] = Object.keys(SPECS).filter((t) => SPECS[t]!.override);
 
 const CONSOLE_HOSTS: Record<string, string> = {
   aws: 'console.aws.amazon.com',
@@ -275,6 +244,32 @@ function arnsIn(values: Values): ParsedArn[] {
   return ordered.map(parseArn).filter((a): a is ParsedArn => a !== undefined);
 }
 
+/**
+ * link2aws's URL for an ARN, or undefined when it has none (it throws for unknown services and
+ * types, some templates return null). A link must stay on the ARN's partition console (link2aws
+ * hard-codes the aws host for a few types) and have no empty path segment (a template fed an ARN
+ * it did not expect, such as an old-format ECS service ARN without the cluster).
+ */
+function libraryLink(arn: string): string | undefined {
+  try {
+    const host = CONSOLE_HOSTS[parseArn(arn)?.partition ?? ''];
+    if (!host) return undefined;
+    const url = new ARN(arn).consoleLink;
+    if (typeof url !== 'string') return undefined;
+    const u = new URL(url);
+    const onHost = u.hostname === host || u.hostname.endsWith(`.${host}`);
+    return u.protocol === 'https:' && onHost && !u.pathname.includes('//') ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The console's generic resolver: opens the resource page for any ARN the console knows. */
+function goView(arn: string): string | undefined {
+  const host = CONSOLE_HOSTS[parseArn(arn)?.partition ?? ''];
+  return host && `https://${host}/go/view?arn=${e(arn)}`;
+}
+
 export function consoleLinkFor(resource: { type: string; values: Record<string, unknown> }, ctx: ConsoleLinkContext): ConsoleLink {
   try {
     return linkFor(resource, ctx);
@@ -286,10 +281,14 @@ export function consoleLinkFor(resource: { type: string; values: Record<string, 
 
 function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkContext): ConsoleLink {
   const values: Values = resource.values ?? {};
-  const stateArn = str(values.arn);
   const type = Object.hasOwn(ALIASES, resource.type) ? ALIASES[resource.type]! : resource.type;
   const spec = Object.hasOwn(SPECS, type) ? SPECS[type] : undefined;
-  if (!spec) return stateArn ? { arn: stateArn } : {};
+  const stateArn = str(values.arn) ?? (spec?.arnAttr ? str(values[spec.arnAttr]) : undefined);
+  if (!spec) {
+    if (!stateArn) return {};
+    const consoleUrl = libraryLink(stateArn) ?? goView(stateArn);
+    return consoleUrl ? { arn: stateArn, consoleUrl } : { arn: stateArn };
+  }
 
   const arns = arnsIn(values);
   const ownArn = parseArn(stateArn) ?? parseArn(values.id);
@@ -301,10 +300,10 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
       .find((a) => a !== undefined && ACCOUNT.test(a));
 
   // Where the Terraform id is an ARN (topics, policies, load balancers, ECS, secrets, ...), it is this resource's ARN.
-  let arn = stateArn ?? (ownArn ? str(values.id) : undefined);
+  let arn = stateArn ?? (parseArn(values.id) ? str(values.id) : undefined);
   if (!arn && spec.arn) {
     const [svc, scope, res, keys] = spec.arn;
-    const name = pick(values, keys ?? spec.id.filter((k) => k !== 'arn'));
+    const name = pick(values, keys);
     const needsRegion = scope.includes('r');
     const needsAccount = scope.includes('a');
     const built = name && res(name, values);
@@ -313,12 +312,22 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
     }
   }
 
-  const link: ConsoleLink = arn ? { arn } : {};
-  const id = pick(arn ? { ...values, arn } : values, spec.id);
-  const host = CONSOLE_HOSTS[partition];
-  if (id && host && (spec.global || region)) {
-    const path = spec.url(id, { v: values, region, ...(account ? { account } : {}) });
-    if (path) link.consoleUrl = `https://${host}${path}`;
+  let consoleUrl: string | undefined;
+  const o = spec.override;
+  if (o) {
+    // An override replaces link2aws for its type.
+    const id = pick(arn ? { ...values, arn } : values, o.id);
+    const host = CONSOLE_HOSTS[partition];
+    if (id && host && (o.global || region)) {
+      const path = o.url(id, { v: values, region });
+      if (path) consoleUrl = `https://${host}${path}`;
+    }
+  } else if (arn) {
+    consoleUrl = libraryLink(arn);
   }
+  if (!consoleUrl && arn) consoleUrl = goView(arn);
+
+  const link: ConsoleLink = arn ? { arn } : {};
+  if (consoleUrl) link.consoleUrl = consoleUrl;
   return link;
 }

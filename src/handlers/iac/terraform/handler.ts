@@ -27,6 +27,12 @@ function failure(what: string, diagnostics: Diagnostic[], fallback: string): Ope
   });
 }
 
+/**
+ * How long plan/apply wait for the state lock. A run whose CLI was killed leaves its
+ * terraform child finishing in the background; the next run waits for it, not fails.
+ */
+const STATE_LOCK_TIMEOUT = '-lock-timeout=120s';
+
 export class TerraformHandler implements IacHandler {
   readonly name = 'terraform';
   private runnerPromise: Promise<IacRunner> | undefined;
@@ -83,7 +89,7 @@ export class TerraformHandler implements IacHandler {
     await this.selectWorkspace();
     const runner = await this.runner();
     const diagnostics: Diagnostic[] = [];
-    const result = await runner.run(['plan', '-json', `-out=${out}`, ...(options.destroy ? ['-destroy'] : []), ...this.planArgs()], {
+    const result = await runner.run(['plan', '-json', STATE_LOCK_TIMEOUT, `-out=${out}`, ...(options.destroy ? ['-destroy'] : []), ...this.planArgs()], {
       okExitCodes: [1],
       onLine: (line) => {
         const event = parseStreamLine(line);
@@ -107,7 +113,7 @@ export class TerraformHandler implements IacHandler {
     const completed: string[] = [];
     const failed: string[] = [];
     const counts = { add: 0, change: 0, destroy: 0 };
-    const result = await runner.run(['apply', '-json', '-auto-approve', planFile], {
+    const result = await runner.run(['apply', '-json', '-auto-approve', STATE_LOCK_TIMEOUT, planFile], {
       okExitCodes: [1],
       onLine: (line) => {
         if (line.includes('"type":"change_summary"')) {

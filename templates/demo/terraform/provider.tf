@@ -1,0 +1,7 @@
+# The demo runs against a local moto server (AWS_ENDPOINT_URL): path-style S3 addressing,
+# because bucket-name host names do not resolve on 127.0.0.1. A real project drops these.
+provider "aws" {
+  s3_use_path_style           = true
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+}

@@ -67,7 +67,7 @@ export const commands: readonly CommandDefinition[] = [
     path: ['infra', 'deploy'],
     summary: 'Apply exactly one saved plan (or a fresh preview for non-prod), then update the registry',
     description:
-      'Checks the profile role and the caller account before anything changes, takes the environment lock, applies the plan\n' +
+      'Checks the profile role and the caller account before anything changes, takes the environment lock, applies the plan ' +
       'with per-resource progress, and rebuilds registry.json, DEPLOYED.md and history.jsonl from real state, also after a failure.\n' +
       'Production needs --plan <id> from a preview and --confirm prod; without them it prints the plan and the exact command (exit 3).',
     options: [

@@ -4,6 +4,14 @@ import { main } from './main.js';
 // support Node 20, so the warning would only be noise on every AWS command's stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `faber-cloud ... | head`: the reader left, so there is nobody to tell; stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 // Set, not call process.exit(): pending stdout writes to a pipe must drain first.
 main(process.argv.slice(2)).then(
   (code) => {

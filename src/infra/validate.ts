@@ -26,7 +26,7 @@ export async function validateInfrastructure(cwd: string, env: string, processEn
   }
   const open = await openEnvironment(view, undefined, processEnv);
   const tool = await open.iac.describe();
-  const unformatted = await open.iac.fmtCheck();
+  const unformatted = (await open.iac.fmtCheck()).map((file) => path.relative(view.paths.root, path.resolve(directory, file)));
   await open.iac.init({ backend: false });
   const diagnostics = await open.iac.validate();
   for (const d of diagnostics) if (d.file) d.file = path.relative(view.paths.root, path.resolve(directory, d.file));

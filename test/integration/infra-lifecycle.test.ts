@@ -231,3 +231,26 @@ describe('concurrency and crashes', () => {
     expect(await registryAddresses(p, 'test')).toEqual(state);
   });
 });
+
+describe('infra validate', () => {
+  it('passes a formatted, valid configuration', async () => {
+    const p = await createProject('multi-module');
+    const ok = await p.cli(['infra', 'validate', '--env', 'test', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json.data).toMatchObject({ valid: true, unformatted: [], diagnostics: [] });
+  });
+
+  it('lists formatting and validation problems with file:line, exit 1', async () => {
+    const p = await createProject('invalid');
+    const bad = await p.cli(['infra', 'validate', '--env', 'test', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.json.data.valid).toBe(false);
+    expect(bad.json.data.unformatted).toEqual(['terraform/messy.tf']);
+    expect(bad.json.data.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', summary: 'Reference to undeclared input variable', file: 'terraform/main.tf', line: 6 }),
+    ]);
+    const human = await p.cli(['infra', 'validate', '--env', 'test']);
+    expect(human.stdout).toContain('terraform/main.tf:6: Reference to undeclared input variable');
+    expect(human.stdout).toContain('terraform/messy.tf: not formatted');
+  });
+});

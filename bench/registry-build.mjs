@@ -451,7 +451,6 @@ export async function measureRegistryBuild(rounds = 15, { log = () => {} } = {})
     const stateFile = path.join(dir, 'state.json');
     const prevStateFile = path.join(dir, 'previous-state.json');
     const prevRegistryFile = path.join(dir, 'registry.json');
-    const outFile = path.join(dir, 'registry-new.json');
     await writeFile(stateFile, JSON.stringify(state)); // `terraform show -json` prints one compact line
     await writeFile(prevStateFile, JSON.stringify(prev));
     const stateBytes = Buffer.byteLength(JSON.stringify(state));
@@ -477,6 +476,7 @@ export async function measureRegistryBuild(rounds = 15, { log = () => {} } = {})
     check(kept === RESOURCES - changes.added, `created_at kept for ${kept}, expected ${RESOURCES - changes.added}`);
     check(moved === changes.changed + changes.added, `updated_at moved for ${moved}, expected ${changes.changed + changes.added}`);
     const linked = res.filter((r) => r.arn && r.console_url).length;
+    log(`registry: ${res.length} entries, ${linked} with ARN and console URL, ${kept} kept created_at, ${moved} moved updated_at`);
     const jqAddresses = new Set(jqOut.map((r) => r.address));
     check(res.every((r) => jqAddresses.has(r.address)), 'jq and the registry disagree on addresses');
 

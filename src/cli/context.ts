@@ -17,6 +17,8 @@ export interface Progress {
   step(message: string): void;
   info(message: string): void;
   warn(message: string): void;
+  /** A problem reported while the operation goes on (the final error follows). */
+  problem(message: string): void;
 }
 
 /** What an action returns: data for --json, text for a person. */

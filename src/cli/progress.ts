@@ -10,5 +10,6 @@ export function createProgress(style: Colors, quiet: boolean): Progress {
     step: (message) => write(`${style.cyan('›')} ${message}`),
     info: (message) => write(`  ${message}`),
     warn: (message) => process.stderr.write(`${style.yellow('warning')} ${message}\n`),
+    problem: (message) => write(`  ${style.red('✗')} ${message}`),
   };
 }

@@ -254,3 +254,20 @@ describe('infra validate', () => {
     expect(human.stdout).toContain('terraform/messy.tf: not formatted');
   });
 });
+
+describe('a failed apply', () => {
+  it('exits 1 with the tool diagnostics, and still records what was really created', async () => {
+    const p = await createProject('partial-failure');
+    const failed = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    expect(failed.code).toBe(1);
+    expect(failed.json.error.code).toBe('E_APPLY_FAILED');
+    expect(failed.json.error.message).toContain('terraform_data.broken');
+    const state = await p.state('test');
+    expect(state.map((r) => r.address)).toEqual(expect.arrayContaining(['terraform_data.fine[0]', 'terraform_data.fine[1]']));
+    expect(await registryAddresses(p, 'test')).toEqual(state);
+    const [entry] = await historyLines(p, 'test');
+    expect(entry).toMatchObject({ operation: 'deploy', outcome: 'failed' });
+    expect(entry.error_codes).toContain('E_APPLY_FAILED');
+    expect(entry.add).toBe(2);
+  });
+});

@@ -24,7 +24,7 @@ export function lifecycleReporter(ctx: CommandContext): (event: LifecycleEvent) 
         if (e.kind === 'complete') ctx.progress.info(`${s.green('✓')} ${e.address} ${s.dim(`${e.action} ${e.elapsedSeconds}s`)}`);
         else if (e.kind === 'errored') ctx.progress.info(`${s.red('✗')} ${e.address} ${s.dim(`${e.action} failed after ${e.elapsedSeconds}s`)}`);
         else if (e.kind === 'start') ctx.progress.info(`${s.dim('…')} ${e.address} ${s.dim(e.action)}`);
-        else if (e.kind === 'diagnostic' && e.diagnostic.severity === 'error') ctx.progress.warn(`${e.diagnostic.summary}${e.diagnostic.address ? ` (${e.diagnostic.address})` : ''}`);
+        else if (e.kind === 'diagnostic' && e.diagnostic.severity === 'error') ctx.progress.problem(`${e.diagnostic.summary}${e.diagnostic.address ? ` (${e.diagnostic.address})` : ''}`);
         break;
       }
     }

@@ -112,26 +112,31 @@ export class TerraformHandler implements IacHandler {
     const diagnostics: Diagnostic[] = [];
     const completed: string[] = [];
     const failed: string[] = [];
-    const counts = { add: 0, change: 0, destroy: 0 };
+    const counted = { add: 0, change: 0, destroy: 0 };
+    let summary: ApplyResult['counts'] | undefined;
     const result = await runner.run(['apply', '-json', '-auto-approve', STATE_LOCK_TIMEOUT, planFile], {
       okExitCodes: [1],
       onLine: (line) => {
         if (line.includes('"type":"change_summary"')) {
           const changes = (JSON.parse(line) as { changes?: { add?: number; change?: number; remove?: number } }).changes;
-          counts.add = changes?.add ?? 0;
-          counts.change = changes?.change ?? 0;
-          counts.destroy = changes?.remove ?? 0;
+          summary = { add: changes?.add ?? 0, change: changes?.change ?? 0, destroy: changes?.remove ?? 0 };
         }
         const event = parseStreamLine(line);
         if (!event) return;
         if (event.kind === 'diagnostic') diagnostics.push(event.diagnostic);
-        if (event.kind === 'complete') completed.push(event.address);
+        if (event.kind === 'complete') {
+          completed.push(event.address);
+          // A failed apply prints no change summary: count what really completed.
+          if (event.action === 'create') counted.add++;
+          else if (event.action === 'update') counted.change++;
+          else if (event.action === 'delete') counted.destroy++;
+        }
         if (event.kind === 'errored') failed.push(event.address);
         onEvent?.(event);
       },
     });
     if (result.exitCode !== 0 && diagnostics.length === 0) diagnostics.push(...parseTextDiagnostics(result.stderr));
-    return { ok: result.exitCode === 0, counts, diagnostics, completed, failed };
+    return { ok: result.exitCode === 0, counts: summary ?? counted, diagnostics, completed, failed };
   }
 
   async showState(): Promise<StateResource[]> {

@@ -251,7 +251,7 @@ export function syntheticState(total = RESOURCES, seed = 0xfabe5) {
     const tables = g.int(1, 4);
     const fixed = handlers.length * 4 + tables + 2;
     let queues = g.int(2, 20);
-    if (fixed + 2 * 1 > remaining) {
+    if (fixed + 2 > remaining) {
       // too little left for another service: grow the previous service's queues (count) instead
       const ctx = lastEvents.ctx;
       for (let i = 0; managed < total; i++) {

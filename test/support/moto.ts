@@ -104,13 +104,6 @@ export async function disableIamEnforcement(): Promise<void> {
   await motoApi('reset-auth', 'inf');
 }
 
-/** The requests moto has served, for proving that nothing reached AWS. */
-export async function motoRequestCount(): Promise<number> {
-  const res = await fetch(`${endpoint()}/moto-api/data.json`);
-  const data = (await res.json()) as Record<string, Record<string, unknown>>;
-  return Object.values(data).reduce((n, service) => n + Object.keys(service).length, 0);
-}
-
 export interface ProfileUser {
   profile: string;
   userName: string;

@@ -21,12 +21,15 @@ export interface TestProject {
   editConfig(edit: (config: any) => void): Promise<void>;
 }
 
-/** A fresh project: the fixture as ./terraform, `faber-cloud init`, and moto profiles for it. */
+/**
+ * A fresh project: the fixture (a name in test/fixtures/terraform, or an absolute path) as
+ * ./terraform, `faber-cloud init`, and moto profiles for it.
+ */
 export async function createProject(fixture: string, options: { project?: string; accountId?: string } = {}): Promise<TestProject> {
   const project = options.project ?? 'life';
-  const dir = await tempDir(`faber-${fixture}-`);
+  const dir = await tempDir(`faber-${path.basename(fixture)}-`);
   const terraformDir = path.join(dir, 'terraform');
-  await cp(path.join(FIXTURES, fixture), terraformDir, { recursive: true });
+  await cp(path.resolve(FIXTURES, fixture), terraformDir, { recursive: true });
   const env = { ...iacEnv() };
   const cli = (args: string[], o: { env?: NodeJS.ProcessEnv } = {}) => runCli(args, { cwd: dir, env: { ...env, ...o.env } });
   const init = await cli(['init', '--project', project, '--region', 'us-east-1', '--account-id', options.accountId ?? MOTO_ACCOUNT_ID, '--json']);

@@ -1,6 +1,6 @@
 import link2aws from 'link2aws';
 import { describe, expect, it } from 'vitest';
-import { OVERRIDDEN_TYPES, SUPPORTED_TYPES, consoleLinkFor, partitionForRegion } from '../../src/handlers/hosting/aws/console-urls.js';
+import { OVERRIDDEN_TYPES, SUPPORTED_TYPES, consoleLinkFor, fastLibraryLink, partitionForRegion } from '../../src/handlers/hosting/aws/console-urls.js';
 
 const { ARN } = link2aws;
 
@@ -499,5 +499,169 @@ describe('consoleLinkFor: encoding in overrides', () => {
       `arn:aws:events:${R}:${ACCT}:rule/orders/r`,
     );
     expect(link('aws_elasticache_cluster', { cluster_id: 'm', engine: 'memcached' }).consoleUrl).toContain('#/memcached/m');
+  });
+});
+
+// The fast path replaces `new ARN(arn).consoleLink` for high-volume ARN types (performance); link2aws
+// stays the reference, and these tests pin the fast path to exactly its output.
+describe('link2aws fast path: exactly link2aws’s URL', () => {
+  const PARTITIONS = [
+    ['aws', 'us-east-1'],
+    ['aws', 'eu-west-2'],
+    ['aws-cn', 'cn-north-1'],
+    ['aws-cn', 'cn-northwest-1'],
+    ['aws-us-gov', 'us-gov-west-1'],
+  ] as const;
+  // Names with every character link2aws accepts besides letters and digits (`:` and `/` where the type allows them).
+  const NAMES = ['a', 'orders', 'my-bucket.example.com', 'x_y-z.1', 'A+b=c,d.e@f_g-h', 'with#hash', 'star*', 'UPPER.lower', '0', 'a'.repeat(200)];
+
+  const ARNS: Record<string, (p: string, r: string) => string[]> = {
+    's3 bucket': (p) => NAMES.map((n) => `arn:${p}:s3:::${n}`),
+    'lambda function': (p, r) =>
+      NAMES.flatMap((n) => [`arn:${p}:lambda:${r}:${ACCT}:function:${n}`, `arn:${p}:lambda:${r}:${ACCT}:function:${n}:live`, `arn:${p}:lambda:${r}:${ACCT}:function:${n}:7`]),
+    'dynamodb table': (p, r) =>
+      NAMES.flatMap((n) => [
+        `arn:${p}:dynamodb:${r}:${ACCT}:table/${n}`,
+        `arn:${p}:dynamodb:${r}:${ACCT}:table/${n}/index/gsi-1`,
+        `arn:${p}:dynamodb:${r}:${ACCT}:table/${n}/stream/2026-01-01T00:00:00.000`,
+      ]),
+    'iam role': (p) =>
+      NAMES.flatMap((n) => [
+        `arn:${p}:iam::${ACCT}:role/${n}`,
+        `arn:${p}:iam::${ACCT}:role/service-role/${n}`,
+        `arn:${p}:iam::${ACCT}:role/a/b/c/${n}`,
+        `arn:${p}:iam::${ACCT}:role/aws-service-role/support.amazonaws.com/${n}`,
+      ]),
+    'logs log-group': (p, r) =>
+      NAMES.flatMap((n) => [
+        `arn:${p}:logs:${r}:${ACCT}:log-group:${n}`,
+        `arn:${p}:logs:${r}:${ACCT}:log-group:/aws/lambda/${n}`,
+        `arn:${p}:logs:${r}:${ACCT}:log-group:/aws/lambda/${n}:*`,
+        `arn:${p}:logs:${r}:${ACCT}:log-group:/a#b/${n}#/c:*`,
+        `arn:${p}:logs:${r}:${ACCT}:log-group:/x:y/${n}`,
+      ]),
+    'sns topic': (p, r) => NAMES.flatMap((n) => [`arn:${p}:sns:${r}:${ACCT}:${n}`, `arn:${p}:sns:${r}:${ACCT}:${n}.fifo`]),
+  };
+
+  it.each(Object.keys(ARNS))('%s: same URL as link2aws in every partition, with odd names', (kind) => {
+    let n = 0;
+    for (const [p, r] of PARTITIONS) {
+      for (const arn of ARNS[kind]!(p, r)) {
+        for (const input of [arn, ` ${arn}\n`]) {
+          const fast = fastLibraryLink(input);
+          expect(fast, input).toBeDefined();
+          expect(fast, input).toBe(new ARN(input).consoleLink);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(100);
+  });
+
+  it('leaves every other ARN, and everything link2aws rejects, to link2aws', () => {
+    const others = [
+      `arn:aws:sqs:${R}:${ACCT}:jobs`,
+      `arn:aws:ec2:${R}:${ACCT}:instance/i-0abc`,
+      `arn:aws:kms:${R}:${ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      'arn:aws:s3:::bucket/some/key',
+      `arn:aws:sns:${R}:${ACCT}:alerts:0a1b2c3d-aaaa-bbbb-cccc-0123456789ab`,
+      `arn:aws:lambda:${R}:${ACCT}:layer:deps:3`,
+      `arn:aws:dynamodb::${ACCT}:global-table/orders`,
+      `arn:aws:iam::${ACCT}:user/ci/deployer`,
+      `arn:aws:iam::${ACCT}:policy/p`,
+      `arn:aws:logs:${R}:${ACCT}:destination:d`,
+    ];
+    const rejected = [
+      '',
+      'arn',
+      'arn:aws:s3',
+      'arn:aws:s3::',
+      'ARN:aws:s3:::b',
+      'urn:aws:s3:::b',
+      'arn:aws-iso:s3:::b',
+      'arn:constructor:s3:::b',
+      `arn:aws:constructor:${R}:${ACCT}:x`,
+      `arn:aws:__proto__:${R}:${ACCT}:x`,
+      `arn:aws:dynamodb:${R}:${ACCT}:table/a b`,
+      `arn:aws:dynamodb:US-EAST-1:${ACCT}:table/t`,
+      `arn:aws:lambda:${R}:${ACCT}:function:fn:$LATEST`,
+      `arn:aws:logs:${R}:${ACCT}:log-group:/a%2Fb`,
+      'arn:aws:s3:::caf\u00e9',
+      `arn:aws:s3:::${'b'.repeat(2040)}`,
+    ];
+    for (const arn of others) expect(fastLibraryLink(arn), arn).toBeUndefined();
+    for (const arn of rejected) {
+      expect(fastLibraryLink(arn), arn).toBeUndefined();
+      expect(library(arn), arn).toBeUndefined();
+    }
+  });
+
+  it('agrees with link2aws on 10,000 random ARN-like strings', () => {
+    // mulberry32, fixed seed: the same strings every run.
+    let seed = 0xa2b;
+    const rnd = () => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const valid = 'abcXYZ019-_.+=,@*#/:';
+    const word = () => {
+      const chars = rnd() < 0.1 ? `${valid} %$é` : valid;
+      return Array.from({ length: Math.floor(rnd() * 12) }, () => pick([...chars])).join('');
+    };
+    const services: Record<string, string[]> = {
+      s3: [''],
+      lambda: ['function:', 'layer:'],
+      dynamodb: ['table/', 'global-table/'],
+      iam: ['role/', 'user/', 'role/service-role/'],
+      logs: ['log-group:', 'log-group:/aws/lambda/'],
+      sns: ['', 'topic:'],
+      sqs: [''],
+      ec2: ['instance/'],
+      constructor: [''],
+    };
+    const anyType = ['', '/', ':', 'index/', ...Object.values(services).flat()];
+    let handled = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const service = pick(Object.keys(services));
+      const arn =
+        pick(['', '', '', '', ' ', '\t']) +
+        [
+          pick(['arn', 'arn', 'arn', 'arn', 'arn', 'ARN', 'x']),
+          pick(['aws', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', '']),
+          service,
+          pick(['', R, R, 'cn-north-1', 'us-gov-west-1', 'US-EAST-1', 'eu_west_1']),
+          pick(['', ACCT, ACCT, 'aws']),
+        ].join(':') +
+        ':' +
+        (rnd() < 0.8 ? pick(services[service]!) : pick(anyType)) +
+        word() +
+        pick(['', '', '', ':*', `:${word()}`, `/${word()}`]) +
+        pick(['', '', '', ' ']);
+      const fast = fastLibraryLink(arn);
+      if (fast === undefined) continue;
+      handled++;
+      expect(fast, JSON.stringify(arn)).toBe(new ARN(arn).consoleLink);
+    }
+    expect(handled).toBeGreaterThan(800); // the rest went to link2aws
+  });
+
+  it('is what consoleLinkFor uses for those types (unchanged URLs)', () => {
+    for (const type of ['aws_s3_bucket', 'aws_lambda_function', 'aws_dynamodb_table', 'aws_iam_role', 'aws_cloudwatch_log_group', 'aws_sns_topic']) {
+      const arn = sampleArn(type);
+      expect(fastLibraryLink(arn), type).toBeDefined();
+      expect(link(type, SAMPLES[type]!.values, { region: R2 }).consoleUrl).toBe(new ARN(arn).consoleLink);
+    }
+  });
+});
+
+describe('partition names are data, not object keys', () => {
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('an ARN in partition %s gets no console link', (partition) => {
+    const link = consoleLinkFor({ type: 'aws_s3_bucket', values: { bucket: 'b', arn: `arn:${partition}:s3:::b` } }, { region: 'us-east-1' });
+    expect(link.consoleUrl).toBeUndefined();
+    expect(link.arn).toBe(`arn:${partition}:s3:::b`);
   });
 });

@@ -7,6 +7,8 @@ import { parseJsonOutput } from '../../src/handlers/iac/terraform/runner.js';
 import { redactSensitive, stateResources } from '../../src/handlers/iac/terraform/state.js';
 import { buildRegistry, type RegistryContext } from '../../src/registry/registry.js';
 import { REPO_ROOT } from '../support/cli.js';
+// @ts-expect-error plain ESM bench script without type declarations
+import { syntheticState } from '../../bench/registry-build.mjs';
 
 // Real `tofu show -json` / `apply -json` output of test/fixtures/terraform/multi-module
 // (root resources with count, a child module with for_each, a sensitive variable and output).
@@ -63,6 +65,55 @@ describe('state', () => {
 
   it('removes values marked sensitive, at any depth', () => {
     expect(redactSensitive({ a: 1, b: { c: 'secret', d: 2 }, e: ['x', 'y'] }, { b: { c: true }, e: [false, true] })).toEqual({ a: 1, b: { d: 2 }, e: ['x', undefined] });
+  });
+
+  it('returns values as they are, not a copy, when nothing is marked sensitive', () => {
+    const values = { a: 1, b: { c: 'x' }, e: ['x', { f: [1, 2] }], g: null };
+    for (const sensitive of [undefined, null, false, {}, [], { b: {}, e: [false, { f: [false, false] }] }, { e: [] }, { z: false }]) {
+      expect(redactSensitive(values, sensitive)).toBe(values);
+    }
+    expect(redactSensitive(values, { e: [false, { f: [false, true] }] })).toEqual({ a: 1, b: { c: 'x' }, e: ['x', { f: [1, undefined] }], g: null });
+    // A `true` where values has nothing still means a copy, equal to values.
+    const copy = redactSensitive(values, { z: true });
+    expect(copy).not.toBe(values);
+    expect(copy).toEqual(values);
+  });
+
+  it('redacts exactly as the always-copying walk did, on real and synthetic state', () => {
+    // The implementation before the no-`true` shortcut: the reference.
+    const reference = (values: unknown, sensitive: unknown): unknown => {
+      if (sensitive === true) return undefined;
+      if (sensitive === null || typeof sensitive !== 'object') return values;
+      if (Array.isArray(values)) return values.map((v, i) => reference(v, (sensitive as unknown[])[i]));
+      if (values !== null && typeof values === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(values)) {
+          const redacted = reference(value, (sensitive as Record<string, unknown>)[key]);
+          if (redacted !== undefined) out[key] = redacted;
+        }
+        return out;
+      }
+      return values;
+    };
+    type Raw = { mode: string; values?: unknown; sensitive_values?: unknown };
+    const raw: Raw[] = [];
+    const walk = (m: { resources?: Raw[]; child_modules?: unknown[] }) => {
+      raw.push(...(m.resources ?? []));
+      for (const c of m.child_modules ?? []) walk(c as typeof m);
+    };
+    for (const state of [json('state-1.json'), json('state-2.json'), syntheticState(300)]) walk(state.values.root_module);
+    let marked = 0;
+    for (const r of raw) {
+      const values = r.values ?? {};
+      const expected = reference(values, r.sensitive_values);
+      const actual = redactSensitive(values, r.sensitive_values);
+      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+      expect(actual).toEqual(expected);
+      if (actual !== values) marked++;
+    }
+    expect(raw.length).toBeGreaterThan(300);
+    expect(marked).toBeGreaterThan(0); // some resources do have sensitive values
+    expect(marked).toBeLessThan(raw.length);
   });
 });
 

@@ -219,6 +219,11 @@ const CONSOLE_HOSTS: Record<string, string> = {
   'aws-us-gov': 'console.amazonaws-us-gov.com',
 };
 
+/** The console host of a partition; own keys only, so 'constructor' is not a partition. */
+function consoleHost(partition: string | undefined): string | undefined {
+  return partition !== undefined && Object.hasOwn(CONSOLE_HOSTS, partition) ? CONSOLE_HOSTS[partition] : undefined;
+}
+
 interface ParsedArn {
   partition: string;
   region: string;
@@ -244,6 +249,81 @@ function arnsIn(values: Values): ParsedArn[] {
   return ordered.map(parseArn).filter((a): a is ParsedArn => a !== undefined);
 }
 
+// --- link2aws fast path -------------------------------------------------------------------------
+// Performance only: `new ARN(arn)` builds link2aws's whole template table (~1,000 closures) for
+// every ARN, ~100 ms of a 5,000-resource registry build. For the high-volume ARN types below the
+// URL is built here instead, with link2aws's own parsing rules and templates (copied from
+// link2aws 1.0.26, `ARN` constructor and `_getLinkTemplates`). link2aws stays the reference:
+// test/unit/console-urls.test.ts pins fastLibraryLink(arn) === new ARN(arn).consoleLink for these
+// types (all partitions, IAM paths, qualifiers, special characters, and random ARNs). Any other
+// ARN, and any ARN link2aws would reject, is left to link2aws itself. Not here: SQS, whose
+// aws_sqs_queue URL is an override anyway.
+
+/** link2aws's view of an ARN: its fields as the `ARN` constructor sets them. */
+interface Link2awsArn {
+  arn: string;
+  region: string;
+  resource: string;
+  /** link2aws's `console` getter. */
+  console: string;
+}
+
+const LINK2AWS_TEMPLATES = new Map<string, (a: Link2awsArn) => string>([
+  // `${service} ${resource_type}`: S3 buckets and SNS topics have no resource type.
+  ['s3 ', (a) => `https://s3.${a.console}/s3/buckets/${a.resource}`],
+  ['lambda function', (a) => `https://${a.region}.${a.console}/lambda/home?region=${a.region}#/functions/${a.resource}`],
+  ['dynamodb table', (a) => `https://${a.region}.${a.console}/dynamodbv2/home?region=${a.region}#table?name=${a.resource}`],
+  // link2aws's `pathLast`.
+  ['iam role', (a) => `https://${a.console}/iam/home?#/roles/${a.resource.slice(a.resource.lastIndexOf('/') + 1)}`],
+  [
+    'logs log-group',
+    (a) =>
+      `https://${a.region}.${a.console}/cloudwatch/home?region=${a.region}#logsV2:log-groups/log-group/${a.resource.replace(/:\*$/, '').replace(/#/g, '$2523').replace(/[/]/g, '$252F')}`,
+  ],
+  ['sns ', (a) => `https://${a.console}/sns/v3/home?region=${a.region}#/topic/${a.arn}`],
+]);
+
+/** link2aws's `console` getter. */
+const LINK2AWS_CONSOLES: Record<string, string> = {
+  aws: 'console.aws.amazon.com',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+  'aws-cn': 'console.amazonaws.cn',
+};
+
+/**
+ * `new ARN(arn).consoleLink` for the types in LINK2AWS_TEMPLATES; undefined for any other ARN and
+ * wherever link2aws would throw (exported for tests).
+ */
+export function fastLibraryLink(input: string): string | undefined {
+  // The ARN constructor: trim, length and character checks, tokens (the resource keeps its colons).
+  const text = input.trim();
+  if (text.length > 2048 || !/^[a-zA-Z0-9:/+=,.@_*#\-]*$/.test(text)) return undefined;
+  const rest = text.split(':');
+  const tokens = rest.splice(0, 6);
+  if (rest.length > 0) tokens.push(rest.join(':'));
+  const [prefix, partition, service, region, , t5, t6] = tokens;
+  let type: string;
+  let resource: string;
+  if (t5 === undefined || prefix === undefined || partition === undefined || service === undefined || region === undefined) {
+    return undefined; // "Bad number of tokens"
+  } else if (t6 !== undefined) {
+    const slash = t5.indexOf('/');
+    [type, resource] = slash > 0 ? [t5.slice(0, slash), t5.slice(slash + 1)] : [t5, t6];
+  } else if (t5.slice(1).indexOf('/') >= 0) {
+    const t = t5.startsWith('/') ? t5.slice(1) : t5;
+    [type, resource] = [t.slice(0, t.indexOf('/')), t.slice(t.indexOf('/') + 1)];
+  } else {
+    [type, resource] = ['', t5];
+  }
+  if (region !== '' && !/^[a-z0-9-]*$/.test(region)) return undefined;
+  // consoleLink: prefix, then the template, which reads the console host (throws for other partitions).
+  if (prefix !== 'arn') return undefined;
+  const template = LINK2AWS_TEMPLATES.get(`${service} ${type}`);
+  const host = Object.hasOwn(LINK2AWS_CONSOLES, partition) ? LINK2AWS_CONSOLES[partition] : undefined;
+  if (!template || host === undefined) return undefined;
+  return template({ arn: text, region, resource, console: host });
+}
+
 /**
  * link2aws's URL for an ARN, or undefined when it has none (it throws for unknown services and
  * types, some templates return null). A link must stay on the ARN's partition console (link2aws
@@ -252,9 +332,9 @@ function arnsIn(values: Values): ParsedArn[] {
  */
 function libraryLink(arn: string): string | undefined {
   try {
-    const host = CONSOLE_HOSTS[parseArn(arn)?.partition ?? ''];
+    const host = consoleHost(parseArn(arn)?.partition);
     if (!host) return undefined;
-    const url = new ARN(arn).consoleLink;
+    const url = fastLibraryLink(arn) ?? new ARN(arn).consoleLink;
     if (typeof url !== 'string') return undefined;
     const u = new URL(url);
     const onHost = u.hostname === host || u.hostname.endsWith(`.${host}`);
@@ -266,7 +346,7 @@ function libraryLink(arn: string): string | undefined {
 
 /** The console's generic resolver: opens the resource page for any ARN the console knows. */
 function goView(arn: string): string | undefined {
-  const host = CONSOLE_HOSTS[parseArn(arn)?.partition ?? ''];
+  const host = consoleHost(parseArn(arn)?.partition);
   return host && `https://${host}/go/view?arn=${e(arn)}`;
 }
 
@@ -290,12 +370,14 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
     return consoleUrl ? { arn: stateArn, consoleUrl } : { arn: stateArn };
   }
 
-  const arns = arnsIn(values);
+  // The ARNs in values (and the account) are looked for only where needed (performance).
+  let arnsCache: ParsedArn[] | undefined;
+  const arns = () => (arnsCache ??= arnsIn(values));
   const ownArn = parseArn(stateArn) ?? parseArn(values.id);
-  const partition = ctx.partition || ownArn?.partition || arns[0]?.partition || partitionForRegion(ctx.region || ownArn?.region || '');
+  const partition = ctx.partition || ownArn?.partition || arns()[0]?.partition || partitionForRegion(ctx.region || ownArn?.region || '');
   const region = ctx.region || ownArn?.region || '';
-  const account =
-    [ctx.accountId, ...arns.map((a) => a.account), values.owner_id, values.registry_id, values.account_id]
+  const accountFor = () =>
+    [ctx.accountId, ...arns().map((a) => a.account), values.owner_id, values.registry_id, values.account_id]
       .map(str)
       .find((a) => a !== undefined && ACCOUNT.test(a));
 
@@ -307,6 +389,7 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
     const needsRegion = scope.includes('r');
     const needsAccount = scope.includes('a');
     const built = name && res(name, values);
+    const account = built && (!needsRegion || region) && needsAccount ? accountFor() : undefined;
     if (built && (!needsRegion || region) && (!needsAccount || account)) {
       arn = `arn:${partition}:${svc}:${needsRegion ? region : ''}:${needsAccount ? account : ''}:${built}`;
     }
@@ -317,7 +400,7 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
   if (o) {
     // An override replaces link2aws for its type.
     const id = pick(arn ? { ...values, arn } : values, o.id);
-    const host = CONSOLE_HOSTS[partition];
+    const host = consoleHost(partition);
     if (id && host && (o.global || region)) {
       const path = o.url(id, { v: values, region });
       if (path) consoleUrl = `https://${host}${path}`;

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/cli.js';
+import { MOTO_REGION } from '../support/moto.js';
+import { createProject } from '../support/project.js';
+
+/**
+ * The lifecycle with real AWS resources: OpenTofu with the hashicorp/aws provider against
+ * moto. The sample project of `npm run demo` is the fixture (bucket, queue, table, log group, role).
+ */
+const DEMO = path.join(REPO_ROOT, 'templates', 'demo', 'terraform');
+
+/** ARNs moto holds with the project's tags: what really exists in "AWS". */
+async function taggedArns(project: string): Promise<string[]> {
+  const client = new ResourceGroupsTaggingAPIClient({ region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const out = await client.send(new GetResourcesCommand({ TagFilters: [{ Key: 'Project', Values: [project] }] }));
+  return (out.ResourceTagMappingList ?? []).map((m) => m.ResourceARN!).sort();
+}
+
+describe('infra lifecycle with the aws provider against moto', () => {
+  it('deploys real resources, records their ARNs and console links, and destroys them', async () => {
+    const p = await createProject(DEMO, { project: 'demo' });
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const registry = await p.readJson(p.artifact('test', 'registry.json'));
+    const byType = Object.fromEntries(registry.resources.map((r: any) => [r.type, r]));
+    expect(byType.aws_s3_bucket).toMatchObject({
+      id: 'demo-core-test-uploads',
+      arn: 'arn:aws:s3:::demo-core-test-uploads',
+      region: 'us-east-1',
+      tags: { Project: 'demo', Environment: 'test', ManagedBy: 'faber-cloud' },
+    });
+    expect(byType.aws_s3_bucket.console_url).toContain('demo-core-test-uploads');
+    expect(byType.aws_sqs_queue.arn).toBe('arn:aws:sqs:us-east-1:123456789012:demo-core-test-jobs');
+    expect(byType.aws_cloudwatch_log_group.console_url).toContain('$252Fdemo$252Ftest$252Fapp');
+    for (const r of registry.resources) expect(r.console_url, r.address).toMatch(/^https:\/\//);
+
+    // what moto holds is what the registry says
+    const inMoto = await taggedArns('demo');
+    expect(inMoto).toContain('arn:aws:s3:::demo-core-test-uploads');
+    for (const arn of inMoto) expect(registry.resources.map((r: any) => r.arn)).toContain(arn.replace(/:\*$/, ''));
+
+    const destroy = await p.cli(['infra', 'destroy', '--env', 'test', '--confirm', 'test', '--json']);
+    expect(destroy.code, destroy.stderr).toBe(0);
+    expect(await taggedArns('demo')).toEqual([]);
+    expect((await p.readJson(p.artifact('test', 'registry.json'))).resources).toEqual([]);
+  });
+
+  it('creates nothing in moto when the guard refuses: wrong account, discover profile, prod unconfirmed', async () => {
+    const p = await createProject(DEMO, { project: 'demo', accountId: '999999999999' });
+    expect((await p.cli(['infra', 'deploy', '--env', 'test', '--json'])).json.error.code).toBe('E_GUARD_ACCOUNT_MISMATCH');
+    await p.editConfig((c) => {
+      c.handlers.hosting.aws.account_id = '123456789012';
+    });
+    const discover = await p.cli(['infra', 'deploy', '--env', 'test', '--profile', 'demo-discover-deploy', '--json']);
+    expect(discover.json.error.code).toBe('E_GUARD_WRONG_PROFILE');
+    const prod = await p.cli(['infra', 'deploy', '--env', 'prod', '--json']);
+    expect(prod.code).toBe(3);
+    expect(await taggedArns('demo')).toEqual([]);
+  });
+});

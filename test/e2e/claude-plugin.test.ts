@@ -7,6 +7,7 @@ import { access, constants, cp, mkdtemp, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultProfiles, writeProfiles } from '../support/moto.js';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CLAUDE = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
@@ -133,7 +134,7 @@ describe('Claude Code plugin packaging', () => {
   );
 
   it(
-    'installs from the local marketplace, and the installed copy runs without node_modules',
+    'installs from the local marketplace; the launcher works installed and from a copy without node_modules',
     () =>
       withTempDir('faber-claude-home-', (home) =>
         withTempDir('faber-claude-source-', async (source) => {
@@ -170,20 +171,23 @@ describe('Claude Code plugin packaging', () => {
           // Claude copies the plugin into ~/.claude/plugins/cache/<marketplace>/<plugin>/<version>.
           const installPath = path.resolve(entry!.installPath);
           expect(installPath).toBe(path.join(home, '.claude', 'plugins', 'cache', MARKETPLACE_NAME, PLUGIN_NAME, pkg.version));
-          await expect(access(path.join(installPath, 'node_modules'))).rejects.toThrow();
 
           // The launcher reaches users: present, executable (plugin bin/ goes on the Bash PATH) and working.
-          const launcher = path.join(installPath, 'bin', 'faber-cloud');
-          await access(launcher, constants.X_OK);
-          const run = (args: string[], cwd: string) => execa(launcher, args, { cwd, stdin: 'ignore', reject: false, timeout: 60_000 });
-          const version = await run(['--version'], home);
+          const installedLauncher = path.join(installPath, 'bin', 'faber-cloud');
+          await access(installedLauncher, constants.X_OK);
+          const version = await execa(installedLauncher, ['--version'], { cwd: home, stdin: 'ignore', reject: false, timeout: 60_000 });
           expect(version.exitCode, `${version.stdout}\n${version.stderr}`).toBe(0);
           expect(version.stdout.trim()).toBe(pkg.version);
 
-          // Lazily loaded chunks, the AWS SDK included, come from the bundle alone: init a
-          // project, then a deploy that reaches STS (moto) and is refused on the account check.
+          // Claude Code runs npm install in the installed copy, but a clone or a copy without
+          // it must work too: the bundle alone, lazily loaded chunks and the AWS SDK included.
+          // Init a project, then a deploy that reaches STS (moto) and is refused on the account.
+          await expect(access(path.join(source, 'node_modules'))).rejects.toThrow();
+          const launcher = path.join(source, 'bin', 'faber-cloud');
+          const run = (args: string[], cwd: string) => execa(launcher, args, { cwd, stdin: 'ignore', reject: false, timeout: 60_000 });
           const project = path.join(home, 'project');
           await execa('mkdir', ['-p', project]);
+          await writeProfiles(defaultProfiles('inst'));
           const init = await run(['init', '--project', 'inst', '--account-id', '999999999999', '--json'], project);
           expect(init.exitCode, init.stderr).toBe(0);
           const deploy = await run(['infra', 'deploy', '--env', 'test', '--profile', 'inst-test-deploy', '--json'], project);

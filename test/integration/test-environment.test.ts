@@ -27,13 +27,15 @@ describe('moto server', () => {
     ]);
     await enableIamEnforcement();
     try {
-      // The profile written to the temporary shared files is what the SDK resolves.
-      const sts = new STSClient({ region: MOTO_REGION, endpoint: endpoint(), profile: 'envtest-test-deploy' });
+      // The keys of the profile's user (this process's SDK caches the shared files it read
+      // earlier; the CLI under test reads them fresh in its own process).
+      const credentials = { accessKeyId: reader!.accessKeyId, secretAccessKey: reader!.secretAccessKey };
+      const sts = new STSClient({ region: MOTO_REGION, endpoint: endpoint(), credentials });
       const me = await sts.send(new GetCallerIdentityCommand({}));
       expect(me.Arn).toBe(reader!.arn);
       expect(me.Arn).toBe(`arn:aws:iam::${MOTO_ACCOUNT_ID}:user/envtest-test-deploy`);
 
-      const iam = new IAMClient({ region: MOTO_REGION, endpoint: endpoint(), profile: 'envtest-test-deploy' });
+      const iam = new IAMClient({ region: MOTO_REGION, endpoint: endpoint(), credentials });
       const denied = await iam
         .send(new CreatePolicyCommand({ PolicyName: 'x', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }))
         .then(() => undefined, (e: Error) => e);

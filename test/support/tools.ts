@@ -11,7 +11,7 @@ export interface TestTools {
   iac_version: string;
   cli_config_file: string;
   mirror_dir: string;
-  providers: { name: string; version: string; module_version: string }[];
+  providers: { name: string; version: string; source: string }[];
 }
 
 export function testToolsManifestPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -105,6 +105,23 @@ export const commands: readonly CommandDefinition[] = [
     examples: ['faber-cloud infra history --env test --limit 5'],
     load: () => import('./actions/infra-history.js'),
   },
+  {
+    path: ['permissions', 'parse-error'],
+    summary: 'Extract every AWS permission denial (action, resource, principal, reason) from an error or IaC output',
+    description:
+      'Reads Terraform/OpenTofu output (text or apply -json), AWS SDK or CLI errors from --file or stdin, and lists each\n' +
+      'denial with its reason class: no identity-based policy, explicit deny, SCP, permissions boundary, session\n' +
+      'policy, resource policy, or unknown. Credential errors (expired or invalid keys) are reported apart: they are\n' +
+      'not permission problems. Reads only; calls nothing.',
+    options: [
+      { flags: '--file <path>', description: 'read the error from this file (default: stdin)' },
+      { flags: '--region <region>', description: 'region for ARNs the message omits (e.g. S3 bare "Access Denied")' },
+      { flags: '--account-id <id>', description: 'account for ARNs the message omits' },
+      { flags: '--operation <op>', description: 'the API call that failed, when the error does not say (e.g. s3:CreateBucket)' },
+    ],
+    examples: ['faber-cloud permissions parse-error --file apply.log', 'tofu apply -json plan.tfplan 2>&1 | faber-cloud permissions parse-error --json'],
+    load: () => import('./actions/permissions-parse-error.js'),
+  },
 ];
 
 /** Top-level groups shown in help, with the summary of the group. */

@@ -92,3 +92,4 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+stopMoto();

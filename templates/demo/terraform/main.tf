@@ -31,8 +31,8 @@ resource "aws_s3_bucket" "uploads" {
   tags   = local.tags
 }
 
-resource "aws_sqs_queue" "jobs" {
-  name = "${local.prefix}-jobs"
+resource "aws_sns_topic" "events" {
+  name = "${local.prefix}-events"
   tags = local.tags
 }
 
@@ -66,6 +66,6 @@ output "bucket" {
   value = aws_s3_bucket.uploads.bucket
 }
 
-output "queue_url" {
-  value = aws_sqs_queue.jobs.url
+output "topic_arn" {
+  value = aws_sns_topic.events.arn
 }

@@ -54,7 +54,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
   report({ kind: 'step', message: destroy ? 'planning destroy' : 'planning' });
   const pending = path.join(open.envPaths.plansDir, `.pending-${randomBytes(4).toString('hex')}.tfplan`);
   try {
-    const saved = await open.iac.plan(pending, { destroy });
+    const saved = destroy ? await open.iac.destroyPlan(pending) : await open.iac.plan(pending);
     const planId = saved.digest.planId;
     const files = planPaths(open, planId);
     await rename(pending, files.tfplan);

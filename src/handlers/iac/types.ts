@@ -99,7 +99,10 @@ export interface IacHandler {
   validate(): Promise<Diagnostic[]>;
   /** Files whose formatting differs from the canonical style. */
   fmtCheck(): Promise<string[]>;
-  plan(out: string, options?: { destroy?: boolean }): Promise<SavedPlan>;
+  /** Plan the changes that make the environment match the code, saved to `out`. */
+  plan(out: string): Promise<SavedPlan>;
+  /** Plan the removal of everything the environment's state holds, saved to `out`. */
+  destroyPlan(out: string): Promise<SavedPlan>;
   /** The digest of an already saved plan file (to check it still is what was previewed). */
   showPlan(file: string): Promise<SavedPlan>;
   apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult>;

@@ -85,11 +85,19 @@ export class TerraformHandler implements IacHandler {
     return this.options.varFile ? [`-var-file=${this.options.varFile}`] : [];
   }
 
-  async plan(out: string, options: { destroy?: boolean } = {}): Promise<SavedPlan> {
+  plan(out: string): Promise<SavedPlan> {
+    return this.savePlan(out, []);
+  }
+
+  destroyPlan(out: string): Promise<SavedPlan> {
+    return this.savePlan(out, ['-destroy']);
+  }
+
+  private async savePlan(out: string, extra: string[]): Promise<SavedPlan> {
     await this.selectWorkspace();
     const runner = await this.runner();
     const diagnostics: Diagnostic[] = [];
-    const result = await runner.run(['plan', '-json', STATE_LOCK_TIMEOUT, `-out=${out}`, ...(options.destroy ? ['-destroy'] : []), ...this.planArgs()], {
+    const result = await runner.run(['plan', '-json', STATE_LOCK_TIMEOUT, `-out=${out}`, ...extra, ...this.planArgs()], {
       okExitCodes: [1],
       onLine: (line) => {
         const event = parseStreamLine(line);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,12 +76,31 @@ describe('environment lock', () => {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
     await new Promise((r) => child.once('spawn', r));
     await mkdir(lockDir, { recursive: true });
-    await writeFile(`${lockDir}.json`, JSON.stringify({ pid: child.pid, host: hostname(), command: 'infra deploy', started_at: new Date().toISOString() }));
+    const st = await stat(lockDir, { bigint: true });
+    const record = { pid: child.pid, host: hostname(), command: 'infra deploy', started_at: new Date().toISOString(), lock_id: `${st.ino}:${st.birthtimeNs}` };
+    await writeFile(`${lockDir}.json`, JSON.stringify(record));
     await expect(acquireLock(lockDir, 'infra deploy')).rejects.toBeInstanceOf(LockedError);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const lock = await acquireLock(lockDir, 'infra deploy');
     expect(lock.holder.pid).toBe(process.pid);
     await lock.release();
+  });
+
+  it("never removes a fresh lock that still carries a dead holder's record", async () => {
+    const dir = await tempDir();
+    const lockDir = path.join(dir, 'test', '.lock');
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => child.once('exit', r));
+    // The dead holder's directory is gone; a live process has just made a new one (which
+    // may even reuse its inode) and not yet written its own record.
+    await mkdir(lockDir, { recursive: true });
+    const st = await stat(lockDir, { bigint: true });
+    await writeFile(`${lockDir}.json`, JSON.stringify({ pid: child.pid, host: hostname(), command: 'infra deploy', started_at: '2026-01-01T00:00:00Z', lock_id: `${st.ino}:${st.birthtimeNs}` }));
+    // ...and records itself a moment later, as a live holder does.
+    const live = { pid: process.pid, host: hostname(), command: 'infra deploy', started_at: new Date().toISOString(), lock_id: `${st.ino}:${st.birthtimeNs}` };
+    setTimeout(() => void writeFile(`${lockDir}.json`, JSON.stringify(live)), 100);
+    await expect(acquireLock(lockDir, 'infra destroy')).rejects.toThrow(new RegExp(`locked by pid ${process.pid}`));
+    expect((await stat(lockDir)).isDirectory()).toBe(true);
   });
 });

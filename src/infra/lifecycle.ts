@@ -9,7 +9,7 @@ import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest } from '../handlers/iac/types.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
-import { loadEnvironment, openEnvironment, type OpenEnvironment } from './environment.js';
+import { loadEnvironment, openEnvironment, terraformDirectory, type OpenEnvironment } from './environment.js';
 import { appendHistory, readHistory, type HistoryEntry } from './history.js';
 
 /** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
@@ -78,6 +78,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
 
 export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
+  await terraformDirectory(view);
   const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
@@ -140,6 +141,7 @@ export async function applyPlan(
 ): Promise<DeployResult> {
   const destroy = request.operation === 'destroy';
   const view = await loadEnvironment(cwd, request.env, processEnv);
+  await terraformDirectory(view);
   let authorization: Authorization;
   try {
     authorization = authorize(view.config, request);

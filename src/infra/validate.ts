@@ -1,8 +1,6 @@
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
-import { ConfigError } from '../core/errors.js';
 import type { Diagnostic } from '../handlers/iac/types.js';
-import { loadEnvironment, openEnvironment } from './environment.js';
+import { loadEnvironment, openEnvironment, terraformDirectory } from './environment.js';
 
 export interface ValidateResult {
   env: string;
@@ -17,13 +15,7 @@ export interface ValidateResult {
 /** Config (already valid once loaded) + fmt -check + validate. Reads only; needs no credentials. */
 export async function validateInfrastructure(cwd: string, env: string, processEnv: NodeJS.ProcessEnv): Promise<ValidateResult> {
   const view = await loadEnvironment(cwd, env, processEnv);
-  const directory = path.resolve(view.paths.root, view.config.handlers.iac.terraform?.directory ?? '.');
-  const isDir = await stat(directory).then((s) => s.isDirectory(), () => false);
-  if (!isDir) {
-    throw new ConfigError('E_CONFIG_TERRAFORM_DIR', `terraform directory ${view.display(directory)} does not exist`, {
-      hint: 'set handlers.iac.terraform.directory in devops.json to your Terraform root module',
-    });
-  }
+  const directory = await terraformDirectory(view);
   const open = await openEnvironment(view, undefined, processEnv);
   const tool = await open.iac.describe();
   const unformatted = (await open.iac.fmtCheck()).map((file) => path.relative(view.paths.root, path.resolve(directory, file)));

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI } from '../support/cli.js';
@@ -229,6 +229,19 @@ describe('concurrency and crashes', () => {
     const state = await p.state('test');
     expect(state.length).toBe(5);
     expect(await registryAddresses(p, 'test')).toEqual(state);
+  });
+});
+
+describe('a project without its terraform directory', () => {
+  it('is a configuration error (exit 2) for validate, preview and deploy, before any AWS call', async () => {
+    const p = await createProject('multi-module');
+    await rm(p.terraformDir, { recursive: true });
+    for (const command of ['validate', 'preview', 'deploy']) {
+      const run = await p.cli(['infra', command, '--env', 'test', '--json']);
+      expect(run.code, command).toBe(2);
+      expect(run.json.error.code, command).toBe('E_CONFIG_TERRAFORM_DIR');
+      expect(run.stderr, command).not.toContain('caller');
+    }
   });
 });
 

@@ -21,8 +21,9 @@ export interface TerraformHandlerOptions {
 function failure(what: string, diagnostics: Diagnostic[], fallback: string): OperationError {
   const first = diagnostics.find((d) => d.severity === 'error');
   const where = first?.file ? ` (${first.file}${first.line ? `:${first.line}` : ''})` : '';
-  return new OperationError('E_IAC_FAILED', `${what} failed: ${first ? `${first.summary}${where}` : fallback}`, {
-    hint: first?.detail?.split('\n')[0],
+  const reason = first ? `${first.summary}${where}` : fallback.trim() || 'no message from the tool';
+  return new OperationError('E_IAC_FAILED', `${what} failed: ${reason}`, {
+    hint: first?.detail?.split('\n')[0] ?? 'run again with --verbose to see the tool\'s full output',
     details: { diagnostics },
   });
 }
@@ -55,7 +56,10 @@ export class TerraformHandler implements IacHandler {
   async init(options: { backend?: boolean } = {}): Promise<void> {
     const runner = await this.runner();
     const result = await runner.run(['init', ...(options.backend === false ? ['-backend=false'] : [])], { okExitCodes: [1] });
-    if (result.exitCode !== 0) throw failure(`${runner.binary.kind} init`, parseTextDiagnostics(result.stderr), result.stderr.trim().split('\n')[0] ?? '');
+    if (result.exitCode !== 0) {
+      const output = `${result.stderr}\n${result.stdout}`;
+      throw failure(`${runner.binary.kind} init`, parseTextDiagnostics(output), output.split('\n').find((line) => line.trim()) ?? '');
+    }
     if (options.backend !== false) await this.selectWorkspace();
   }
 

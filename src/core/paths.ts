@@ -25,6 +25,8 @@ export interface EnvironmentPaths {
   historyFile: string;
   plansDir: string;
   lockFile: string;
+  /** The deploy or destroy under way, removed once its history line is written. */
+  runFile: string;
 }
 
 export function projectPaths(root: string): ProjectPaths {
@@ -47,6 +49,7 @@ export function projectPaths(root: string): ProjectPaths {
         historyFile: path.join(dir, 'history.jsonl'),
         plansDir: path.join(dir, 'plans'),
         lockFile: path.join(dir, '.lock'),
+        runFile: path.join(dir, '.running.json'),
       };
     },
   };

@@ -10,7 +10,8 @@ export interface HistoryEntry {
   started_at: string;
   finished_at: string;
   duration_ms: number;
-  outcome: 'success' | 'failed' | 'no-changes';
+  /** `interrupted`: the process ended (killed, crashed) before it could record the outcome. */
+  outcome: 'success' | 'failed' | 'no-changes' | 'interrupted';
   profile: string;
   account: string;
   caller_arn: string;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FaberError, GuardError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
@@ -162,11 +162,24 @@ export async function applyPlan(
   const identity = await identify(open, authorization, report);
 
   return withLock(open.envPaths.lockFile, `infra ${request.operation}`, async () => {
+    await recordInterruptedRun(open, report);
     const started = new Date();
     const deploymentId = newDeploymentId(started);
     const { files, digest } = request.planId
       ? await loadSavedPlan(open, request.planId, destroy)
       : await savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest }));
+    const running: RunningRecord = {
+      id: deploymentId,
+      operation: request.operation,
+      env: open.name,
+      started_at: started.toISOString(),
+      profile: authorization.profile,
+      account: identity.account,
+      caller_arn: identity.arn,
+      plan_id: digest.planId,
+      pid: process.pid,
+    };
+    await writeJsonAtomic(open.envPaths.runFile, running);
 
     let apply: ApplyResult | null = null;
     let failure: FaberError | undefined;
@@ -213,6 +226,7 @@ export async function applyPlan(
       ...(failure ? { error_message: failure.message } : {}),
     };
     await appendHistory(open.envPaths.historyFile, entry);
+    await rm(open.envPaths.runFile, { force: true });
     await writeDeployedMarkdown(open, registry);
     if (failure) throw failure;
     return {
@@ -228,6 +242,45 @@ export async function applyPlan(
       identity,
     };
   });
+}
+
+/** What `.running.json` holds while a deploy or destroy is under way. */
+type RunningRecord = Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn' | 'plan_id'> & { pid: number };
+
+/**
+ * A run that was killed (or crashed) mid-apply leaves its `.running.json` behind and no
+ * history line. We hold the lock, so that run is over: record it as interrupted, so the
+ * history never silently loses an apply that may have changed the cloud.
+ */
+async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Promise<void> {
+  let running: RunningRecord;
+  try {
+    running = JSON.parse(await readFile(open.envPaths.runFile, 'utf8')) as RunningRecord;
+  } catch {
+    return; // none (or unreadable: written atomically, so only a foreign file could be)
+  }
+  const now = new Date();
+  report({ kind: 'step', message: `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history` });
+  await appendHistory(open.envPaths.historyFile, {
+    id: running.id,
+    operation: running.operation,
+    env: running.env,
+    started_at: running.started_at,
+    finished_at: now.toISOString(),
+    duration_ms: Math.max(0, now.getTime() - Date.parse(running.started_at)),
+    outcome: 'interrupted',
+    profile: running.profile,
+    account: running.account,
+    caller_arn: running.caller_arn,
+    plan_id: running.plan_id,
+    add: 0,
+    change: 0,
+    destroy: 0,
+    auto_fix_rounds: 0,
+    error_codes: ['E_INTERRUPTED'],
+    error_message: `pid ${running.pid} ended before recording the outcome; finished_at is when this was noticed, and the registry shows what exists now`,
+  });
+  await rm(open.envPaths.runFile, { force: true });
 }
 
 async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string): Promise<Registry> {

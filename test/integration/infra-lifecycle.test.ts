@@ -229,6 +229,11 @@ describe('concurrency and crashes', () => {
     const state = await p.state('test');
     expect(state.length).toBe(5);
     expect(await registryAddresses(p, 'test')).toEqual(state);
+    // the killed run is not lost: it is in the history as interrupted
+    const history = await historyLines(p, 'test');
+    expect(history.map((h) => h.outcome)).toEqual(['success', 'interrupted', 'success']);
+    expect(history[1].error_codes).toEqual(['E_INTERRUPTED']);
+    expect(existsSync(p.artifact('test', '.running.json'))).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
   if (entries.length === 0) return { data, human: `No deployments recorded for '${view.name}' yet.` };
   const s = ctx.style;
   const lines = entries.map((h) => {
-    const outcome = h.outcome === 'failed' ? s.red(h.outcome) : s.green(h.outcome);
+    const outcome = h.outcome === 'failed' ? s.red(h.outcome) : h.outcome === 'interrupted' ? s.yellow(h.outcome) : s.green(h.outcome);
     return `${h.finished_at}  ${h.operation.padEnd(7)} ${outcome.padEnd(10)} plan ${h.plan_id ?? '-'}  +${h.add} ~${h.change} -${h.destroy}  ${(h.duration_ms / 1000).toFixed(1)}s  ${h.profile}${h.error_codes.length ? s.dim(`  ${h.error_codes.join(', ')}`) : ''}`;
   });
   return { data, human: lines.join('\n') };

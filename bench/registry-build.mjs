@@ -38,7 +38,8 @@ export const JQ_FILTER =
 // Synthetic state (deterministic: mulberry32 with a fixed seed)
 // ---------------------------------------------------------------------------------------------
 
-function mulberry32(seed) {
+/** Deterministic PRNG (mulberry32): seeded, so a benchmark or fuzz case can be replayed. Also used by tests. */
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../bench/registry-build.mjs';
 import { describe, expect, it } from 'vitest';
 import {
   DENIAL_REASONS,
@@ -34,17 +35,6 @@ const fixtures: Fixture[] = readdirSync(DIR)
 const withoutRaw = (list: ParsedError[]) => list.map(({ raw: _raw, ...rest }) => rest);
 const denials = (list: ParsedError[]) => list.filter((e): e is Denial => e.kind === 'denial');
 
-/** Deterministic PRNG (mulberry32), so a failing fuzz case can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('denial corpus', () => {
   it('holds at least 40 sourced entries covering every reason class, code family and outcome', () => {
@@ -148,7 +138,7 @@ describe('parseDenials never throws', () => {
   ];
 
   it('on 2400 seeded random inputs: bytes, token soup, truncated and mutated corpus entries', () => {
-    const rand = prng(0x5eed_d3a1);
+    const rand = mulberry32(0x5eed_d3a1);
     const int = (n: number) => Math.floor(rand() * n);
     const inputs: string[] = [];
     for (let i = 0; i < 600; i++) {

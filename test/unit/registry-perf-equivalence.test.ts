@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM bench script without type declarations
-import { syntheticState } from '../../bench/registry-build.mjs';
+import { mulberry32, syntheticState } from '../../bench/registry-build.mjs';
 import { ArtifactError } from '../../src/core/errors.js';
 import { stateResources, type ShowStateJson } from '../../src/handlers/iac/terraform/state.js';
 import {
@@ -46,17 +45,6 @@ const outcome = (f: () => string): string => {
   }
 };
 
-/** mulberry32, fixed seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/terraform-json', name), 'utf8'));
 
@@ -131,7 +119,7 @@ describe('fingerprint: same as the sorting replacer it replaced', () => {
   });
 
   it('2,000 random JSON values (keys from the special set, digits, mixed case)', () => {
-    const rnd = random(0xf1);
+    const rnd = mulberry32(0xf1);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const key = () => (rnd() < 0.5 ? pick(KEYS) : String.fromCharCode(...Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick([48, 49, 57, 65, 90, 97, 122, 95, 45, 233]))));
     const value = (depth: number): unknown => {

@@ -7,7 +7,6 @@ import { parseJsonOutput } from '../../src/handlers/iac/terraform/runner.js';
 import { redactSensitive, stateResources } from '../../src/handlers/iac/terraform/state.js';
 import { buildRegistry, type RegistryContext } from '../../src/registry/registry.js';
 import { REPO_ROOT } from '../support/cli.js';
-// @ts-expect-error plain ESM bench script without type declarations
 import { syntheticState } from '../../bench/registry-build.mjs';
 
 // Real `tofu show -json` / `apply -json` output of test/fixtures/terraform/multi-module

@@ -122,10 +122,43 @@ export const commands: readonly CommandDefinition[] = [
     examples: ['faber-cloud permissions parse-error --file apply.log', 'tofu apply -json plan.tfplan 2>&1 | faber-cloud permissions parse-error --json'],
     load: () => import('./actions/permissions-parse-error.js'),
   },
+  {
+    path: ['permissions', 'grant'],
+    summary: "Grant the deploy identity of an environment an action, scoped to the environment's resources, and audit it",
+    description:
+      "Uses the discover profile only (exit 3 otherwise) and checks its account first. Adds the action(s) to the environment's " +
+      'customer-managed policy {project}-{env}-faber-cloud-deploy (a new default version, merged with what it already grants), ' +
+      "scoped to the naming pattern (e.g. arn:aws:s3:::myapp-core-test-*), and attaches it to the test/prod profile's user or role. " +
+      'Privilege-escalation actions and resources outside the pattern are refused and recorded (exit 4); the rest is still granted. ' +
+      'Every grant and refusal is written to deployments/iam-audit.json, before and after the IAM call.',
+    options: [
+      ENV_OPTION,
+      { flags: '--action <action...>', description: 'service:Action to grant (repeatable)', required: true },
+      { flags: '--resource <arn>', description: 'the resource that was denied (its ARN); default: the action\'s resource types in the environment\'s pattern' },
+      { flags: '--reason <text>', description: 'why the permission is needed (kept in the audit log)', required: true },
+      PROFILE_OPTION,
+    ],
+    examples: [
+      "faber-cloud permissions grant --env test --action s3:CreateBucket --resource arn:aws:s3:::myapp-core-test-uploads --reason 'uploads bucket'",
+      "faber-cloud permissions grant --env test --action sqs:CreateQueue --action sqs:TagQueue --reason 'events queue' --json",
+    ],
+    load: () => import('./actions/permissions-grant.js'),
+  },
+  {
+    path: ['permissions', 'audit'],
+    summary: 'Show every recorded permission grant and refusal (deployments/iam-audit.json)',
+    options: [
+      { flags: '--env <env>', description: 'only this environment' },
+      { flags: '--since <iso-date>', description: 'only entries at or after this time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z' },
+    ],
+    examples: ['faber-cloud permissions audit', 'faber-cloud permissions audit --env test --since 2026-01-01 --json'],
+    load: () => import('./actions/permissions-audit.js'),
+  },
 ];
 
 /** Top-level groups shown in help, with the summary of the group. */
 export const commandGroups: Readonly<Record<string, string>> = {
   config: 'Show or validate the project configuration',
   infra: 'Validate, preview, deploy and destroy infrastructure; show what is deployed',
+  permissions: 'Parse AccessDenied errors, grant scoped permissions to deploy identities, and show the IAM audit log',
 };

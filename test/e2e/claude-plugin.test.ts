@@ -186,7 +186,7 @@ describe('Claude Code plugin packaging', () => {
           const launcher = path.join(source, 'bin', 'faber-cloud');
           const run = (args: string[], cwd: string) => execa(launcher, args, { cwd, stdin: 'ignore', reject: false, timeout: 60_000 });
           const project = path.join(home, 'project');
-          await execa('mkdir', ['-p', project]);
+          await execa('mkdir', ['-p', path.join(project, 'infrastructure', 'terraform')]);
           await writeProfiles(defaultProfiles('inst'));
           const init = await run(['init', '--project', 'inst', '--account-id', '999999999999', '--json'], project);
           expect(init.exitCode, init.stderr).toBe(0);

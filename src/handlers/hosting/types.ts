@@ -20,4 +20,53 @@ export interface HostingHandler {
   callerIdentity(profile: string, region: string): Promise<CallerIdentity>;
   /** Provider facts about a resource in IaC state: ARN, console link, region. */
   link(resource: StateResource, region: string): { arn?: string; consoleUrl?: string; region?: string };
+  /**
+   * Merge `grants` into the environment's customer-managed deploy policy (or policies) and
+   * attach it to the deploy principal. Called only with the discover profile (the guard
+   * decides that); never removes a permission the policy already grants.
+   */
+  applyGrant(request: GrantApplyRequest): Promise<GrantApplyResult>;
+}
+
+/** One permission to add: an action on scoped resource patterns. */
+export interface GrantSpec {
+  action: string;
+  resources: string[];
+}
+
+export interface GrantApplyRequest {
+  /** The discover profile: every IAM call is made with it. */
+  profile: string;
+  region: string;
+  accountId: string;
+  partition: string;
+  /** The first policy's name (`{project}-{env}-faber-cloud-deploy`); further ones get `-2`, `-3`, … */
+  policyName: string;
+  grants: GrantSpec[];
+  /** The deploy identity's caller ARN (IAM user, IAM role or assumed-role session). */
+  principalArn: string;
+}
+
+export interface AppliedPolicy {
+  name: string;
+  arn: string;
+  /** The default version after the call (e.g. `v3`). */
+  version: string;
+  /** created: new policy; updated: new default version; unchanged: already granted all of it. */
+  change: 'created' | 'updated' | 'unchanged';
+  /** Old versions deleted to stay within IAM's five versions per policy. */
+  prunedVersions: string[];
+  /** True when this call attached it to the principal. */
+  attached: boolean;
+}
+
+export interface GrantPrincipal {
+  type: 'user' | 'role';
+  name: string;
+  arn: string;
+}
+
+export interface GrantApplyResult {
+  principal: GrantPrincipal;
+  policies: AppliedPolicy[];
 }

@@ -1,5 +1,5 @@
 import type { StateResource } from '../../iac/types.js';
-import type { CallerIdentity, HostingHandler } from '../types.js';
+import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler } from '../types.js';
 import { callerIdentity } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
@@ -17,5 +17,10 @@ export class AwsHostingHandler implements HostingHandler {
     const resourceRegion = typeof values.region === 'string' && values.region ? values.region : region;
     const link = consoleLinkFor({ type: resource.type, values }, { region: resourceRegion });
     return { ...link, region: resourceRegion };
+  }
+
+  async applyGrant(request: GrantApplyRequest): Promise<GrantApplyResult> {
+    const { applyGrant } = await import('./iam-grants.js');
+    return applyGrant(request, this.env);
   }
 }

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { loadProjectConfig } from '../../core/config/load.js';
+import { environmentOf } from '../../core/guard.js';
+import { UsageError } from '../../core/errors.js';
+import { filterAudit, readAuditLog } from '../../permissions/audit.js';
+import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+
+export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+  const { config, paths } = await loadProjectConfig(ctx.cwd, ctx.env);
+  const env = typeof options.env === 'string' ? options.env : undefined;
+  if (env !== undefined) environmentOf(config, env);
+  let since: Date | undefined;
+  if (typeof options.since === 'string') {
+    since = new Date(options.since);
+    if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${options.since}: not a date (use ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
+  }
+  const display = path.relative(paths.root, paths.iamAuditFile);
+  const log = await readAuditLog(paths.iamAuditFile, display);
+  const entries = filterAudit(log, { ...(env !== undefined ? { env } : {}), ...(since ? { since } : {}) });
+
+  const s = ctx.style;
+  const lines: string[] = [];
+  if (entries.length === 0) {
+    lines.push(`No permission grants or refusals recorded${env ? ` for '${env}'` : ''}${since ? ` since ${since.toISOString()}` : ''} (${display}).`);
+  } else {
+    const colour = (status: string) => (status === 'granted' ? s.green(status) : status === 'pending' ? s.yellow(status) : s.red(status));
+    for (const e of entries) {
+      lines.push(`${e.timestamp}  ${colour(e.status.padEnd(8))}  ${e.environment}  ${e.actions.join(', ') || '(no action)'}`);
+      if (e.resources.length) lines.push(`  resources  ${e.resources.join(', ')}`);
+      lines.push(`  principal  ${e.target_principal.arn}`);
+      if (e.status === 'granted') lines.push(`  policy     ${e.policies.map((p) => `${p.name} ${p.version ?? ''}`.trim()).join(', ')}`);
+      lines.push(`  by         ${e.granted_by_profile} (${e.granted_by_arn}) · account ${e.account} · id ${e.id}`);
+      if (e.reason.text) lines.push(`  reason     ${e.reason.text}`);
+      if (e.refusal) lines.push(`  refused    [${e.refusal.reason}] ${e.refusal.message}`);
+      if (e.error) lines.push(`  error      ${e.error.code}: ${e.error.message}`);
+    }
+    lines.push('', `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${display}`);
+  }
+  return { data: { file: display, schema_version: log.schema_version, entries }, human: lines.join('\n') };
+}

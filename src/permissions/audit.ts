@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
+import { withLock } from '../core/files/lock.js';
+import { ArtifactError, LockedError } from '../core/errors.js';
+import type { Denial } from './denials.js';
+import type { RefusalReason } from './grant-plan.js';
+
+/**
+ * `deployments/iam-audit.json` (DESIGN §4): every permission grant and refusal. An entry is
+ * written `pending` BEFORE the IAM call and completed (`granted` or `failed`) after it, so a
+ * crash in between leaves a visible pending entry. Refusals are entries of their own.
+ * Writes are atomic, under a lock beside the file; a missing file is an empty log; a file
+ * that cannot be read as written is an error naming it, and is never overwritten.
+ */
+
+export const AUDIT_SCHEMA_VERSION = 1;
+
+export type AuditStatus = 'pending' | 'granted' | 'failed' | 'refused';
+
+export interface AuditPolicy {
+  name: string;
+  arn: string;
+  /** Default version after the grant (`v3`); null while pending. */
+  version: string | null;
+  change?: 'created' | 'updated' | 'unchanged';
+  pruned_versions?: string[];
+  attached?: boolean;
+}
+
+export interface AuditEntry {
+  id: string;
+  /** When the entry was first written (before the IAM call). */
+  timestamp: string;
+  /** When it was last changed (completion). */
+  updated_at: string;
+  status: AuditStatus;
+  environment: string;
+  account: string;
+  region: string;
+  actions: string[];
+  /** The scoped resource patterns granted (or the resource named, for refusals). */
+  resources: string[];
+  target_principal: { arn: string; type?: 'user' | 'role'; name?: string };
+  /** First policy name and its version (convenience copy of policies[0]). */
+  policy_name: string;
+  policy_version: string | null;
+  policies: AuditPolicy[];
+  /** Why: the parsed denial(s) the grant answers, and the person's reason text when given. */
+  reason: { text?: string; denials: Omit<Denial, 'raw'>[] };
+  /** `permissions grant` (cli) or the deploy's auto-fix. */
+  source: 'cli' | 'auto-fix';
+  granted_by_profile: string;
+  granted_by_arn: string;
+  refusal?: { reason: RefusalReason; message: string };
+  error?: { code: string; message: string };
+}
+
+export interface AuditLog {
+  schema_version: typeof AUDIT_SCHEMA_VERSION;
+  entries: AuditEntry[];
+}
+
+export function newAuditId(now = new Date()): string {
+  return `g-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The log in `file`; an empty log when the file does not exist. */
+export async function readAuditLog(file: string, displayPath = file): Promise<AuditLog> {
+  const data = await readJsonFile(file, displayPath);
+  if (data === undefined) return { schema_version: AUDIT_SCHEMA_VERSION, entries: [] };
+  const log = data as Partial<AuditLog> | null;
+  const hint = `restore ${displayPath} from version control or a backup; faber-cloud never resets the audit log`;
+  if (!log || typeof log !== 'object' || Array.isArray(log)) throw new ArtifactError(`${displayPath} is not an IAM audit log (expected an object)`, { hint });
+  if (log.schema_version !== AUDIT_SCHEMA_VERSION) {
+    throw new ArtifactError(`${displayPath} has schema_version ${JSON.stringify(log.schema_version)}; this faber-cloud reads ${AUDIT_SCHEMA_VERSION}`, {
+      hint: typeof log.schema_version === 'number' && log.schema_version > AUDIT_SCHEMA_VERSION ? 'upgrade faber-cloud' : hint,
+    });
+  }
+  if (!Array.isArray(log.entries) || log.entries.some((e) => !e || typeof e !== 'object' || typeof (e as AuditEntry).id !== 'string')) {
+    throw new ArtifactError(`${displayPath} has no valid entries array`, { hint });
+  }
+  return log as AuditLog;
+}
+
+const LOCK_WAIT_MS = 10_000;
+
+/** The audit lock is held for one read-modify-write: wait for it rather than fail. */
+async function withAuditLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  // Its own directory: proper-lockfile keys locks by that directory within a process, so the
+  // audit lock must not share one with the grant lock or an environment's deploy lock.
+  const lockDir = path.join(path.dirname(file), `.${path.basename(file, '.json')}.lock`, 'lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await withLock(lockDir, 'iam audit', fn);
+    } catch (error) {
+      if (!(error instanceof LockedError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+    }
+  }
+}
+
+/** Read, change and atomically write the log under its lock. */
+export async function updateAuditLog(file: string, displayPath: string, change: (log: AuditLog) => void): Promise<AuditLog> {
+  return withAuditLock(file, async () => {
+    const log = await readAuditLog(file, displayPath);
+    change(log);
+    await writeJsonAtomic(file, log);
+    return log;
+  });
+}
+
+export async function appendAuditEntries(file: string, displayPath: string, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await updateAuditLog(file, displayPath, (log) => {
+    log.entries.push(...entries);
+  });
+}
+
+/** Complete a pending entry (status, policies, error). */
+export async function completeAuditEntry(file: string, displayPath: string, id: string, patch: Partial<AuditEntry>): Promise<AuditEntry> {
+  let updated: AuditEntry | undefined;
+  await updateAuditLog(file, displayPath, (log) => {
+    const entry = log.entries.find((e) => e.id === id);
+    if (!entry) throw new ArtifactError(`${displayPath} lost audit entry ${id} between the IAM call and its completion`);
+    Object.assign(entry, patch, { updated_at: new Date().toISOString() });
+    updated = entry;
+  });
+  return updated as AuditEntry;
+}
+
+export interface AuditQuery {
+  env?: string;
+  /** Entries at or after this instant. */
+  since?: Date;
+}
+
+export function filterAudit(log: AuditLog, query: AuditQuery): AuditEntry[] {
+  return log.entries.filter((e) => (query.env === undefined || e.environment === query.env) && (query.since === undefined || Date.parse(e.timestamp) >= query.since.getTime()));
+}

@@ -1,0 +1,198 @@
+import { GuardError, NeedsHumanError, type FaberError } from '../core/errors.js';
+import { authorize, checkAccount, type Authorization } from '../core/guard.js';
+import { withLock } from '../core/files/lock.js';
+import path from 'node:path';
+import { loadHostingHandler } from '../handlers/load.js';
+import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
+import { loadEnvironment } from '../infra/environment.js';
+import { appendAuditEntries, completeAuditEntry, newAuditId, type AuditEntry } from './audit.js';
+import type { Denial } from './denials.js';
+import { planGrant, type GrantPlan } from './grant-plan.js';
+import { partitionForRegion } from './operations.js';
+
+/**
+ * A permission grant, end to end (issue 5):
+ * parse/plan → guard (`iam-grant`: the discover profile only, account checked through STS)
+ * → audit `pending` → IAM (the hosting handler's applyGrant) → audit `granted` | `failed`.
+ *
+ * Refusals: what the planner refuses is recorded (status `refused`) and the grantable rest is
+ * still granted — a denial that needs a person does not hold back the ones that do not. The
+ * call then fails with exit 4 (`E_PERMISSION_NEEDS_HUMAN`), whose details carry both the
+ * refusals and what was granted. See docs/DECISIONS.md, "Permission grants".
+ */
+
+export interface GrantRequest {
+  env: string;
+  /** What was denied. A denial without `principalArn` is taken to be the deploy identity's. */
+  denials: Denial[];
+  /** --profile: must be the discover profile (the guard refuses anything else, exit 3). */
+  profile?: string;
+  /** A person's reason (`--reason`), kept in the audit log. */
+  reasonText?: string;
+  source: 'cli' | 'auto-fix';
+  /** Grant denials whose reason is `unknown` (moto's and pre-2021 messages); see grant-plan.ts. */
+  grantUnknownReason?: boolean;
+}
+
+export interface GrantResult {
+  env: string;
+  account: string;
+  region: string;
+  profile: string;
+  caller: string;
+  principal: string;
+  plan: Pick<GrantPlan, 'grantable' | 'refused' | 'policyName' | 'namePattern'>;
+  /** Audit entry of the grant (absent when nothing was grantable). */
+  auditId?: string;
+  refusalAuditIds: string[];
+  applied?: GrantApplyResult;
+}
+
+export type GrantReporter = (event: { kind: 'identity'; identity: CallerIdentity; authorization: Authorization } | { kind: 'step'; message: string }) => void;
+
+const stripRaw = ({ raw: _raw, ...rest }: Denial): Omit<Denial, 'raw'> => rest;
+
+export async function grantPermissions(cwd: string, request: GrantRequest, processEnv: NodeJS.ProcessEnv, report: GrantReporter = () => {}): Promise<GrantResult> {
+  const view = await loadEnvironment(cwd, request.env, processEnv);
+  // Static guard first: a wrong profile is refused before any AWS call.
+  const authorization = authorize(view.config, { operation: 'iam-grant', env: request.env, ...(request.profile !== undefined ? { profile: request.profile } : {}) });
+  const aws = view.config.handlers.hosting.aws;
+  if (!aws) throw new GuardError('E_GUARD_NO_HOSTING', 'no hosting provider is configured for this project');
+  const hosting = await loadHostingHandler(view.config, processEnv);
+
+  const identity = await hosting.callerIdentity(authorization.profile, authorization.region);
+  report({ kind: 'identity', identity, authorization });
+  checkAccount(authorization, identity);
+
+  // The principal that deploys the environment: the grant's target.
+  const deployProfile = aws.profiles[authorization.environment.profile];
+  const deployIdentity = await hosting.callerIdentity(deployProfile, authorization.region);
+  if (deployIdentity.account !== authorization.accountId) {
+    throw new GuardError('E_GUARD_ACCOUNT_MISMATCH', `deploy profile '${deployProfile}' is in account ${deployIdentity.account} (${deployIdentity.arn}), but '${request.env}' is configured for ${authorization.accountId}`, {
+      hint: "check the profile's credentials, or the account_id in devops.json",
+    });
+  }
+  report({ kind: 'step', message: `deploy principal ${deployIdentity.arn} (profile ${deployProfile})` });
+
+  const denials = request.denials.map((d) => (d.principalArn ? d : { ...d, principalArn: deployIdentity.arn }));
+  const partition = partitionForRegion(authorization.region) ?? identity.partition;
+  const plan = await planGrant(denials, {
+    project: view.config.project.name,
+    subsystem: view.config.project.subsystem,
+    env: request.env,
+    namingPattern: view.config.resource_naming.pattern,
+    accountId: authorization.accountId,
+    partition,
+    region: authorization.region,
+    neverAutoGrant: view.config.permissions.never_auto_grant,
+    ...(request.grantUnknownReason ? { grantUnknownReason: true } : {}),
+  });
+
+  const auditFile = view.paths.iamAuditFile;
+  const display = view.display(auditFile);
+  const now = () => new Date().toISOString();
+  const base = {
+    environment: request.env,
+    account: authorization.accountId,
+    region: authorization.region,
+    target_principal: { arn: deployIdentity.arn },
+    source: request.source,
+    granted_by_profile: authorization.profile,
+    granted_by_arn: identity.arn,
+  };
+  const reasonOf = (indexes: number[]) => ({
+    ...(request.reasonText ? { text: request.reasonText } : {}),
+    denials: indexes.map((i) => denials[i]).filter((d): d is Denial => d !== undefined).map(stripRaw),
+  });
+
+  // One grant at a time per environment: policy versions are read-modify-write.
+  // (In a directory of its own: proper-lockfile keys locks by directory within a process, and
+  // an auto-fix grant runs while the deploy holds the environment's lock.)
+  const lockDir = path.join(view.envPaths.dir, '.lock-iam-grant', 'lock');
+  return withLock(lockDir, 'permissions grant', async () => {
+    const refusalEntries: AuditEntry[] = plan.refused.map((r) => {
+      const t = now();
+      return {
+        ...base,
+        id: newAuditId(),
+        timestamp: t,
+        updated_at: t,
+        status: 'refused',
+        actions: r.action ? [r.action] : [],
+        resources: r.resource ? [r.resource] : [],
+        policy_name: plan.policyName,
+        policy_version: null,
+        policies: [],
+        reason: reasonOf(r.denials),
+        refusal: { reason: r.reason, message: r.message },
+      };
+    });
+    await appendAuditEntries(auditFile, display, refusalEntries);
+
+    const result: GrantResult = {
+      env: request.env,
+      account: authorization.accountId,
+      region: authorization.region,
+      profile: authorization.profile,
+      caller: identity.arn,
+      principal: deployIdentity.arn,
+      plan: { grantable: plan.grantable, refused: plan.refused, policyName: plan.policyName, namePattern: plan.namePattern },
+      refusalAuditIds: refusalEntries.map((e) => e.id),
+    };
+
+    if (plan.grantable.length > 0) {
+      const t = now();
+      const pending: AuditEntry = {
+        ...base,
+        id: newAuditId(),
+        timestamp: t,
+        updated_at: t,
+        status: 'pending',
+        actions: plan.grantable.map((g) => g.action),
+        resources: [...new Set(plan.grantable.flatMap((g) => g.resources))].sort(),
+        policy_name: plan.policyName,
+        policy_version: null,
+        policies: [],
+        reason: reasonOf([...new Set(plan.grantable.flatMap((g) => g.denials))].sort((a, b) => a - b)),
+      };
+      await appendAuditEntries(auditFile, display, [pending]);
+      result.auditId = pending.id;
+      report({ kind: 'step', message: `granting ${pending.actions.join(', ')} on ${pending.resources.join(', ')}` });
+      let applied: GrantApplyResult;
+      try {
+        applied = await hosting.applyGrant({
+          profile: authorization.profile,
+          region: authorization.region,
+          accountId: authorization.accountId,
+          partition,
+          policyName: plan.policyName,
+          grants: plan.grantable.map((g) => ({ action: g.action, resources: g.resources })),
+          principalArn: deployIdentity.arn,
+        });
+      } catch (error) {
+        const e = error as Partial<FaberError> & Error;
+        await completeAuditEntry(auditFile, display, pending.id, { status: 'failed', error: { code: e.code ?? 'E_INTERNAL', message: e.message } });
+        throw error;
+      }
+      const first = applied.policies[0];
+      await completeAuditEntry(auditFile, display, pending.id, {
+        status: 'granted',
+        target_principal: { arn: deployIdentity.arn, type: applied.principal.type, name: applied.principal.name },
+        policy_name: first?.name ?? plan.policyName,
+        policy_version: first?.version ?? null,
+        policies: applied.policies.map((p) => ({ name: p.name, arn: p.arn, version: p.version, change: p.change, pruned_versions: p.prunedVersions, attached: p.attached })),
+      });
+      result.applied = applied;
+    }
+
+    if (plan.refused.length > 0) {
+      const lines = plan.refused.map((r) => `  - [${r.reason}] ${r.message}`);
+      const granted = result.applied ? ` (granted the other ${plan.grantable.length}: ${plan.grantable.map((g) => g.action).join(', ')})` : ' (nothing was granted)';
+      throw new NeedsHumanError('E_PERMISSION_NEEDS_HUMAN', `${plan.refused.length} permission(s) for environment ${request.env} need a person${granted}:\n${lines.join('\n')}`, {
+        hint: `the refusals are recorded in ${display}; resolve each as its line says (an AWS administrator for IAM, SCP or boundary changes)`,
+        details: result,
+      });
+    }
+    return result;
+  });
+}

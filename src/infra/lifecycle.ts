@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { FaberError, GuardError, OperationError, UsageError } from '../core/errors.js';
+import { FaberError, GuardError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { withLock } from '../core/files/lock.js';
 import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest } from '../handlers/iac/types.js';
+import type { Denial } from '../permissions/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
 import { loadEnvironment, openEnvironment, terraformDirectory, type OpenEnvironment } from './environment.js';
@@ -93,6 +94,8 @@ export interface DeployResult {
   planId: string;
   digest: PlanDigest;
   apply: ApplyResult | null;
+  /** Permission rounds: how many, and which actions were granted (DESIGN §5). */
+  auto_fix: AutoFixSummary;
   registry: { file: string; resources: number };
   deployedMarkdown: string;
   identity: CallerIdentity;
@@ -135,7 +138,7 @@ function errorCodesOf(diagnostics: readonly Diagnostic[]): string[] {
  */
 export async function applyPlan(
   cwd: string,
-  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy' },
+  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean },
   processEnv: NodeJS.ProcessEnv,
   report: Reporter,
 ): Promise<DeployResult> {
@@ -183,22 +186,29 @@ export async function applyPlan(
 
     let apply: ApplyResult | null = null;
     let failure: FaberError | undefined;
-    if (digest.hasChanges) {
-      report({ kind: 'step', message: `applying plan ${digest.planId} (+${digest.counts.create} ~${digest.counts.update} ±${digest.counts.replace} -${digest.counts.delete})` });
+    const autoFix: AutoFixSummary = { rounds: 0, granted: [] };
+    const totals = { add: 0, change: 0, destroy: 0 };
+    let current = { files, digest };
+    while (current.digest.hasChanges) {
+      const d = current.digest;
+      report({ kind: 'step', message: `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})` });
+      failure = undefined;
       try {
-        apply = await open.iac.apply(files.tfplan, (event) => report({ kind: 'apply', event }));
+        apply = await open.iac.apply(current.files.tfplan, (event) => report({ kind: 'apply', event }));
       } catch (error) {
         failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
       }
       // A plan is applied once: a second apply of the same file is refused by the tool anyway.
-      await rm(files.tfplan, { force: true });
-      if (apply && !apply.ok) {
-        const first = apply.diagnostics.find((d) => d.severity === 'error');
-        failure = new OperationError('E_APPLY_FAILED', `${request.operation} of '${open.name}' failed: ${first ? first.summary : 'see the diagnostics'}${first?.address ? ` (${first.address})` : ''}`, {
-          hint: first?.detail?.split('\n')[0] ?? 'the registry was updated from what was really created; fix the cause and preview again',
-          details: { diagnostics: apply.diagnostics, completed: apply.completed, failed: apply.failed },
-        });
-      }
+      await rm(current.files.tfplan, { force: true });
+      if (apply) for (const key of ['add', 'change', 'destroy'] as const) totals[key] += apply.counts[key];
+      if (!apply || apply.ok || failure) break;
+      failure = applyFailure(request.operation, open.name, apply);
+      const next = await autoFixRound(cwd, open, request, apply, autoFix, digest, identity, processEnv, report).catch((error: unknown) => {
+        failure = error instanceof FaberError ? error : new OperationError('E_AUTO_FIX_FAILED', (error as Error).message);
+        return undefined;
+      });
+      if (!next) break;
+      current = next;
     }
 
     // Always, even after a failure: the registry must match what really exists.
@@ -206,6 +216,7 @@ export async function applyPlan(
     const registry = await refreshRegistry(open, identity, deploymentId);
     const finished = new Date();
     const outcome: HistoryEntry['outcome'] = failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
+    const planId = current.digest.planId;
     const entry: HistoryEntry = {
       id: deploymentId,
       operation: request.operation,
@@ -217,11 +228,11 @@ export async function applyPlan(
       profile: authorization.profile,
       account: identity.account,
       caller_arn: identity.arn,
-      plan_id: digest.planId,
-      add: apply?.counts.add ?? 0,
-      change: apply?.counts.change ?? 0,
-      destroy: apply?.counts.destroy ?? 0,
-      auto_fix_rounds: 0,
+      plan_id: planId,
+      add: totals.add,
+      change: totals.change,
+      destroy: totals.destroy,
+      auto_fix_rounds: autoFix.rounds,
       error_codes: failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : [],
       ...(failure ? { error_message: failure.message } : {}),
     };
@@ -234,9 +245,10 @@ export async function applyPlan(
       deploymentId,
       operation: request.operation,
       outcome,
-      planId: digest.planId,
+      planId,
       digest,
       apply,
+      auto_fix: autoFix,
       registry: { file: open.envPaths.registryFile, resources: registry.resources.length },
       deployedMarkdown: open.envPaths.deployedMarkdownFile,
       identity,
@@ -281,6 +293,101 @@ async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Pr
     error_message: `pid ${running.pid} ended before recording the outcome; finished_at is when this was noticed, and the registry shows what exists now`,
   });
   await rm(open.envPaths.runFile, { force: true });
+}
+
+export interface AutoFixSummary {
+  rounds: number;
+  granted: string[];
+}
+
+function applyFailure(operation: string, env: string, apply: ApplyResult): OperationError {
+  const first = apply.diagnostics.find((d) => d.severity === 'error');
+  return new OperationError('E_APPLY_FAILED', `${operation} of '${env}' failed: ${first ? first.summary : 'see the diagnostics'}${first?.address ? ` (${first.address})` : ''}`, {
+    hint: first?.detail?.split('\n')[0] ?? 'the registry was updated from what was really created; fix the cause and preview again',
+    details: { diagnostics: apply.diagnostics, completed: apply.completed, failed: apply.failed },
+  });
+}
+
+/** The tool's diagnostics as `apply -json` lines, the form the denial parser reads best. */
+function diagnosticLines(apply: ApplyResult): string {
+  return apply.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => JSON.stringify({ '@level': 'error', type: 'diagnostic', diagnostic: { severity: 'error', summary: d.summary, detail: d.detail ?? '', ...(d.address ? { address: d.address } : {}) } }))
+    .join('\n');
+}
+
+/**
+ * One auto-fix round after an apply failed (DESIGN §5): every denial of that apply is granted
+ * at once through the permission manager (discover profile, scoped, audited), then a fresh
+ * plan is made. Returns that plan, or undefined when this failure is not for auto-fix (no
+ * denial, auto-fix off); throws a NeedsHumanError when a person must act.
+ */
+async function autoFixRound(
+  cwd: string,
+  open: OpenEnvironment,
+  request: { operation: 'deploy' | 'destroy'; autoFix?: boolean },
+  apply: ApplyResult,
+  summary: AutoFixSummary,
+  reviewed: PlanDigest,
+  identity: CallerIdentity,
+  processEnv: NodeJS.ProcessEnv,
+  report: Reporter,
+): Promise<{ files: { tfplan: string; json: string }; digest: PlanDigest } | undefined> {
+  const { parseDenials } = await import('../permissions/denials.js');
+  const parsed = parseDenials(diagnosticLines(apply), { region: open.region, accountId: identity.account, partition: identity.partition });
+  const credentials = parsed.find((p) => p.kind === 'credentials');
+  if (credentials) {
+    throw new NeedsHumanError('E_AWS_CREDENTIALS', `the deploy credentials were rejected (${credentials.code}): not a permission problem, nothing was granted`, {
+      hint: `refresh the credentials of profile ${identity.profile ?? '(default)'} and deploy again`,
+    });
+  }
+  const denials = parsed.filter((p): p is Denial => p.kind === 'denial');
+  if (denials.length === 0) return undefined;
+  const permissions = open.config.permissions;
+  const why = (text: string) => `${denials.length} permission denial(s) stopped the ${request.operation}; ${text}`;
+  if (request.autoFix === false || !open.environment.auto_fix_permissions) {
+    const off = request.autoFix === false ? '--no-auto-fix was given' : `auto_fix_permissions is off for '${open.name}'`;
+    throw new NeedsHumanError('E_PERMISSION_DENIED', why(`${off}, so nothing was granted`), {
+      hint: `see them with faber-cloud permissions parse-error; grant with faber-cloud permissions grant --env ${open.name} --action A --resource R --reason "..."`,
+      details: { denials },
+    });
+  }
+  const repeated = denials.filter((d) => d.action !== undefined && summary.granted.includes(d.action));
+  if (repeated.length > 0) {
+    throw new NeedsHumanError('E_AUTO_FIX_REPEATED', why(`${repeated.map((d) => d.action).join(', ')} was denied again after being granted: something other than the deploy policy denies it`), {
+      hint: 'look for an explicit deny, SCP, permissions boundary or session policy on the deploy identity',
+      details: { denials },
+    });
+  }
+  if (summary.rounds >= permissions.max_auto_fix_rounds) {
+    throw new NeedsHumanError('E_AUTO_FIX_EXHAUSTED', why(`${summary.rounds} auto-fix round(s) already ran (permissions.max_auto_fix_rounds)`), { details: { denials } });
+  }
+  summary.rounds += 1;
+  report({ kind: 'step', message: `auto-fix round ${summary.rounds}: ${denials.map((d) => d.action ?? '(unstated action)').join(', ')}` });
+  const { grantPermissions } = await import('../permissions/grant.js');
+  // Refusals throw (exit 4) after granting what may be granted; the audit log has both.
+  const granted = await grantPermissions(cwd, { env: open.name, denials, source: 'auto-fix', grantUnknownReason: permissions.grant_unstated_reason }, processEnv, (event) => {
+    if (event.kind === 'step') report(event);
+  });
+  const actions = granted.plan.grantable.map((g) => g.action);
+  if (actions.length === 0) return undefined;
+  summary.granted.push(...actions);
+  if (permissions.propagation_wait_seconds > 0) {
+    report({ kind: 'step', message: `waiting ${permissions.propagation_wait_seconds}s for IAM to propagate` });
+    await new Promise((resolve) => setTimeout(resolve, permissions.propagation_wait_seconds * 1000));
+  }
+  const next = await savePlan(open, request.operation === 'destroy', identity, report);
+  // Production applies only what was reviewed: the rest of the reviewed plan, nothing new.
+  if (open.environment.profile === 'prod') {
+    const allowed = new Set(reviewed.changes.map((c) => `${c.action} ${c.address}`));
+    const extra = next.digest.changes.filter((c) => !allowed.has(`${c.action} ${c.address}`));
+    if (extra.length > 0) {
+      throw new GuardError('E_GUARD_PLAN_CHANGED', `after the auto-fix grant, the plan for '${open.name}' holds changes that were not reviewed: ${extra.map((c) => `${c.action} ${c.address}`).join(', ')}`, {
+        hint: `review it: faber-cloud infra preview --env ${open.name}`,
+      });
+    }
+  }
+  return { files: planPaths(open, next.planId), digest: next.digest };
 }
 
 async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string): Promise<Registry> {

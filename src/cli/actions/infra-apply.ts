@@ -18,6 +18,7 @@ export function applyAction(operation: 'deploy' | 'destroy') {
           ...(typeof options.plan === 'string' ? { planId: options.plan } : {}),
           ...(typeof options.confirm === 'string' ? { confirm: options.confirm } : {}),
           ...(typeof options.profile === 'string' ? { profile: options.profile } : {}),
+          ...(options.autoFix === false ? { autoFix: false } : {}),
         },
         ctx.env,
         lifecycleReporter(ctx),
@@ -34,6 +35,7 @@ export function applyAction(operation: 'deploy' | 'destroy') {
     const lines = [
       `${s.green('✓')} ${operation === 'deploy' ? 'Deployed' : 'Destroyed'} '${env}' with plan ${result.planId} (${result.outcome})`,
       `  changes     +${result.apply?.counts.add ?? 0} ~${result.apply?.counts.change ?? 0} -${result.apply?.counts.destroy ?? 0}`,
+      ...(result.auto_fix.rounds > 0 ? [`  auto-fix    ${result.auto_fix.rounds} round(s), granted ${result.auto_fix.granted.join(', ')} (see faber-cloud permissions audit --env ${env})`] : []),
       `  registry    ${path.relative(ctx.cwd, result.registry.file)} (${result.registry.resources} resources)`,
       `  summary     ${path.relative(ctx.cwd, result.deployedMarkdown)}`,
       `  deployment  ${result.deploymentId}`,

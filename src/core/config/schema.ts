@@ -139,8 +139,15 @@ export const ConfigSchema = z
         never_auto_grant: z
           .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, 'actions look like service:Action'))
           .default(DEFAULT_NEVER_AUTO_GRANT),
+        grant_unstated_reason: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Also auto-grant denials whose message does not say why (S3\'s bare "Access Denied", moto). Off: DESIGN §5 grants only "no identity-based policy allows".',
+          ),
+        propagation_wait_seconds: z.number().int().min(0).max(120).default(10).describe('Wait after an auto-fix grant before re-planning (IAM is eventually consistent).'),
       })
-      .default({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT }),
+      .default({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT, grant_unstated_reason: false, propagation_wait_seconds: 10 }),
   })
   .superRefine((config, ctx) => {
     const hosting = config.handlers.hosting;

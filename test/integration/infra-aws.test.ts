@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AwsHostingHandler } from '../../src/handlers/hosting/aws/handler.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { MOTO_REGION, resetMoto } from '../support/moto.js';
 import { createProject } from '../support/project.js';
@@ -37,8 +38,12 @@ describe('infra lifecycle with the aws provider against moto', () => {
     expect(byType.aws_cloudwatch_log_group.console_url).toContain('$252Fdemo$252Ftest$252Fapp');
     for (const r of registry.resources) expect(r.console_url, r.address).toMatch(/^https:\/\//);
 
-    // what moto holds is what the registry says
+    // what moto holds is what the registry says, also as the hosting handler finds it by tag
     const inMoto = await taggedArns('demo');
+    const byHandler = await new AwsHostingHandler(process.env).resourcesByTags({ profile: 'demo-test-deploy', region: MOTO_REGION, tags: { Project: 'demo', Environment: 'test' } });
+    expect(byHandler.map((r) => r.arn)).toEqual(inMoto);
+    expect(byHandler.every((r) => r.tags.ManagedBy === 'faber-cloud')).toBe(true);
+    expect(await new AwsHostingHandler(process.env).resourcesByTags({ profile: 'demo-test-deploy', region: MOTO_REGION, tags: { Project: 'demo', Environment: 'prod' } })).toEqual([]);
     expect(inMoto).toContain('arn:aws:sns:us-east-1:123456789012:demo-core-test-events');
     expect(inMoto).toContain('arn:aws:dynamodb:us-east-1:123456789012:table/demo-core-test-items');
     for (const arn of inMoto) expect(registry.resources.map((r: any) => r.arn)).toContain(arn.replace(/:\*$/, ''));

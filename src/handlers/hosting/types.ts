@@ -26,6 +26,13 @@ export interface HostingHandler {
    * decides that); never removes a permission the policy already grants.
    */
   applyGrant(request: GrantApplyRequest): Promise<GrantApplyResult>;
+  /** Resources that carry all of `tags` (e.g. Project and Environment), found through the provider's tag index. */
+  resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]>;
+}
+
+export interface TaggedResource {
+  arn: string;
+  tags: Record<string, string>;
 }
 
 /** One permission to add: an action on scoped resource patterns. */

@@ -1,5 +1,5 @@
 import type { StateResource } from '../../iac/types.js';
-import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler } from '../types.js';
+import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, TaggedResource } from '../types.js';
 import { callerIdentity } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
@@ -22,5 +22,10 @@ export class AwsHostingHandler implements HostingHandler {
   async applyGrant(request: GrantApplyRequest): Promise<GrantApplyResult> {
     const { applyGrant } = await import('./iam-grants.js');
     return applyGrant(request, this.env);
+  }
+
+  async resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]> {
+    const { resourcesByTags } = await import('./tagging.js');
+    return resourcesByTags(request, this.env);
   }
 }

@@ -807,3 +807,21 @@ export function applyDecodedMessage(denial: Denial, decodedJson: string): Denial
   if (decoded.principalArn && next.principalArn === undefined) next.principalArn = decoded.principalArn;
   return next;
 }
+
+/**
+ * Fill in encoded denials (EC2's UnauthorizedOperation) from their decoded form. `decode` is
+ * the provider's decoder; a message it cannot decode (e.g. no permission to decode) leaves
+ * the denial as it was, so the planner refuses it and a person decodes it.
+ */
+export async function decodeDenials(denials: readonly Denial[], decode: (encoded: string) => Promise<string>): Promise<Denial[]> {
+  const out: Denial[] = [];
+  for (const denial of denials) {
+    if (!denial.encodedMessage) {
+      out.push(denial);
+      continue;
+    }
+    const decoded = await decode(denial.encodedMessage).catch(() => undefined);
+    out.push(decoded ? applyDecodedMessage(denial, decoded) : denial);
+  }
+  return out;
+}

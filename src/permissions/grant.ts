@@ -6,7 +6,7 @@ import { loadHostingHandler } from '../handlers/load.js';
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
 import { loadEnvironment } from '../infra/environment.js';
 import { appendAuditEntries, completeAuditEntry, newAuditId, type AuditEntry } from './audit.js';
-import type { Denial } from './denials.js';
+import { decodeDenials, type Denial } from './denials.js';
 import { planGrant, type GrantPlan } from './grant-plan.js';
 import { partitionForRegion } from './operations.js';
 
@@ -74,7 +74,8 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
   }
   report({ kind: 'step', message: `deploy principal ${deployIdentity.arn} (profile ${deployProfile})` });
 
-  const denials = request.denials.map((d) => (d.principalArn ? d : { ...d, principalArn: deployIdentity.arn }));
+  const decoded = await decodeDenials(request.denials, (encoded) => hosting.decodeAuthorizationMessage(authorization.profile, authorization.region, encoded));
+  const denials = decoded.map((d) => (d.principalArn ? d : { ...d, principalArn: deployIdentity.arn }));
   const partition = partitionForRegion(authorization.region) ?? identity.partition;
   const plan = await planGrant(denials, {
     project: view.config.project.name,

@@ -9,6 +9,7 @@ import {
   actionForOperationHint,
   applyDecodedMessage,
   classifyDecodedMessage,
+  decodeDenials,
   normaliseAction,
   parseDenials,
   sdkErrorText,
@@ -404,5 +405,36 @@ describe('decoded authorization messages', () => {
       address: 'aws_instance.iOne',
     });
     expect(applyDecodedMessage(d!, 'garbage')).toBe(d);
+  });
+});
+
+describe('decodeDenials (encoded EC2 messages, decoded by the provider)', () => {
+  const corpus = JSON.parse(readFileSync(join(DIR, 'code-ec2-encoded-tofu-v6.json'), 'utf8'));
+  const [encoded] = parseDenials(corpus.input) as Denial[];
+  const decodedJson = JSON.stringify({
+    allowed: false,
+    explicitDeny: false,
+    matchedStatements: { items: [] },
+    failures: { items: [] },
+    context: { principal: { arn: 'arn:aws:iam::123456789012:user/life-test-deploy' }, action: 'ec2:RunInstances', resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*' },
+  });
+
+  it('fills action, resource and principal from the decoded message, once per encoded denial', async () => {
+    const asked: string[] = [];
+    const [plain] = parseDenials('User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:CreateBucket on resource: arn:aws:s3:::b') as Denial[];
+    const out = await decodeDenials([encoded!, plain!], async (message) => {
+      asked.push(message);
+      return decodedJson;
+    });
+    expect(asked).toEqual([encoded!.encodedMessage]);
+    expect(out[0]).toMatchObject({ action: 'ec2:RunInstances', actionInferred: false, resourceArn: 'arn:aws:ec2:us-east-1:123456789012:instance/*', principalArn: 'arn:aws:iam::123456789012:user/life-test-deploy', explicit: false });
+    expect(out[1]).toBe(plain);
+  });
+
+  it('leaves a denial as it was when the message cannot be decoded', async () => {
+    const out = await decodeDenials([encoded!], async () => {
+      throw new Error('AccessDenied: not authorized to perform sts:DecodeAuthorizationMessage');
+    });
+    expect(out).toEqual([encoded]);
   });
 });

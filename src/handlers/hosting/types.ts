@@ -26,6 +26,11 @@ export interface HostingHandler {
    * decides that); never removes a permission the policy already grants.
    */
   applyGrant(request: GrantApplyRequest): Promise<GrantApplyResult>;
+  /**
+   * The provider's explanation of an encoded authorization failure (AWS: EC2's encoded
+   * UnauthorizedOperation messages), as JSON text.
+   */
+  decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string>;
   /** Resources that carry all of `tags` (e.g. Project and Environment), found through the provider's tag index. */
   resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]>;
 }

@@ -1,6 +1,6 @@
 import type { StateResource } from '../../iac/types.js';
 import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, TaggedResource } from '../types.js';
-import { callerIdentity } from './identity.js';
+import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
 export class AwsHostingHandler implements HostingHandler {
@@ -22,6 +22,10 @@ export class AwsHostingHandler implements HostingHandler {
   async applyGrant(request: GrantApplyRequest): Promise<GrantApplyResult> {
     const { applyGrant } = await import('./iam-grants.js');
     return applyGrant(request, this.env);
+  }
+
+  decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string> {
+    return decodeAuthorizationMessage({ profile, region, env: this.env }, encoded);
   }
 
   async resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]> {

@@ -38,3 +38,20 @@ export async function callerIdentity(options: AwsClientOptions): Promise<CallerI
     client.destroy();
   }
 }
+
+/**
+ * sts:DecodeAuthorizationMessage: the JSON behind EC2's "Encoded authorization failure
+ * message" (who, which action, which resource, whether a Deny matched). Called with the
+ * discover profile, which may read it; the deploy profiles usually may not.
+ */
+export async function decodeAuthorizationMessage(options: AwsClientOptions, encoded: string): Promise<string> {
+  const { STSClient, DecodeAuthorizationMessageCommand } = await import('@aws-sdk/client-sts');
+  const client = createAwsClient(STSClient, options);
+  try {
+    const out = await client.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }));
+    if (!out.DecodedMessage) throw new OperationError('E_AWS_DECODE', 'STS returned no decoded message');
+    return out.DecodedMessage;
+  } finally {
+    client.destroy();
+  }
+}

@@ -118,16 +118,15 @@ export async function appendAuditEntries(file: string, displayPath: string, entr
   });
 }
 
-/** Complete a pending entry (status, policies, error). */
-export async function completeAuditEntry(file: string, displayPath: string, id: string, patch: Partial<AuditEntry>): Promise<AuditEntry> {
-  let updated: AuditEntry | undefined;
+/** Complete pending entries (status, policies, error) in one write. */
+export async function completeAuditEntries(file: string, displayPath: string, ids: readonly string[], patch: Partial<AuditEntry>): Promise<void> {
   await updateAuditLog(file, displayPath, (log) => {
-    const entry = log.entries.find((e) => e.id === id);
-    if (!entry) throw new ArtifactError(`${displayPath} lost audit entry ${id} between the IAM call and its completion`);
-    Object.assign(entry, patch, { updated_at: new Date().toISOString() });
-    updated = entry;
+    for (const id of ids) {
+      const entry = log.entries.find((e) => e.id === id);
+      if (!entry) throw new ArtifactError(`${displayPath} lost audit entry ${id} between the IAM call and its completion`);
+      Object.assign(entry, patch, { updated_at: new Date().toISOString() });
+    }
   });
-  return updated as AuditEntry;
 }
 
 export interface AuditQuery {

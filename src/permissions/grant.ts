@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadHostingHandler } from '../handlers/load.js';
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
 import { loadEnvironment } from '../infra/environment.js';
-import { appendAuditEntries, completeAuditEntry, newAuditId, type AuditEntry } from './audit.js';
+import { appendAuditEntries, completeAuditEntries, newAuditId, type AuditEntry } from './audit.js';
 import { decodeDenials, type Denial } from './denials.js';
 import { planGrant, type GrantPlan } from './grant-plan.js';
 import { partitionForRegion } from './operations.js';
@@ -42,8 +42,8 @@ export interface GrantResult {
   caller: string;
   principal: string;
   plan: Pick<GrantPlan, 'grantable' | 'refused' | 'policyName' | 'namePattern'>;
-  /** Audit entry of the grant (absent when nothing was grantable). */
-  auditId?: string;
+  /** Audit entries of the grant, one per action (empty when nothing was grantable). */
+  auditIds: string[];
   refusalAuditIds: string[];
   applied?: GrantApplyResult;
 }
@@ -139,26 +139,30 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
       principal: deployIdentity.arn,
       plan: { grantable: plan.grantable, refused: plan.refused, policyName: plan.policyName, namePattern: plan.namePattern },
       refusalAuditIds: refusalEntries.map((e) => e.id),
+      auditIds: [],
     };
 
     if (plan.grantable.length > 0) {
+      // One entry per action (all applied by the same policy version), written before the
+      // IAM call and completed after it.
       const t = now();
-      const pending: AuditEntry = {
+      const pending: AuditEntry[] = plan.grantable.map((g) => ({
         ...base,
         id: newAuditId(),
         timestamp: t,
         updated_at: t,
         status: 'pending',
-        actions: plan.grantable.map((g) => g.action),
-        resources: [...new Set(plan.grantable.flatMap((g) => g.resources))].sort(),
+        actions: [g.action],
+        resources: [...g.resources].sort(),
         policy_name: plan.policyName,
         policy_version: null,
         policies: [],
-        reason: reasonOf([...new Set(plan.grantable.flatMap((g) => g.denials))].sort((a, b) => a - b)),
-      };
-      await appendAuditEntries(auditFile, display, [pending]);
-      result.auditId = pending.id;
-      report({ kind: 'step', message: `granting ${pending.actions.join(', ')} on ${pending.resources.join(', ')}` });
+        reason: reasonOf([...g.denials].sort((a, b) => a - b)),
+      }));
+      await appendAuditEntries(auditFile, display, pending);
+      const ids = pending.map((e) => e.id);
+      result.auditIds = ids;
+      report({ kind: 'step', message: `granting ${plan.grantable.map((g) => g.action).join(', ')} on ${[...new Set(plan.grantable.flatMap((g) => g.resources))].sort().join(', ')}` });
       let applied: GrantApplyResult;
       try {
         applied = await hosting.applyGrant({
@@ -172,11 +176,11 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
         });
       } catch (error) {
         const e = error as Partial<FaberError> & Error;
-        await completeAuditEntry(auditFile, display, pending.id, { status: 'failed', error: { code: e.code ?? 'E_INTERNAL', message: e.message } });
+        await completeAuditEntries(auditFile, display, ids, { status: 'failed', error: { code: e.code ?? 'E_INTERNAL', message: e.message } });
         throw error;
       }
       const first = applied.policies[0];
-      await completeAuditEntry(auditFile, display, pending.id, {
+      await completeAuditEntries(auditFile, display, ids, {
         status: 'granted',
         target_principal: { arn: deployIdentity.arn, type: applied.principal.type, name: applied.principal.name },
         policy_name: first?.name ?? plan.policyName,

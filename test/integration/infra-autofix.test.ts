@@ -127,13 +127,14 @@ describe('infra deploy auto-fix against moto with IAM enforcement', () => {
       expect([s.Resource].flat()).toEqual([ENV_PATTERN]);
     }
 
-    // Audit: every needed action in exactly one granted entry (entries are per grant call;
-    // "one entry per action" = no action missing, none granted twice), all from auto-fix.
+    // Audit: one granted entry per action, all from auto-fix.
     const entries = await auditEntries(p);
     const granted = entries.filter((e) => e.status === 'granted');
     expect(entries.filter((e) => e.status !== 'granted'), JSON.stringify(entries)).toEqual([]);
     expect(granted.flatMap((e) => e.actions).sort()).toEqual(NEEDED);
+    expect(granted).toHaveLength(NEEDED.length);
     for (const e of granted) {
+      expect(e.actions).toHaveLength(1);
       expect(e).toMatchObject({
         source: 'auto-fix',
         environment: 'test',

@@ -119,10 +119,16 @@ describe('permissions grant / audit against moto with IAM enforcement', () => {
 
     const shown = await p.cli(['permissions', 'audit', '--env', 'test', '--json']);
     expect(shown.code).toBe(0);
-    expect(shown.json.data.entries.map((e: any) => e.status)).toEqual(['granted', 'granted', 'granted']);
+    // one entry per action: first grant, the repeated one, then the two actions of the third
+    expect(shown.json.data.entries.map((e: any) => [e.status, e.actions])).toEqual([
+      ['granted', ['s3:CreateBucket']],
+      ['granted', ['s3:CreateBucket']],
+      ['granted', ['s3:CreateBucket']],
+      ['granted', ['s3:PutBucketTagging']],
+    ]);
     const human = await p.cli(['permissions', 'audit']);
     expect(human.stdout).toContain('s3:PutBucketTagging');
-    expect(human.stdout).toContain('3 entries');
+    expect(human.stdout).toContain('4 entries');
     const none = await p.cli(['permissions', 'audit', '--since', '2999-01-01', '--json']);
     expect(none.json.data.entries).toEqual([]);
   });

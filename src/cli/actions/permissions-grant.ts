@@ -57,7 +57,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     lines.push(`  policy     ${p.name} ${what}${p.attached ? ', attached' : ''}${p.prunedVersions.length ? `, deleted old ${p.prunedVersions.join(', ')}` : ''}`);
   }
   lines.push(`  principal  ${result.principal}`);
-  lines.push(`  audit      ${result.auditId ?? '-'}`);
+  lines.push(`  audit      ${result.auditIds.length > 0 ? result.auditIds.join(', ') : '-'}`);
   lines.push('', `Next: faber-cloud permissions audit --env ${env}`);
   return { data: result, human: lines.join('\n') };
 }

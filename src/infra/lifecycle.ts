@@ -192,6 +192,8 @@ export async function applyPlan(
     while (current.digest.hasChanges) {
       const d = current.digest;
       report({ kind: 'step', message: `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})` });
+      // Each round's own result: a throwing apply must not leave the previous round's counted twice.
+      apply = null;
       failure = undefined;
       try {
         apply = await open.iac.apply(current.files.tfplan, (event) => report({ kind: 'apply', event }));
@@ -217,17 +219,12 @@ export async function applyPlan(
     const finished = new Date();
     const outcome: HistoryEntry['outcome'] = failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
     const planId = current.digest.planId;
+    const { pid: _pid, ...run } = running;
     const entry: HistoryEntry = {
-      id: deploymentId,
-      operation: request.operation,
-      env: open.name,
-      started_at: started.toISOString(),
+      ...run,
       finished_at: finished.toISOString(),
       duration_ms: finished.getTime() - started.getTime(),
       outcome,
-      profile: authorization.profile,
-      account: identity.account,
-      caller_arn: identity.arn,
       plan_id: planId,
       add: totals.add,
       change: totals.change,
@@ -273,24 +270,18 @@ async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Pr
   }
   const now = new Date();
   report({ kind: 'step', message: `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history` });
+  const { pid, ...run } = running;
   await appendHistory(open.envPaths.historyFile, {
-    id: running.id,
-    operation: running.operation,
-    env: running.env,
-    started_at: running.started_at,
+    ...run,
     finished_at: now.toISOString(),
-    duration_ms: Math.max(0, now.getTime() - Date.parse(running.started_at)),
+    duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
     outcome: 'interrupted',
-    profile: running.profile,
-    account: running.account,
-    caller_arn: running.caller_arn,
-    plan_id: running.plan_id,
     add: 0,
     change: 0,
     destroy: 0,
     auto_fix_rounds: 0,
     error_codes: ['E_INTERRUPTED'],
-    error_message: `pid ${running.pid} ended before recording the outcome; finished_at is when this was noticed, and the registry shows what exists now`,
+    error_message: `pid ${pid} ended before recording the outcome; finished_at is when this was noticed, and the registry shows what exists now`,
   });
   await rm(open.envPaths.runFile, { force: true });
 }

@@ -67,11 +67,7 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
   // The principal that deploys the environment: the grant's target.
   const deployProfile = aws.profiles[authorization.environment.profile];
   const deployIdentity = await hosting.callerIdentity(deployProfile, authorization.region);
-  if (deployIdentity.account !== authorization.accountId) {
-    throw new GuardError('E_GUARD_ACCOUNT_MISMATCH', `deploy profile '${deployProfile}' is in account ${deployIdentity.account} (${deployIdentity.arn}), but '${request.env}' is configured for ${authorization.accountId}`, {
-      hint: "check the profile's credentials, or the account_id in devops.json",
-    });
-  }
+  checkAccount({ ...authorization, profile: deployProfile }, deployIdentity);
   report({ kind: 'step', message: `deploy principal ${deployIdentity.arn} (profile ${deployProfile})` });
 
   const decoded = await decodeDenials(request.denials, (encoded) => hosting.decodeAuthorizationMessage(authorization.profile, authorization.region, encoded));

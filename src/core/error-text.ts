@@ -1,0 +1,200 @@
+/**
+ * Error text as IaC tools and AWS SDKs print it, split into one block per error: the
+ * `-json` diagnostic stream, Terraform/OpenTofu human output (`Error:` blocks framed with
+ * │ ╷ ╵, `with ADDRESS,` locators, 0.11-era `* ADDRESS:` bullets), AWS CLI errors, and SDK
+ * errors as JSON or as thrown objects. Shared by the denial parser and the debugger.
+ * Pure: no I/O.
+ */
+
+/** One error, with the resource address it is about when the output says. */
+export interface ErrorBlock {
+  text: string;
+  address?: string | undefined;
+}
+
+/**
+ * A thrown AWS SDK error (v3 JavaScript, or anything shaped like one) as text this parser
+ * reads: code and message, HTTP status, and the raw response body when the SDK kept it
+ * (`$responseBodyText`, the body of moto's XML answer to a JSON-protocol call).
+ */
+export function sdkErrorText(error: unknown, depth = 0): string {
+  try {
+    if (typeof error === 'string') return error;
+    if (error === null || typeof error !== 'object') return error === undefined ? '' : String(error);
+    const get = (key: string): unknown => {
+      try {
+        return (error as Record<string, unknown>)[key];
+      } catch {
+        return undefined;
+      }
+    };
+    const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    const inner = get('Error');
+    const innerGet = (key: string) => (inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[key] : undefined);
+    const name = str(get('name'));
+    const code = (str(get('Code')) ?? str(innerGet('Code')) ?? str(get('__type')) ?? str(get('errorCode')) ?? str(get('code')))?.replace(/^.*#/, '');
+    const message = str(get('message')) ?? str(get('Message')) ?? str(innerGet('Message')) ?? str(get('errorMessage'));
+    const metadata = get('$metadata');
+    const response = get('$response');
+    const statusOf = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const status =
+      statusOf(metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>).httpStatusCode : undefined) ??
+      statusOf(get('statusCode')) ??
+      statusOf(response && typeof response === 'object' ? (response as Record<string, unknown>).statusCode : undefined);
+    const body = str(get('$responseBodyText')) ?? str(response && typeof response === 'object' ? (response as Record<string, unknown>).body : undefined);
+    const label = code ?? name ?? 'Error';
+    const lines = [message !== undefined ? `${label}: ${message}` : label];
+    if (status !== undefined) lines.push(`status code: ${status}`);
+    if (body) lines.push(body);
+    const cause = get('cause');
+    if (cause !== undefined && depth < 3) lines.push(sdkErrorText(cause, depth + 1));
+    return lines.join('\n');
+  } catch {
+    return '';
+  }
+}
+
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
+const ADDRESS_SRC = String.raw`(?:module\.[A-Za-z0-9_-]+(?:\[[^\]\n]*\])?\.)*(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\[[^\]\n]*\])?`;
+const BULLET = new RegExp(String.raw`^\s*\*\s+(${ADDRESS_SRC}):\s`);
+const WITH_LINE = new RegExp(String.raw`^\s*with (${ADDRESS_SRC}),?\s*$`);
+const IN_RESOURCE = /^\s*on .{1,500} line \d+, in resource "([^"]+)" "([^"]+)":?\s*$/;
+const HEADER = /^\s*(Error|Warning):\s/;
+const CLI_ERROR = /An error occurred \([^)\n]*\) when calling|A client error \([^)\n]*\) occurred when calling/;
+
+export function clean(text: string): string {
+  return text.replace(ANSI, '').replace(/\r\n?/g, '\n');
+}
+
+export function splitErrorBlocks(input: string): ErrorBlock[] {
+  const text = clean(input);
+  const trimmed = text.trim();
+  // One JSON document (SDK error, `validate -json`, a saved diagnostics array, …).
+  if ((trimmed.startsWith('{') && trimmed.endsWith('}')) || (trimmed.startsWith('[') && trimmed.endsWith(']'))) {
+    const whole = tryJson(trimmed);
+    if (whole !== undefined && !(trimmed.startsWith('{') && /\}\s*\n\s*\{/.test(trimmed))) {
+      const blocks: ErrorBlock[] = [];
+      fromJson(whole, 0, blocks, false);
+      return blocks;
+    }
+  }
+  // A stream: JSON lines and plain lines, in order.
+  const blocks: ErrorBlock[] = [];
+  let plain: string[] = [];
+  const flushPlain = () => {
+    if (plain.length) blocks.push(...splitText(plain.join('\n')));
+    plain = [];
+  };
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith('{') && t.endsWith('}')) {
+      const value = tryJson(t);
+      if (value !== undefined && value !== null && typeof value === 'object') {
+        flushPlain();
+        fromJson(value, 0, blocks, true);
+        continue;
+      }
+    }
+    plain.push(line);
+  }
+  flushPlain();
+  return blocks;
+}
+
+export function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function looksLikeSdkError(o: Record<string, unknown>): boolean {
+  return (
+    typeof o.message === 'string' ||
+    typeof o.Message === 'string' ||
+    typeof o.errorMessage === 'string' ||
+    typeof o.__type === 'string' ||
+    typeof o.Code === 'string' ||
+    isRecord(o.$metadata) ||
+    isRecord(o.Error)
+  );
+}
+
+/** JSON values -> blocks. `streamLine`: a line of a -json stream (only diagnostics count). */
+function fromJson(value: unknown, depth: number, out: ErrorBlock[], streamLine: boolean): void {
+  if (depth > 8) return;
+  if (typeof value === 'string') {
+    out.push(...splitText(value));
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, 10_000)) fromJson(item, depth + 1, out, false);
+    return;
+  }
+  if (!isRecord(value)) return;
+  const diagnostic = isRecord(value.diagnostic) ? value.diagnostic : value.type === 'diagnostic' || (typeof value.severity === 'string' && 'summary' in value) ? value : undefined;
+  if (diagnostic) {
+    if (diagnostic.severity === 'warning' || value['@level'] === 'warn' || value['@level'] === 'warning') return;
+    const text = [asString(diagnostic.summary), asString(diagnostic.detail)].filter((s) => s).join('\n') || asString(value['@message']) || '';
+    if (text.trim()) out.push({ text: clean(text), address: asString(diagnostic.address) || undefined });
+    return;
+  }
+  if (Array.isArray(value.diagnostics)) {
+    fromJson(value.diagnostics, depth + 1, out, false);
+    return;
+  }
+  if ('@level' in value || streamLine) {
+    // A UI line that is not a diagnostic (version, planned_change, apply_errored, …), or
+    // some other JSON log line: only an error-level message can carry an AWS error.
+    if (value['@level'] === 'error' && typeof value['@message'] === 'string') out.push(...splitText(value['@message']));
+    else if (!('@level' in value) && looksLikeSdkError(value)) out.push(...splitText(sdkErrorText(value)));
+    return;
+  }
+  if (looksLikeSdkError(value)) {
+    out.push(...splitText(sdkErrorText(value)));
+    for (const key of ['error', 'errors', 'cause']) if (key in value) fromJson(value[key], depth + 1, out, false);
+    return;
+  }
+  for (const item of Object.values(value)) fromJson(item, depth + 1, out, false);
+}
+
+/** Human output -> one block per error (Terraform `Error:` blocks, CLI errors, 0.11 bullets). */
+function splitText(text: string): ErrorBlock[] {
+  const blocks: ErrorBlock[] = [];
+  let lines: string[] = [];
+  let address: string | undefined;
+  let skip = false;
+  const flush = () => {
+    if (!skip && lines.some((l) => l.trim())) blocks.push({ text: lines.join('\n'), address });
+    lines = [];
+    address = undefined;
+    skip = false;
+  };
+  for (const rawLine of clean(text).split('\n')) {
+    const line = rawLine.replace(/^[ \t]*[│╷╵┃][ \t]?/, '');
+    const header = HEADER.exec(line);
+    const bullet = BULLET.exec(line);
+    if (header || bullet || CLI_ERROR.test(line)) {
+      flush();
+      skip = header?.[1] === 'Warning';
+      address = bullet?.[1];
+      lines.push(line);
+      continue;
+    }
+    if (address === undefined) {
+      const w = WITH_LINE.exec(line);
+      if (w) address = w[1];
+      else {
+        const r = IN_RESOURCE.exec(line);
+        if (r) address = `${r[1]}.${r[2]}`;
+      }
+    }
+    lines.push(line);
+  }
+  flush();
+  return blocks;
+}

@@ -198,3 +198,57 @@ function splitText(text: string): ErrorBlock[] {
   flush();
   return blocks;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Facts every AWS error states somewhere: its code, HTTP status and the call that failed
+
+export interface Hit {
+  value: string;
+  index: number;
+  length: number;
+}
+
+export function allMatches(text: string, re: RegExp, group = 1): Hit[] {
+  const hits: Hit[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const value = m[group] ?? m.slice(1).find((g) => g !== undefined);
+    if (value !== undefined) hits.push({ value, index: m.index, length: m[0].length });
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return hits;
+}
+
+/** Where SDKs, the AWS CLI and the AWS provider put the error code. */
+export const AWS_ERROR_CODE_PATTERNS: readonly RegExp[] = [
+  /api error ([A-Za-z][\w.]{0,100}):/g,
+  /An error occurred \(([\w.]{1,100})\) when calling/g,
+  /A client error \(([\w.]{1,100})\) occurred when calling/g,
+  /<Code>\s*([\w.]{1,100})\s*<\/Code>/g,
+  /"(?:Code|code|__type|errorCode)"\s*:\s*"(?:[\w.]{0,200}#)?([\w.]{1,100})"/g,
+  /\b(?:Code|code|name)\s*:\s*'([\w.]{1,100})'/g,
+  /Error Code: ([\w.]{1,100})/g,
+];
+
+export const STATUS_PATTERN = /(?:StatusCode|status code|Status Code|httpStatusCode"?)\s*[:=]\s*(\d{3})\b|An error occurred \((\d{3})\) when calling/gi;
+
+/** `service: true`: the first group is the SDK service id, the second the operation. */
+export const OPERATION_PATTERNS: readonly { re: RegExp; service: boolean }[] = [
+  { re: /operation error ([A-Za-z0-9][A-Za-z0-9 ._-]{0,60}?): ([A-Za-z0-9]{1,100})\b/g, service: true },
+  { re: /when calling the ([A-Za-z0-9]{1,100}) operation/g, service: false },
+];
+
+/** JavaScript error class names that are not AWS error codes. */
+const NOT_CODES = new Set(['Error', 'SyntaxError', 'TypeError', 'RangeError', 'ReferenceError', 'TimeoutError', 'AbortError']);
+
+export function normaliseErrorCode(code: string): string {
+  return code.replace(/^.*#/, '').replace(/^(?:Client|Server)\./, '');
+}
+
+/** Every error code `patterns` find in `text`, in order of appearance. */
+export function findErrorCodes(text: string, patterns: readonly RegExp[] = AWS_ERROR_CODE_PATTERNS): Hit[] {
+  const hits: Hit[] = [];
+  for (const re of patterns) for (const h of allMatches(text, re)) hits.push({ ...h, value: normaliseErrorCode(h.value) });
+  return hits.filter((h) => h.value && !NOT_CODES.has(h.value)).sort((a, b) => a.index - b.index);
+}

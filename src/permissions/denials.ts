@@ -26,7 +26,20 @@
  * guess, and the caller decides what to do with `unknown` (DESIGN §5: auto-fix only for
  * "no identity-based policy allows").
  */
-import { asString, isRecord, sdkErrorText, splitErrorBlocks, tryJson, type ErrorBlock } from '../core/error-text.js';
+import {
+  AWS_ERROR_CODE_PATTERNS,
+  OPERATION_PATTERNS,
+  STATUS_PATTERN,
+  allMatches,
+  asString,
+  findErrorCodes,
+  isRecord,
+  sdkErrorText,
+  splitErrorBlocks,
+  tryJson,
+  type ErrorBlock,
+  type Hit,
+} from '../core/error-text.js';
 import {
   PHRASE_ACTIONS,
   RESOURCE_KINDS,
@@ -180,25 +193,11 @@ export function parseDenials(input: string, context: DenialContext = {}): Parsed
 
 const DENIAL_SET = new Set<string>(DENIAL_CODES);
 const CREDENTIAL_SET = new Set<string>(CREDENTIAL_CODES);
-/** JavaScript error class names that are not AWS error codes. */
-const NOT_CODES = new Set(['Error', 'SyntaxError', 'TypeError', 'RangeError', 'ReferenceError', 'TimeoutError', 'AbortError']);
-
 const CODE_PATTERNS: RegExp[] = [
-  /api error ([A-Za-z][\w.]{0,100}):/g,
-  /An error occurred \(([\w.]{1,100})\) when calling/g,
-  /A client error \(([\w.]{1,100})\) occurred when calling/g,
-  /<Code>\s*([\w.]{1,100})\s*<\/Code>/g,
-  /"(?:Code|code|__type|errorCode)"\s*:\s*"(?:[\w.]{0,200}#)?([\w.]{1,100})"/g,
-  /\b(?:Code|code|name)\s*:\s*'([\w.]{1,100})'/g,
-  /Error Code: ([\w.]{1,100})/g,
+  ...AWS_ERROR_CODE_PATTERNS,
   new RegExp(String.raw`(?<![\w.])((?:Client\.|Server\.)?(?:${[...DENIAL_CODES, ...CREDENTIAL_CODES].join('|')}))(?=\s*:)`, 'g'),
 ];
 
-const STATUS_PATTERN = /(?:StatusCode|status code|Status Code|httpStatusCode"?)\s*[:=]\s*(\d{3})\b|An error occurred \((\d{3})\) when calling/gi;
-const OPERATION_PATTERNS: { re: RegExp; service: boolean }[] = [
-  { re: /operation error ([A-Za-z0-9][A-Za-z0-9 ._-]{0,60}?): ([A-Za-z0-9]{1,100})\b/g, service: true },
-  { re: /when calling the ([A-Za-z0-9]{1,100}) operation/g, service: false },
-];
 const PERFORM = /\b(?:is|are) not authorized to perform:?\s*\(?([A-Za-z0-9-]{1,64}:[A-Za-z0-9*]{1,128})\)?/g;
 const PRINCIPAL_BEFORE = /(arn:[A-Za-z0-9-]{1,20}:[^\s"'<>]{1,400}|anonymous)\s*$/;
 const RESOURCE_AFTER = /^\s+on\s+(?:resource\s*:?\s*(?:"([^"\n]{0,2048})"|([^\s"<>]{1,2048}))|"([^"\n]{0,2048})"|(arn:[^\s"<>]{1,2048}))/;
@@ -213,32 +212,8 @@ const CREDENTIAL_PHRASES: { re: RegExp; code: CredentialCode }[] = [
   { re: /SSO session associated with this profile has expired|Token has expired and refresh failed|refresh cached SSO token failed/i, code: 'SSOTokenExpired' },
 ];
 
-interface Hit {
-  value: string;
-  index: number;
-  length: number;
-}
-
-function allMatches(text: string, re: RegExp, group = 1): Hit[] {
-  const hits: Hit[] = [];
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    const value = m[group] ?? m.slice(1).find((g) => g !== undefined);
-    if (value !== undefined) hits.push({ value, index: m.index, length: m[0].length });
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  return hits;
-}
-
-function normaliseCode(code: string): string {
-  return code.replace(/^.*#/, '').replace(/^(?:Client|Server)\./, '');
-}
-
 function findCodes(text: string): Hit[] {
-  const hits: Hit[] = [];
-  for (const re of CODE_PATTERNS) for (const h of allMatches(text, re)) hits.push({ ...h, value: normaliseCode(h.value) });
-  return hits.filter((h) => h.value && !NOT_CODES.has(h.value)).sort((a, b) => a.index - b.index);
+  return findErrorCodes(text, CODE_PATTERNS);
 }
 
 function decodeXml(text: string): string {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
-import { withLock } from '../core/files/lock.js';
-import { ArtifactError, LockedError } from '../core/errors.js';
+import { withWaitingLock } from '../core/files/lock.js';
+import { ArtifactError } from '../core/errors.js';
 import type { Denial } from './denials.js';
 import type { RefusalReason } from './grant-plan.js';
 
@@ -83,22 +83,12 @@ export async function readAuditLog(file: string, displayPath = file): Promise<Au
   return log as AuditLog;
 }
 
-const LOCK_WAIT_MS = 10_000;
-
 /** The audit lock is held for one read-modify-write: wait for it rather than fail. */
-async function withAuditLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+function withAuditLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   // Its own directory: proper-lockfile keys locks by that directory within a process, so the
   // audit lock must not share one with the grant lock or an environment's deploy lock.
   const lockDir = path.join(path.dirname(file), `.${path.basename(file, '.json')}.lock`, 'lock');
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      return await withLock(lockDir, 'iam audit', fn);
-    } catch (error) {
-      if (!(error instanceof LockedError) || Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
-    }
-  }
+  return withWaitingLock(lockDir, 'iam audit', fn);
 }
 
 /** Read, change and atomically write the log under its lock. */

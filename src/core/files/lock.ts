@@ -129,3 +129,22 @@ export async function withLock<T>(lockDir: string, command: string, fn: () => Pr
     await lock.release();
   }
 }
+
+/** How long a short read-modify-write of a shared artifact may wait for another one. */
+const WAIT_FOR_LOCK_MS = 10_000;
+
+/**
+ * Like withLock, but waits (up to 10 s) for another holder instead of failing at once:
+ * for project-wide logs that every command updates briefly (IAM audit, issue log).
+ */
+export async function withWaitingLock<T>(lockDir: string, command: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + WAIT_FOR_LOCK_MS;
+  for (;;) {
+    try {
+      return await withLock(lockDir, command, fn);
+    } catch (error) {
+      if (!(error instanceof LockedError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+    }
+  }
+}

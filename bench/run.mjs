@@ -1,5 +1,6 @@
 // Runs every benchmark in bench/ and prints one line each. Figures go to docs/PERFORMANCE.md.
 import { measureStartup } from './cli-startup.mjs';
+import { measureDebuggerMatch } from './debugger-match.mjs';
 import { measureRegistryBuild } from './registry-build.mjs';
 
 const startup = measureStartup(Number(process.env.BENCH_RUNS ?? 21));
@@ -9,4 +10,10 @@ const registry = await measureRegistryBuild(Number(process.env.BENCH_REGISTRY_RO
 console.log(
   `registry-build  ratio ${registry.ratio}x  (ours ${registry.ours_ms} ms, jq ${registry.jq_ms} ms, ${registry.resources} resources, ${registry.rounds} rounds; ` +
     `target <= ${registry.target}x ${registry.met ? 'met' : 'NOT met'})`,
+);
+
+const debug = await measureDebuggerMatch(Number(process.env.BENCH_DEBUGGER_ROUNDS ?? 15));
+console.log(
+  `debugger-match  ratio ${debug.ratio}x JSON.parse of the log  (match ${debug.match_ms} ms, parse ${debug.parse_ms} ms, ${debug.issues} issues, ${debug.log_mb} MB, ${debug.rounds} rounds; ` +
+    `target < ${debug.target_ms} ms ${debug.met ? 'met' : 'NOT met'})`,
 );

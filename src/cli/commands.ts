@@ -110,6 +110,43 @@ export const commands: readonly CommandDefinition[] = [
     load: () => import('./actions/infra-history.js'),
   },
   {
+    path: ['infra', 'debug'],
+    summary: 'Recognise a failure as a known issue and propose the solutions that worked most often',
+    description:
+      'Reads the error from --error-file (- for stdin), piped input, or the last failed deploy/destroy of --env, splits it into\n' +
+      'errors, categorises each (permission, credentials, state/lock, quota/limit, network/timeout, resource/conflict,\n' +
+      'configuration) and matches it against the issue log (.fractary/plugins/faber-cloud/debugger/issue-log.json, seeded with a\n' +
+      'built-in knowledge base): exact signature first, then similarity, with the reasons. Solutions are ranked by how often they\n' +
+      'worked once tried debugger.min_attempts times (untried ones rank as 50%), most recently used first among equals.\n' +
+      'Permission denials are handed to the permission manager (the grant commands are listed). Diagnosing reads only.\n' +
+      'Learning: --applied <id> --env E lets the next deploy of E record whether it worked; --record-outcome <id> success|failure\n' +
+      'records it directly; --add-solution records a fix that is not listed yet. Failed deploys are logged automatically.',
+    arguments: [{ name: 'outcome', description: 'success or failure, after --record-outcome <solution-id>' }],
+    options: [
+      { flags: '--env <env>', description: 'environment: its last failed deploy/destroy is debugged when no error is given' },
+      { flags: '--error-file <path>', description: 'read the error (IaC output as text or -json, AWS error) from this file; - reads stdin' },
+      { flags: '--record-outcome <solution-id>', description: 'record whether a solution worked (followed by success or failure)' },
+      { flags: '--applied <solution-id>', description: 'note that a solution was applied for --env; its next deploy records the outcome' },
+      { flags: '--add-solution <title>', description: 'add a fix to the issue of the error (or of --issue), with --step and --command' },
+      { flags: '--step <text...>', description: 'with --add-solution: a step to take (repeatable)' },
+      { flags: '--command <command...>', description: 'with --add-solution: a command that applies it (repeatable)' },
+      { flags: '--issue <id>', description: 'with --add-solution: the issue to add the solution to (ids from --list)' },
+      { flags: '--list', description: 'list the issues recorded in the log, most recent first' },
+      { flags: '--category <category>', description: 'with --list: only this category' },
+      { flags: '--all', description: 'with --list: include the built-in knowledge base entries never seen here' },
+    ],
+    examples: [
+      'faber-cloud infra debug --env test',
+      'faber-cloud infra debug --error-file apply.log --json',
+      'tofu apply 2>&1 | faber-cloud infra debug',
+      'faber-cloud infra debug --applied s3-bucket-rename --env test',
+      'faber-cloud infra debug --record-outcome s3-bucket-rename success',
+      "faber-cloud infra debug --env test --add-solution 'Empty the bucket first' --step 'empty it in the console' --command 'aws s3 rm s3://NAME --recursive'",
+      'faber-cloud infra debug --list --env test',
+    ],
+    load: () => import('./actions/infra-debug.js'),
+  },
+  {
     path: ['permissions', 'parse-error'],
     summary: 'Extract every AWS permission denial (action, resource, principal, reason) from an error or IaC output',
     description:

@@ -1,5 +1,7 @@
 import { FaberError, isFaberError, ExitCode } from '../core/errors.js';
 import type { Colors } from 'picocolors/types.js';
+import type { KnownIssueSummary } from '../debugger/summary.js';
+import { renderKnownIssue } from './render/debug.js';
 
 /** The one shape stdout carries under --json (DESIGN §2). */
 export type Envelope =
@@ -38,6 +40,8 @@ export function renderHumanError(error: FaberError, style: Colors, verbose: bool
     for (const p of problems) lines.push(`  ${style.yellow(p.path)}: ${p.message}`);
   }
   if (error.hint) lines.push(`${style.cyan('hint')} ${error.hint}`);
+  const known = (error.details as { debugger?: KnownIssueSummary } | undefined)?.debugger;
+  if (known) lines.push(...renderKnownIssue(known, style));
   if (verbose && error.code === 'E_INTERNAL' && error.cause instanceof Error && error.cause.stack) lines.push(style.dim(error.cause.stack));
   if (verbose) lines.push(...toolOutput(error.details));
   return `${lines.join('\n')}\n`;

@@ -10,6 +10,8 @@
 export interface ErrorBlock {
   text: string;
   address?: string | undefined;
+  /** The block is an error by the tool's own marking (an `Error:` header, a diagnostic), not surrounding output. */
+  marked?: boolean;
 }
 
 /**
@@ -140,7 +142,7 @@ function fromJson(value: unknown, depth: number, out: ErrorBlock[], streamLine: 
   if (diagnostic) {
     if (diagnostic.severity === 'warning' || value['@level'] === 'warn' || value['@level'] === 'warning') return;
     const text = [asString(diagnostic.summary), asString(diagnostic.detail)].filter((s) => s).join('\n') || asString(value['@message']) || '';
-    if (text.trim()) out.push({ text: clean(text), address: asString(diagnostic.address) || undefined });
+    if (text.trim()) out.push({ text: clean(text), address: asString(diagnostic.address) || undefined, marked: true });
     return;
   }
   if (Array.isArray(value.diagnostics)) {
@@ -168,11 +170,13 @@ function splitText(text: string): ErrorBlock[] {
   let lines: string[] = [];
   let address: string | undefined;
   let skip = false;
+  let marked = false;
   const flush = () => {
-    if (!skip && lines.some((l) => l.trim())) blocks.push({ text: lines.join('\n'), address });
+    if (!skip && lines.some((l) => l.trim())) blocks.push({ text: lines.join('\n'), address, marked });
     lines = [];
     address = undefined;
     skip = false;
+    marked = false;
   };
   for (const rawLine of clean(text).split('\n')) {
     const line = rawLine.replace(/^[ \t]*[│╷╵┃][ \t]?/, '');
@@ -181,6 +185,7 @@ function splitText(text: string): ErrorBlock[] {
     if (header || bullet || CLI_ERROR.test(line)) {
       flush();
       skip = header?.[1] === 'Warning';
+      marked = true;
       address = bullet?.[1];
       lines.push(line);
       continue;

@@ -22,7 +22,8 @@ export class FaberError extends Error {
   readonly code: string;
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
-  readonly details: unknown;
+  /** Structured context for --json callers; extended with addDetails as the error travels up. */
+  details: unknown;
 
   constructor(code: string, message: string, exitCode: ExitCode, options: FaberErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -31,6 +32,13 @@ export class FaberError extends Error {
     this.exitCode = exitCode;
     this.hint = options.hint;
     this.details = options.details;
+  }
+
+  /** Add context found after the error was raised (e.g. the debugger's known issue). */
+  addDetails(extra: Record<string, unknown>): void {
+    const current = this.details;
+    const base = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : current === undefined ? {} : { value: current };
+    this.details = { ...base, ...extra };
   }
 }
 

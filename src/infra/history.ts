@@ -23,6 +23,8 @@ export interface HistoryEntry {
   error_codes: string[];
   error_message?: string;
   skipped_pre_tests?: boolean;
+  /** The debugger issue-log issues this failure was counted against. */
+  issue_ids?: string[];
 }
 
 /**

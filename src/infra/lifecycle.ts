@@ -10,13 +10,14 @@ import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest } from '../handler
 import type { Denial } from '../permissions/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
-import { loadEnvironment, openEnvironment, terraformDirectory, type OpenEnvironment } from './environment.js';
+import { loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
 import { appendHistory, readHistory, type HistoryEntry } from './history.js';
 
 /** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
 export type LifecycleEvent =
   | { kind: 'identity'; identity: CallerIdentity; authorization: Authorization }
   | { kind: 'step'; message: string }
+  | { kind: 'warning'; message: string }
   | { kind: 'apply'; event: ApplyEvent };
 
 export type Reporter = (event: LifecycleEvent) => void;
@@ -99,6 +100,8 @@ export interface DeployResult {
   registry: { file: string; resources: number };
   deployedMarkdown: string;
   identity: CallerIdentity;
+  /** Solutions applied for this environment (infra debug --applied) that this run proved to work. */
+  solutions_confirmed: string[];
 }
 
 /** Refused because a reviewed plan is required: carries the digest and the exact command. */
@@ -142,8 +145,29 @@ export async function applyPlan(
   processEnv: NodeJS.ProcessEnv,
   report: Reporter,
 ): Promise<DeployResult> {
-  const destroy = request.operation === 'destroy';
   const view = await loadEnvironment(cwd, request.env, processEnv);
+  const recorded = new WeakSet<FaberError>();
+  try {
+    return await guardedApply(cwd, view, request, processEnv, report, recorded);
+  } catch (error) {
+    // Failures before the apply (plan errors such as a held state lock, rejected credentials)
+    // go to the issue log too; refusals and usage errors are not infrastructure failures.
+    if (error instanceof FaberError && !recorded.has(error) && (error.exitCode === 1 || error.exitCode === 4)) {
+      await logFailure(view, { env: request.env, operation: request.operation, deploymentId: null, failure: error, apply: null }, report);
+    }
+    throw error;
+  }
+}
+
+async function guardedApply(
+  cwd: string,
+  view: EnvironmentConfigView,
+  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean },
+  processEnv: NodeJS.ProcessEnv,
+  report: Reporter,
+  recorded: WeakSet<FaberError>,
+): Promise<DeployResult> {
+  const destroy = request.operation === 'destroy';
   await terraformDirectory(view);
   let authorization: Authorization;
   try {
@@ -219,6 +243,9 @@ export async function applyPlan(
     const finished = new Date();
     const outcome: HistoryEntry['outcome'] = failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
     const planId = current.digest.planId;
+    const issueIds = failure ? await logFailure(view, { env: open.name, operation: request.operation, deploymentId, failure, apply }, report) : [];
+    if (failure) recorded.add(failure);
+    const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
     const { pid: _pid, ...run } = running;
     const entry: HistoryEntry = {
       ...run,
@@ -232,6 +259,7 @@ export async function applyPlan(
       auto_fix_rounds: autoFix.rounds,
       error_codes: failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : [],
       ...(failure ? { error_message: failure.message } : {}),
+      ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
     };
     await appendHistory(open.envPaths.historyFile, entry);
     await rm(open.envPaths.runFile, { force: true });
@@ -249,8 +277,59 @@ export async function applyPlan(
       registry: { file: open.envPaths.registryFile, resources: registry.resources.length },
       deployedMarkdown: open.envPaths.deployedMarkdownFile,
       identity,
+      solutions_confirmed: confirmed,
     };
   });
+}
+
+/** Everything a failure said, in the form the debugger reads best (diagnostics as -json lines). */
+function failureText(failure: FaberError, apply: ApplyResult | null): string {
+  const fromApply = apply ? apply.diagnostics.filter((d) => d.severity === 'error') : [];
+  const fromError = (failure.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics?.filter((d) => d.severity === 'error') ?? [];
+  const diagnostics = fromApply.length > 0 ? fromApply : fromError;
+  if (diagnostics.length > 0) return diagnosticLines(diagnostics);
+  const stderr = (failure.details as { stderr?: unknown } | undefined)?.stderr;
+  return typeof stderr === 'string' && stderr.trim() ? stderr : failure.message;
+}
+
+/**
+ * Count a failed deploy/destroy in the debugger's issue log and attach the best known
+ * match to the error. The log is secondary: if it cannot be written, say so and go on.
+ */
+async function logFailure(
+  view: EnvironmentConfigView,
+  input: { env: string; operation: 'deploy' | 'destroy'; deploymentId: string | null; failure: FaberError; apply: ApplyResult | null },
+  report: Reporter,
+): Promise<string[]> {
+  try {
+    const { recordFailure } = await import('../debugger/debugger.js');
+    const result = await recordFailure(view, {
+      env: input.env,
+      operation: input.operation,
+      deploymentId: input.deploymentId,
+      errorCode: input.failure.code,
+      text: failureText(input.failure, input.apply),
+    });
+    const { knownIssueSummary } = await import('../debugger/summary.js');
+    input.failure.addDetails({ debugger: knownIssueSummary(result, input.env) });
+    return result.issueIds;
+  } catch (error) {
+    report({ kind: 'warning', message: `the failure could not be recorded in the debugger's issue log: ${(error as Error).message}` });
+    return [];
+  }
+}
+
+/** A success proves the solutions applied for this environment worked. */
+async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, report: Reporter): Promise<string[]> {
+  try {
+    const { recordSuccess } = await import('../debugger/debugger.js');
+    const worked = await recordSuccess(view, env);
+    if (worked.length > 0) report({ kind: 'step', message: `recorded in the issue log: ${worked.join(', ')} worked` });
+    return worked;
+  } catch (error) {
+    report({ kind: 'warning', message: `applied solutions could not be settled in the debugger's issue log: ${(error as Error).message}` });
+    return [];
+  }
 }
 
 /** What `.running.json` holds while a deploy or destroy is under way. */
@@ -300,8 +379,8 @@ function applyFailure(operation: string, env: string, apply: ApplyResult): Opera
 }
 
 /** The tool's diagnostics as `apply -json` lines, the form the denial parser reads best. */
-function diagnosticLines(apply: ApplyResult): string {
-  return apply.diagnostics
+function diagnosticLines(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => JSON.stringify({ '@level': 'error', type: 'diagnostic', diagnostic: { severity: 'error', summary: d.summary, detail: d.detail ?? '', ...(d.address ? { address: d.address } : {}) } }))
     .join('\n');
@@ -325,7 +404,7 @@ async function autoFixRound(
   report: Reporter,
 ): Promise<{ files: { tfplan: string; json: string }; digest: PlanDigest } | undefined> {
   const { parseDenials } = await import('../permissions/denials.js');
-  const parsed = parseDenials(diagnosticLines(apply), { region: open.region, accountId: identity.account, partition: identity.partition });
+  const parsed = parseDenials(diagnosticLines(apply.diagnostics), { region: open.region, accountId: identity.account, partition: identity.partition });
   const credentials = parsed.find((p) => p.kind === 'credentials');
   if (credentials) {
     throw new NeedsHumanError('E_AWS_CREDENTIALS', `the deploy credentials were rejected (${credentials.code}): not a permission problem, nothing was granted`, {

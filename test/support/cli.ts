@@ -15,8 +15,8 @@ export interface CliRun {
   json: any;
 }
 
-/** Run the built CLI (bin/faber-cloud -> dist/) as a user would, with no stdin. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+/** Run the built CLI (bin/faber-cloud -> dist/) as a user would: stdin closed, after `input` when given. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -40,7 +40,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
         resolve({ code, stdout, stderr, json });
       },
     );
-    child.stdin?.end();
+    child.stdin?.end(options.input);
   });
 }
 

@@ -36,6 +36,7 @@ export function applyAction(operation: 'deploy' | 'destroy') {
       `${s.green('✓')} ${operation === 'deploy' ? 'Deployed' : 'Destroyed'} '${env}' with plan ${result.planId} (${result.outcome})`,
       `  changes     +${result.apply?.counts.add ?? 0} ~${result.apply?.counts.change ?? 0} -${result.apply?.counts.destroy ?? 0}`,
       ...(result.auto_fix.rounds > 0 ? [`  auto-fix    ${result.auto_fix.rounds} round(s), granted ${result.auto_fix.granted.join(', ')} (see faber-cloud permissions audit --env ${env})`] : []),
+      ...(result.solutions_confirmed.length > 0 ? [`  debugger    recorded as working: ${result.solutions_confirmed.join(', ')}`] : []),
       `  registry    ${path.relative(ctx.cwd, result.registry.file)} (${result.registry.resources} resources)`,
       `  summary     ${path.relative(ctx.cwd, result.deployedMarkdown)}`,
       `  deployment  ${result.deploymentId}`,

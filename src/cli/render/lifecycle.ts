@@ -19,6 +19,9 @@ export function lifecycleReporter(ctx: CommandContext): (event: LifecycleEvent) 
       case 'step':
         ctx.progress.step(event.message);
         break;
+      case 'warning':
+        ctx.progress.warn(event.message);
+        break;
       case 'apply': {
         const e = event.event;
         if (e.kind === 'complete') ctx.progress.info(`${s.green('✓')} ${e.address} ${s.dim(`${e.action} ${e.elapsedSeconds}s`)}`);

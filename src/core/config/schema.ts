@@ -148,6 +148,23 @@ export const ConfigSchema = z
         propagation_wait_seconds: z.number().int().min(0).max(120).default(10).describe('Wait after an auto-fix grant before re-planning (IAM is eventually consistent).'),
       })
       .default({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT, grant_unstated_reason: false, propagation_wait_seconds: 10 }),
+    debugger: z
+      .strictObject({
+        ...comment,
+        min_attempts: z.number().int().min(1).max(100).default(3).describe("A solution's success rate counts in the ranking once it was tried this often."),
+        confidence: z
+          .strictObject({
+            ...comment,
+            high: z.number().min(0).max(1).default(0.8),
+            medium: z.number().min(0).max(1).default(0.6),
+            low: z.number().min(0).max(1).default(0.4),
+          })
+          .refine((c) => c.high >= c.medium && c.medium >= c.low, 'must satisfy high >= medium >= low')
+          .default({ high: 0.8, medium: 0.6, low: 0.4 })
+          .describe('Match score bands (0..1): below low is no match; solutions are proposed from medium up.'),
+        max_matches: z.number().int().min(1).max(20).default(5).describe('How many known issues infra debug lists per error.'),
+      })
+      .default({ min_attempts: 3, confidence: { high: 0.8, medium: 0.6, low: 0.4 }, max_matches: 5 }),
   })
   .superRefine((config, ctx) => {
     const hosting = config.handlers.hosting;

@@ -14,6 +14,6 @@ console.log(
 
 const debug = await measureDebuggerMatch(Number(process.env.BENCH_DEBUGGER_ROUNDS ?? 15));
 console.log(
-  `debugger-match  ratio ${debug.ratio}x JSON.parse of the log  (match ${debug.match_ms} ms, parse ${debug.parse_ms} ms, ${debug.issues} issues, ${debug.log_mb} MB, ${debug.rounds} rounds; ` +
+  `debugger-match  ratio ${debug.ratio}x JSON.parse of the log  (match ${debug.match_ms} ms, parse ${debug.parse_ms} ms, ${debug.issues} issues, ${debug.log_mb} MB, ${debug.rounds} rounds, load+validate ${debug.load_and_validate_ms} ms; ` +
     `target < ${debug.target_ms} ms ${debug.met ? 'met' : 'NOT met'})`,
 );

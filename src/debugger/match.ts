@@ -4,7 +4,7 @@
  */
 import type { ErrorFacts } from './facts.js';
 import type { Issue, IssueLog, Solution } from './issue-log.js';
-import { tokenize } from './normalise.js';
+import { tokenSet } from './normalise.js';
 
 export interface MatchSettings {
   /** Score bands: at or above `high` is a confident match; below `low` is no match. */
@@ -39,7 +39,7 @@ const patternCache = new Map<string, RegExp | null>();
 function tokensOf(issue: Issue): Set<string> {
   let tokens = tokenCache.get(issue);
   if (!tokens) {
-    tokens = new Set(tokenize(issue.normalized_message));
+    tokens = tokenSet(issue.normalized_message);
     tokenCache.set(issue, tokens);
   }
   return tokens;
@@ -76,33 +76,39 @@ function band(score: number, settings: MatchSettings): Confidence | undefined {
   return undefined;
 }
 
-/** Score one issue against the error: weighted signals, a pattern floor, a penalty for a different error code. */
-function scoreIssue(issue: Issue, error: ErrorFacts, errorTokens: ReadonlySet<string>, env: string | undefined): { score: number; why: string[] } {
+/**
+ * Score one issue against the error: weighted signals, a pattern floor, a penalty for a
+ * different error code. Returns undefined, without reading the message, when even identical
+ * wording could not reach `low` (most issues of a large log: their error code differs).
+ */
+function scoreIssue(issue: Issue, error: ErrorFacts, errorTokens: ReadonlySet<string>, env: string | undefined, low: number): { score: number; why: string[] } | undefined {
   const why: string[] = [];
-  const similarity = jaccard(errorTokens, tokensOf(issue));
-  let score = WEIGHTS.message * similarity;
-  if (similarity > 0) why.push(`message ${Math.round(similarity * 100)}% similar`);
   const codesDiffer = error.errorCode !== null && issue.error_code !== null && !same(error.errorCode, issue.error_code);
+  let signals = 0;
   if (same(error.errorCode, issue.error_code)) {
-    score += WEIGHTS.code;
+    signals += WEIGHTS.code;
     why.push(`same error code ${issue.error_code}`);
   }
   if (same(error.resourceType, issue.resource_type)) {
-    score += WEIGHTS.resourceType;
+    signals += WEIGHTS.resourceType;
     why.push(`same resource type ${issue.resource_type}`);
   }
   if (same(error.operation, issue.operation)) {
-    score += WEIGHTS.operation;
+    signals += WEIGHTS.operation;
     why.push(`same operation ${issue.operation}`);
   }
   if (env !== undefined && (issue.occurrences[env] ?? 0) > 0) {
-    score += WEIGHTS.environment;
+    signals += WEIGHTS.environment;
     why.push(`seen before in ${env}`);
   }
   // Different error codes are different problems, however alike the wording.
-  if (codesDiffer) score *= 0.5;
+  const factor = codesDiffer ? 0.5 : 1;
   // Patterns are written for one issue and checked not to match any other's samples.
   const pattern = issue.patterns.find((p) => compiled(p)?.test(error.text));
+  if (pattern === undefined && (signals + WEIGHTS.message) * factor < low) return undefined;
+  const similarity = jaccard(errorTokens, tokensOf(issue));
+  if (similarity > 0) why.unshift(`message ${Math.round(similarity * 100)}% similar`);
+  let score = (WEIGHTS.message * similarity + signals) * factor;
   if (pattern !== undefined && score < PATTERN_SCORE) {
     score = PATTERN_SCORE;
     why.unshift(`matches the known pattern /${pattern}/`);
@@ -119,9 +125,9 @@ export function matchError(log: IssueLog, error: ErrorFacts, env: string | undef
       matches.push({ issue, score: 1, confidence: 'exact', why: ['same normalised signature (code, service, resource type and message)'] });
       continue;
     }
-    const { score, why } = scoreIssue(issue, error, errorTokens, env);
-    const confidence = band(score, settings);
-    if (confidence) matches.push({ issue, score, confidence, why });
+    const scored = scoreIssue(issue, error, errorTokens, env, settings.confidence.low);
+    const confidence = scored && band(scored.score, settings);
+    if (scored && confidence) matches.push({ issue, score: scored.score, confidence, why: scored.why });
   }
   // Exact first; then by score; observed issues before built-in ones at equal score (they are this project's).
   matches.sort((a, b) => Number(b.confidence === 'exact') - Number(a.confidence === 'exact') || b.score - a.score || Number(a.issue.source === 'builtin') - Number(b.issue.source === 'builtin'));

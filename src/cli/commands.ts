@@ -195,6 +195,22 @@ export const commands: readonly CommandDefinition[] = [
     examples: ['faber-cloud permissions audit', 'faber-cloud permissions audit --env test --since 2026-01-01 --json'],
     load: () => import('./actions/permissions-audit.js'),
   },
+  {
+    path: ['director'],
+    summary: 'Route a plain-language request to the faber-cloud command that does it (never runs it)',
+    description:
+      'Matches the request to one operation and prints its command line, confidence, runner-ups and whether a person must\n' +
+      'confirm it (production changes, every destroy). An ambiguous request gets a question with options; an unknown one the\n' +
+      'list of what it can do (exit 1). Nothing is executed, and the command line never carries --confirm or --apply.\n' +
+      'Quote the request. With --json, agents run data.argv (an array) after any confirmation.',
+    arguments: [{ name: 'request...', description: 'what you want done, in your own words (quote it)', required: true }],
+    examples: [
+      'faber-cloud director "deploy infrastructure to test"',
+      'faber-cloud director "what would deploying to prod change?" --json',
+      "faber-cloud director 'show resources in production'",
+    ],
+    load: () => import('./actions/director.js'),
+  },
 ];
 
 /** Top-level groups shown in help, with the summary of the group. */

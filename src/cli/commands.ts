@@ -1,3 +1,7 @@
+import { commands as infraDesignCommands } from './command-sets/infra-design.js';
+import { commands as infraTestCommands } from './command-sets/infra-test.js';
+import { commands as opsMonitorCommands } from './command-sets/ops-monitor.js';
+import { commands as opsRespondCommands } from './command-sets/ops-respond.js';
 import type { CommandDefinition, OptionDefinition } from './context.js';
 
 const ENV_OPTION: OptionDefinition = { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true };
@@ -45,6 +49,7 @@ export const commands: readonly CommandDefinition[] = [
     examples: ['faber-cloud config validate', 'faber-cloud config validate --file ./devops.json --json'],
     load: () => import('./actions/config-validate.js'),
   },
+  ...infraDesignCommands,
   {
     path: ['infra', 'validate'],
     summary: 'Check formatting (fmt -check) and validate the Terraform for an environment',
@@ -53,6 +58,7 @@ export const commands: readonly CommandDefinition[] = [
     examples: ['faber-cloud infra validate --env test', 'faber-cloud infra validate --env=test --json'],
     load: () => import('./actions/infra-validate.js'),
   },
+  ...infraTestCommands,
   {
     path: ['infra', 'preview'],
     summary: 'Plan an environment: saved plan, digest of every change, and the plan id deploy binds to',
@@ -146,6 +152,8 @@ export const commands: readonly CommandDefinition[] = [
     ],
     load: () => import('./actions/infra-debug.js'),
   },
+  ...opsMonitorCommands,
+  ...opsRespondCommands,
   {
     path: ['permissions', 'parse-error'],
     summary: 'Extract every AWS permission denial (action, resource, principal, reason) from an error or IaC output',
@@ -217,5 +225,6 @@ export const commands: readonly CommandDefinition[] = [
 export const commandGroups: Readonly<Record<string, string>> = {
   config: 'Show or validate the project configuration',
   infra: 'Validate, preview, deploy and destroy infrastructure; show what is deployed',
+  ops: 'Watch and operate what is deployed: health, logs, incidents, remediation, audits',
   permissions: 'Parse AccessDenied errors, grant scoped permissions to deploy identities, and show the IAM audit log',
 };

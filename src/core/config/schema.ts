@@ -165,6 +165,10 @@ export const ConfigSchema = z
         max_matches: z.number().int().min(1).max(20).default(5).describe('How many known issues infra debug lists per error.'),
       })
       .default({ min_attempts: 3, confidence: { high: 0.8, medium: 0.6, low: 0.4 }, max_matches: 5 }),
+
+    // (ops settings: added by the ops-manager work)
+
+    // (infra test settings: added by the infra-tester work)
   })
   .superRefine((config, ctx) => {
     const hosting = config.handlers.hosting;

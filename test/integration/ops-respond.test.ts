@@ -1,11 +1,9 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MOTO_ACCOUNT_ID, createProfileUsers, disableIamEnforcement, enableIamEnforcement, resetMoto } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, resetMoto } from '../support/moto.js';
 import { createProject, type TestProject } from '../support/project.js';
 import { clients, seedEnvironment, writeRegistry, type Seeded } from '../support/ops-seed.js';
 

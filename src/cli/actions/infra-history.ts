@@ -2,6 +2,7 @@ import { loadEnvironment } from '../../infra/environment.js';
 import { readHistory } from '../../infra/history.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 import { UsageError } from '../../core/errors.js';
+import { showValue as show } from '../render/values.js';
 
 export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
   const view = await loadEnvironment(ctx.cwd, String(options.env), ctx.env);
@@ -16,7 +17,6 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     const errors = h.error_codes.length ? s.dim(`  ${h.error_codes.join(', ')}`) : '';
     const r = h.remediation;
     if (r) {
-      const show = (v: unknown) => (v === null ? 'none' : typeof v === 'object' ? JSON.stringify(v) : String(v));
       const undo = r.undo_command ? `undo: ${r.undo_command}` : r.undo_note;
       return `${h.finished_at}  ${h.operation.padEnd(9)} ${outcome.padEnd(10)} ${r.action} ${r.target}  ${r.setting} ${show(r.before)} -> ${show(r.after)}  ${h.profile}${errors}\n${' '.repeat(h.finished_at.length + 2)}${s.dim(undo)}`;
     }

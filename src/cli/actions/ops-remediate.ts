@@ -2,9 +2,9 @@ import { GuardError } from '../../core/errors.js';
 import { remediate, type RemediationResult } from '../../ops/remediate.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 import { lifecycleReporter } from '../render/lifecycle.js';
+import { showValue as show } from '../render/values.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const show = (v: unknown) => (v === null ? 'none' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 function render(result: RemediationResult, ctx: CommandContext): string {
   const s = ctx.style;

@@ -6,16 +6,20 @@ export const commands: readonly CommandDefinition[] = [
     path: ['ops', 'remediate'],
     summary: 'Make one safe, reversible change to a deployed resource (dry-run unless --apply), recorded in the history',
     description:
-      'Actions (templates/ops/remediation-catalogue.json):\n' +
-      '  restart-service   replace the tasks of an ECS service (UpdateService forceNewDeployment)\n' +
-      '  scale-service     set the desired count of an ECS service            --count N\n' +
-      '  set-concurrency   reserve Lambda concurrency; 0 throttles all         --concurrency N|none\n' +
-      '  redrive-dlq       move a dead-letter queue back into its source       [--to QUEUE] [--max-messages N]\n' +
-      '--target names a resource of the environment\'s registry (address, id, ARN or name); anything else is refused (exit 2).\n' +
-      'Without --apply it only reads: it shows the current value, what it would become, and how to undo it.\n' +
-      'With --apply: the profile role and account are checked first (exit 3), production needs --confirm prod (exit 3 with\n' +
-      'the exact command), the environment is locked, and the change is appended to history.jsonl with its undo command.\n' +
-      'A missing permission stops with exit 4, naming the action and the permissions grant command.',
+      'Actions (data: templates/ops/remediation-catalogue.json):\n' +
+      '  restart-service  new deployment of an ECS service (same task definition)\n' +
+      '  scale-service    desired count of an ECS service: --count N\n' +
+      '  set-concurrency  Lambda reserved concurrency: --concurrency N|none\n' +
+      '                   (0 throttles every invocation, none removes it)\n' +
+      '  redrive-dlq      move a dead-letter queue into its source queue:\n' +
+      '                   [--to QUEUE] [--max-messages N]\n' +
+      '--target must be a resource of the environment\'s registry (address, id,\n' +
+      'ARN or name); anything else is refused (exit 2).\n' +
+      'Without --apply it only reads: current value -> new value, and the undo.\n' +
+      'With --apply: profile role and account are checked first (exit 3), prod\n' +
+      'needs --confirm prod (exit 3 with the exact command), the environment is\n' +
+      'locked, and the change goes to history.jsonl with its undo command.\n' +
+      'A missing permission stops with exit 4 naming the action to grant.',
     options: [
       { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true },
       { flags: '--action <action>', description: 'catalogue action', required: true, choices: ['restart-service', 'scale-service', 'set-concurrency', 'redrive-dlq'] },
@@ -40,14 +44,17 @@ export const commands: readonly CommandDefinition[] = [
     path: ['ops', 'audit'],
     summary: 'Audit the deployed resources: security findings with severities and a monthly cost estimate',
     description:
-      'Reads the live configuration of the registry\'s resources (read-only, with the environment\'s deploy profile):\n' +
-      '  security  public S3 buckets (public access block, ACL grants, Principal "*" policies), unencrypted storage\n' +
-      '            (S3, DynamoDB, EBS), wildcard IAM policies on the environment\'s roles, security groups open to\n' +
-      '            0.0.0.0/0 or ::/0 on admin ports, log groups without retention\n' +
-      '  cost      resource counts by type and a monthly estimate from templates/pricing (audit.pricing_overrides)\n' +
-      'Each finding has a severity (critical, high, medium, low), the resource, the evidence and a fix.\n' +
-      'Exit 1 when a finding is at least audit.fail_on (default high) or a check could not run; 0 otherwise.\n' +
-      'A check that cannot run (missing permission, service unavailable) is listed with the action to grant.',
+      'Reads the live configuration of the registry\'s resources (read-only, with\n' +
+      'the environment\'s deploy profile) and reports, each with a severity\n' +
+      '(critical, high, medium, low), the resource, the evidence and a fix:\n' +
+      '  security  public S3 buckets (public access block, ACL grants, policies\n' +
+      '            for Principal "*"), unencrypted S3/DynamoDB/EBS, wildcard IAM\n' +
+      '            policies on the environment\'s roles, security groups open to\n' +
+      '            0.0.0.0/0 or ::/0 on admin ports, log groups kept forever\n' +
+      '  cost      resources by type and a monthly estimate from\n' +
+      '            templates/pricing (audit.pricing_overrides); no AWS call\n' +
+      'Exit 1 when a finding is at least audit.fail_on (default high) or a check\n' +
+      'could not run (listed with the permission to grant); 0 otherwise.',
     options: [
       { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true },
       { flags: '--type <type>', description: 'what to audit', defaultValue: 'all', choices: ['security', 'cost', 'all'] },

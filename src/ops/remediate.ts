@@ -175,8 +175,8 @@ function parseParams(action: CatalogueAction, raw: RemediateRequest['params'], c
 
 const show = (v: unknown) => (v === null ? 'none' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-function commandFor(request: RemediateRequest, view: EnvironmentConfigView, target: RegistryResource, params: Params): string {
-  const parts = ['faber-cloud ops remediate', `--env ${request.env}`, `--action ${request.action}`, `--target ${target.address}`];
+function commandFor(request: RemediateRequest, actionId: string, view: EnvironmentConfigView, target: RegistryResource, params: Params): string {
+  const parts = ['faber-cloud ops remediate', `--env ${request.env}`, `--action ${actionId}`, `--target ${target.address}`];
   if (params.count !== undefined) parts.push(`--count ${params.count}`);
   if (params.concurrency !== undefined) parts.push(`--concurrency ${show(params.concurrency)}`);
   if (params.to) parts.push(`--to ${params.to.address}`);
@@ -267,7 +267,7 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
   if (action.id === 'redrive-dlq') params.to = await redriveSource(cap, target, params, registry, request.env).catch(rethrowAsOpsError(request.env, doing));
 
   const ref = refOf(target);
-  const applyCommand = commandFor(request, view, target, params);
+  const applyCommand = commandFor(request, action.id, view, target, params);
   const base = {
     env: request.env,
     action: action.id,

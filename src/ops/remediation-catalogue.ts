@@ -4,6 +4,8 @@ import type { FaberConfig } from '../core/config/schema.js';
 /** One action of templates/ops/remediation-catalogue.json. */
 export interface CatalogueAction {
   id: string;
+  /** Other names accepted for --action (e.g. restart, as the director routes it). */
+  aliases: string[];
   summary: string;
   /** IaC resource types the action may change. */
   target_types: string[];
@@ -37,7 +39,7 @@ export type RemediationActionId = (typeof IMPLEMENTED_ACTIONS)[number];
 export const catalogue: readonly CatalogueAction[] = (data as { actions: CatalogueAction[] }).actions;
 
 export function catalogueAction(id: string): CatalogueAction | undefined {
-  return catalogue.find((a) => a.id === id);
+  return catalogue.find((a) => a.id === id || a.aliases.includes(id));
 }
 
 /** Fill {env}, {target}, {before}, {after} into a catalogue text. */

@@ -3,6 +3,7 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { acquireLock } from '../../src/core/files/lock.js';
 import { MOTO_ACCOUNT_ID, resetMoto } from '../support/moto.js';
 import { createProject, type TestProject } from '../support/project.js';
 import { clients, seedEnvironment, writeRegistry, type Seeded } from '../support/ops-seed.js';
@@ -156,6 +157,15 @@ describe('ops remediate and ops audit against moto', () => {
     expect(bounds.json.error.code).toBe('E_USAGE_OUT_OF_BOUNDS');
     const missing = await p.cli(['ops', 'remediate', '--env', 'test', '--action', 'scale-service', '--target', 'aws_ecs_service.api', '--json']);
     expect(missing.json.error.code).toBe('E_USAGE_MISSING_PARAMETER');
+    const unknown = await p.cli(['ops', 'remediate', '--env', 'test', '--action', 'scale-up', '--target', 'aws_ecs_service.api', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.json.error.code).toBe('E_USAGE_UNKNOWN_ACTION');
+    expect(unknown.json.error.hint).toContain('restart-service, scale-service, set-concurrency, redrive-dlq');
+    // The form the director routes to: an alias and --service.
+    const routed = await p.cli(['ops', 'remediate', '--env', 'test', '--action', 'restart', '--service', `${PREFIX}-api`, '--json']);
+    expect(routed.code, routed.stdout).toBe(0);
+    expect(routed.json.data).toMatchObject({ action: 'restart-service', outcome: 'dry-run' });
+    expect(routed.json.data.apply_command).toBe('faber-cloud ops remediate --env test --action restart-service --target aws_ecs_service.api --apply');
     expect(await desiredCount()).toBe(5);
   });
 
@@ -183,6 +193,19 @@ describe('ops remediate and ops audit against moto', () => {
     expect(confirmed.code, confirmed.stdout + confirmed.stderr).toBe(0);
     expect(await desiredCount()).toBe(3);
     expect((await history('prod'))[0]).toMatchObject({ operation: 'remediate', profile: 'life-prod-deploy', remediation: { before: 5, after: 3 } });
+  });
+
+  it('--apply waits for no one: a held environment lock refuses it (exit 3), naming the holder', async () => {
+    const lock = await acquireLock(p.artifact('test', '.lock'), 'infra deploy');
+    try {
+      const run = await p.cli(['ops', 'remediate', '--env', 'test', '--action', 'scale-service', '--target', 'aws_ecs_service.api', '--count', '1', '--apply', '--json']);
+      expect(run.code).toBe(3);
+      expect(run.json.error.code).toBe('E_LOCKED');
+      expect(run.json.error.message).toContain("running 'infra deploy'");
+    } finally {
+      await lock.release();
+    }
+    expect(await desiredCount()).toBe(3);
   });
 
   it('audit reports exactly the planted security findings, prices the registry by type, and exits 1 on critical findings', async () => {

@@ -1,4 +1,4 @@
-import { GuardError } from '../../core/errors.js';
+import { GuardError, UsageError } from '../../core/errors.js';
 import { remediate, type RemediationResult } from '../../ops/remediate.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 import { lifecycleReporter } from '../render/lifecycle.js';
@@ -30,6 +30,9 @@ function render(result: RemediationResult, ctx: CommandContext): string {
 
 export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
   const confirm = str(options.confirm);
+  const target = str(options.target) ?? str(options.service);
+  if (!target) throw new UsageError('name the resource to change with --target (or --service)', { hint: 'a registry address, id, ARN or name: faber-cloud infra show-resources --env <env>' });
+  if (str(options.target) && str(options.service) && options.target !== options.service) throw new UsageError('--target and --service name different resources: give one');
   const profile = str(options.profile);
   try {
     const result = await remediate(
@@ -37,7 +40,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
       {
         env: String(options.env),
         action: String(options.action),
-        target: String(options.target),
+        target,
         params: { count: str(options.count), concurrency: str(options.concurrency), to: str(options.to), max_messages: str(options.maxMessages) },
         apply: options.apply === true,
         ...(confirm ? { confirm } : {}),

@@ -22,8 +22,9 @@ export const commands: readonly CommandDefinition[] = [
       'A missing permission stops with exit 4 naming the action to grant.',
     options: [
       { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true },
-      { flags: '--action <action>', description: 'catalogue action', required: true, choices: ['restart-service', 'scale-service', 'set-concurrency', 'redrive-dlq'] },
-      { flags: '--target <resource>', description: 'registry address, id, ARN or name of the resource to change', required: true },
+      { flags: '--action <action>', description: 'catalogue action: restart-service, scale-service, set-concurrency, redrive-dlq', required: true },
+      { flags: '--target <resource>', description: 'registry address, id, ARN or name of the resource to change' },
+      { flags: '--service <name>', description: 'the same as --target' },
       { flags: '--count <n>', description: 'scale-service: the new desired count (bounded by remediation.max_service_count)' },
       { flags: '--concurrency <n|none>', description: 'set-concurrency: reserved concurrency, 0 throttles all, none removes it' },
       { flags: '--to <queue>', description: 'redrive-dlq: the source queue (default: the one whose redrive policy names the DLQ)' },

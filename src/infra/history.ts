@@ -2,10 +2,25 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError } from '../core/errors.js';
 
+/** What an `ops remediate` entry changed, and how to put it back. */
+export interface RemediationRecord {
+  action: string;
+  /** Registry address of the changed resource. */
+  target: string;
+  /** The setting changed, e.g. desired_count. */
+  setting: string;
+  before: unknown;
+  after: unknown;
+  /** The command that restores `before`; null when the action cannot be undone (see undo_note). */
+  undo_command: string | null;
+  undo_note: string;
+}
+
 /** One line of deployments/{env}/history.jsonl. */
 export interface HistoryEntry {
   id: string;
-  operation: 'deploy' | 'destroy';
+  /** remediate: one catalogue action of `ops remediate` (plan_id null; the change is in `remediation`). */
+  operation: 'deploy' | 'destroy' | 'remediate';
   env: string;
   started_at: string;
   finished_at: string;
@@ -25,6 +40,7 @@ export interface HistoryEntry {
   skipped_pre_tests?: boolean;
   /** The debugger issue-log issues this failure was counted against. */
   issue_ids?: string[];
+  remediation?: RemediationRecord;
 }
 
 /**

@@ -39,7 +39,9 @@ export function renderDeployedMarkdown(registry: Registry, outputs: readonly Out
   for (const o of outputs) lines.push(`- \`${o.name}\`: ${o.sensitive ? '(sensitive, redacted)' : `\`${cell(JSON.stringify(o.value))}\``}`);
   lines.push('', '## Last deployments', '', '| when | operation | outcome | plan | +/~/- | duration | profile |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const h of history.slice(-10).reverse()) {
-    lines.push(`| ${h.finished_at} | ${h.operation} | ${h.outcome} | ${h.plan_id ?? ''} | ${h.add}/${h.change}/${h.destroy} | ${(h.duration_ms / 1000).toFixed(1)} s | ${h.profile} |`);
+    // A remediation has no plan: its action and target stand in the plan column.
+    const plan = h.remediation ? cell(`${h.remediation.action} ${h.remediation.target}`) : (h.plan_id ?? '');
+    lines.push(`| ${h.finished_at} | ${h.operation} | ${h.outcome} | ${plan} | ${h.add}/${h.change}/${h.destroy} | ${(h.duration_ms / 1000).toFixed(1)} s | ${h.profile} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -167,6 +167,28 @@ export const ConfigSchema = z
       .default({ min_attempts: 3, confidence: { high: 0.8, medium: 0.6, low: 0.4 }, max_matches: 5 }),
 
     // (ops settings: added by the ops-manager work)
+    audit: z
+      .strictObject({
+        ...comment,
+        fail_on: z
+          .enum(['critical', 'high', 'medium', 'low', 'never'])
+          .default('high')
+          .describe('ops audit exits 1 when a finding is at least this severe (never: only when checks could not run).'),
+        pricing_overrides: z
+          .record(z.string().regex(/^[a-z0-9_]+$/, 'keys are resource types, e.g. aws_nat_gateway'), z.number().min(0))
+          .default({})
+          .describe('Monthly cost in USD per resource of a type, replacing the baseline of templates/pricing (your own usage or negotiated prices).'),
+        monthly_budget_usd: z.number().positive().optional().describe('The cost view flags an estimate above this (high) or above 80% of it (medium).'),
+      })
+      .default({ fail_on: 'high', pricing_overrides: {} }),
+    remediation: z
+      .strictObject({
+        ...comment,
+        max_service_count: z.number().int().min(1).max(1000).default(20).describe('Highest desired count scale-service may set.'),
+        max_function_concurrency: z.number().int().min(0).max(10000).default(1000).describe('Highest reserved concurrency set-concurrency may set.'),
+        max_redrive_messages: z.number().int().min(1).max(100000).default(1000).describe('Most messages one redrive-dlq moves.'),
+      })
+      .default({ max_service_count: 20, max_function_concurrency: 1000, max_redrive_messages: 1000 }),
 
     // (infra test settings: added by the infra-tester work)
   })

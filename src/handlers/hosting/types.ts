@@ -1,4 +1,6 @@
 import type { StateResource } from '../iac/types.js';
+import type { InspectionCapability } from './inspection.js';
+import type { RemediationCapability } from './remediation.js';
 
 /** Who the credentials of a profile belong to (STS GetCallerIdentity or the provider's twin). */
 export interface CallerIdentity {
@@ -33,6 +35,10 @@ export interface HostingHandler {
   decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string>;
   /** Resources that carry all of `tags` (e.g. Project and Environment), found through the provider's tag index. */
   resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]>;
+  /** Read-only live configuration of deployed resources, for audits (loaded on first use). */
+  inspection(session: { profile: string; region: string }): Promise<InspectionCapability>;
+  /** The few reversible changes `ops remediate` makes (loaded on first use). */
+  remediation(session: { profile: string; region: string }): Promise<RemediationCapability>;
 }
 
 export interface TaggedResource {

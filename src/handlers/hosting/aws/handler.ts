@@ -1,4 +1,6 @@
 import type { StateResource } from '../../iac/types.js';
+import type { InspectionCapability } from '../inspection.js';
+import type { RemediationCapability } from '../remediation.js';
 import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, TaggedResource } from '../types.js';
 import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
@@ -31,5 +33,15 @@ export class AwsHostingHandler implements HostingHandler {
   async resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]> {
     const { resourcesByTags } = await import('./tagging.js');
     return resourcesByTags(request, this.env);
+  }
+
+  async inspection(session: { profile: string; region: string }): Promise<InspectionCapability> {
+    const { AwsInspection } = await import('./inspection.js');
+    return new AwsInspection({ ...session, env: this.env });
+  }
+
+  async remediation(session: { profile: string; region: string }): Promise<RemediationCapability> {
+    const { AwsRemediation } = await import('./remediation.js');
+    return new AwsRemediation({ ...session, env: this.env });
   }
 }

@@ -1,0 +1,59 @@
+import { GuardError, UsageError } from '../../core/errors.js';
+import { remediate, type RemediationResult } from '../../ops/remediate.js';
+import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { lifecycleReporter } from '../render/lifecycle.js';
+import { showValue as show } from '../render/values.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+function render(result: RemediationResult, ctx: CommandContext): string {
+  const s = ctx.style;
+  const head =
+    result.outcome === 'dry-run'
+      ? `${s.bold('Dry run')}: ${result.action} on ${result.target.address} — nothing was changed`
+      : result.outcome === 'no-change'
+        ? `${result.action} on ${result.target.address}: already ${show(result.before)}, nothing to change`
+        : `${s.green('✓')} ${result.action} applied to ${result.target.address}`;
+  const lines = [
+    head,
+    `  resource  ${result.target.id ?? '-'} (${result.target.type})`,
+    `  change    ${result.setting}  ${show(result.before)} -> ${show(result.after)}`,
+    `  api       ${result.api}`,
+    `  effect    ${result.changes}`,
+    `  undo      ${result.undo.command ?? result.undo.note}`,
+  ];
+  if (result.details !== undefined && result.action === 'redrive-dlq') lines.push(`  moved     ${show(result.details)}`);
+  if (result.history_id) lines.push(`  history   ${result.history_id} (faber-cloud infra history --env ${result.env})`);
+  if (result.outcome === 'dry-run') lines.push('', 'Apply it with:', `  ${result.apply_command}`);
+  return lines.join('\n');
+}
+
+export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+  const confirm = str(options.confirm);
+  const target = str(options.target) ?? str(options.service);
+  if (!target) throw new UsageError('name the resource to change with --target (or --service)', { hint: 'a registry address, id, ARN or name: faber-cloud infra show-resources --env <env>' });
+  if (str(options.target) && str(options.service) && options.target !== options.service) throw new UsageError('--target and --service name different resources: give one');
+  const profile = str(options.profile);
+  try {
+    const result = await remediate(
+      ctx.cwd,
+      {
+        env: String(options.env),
+        action: String(options.action),
+        target,
+        params: { count: str(options.count), concurrency: str(options.concurrency), to: str(options.to), max_messages: str(options.maxMessages) },
+        apply: options.apply === true,
+        ...(confirm ? { confirm } : {}),
+        ...(profile ? { profile } : {}),
+      },
+      ctx.env,
+      lifecycleReporter(ctx),
+    );
+    return { data: result, human: render(result, ctx) };
+  } catch (error) {
+    // Refused for the missing confirmation: the person sees what would change first.
+    const dryRun = (error as GuardError).details as { dry_run?: RemediationResult } | undefined;
+    if (error instanceof GuardError && dryRun?.dry_run && !ctx.json) process.stderr.write(`${render(dryRun.dry_run, ctx)}\n\n`);
+    throw error;
+  }
+}

@@ -486,7 +486,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
     manager: 'ops-manager',
     command: ['ops', 'remediate'],
     title: 'remediate (dry run)',
-    description: 'Plan a remediation (restart, scale, rollback); a dry run unless a person adds --apply',
+    description: 'Plan a remediation (restart or scale an ECS service, Lambda concurrency, DLQ redrive); a dry run unless a person adds --apply',
     example: 'restart the api service in test',
     args: ['env', 'action', 'service'],
     requires: ['env', 'action'],
@@ -500,10 +500,10 @@ export const OPERATIONS: readonly OperationSpec[] = [
         'bounce',
         'recycle',
         'scale(?: (?:up|down|out|in))?',
-        'roll(?:ing)? ?back',
-        'revert',
-        'fail ?over',
-        '(?:clear|flush) (?:the )?cache',
+        'throttle',
+        '(?:reserved )?concurrency',
+        'redrive',
+        'replay (?:the )?(?:dlq|dead[- ]letter(?: queue)?)',
         'mitigate',
       ),
     ],
@@ -605,7 +605,7 @@ export const CLAUSE_BREAKS: ReadonlySet<string> = new Set([',', '.', ';', '!', '
 export const TYPO_TARGETS: readonly string[] = [
   'deploy', 'destroy', 'preview', 'validate', 'architect', 'engineer', 'investigate', 'remediate', 'audit', 'health', 'healthy', 'logs',
   'resources', 'history', 'debug', 'config', 'configuration', 'terraform', 'design', 'release', 'rollout', 'teardown', 'status', 'incident',
-  'security', 'permissions', 'initialize', 'check', 'show', 'list', 'plan', 'test', 'errors', 'error', 'warnings', 'restart', 'rollback',
+  'security', 'permissions', 'initialize', 'check', 'show', 'list', 'plan', 'test', 'errors', 'error', 'warnings', 'restart', 'redrive',
   'prod', 'production', 'staging', 'outage', 'inventory', 'generate', 'query', 'diagnose', 'troubleshoot',
 ];
 
@@ -676,14 +676,12 @@ export const TEST_PHASES: readonly { phase: string; re: string }[] = [
   { phase: 'post', re: '(?:post-?deploy(?:ment)?|after (?:deploying|the deploy|deployment|a deploy)|smoke[- ]?tests?|post)' },
 ];
 
-/** ops remediate --action, from the verb the person used. */
+/** ops remediate --action (the catalogue in templates/ops/remediation-catalogue.json), from the verb the person used. */
 export const REMEDIATION_ACTIONS: readonly { action: string; re: string }[] = [
-  { action: 'restart', re: '(?:restart(?:ing)?|reboot|bounce|recycle)' },
-  { action: 'scale-up', re: 'scale (?:up|out)' },
-  { action: 'scale-down', re: 'scale (?:down|in)' },
-  { action: 'rollback', re: '(?:roll(?:ing)? ?back|revert)' },
-  { action: 'failover', re: 'fail ?over' },
-  { action: 'clear-cache', re: '(?:clear|flush) (?:the )?cache' },
+  { action: 'restart-service', re: '(?:restart(?:ing)?|reboot|bounce|recycle)' },
+  { action: 'scale-service', re: 'scale(?: (?:up|down|out|in))?' },
+  { action: 'set-concurrency', re: '(?:throttle|(?:reserved )?concurrency)' },
+  { action: 'redrive-dlq', re: '(?:redrive|replay (?:the )?(?:dlq|dead[- ]letter(?: queue)?))' },
 ];
 
 /**

@@ -145,9 +145,10 @@ const OPS: Row[] = [
   r('debug production incident', 'investigate', 'prod', { args: { issue: 'production incident' } }),
   r('look into the outage on the checkout service in prod', 'investigate', 'prod', { args: { service: 'checkout' } }),
   r('investigate "latency spike" on test', 'investigate', 'test', { args: { issue: 'latency spike' } }),
-  r('restart the api service in prod', 'remediate', 'prod', { argv: ['ops', 'remediate', '--env', 'prod', '--action', 'restart', '--service', 'api'], confirm: true }),
-  r('scale up the worker service in test', 'remediate', 'test', { args: { action: 'scale-up' }, confirm: false }),
-  r('roll back prod', 'remediate', 'prod', { args: { action: 'rollback' }, confirm: true }),
+  r('restart the api service in prod', 'remediate', 'prod', { argv: ['ops', 'remediate', '--env', 'prod', '--action', 'restart-service', '--service', 'api'], confirm: true }),
+  r('scale up the worker service in test', 'remediate', 'test', { args: { action: 'scale-service' }, confirm: false }),
+  r('redrive the dead letter queue in prod', 'remediate', 'prod', { args: { action: 'redrive-dlq' }, confirm: true }),
+  r('throttle the worker function in test', 'remediate', 'test', { args: { action: 'set-concurrency' }, confirm: false }),
   r('remediate test --action restart', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'restart'] }),
   r('remediate test --action restart --apply', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'restart'] }),
   r('run a security audit on prod', 'audit', 'prod', { argv: ['ops', 'audit', '--env', 'prod', '--type', 'security'] }),
@@ -225,7 +226,7 @@ const NOT_MUTATING: Row[] = [
   r('should I deploy to prod?', 'preview', 'prod'),
   q('do not destroy prod'),
   r("don't restart the api in prod, just check its health", 'check-health', 'prod'),
-  q("don't roll back prod"),
+  q("don't restart the api in prod"),
   r('show me the deploy history of prod', 'history', 'prod'),
   r("i don't want to deploy to prod yet, what's running there?", 'show-resources', 'prod'),
 ];
@@ -239,7 +240,7 @@ const AMBIGUOUS: Row[] = [
   q('deploy to staging', { envs: ['test', 'prod'] }),
   q('deploy to test and prod', { envs: ['test', 'prod'] }),
   q('validate and test prod', { options: ['validate', 'test'] }),
-  q('remediate test', { options: ['remediate', 'remediate', 'remediate', 'remediate', 'remediate', 'remediate'] }),
+  q('remediate test', { options: ['remediate', 'remediate', 'remediate', 'remediate'] }),
   q('logs in prod', { options: ['query-logs'] }),
   q('investigate prod', { options: ['investigate'] }),
   q('design', { options: ['architect'] }),
@@ -304,7 +305,7 @@ describe('negation never routes to a mutation', () => {
   });
 
   const negations = ["don't", 'do not', 'never', 'please do not', "i don't want you to", 'without'];
-  const verbs = ['deploy', 'destroy', 'ship', 'release', 'tear down', 'restart the api in', 'roll back', 'remediate', 'push the changes to'];
+  const verbs = ['deploy', 'destroy', 'ship', 'release', 'tear down', 'restart the api in', 'redrive the dlq in', 'remediate', 'push the changes to'];
   it.each(negations.flatMap((neg) => verbs.map((verb) => [`${neg} ${verb} prod`] as const)))('%s', (request) => {
     const result = route(request, TWO);
     if (result.kind === 'route') expect(MUTATING.has(result.operation), describeResult(result)).toBe(false);
@@ -323,7 +324,7 @@ describe('negation never routes to a mutation', () => {
 
 // ---- properties over every phrasing, context and a generated grid -------------------------
 
-const GRID_VERBS = ['deploy', 'ship', 'release', 'destroy', 'tear down', 'preview', 'plan', 'validate', 'test', 'show resources', 'history', 'debug', 'check health', 'logs', 'investigate 500s', 'restart', 'roll back', 'audit', 'remediate'];
+const GRID_VERBS = ['deploy', 'ship', 'release', 'destroy', 'tear down', 'preview', 'plan', 'validate', 'test', 'show resources', 'history', 'debug', 'check health', 'logs', 'investigate 500s', 'restart', 'redrive the dlq', 'audit', 'remediate'];
 const GRID_ENVS = ['', ' to prod', ' in production', ' on live', ' to test', ' in staging', ' in prod --confirm prod', ' --env=prod --apply', ' --env prod --confirm=prod'];
 const GRID = GRID_VERBS.flatMap((verb) => GRID_ENVS.map((env) => `${verb}${env}`));
 /** Requests that try to get a flag into argv through a value. */

@@ -1,4 +1,5 @@
 import type { StateResource } from '../iac/types.js';
+import type { MonitoringApi } from './monitoring.js';
 
 /** Who the credentials of a profile belong to (STS GetCallerIdentity or the provider's twin). */
 export interface CallerIdentity {
@@ -33,6 +34,8 @@ export interface HostingHandler {
   decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string>;
   /** Resources that carry all of `tags` (e.g. Project and Environment), found through the provider's tag index. */
   resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]>;
+  /** Read-only access to alarms, metrics, service state and logs (loaded when first asked for). */
+  monitoring(profile: string, region: string): Promise<MonitoringApi>;
 }
 
 export interface TaggedResource {

@@ -1,4 +1,5 @@
 import type { StateResource } from '../../iac/types.js';
+import type { MonitoringApi } from '../monitoring.js';
 import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, TaggedResource } from '../types.js';
 import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
@@ -31,5 +32,10 @@ export class AwsHostingHandler implements HostingHandler {
   async resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]> {
     const { resourcesByTags } = await import('./tagging.js');
     return resourcesByTags(request, this.env);
+  }
+
+  async monitoring(profile: string, region: string): Promise<MonitoringApi> {
+    const { AwsMonitoring } = await import('./monitoring.js');
+    return new AwsMonitoring({ profile, region, env: this.env });
   }
 }

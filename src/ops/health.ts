@@ -151,9 +151,11 @@ function rateFinding(check: string, what: string, errors: number | null, total: 
   return finding(check, level, `${errors} ${what} in ${Math.max(total ?? 0, errors)} requests (${pct(rate)}; degraded at ${pct(degradedAt)}, down at ${pct(downAt)})`, rate, level === 'down' ? downAt : degradedAt);
 }
 
-function atLeast(check: string, label: string, value: number | null, threshold: number): Finding {
+/** A count that degrades the resource from `threshold` on; `detail` says what it is made of. */
+function atLeast(check: string, what: string, value: number | null, threshold: number, detail = ''): Finding {
   const v = value ?? 0;
-  return finding(check, v >= threshold ? 'degraded' : 'ok', `${label}: ${v}${v >= threshold ? ` (degraded at ${threshold})` : ''}`, v, threshold);
+  if (v === 0) return finding(check, 'ok', `no ${what}`, 0, threshold);
+  return finding(check, v >= threshold ? 'degraded' : 'ok', `${v} ${what}${detail}${v >= threshold ? ` (degraded at ${threshold})` : ''}`, v, threshold);
 }
 
 const isDeadLetterName = (name: string) => /(?:[-_.]dlq|[-_.]dead-?letter(?:-queue)?)$/i.test(name);
@@ -223,7 +225,7 @@ export function judge(resources: readonly OpsResource[], observations: Observati
         const reads = metricOf(r, 'read_throttles');
         const writes = metricOf(r, 'write_throttles');
         const total = reads === null && writes === null ? null : (reads ?? 0) + (writes ?? 0);
-        findings.push(atLeast('dynamodb.throttles', `throttled requests (read ${reads ?? 0}, write ${writes ?? 0})`, total, thresholds.dynamodb.throttles_degraded));
+        findings.push(atLeast('dynamodb.throttles', 'throttled requests', total, thresholds.dynamodb.throttles_degraded, ` (read ${reads ?? 0}, write ${writes ?? 0})`));
         break;
       }
       case 'sqs-queue': {

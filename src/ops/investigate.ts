@@ -172,8 +172,9 @@ export function rankHypotheses(c: Correlation, deployments: readonly DeploymentS
   // A deployment that finished shortly before the problem: the closer, the likelier.
   for (const d of deployments) {
     if (d.minutes_before_problem === null || d.minutes_before_problem < 0) continue;
-    const closeness = 1 - Math.min(1, (d.minutes_before_problem * MINUTE) / c.lookbackMs);
-    let score = 0.45 + 0.3 * closeness;
+    // Halves every 45 minutes: a deploy minutes before the first error is the prime suspect, one from hours ago is not.
+    const closeness = Math.pow(0.5, d.minutes_before_problem / 45);
+    let score = 0.3 + 0.5 * closeness;
     const evidence: Evidence[] = [
       { kind: 'deployment', at: d.finished_at, text: `${d.operation} ${d.id} (${d.outcome}, +${d.counts.add} ~${d.counts.change} -${d.counts.destroy}${d.plan_id ? `, plan ${d.plan_id}` : ''}) finished ${d.minutes_before_problem} min before the problem started` },
     ];
@@ -194,32 +195,47 @@ export function rankHypotheses(c: Correlation, deployments: readonly DeploymentS
     });
   }
 
-  // The debugger recognised an error.
+  // The debugger recognised an error: one hypothesis per known issue, with every error group it explains.
+  const byIssue = new Map<string, { group: MessageGroup; diagnosis: Diagnosis }[]>();
+  for (const entry of c.diagnoses) {
+    const best = entry.diagnosis.matches[0];
+    if (best) byIssue.set(best.issue_id, [...(byIssue.get(best.issue_id) ?? []), entry]);
+  }
+  for (const [issueId, entries] of byIssue) {
+    const { diagnosis } = entries[0]!;
+    const best = diagnosis.matches[0]!;
+    const count = entries.reduce((n, e) => n + e.group.count, 0);
+    const share = totalErrors ? count / totalErrors : 0;
+    const mentioned = [...new Set(entries.flatMap((e) => mentions(e.group.example)))];
+    const evidence: Evidence[] = entries.map((e) => logEvidence(e.group));
+    if (mentioned.length) evidence.push({ kind: 'issue', text: `mentions ${mentioned.map((t) => `'${t}'`).join(', ')} from the reported issue` });
+    evidence.push({ kind: 'debugger', text: `debugger: ${best.confidence} match (${best.score}) with known issue ${issueId}: ${best.why.join('; ')}` });
+    const denial = diagnosis.permissions?.denials[0];
+    const permission = diagnosis.category === 'permission';
+    out.push({
+      kind: 'known-issue',
+      title: permission && denial?.action ? `Missing permission: ${denial.principalArn ?? 'a workload role'} may not ${denial.action} (known issue ${issueId})` : `Known issue ${issueId}: ${best.title}`,
+      score: Math.min(0.95, CONFIDENCE_SCORE[best.confidence] * (0.8 + 0.2 * share) + (mentioned.length ? 0.05 : 0)),
+      evidence,
+      next_steps: permission ? workloadPermissionSteps(diagnosis, env) : diagnosis.solutions.slice(0, 2).map((s) => `${s.title}${s.commands[0] ? `: ${s.commands[0]}` : ''}`),
+    });
+  }
+
+  // Errors nobody recognised: the most frequent still point somewhere.
   for (const { group, diagnosis } of c.diagnoses) {
-    const best = diagnosis.matches[0];
+    if (diagnosis.matches.length) continue;
     const share = totalErrors ? group.count / totalErrors : 0;
     const mentioned = mentions(group.example);
     const evidence: Evidence[] = [logEvidence(group)];
     if (mentioned.length) evidence.push({ kind: 'issue', text: `mentions ${mentioned.map((t) => `'${t}'`).join(', ')} from the reported issue` });
-    if (best) {
-      evidence.push({ kind: 'debugger', text: `debugger: ${best.confidence} match (${best.score}) with known issue ${best.issue_id}: ${best.why.join('; ')}` });
-      out.push({
-        kind: 'known-issue',
-        title: `Known issue ${best.issue_id}: ${best.title}`,
-        score: Math.min(0.95, CONFIDENCE_SCORE[best.confidence] * (0.8 + 0.2 * share) + (mentioned.length ? 0.05 : 0)),
-        evidence,
-        next_steps: diagnosis.category === 'permission' ? workloadPermissionSteps(diagnosis, env) : diagnosis.solutions.slice(0, 2).map((s) => `${s.title}${s.commands[0] ? `: ${s.commands[0]}` : ''}`),
-      });
-    } else {
-      evidence.push({ kind: 'debugger', text: `debugger: no known issue matches (category ${diagnosis.category})` });
-      out.push({
-        kind: 'error-pattern',
-        title: `${diagnosis.category === 'unknown' ? 'Recurring error' : `Errors of category ${diagnosis.category}`}: ${diagnosis.summary.slice(0, 120)}`,
-        score: Math.min(0.6, 0.25 + 0.25 * share + (mentioned.length ? 0.05 : 0)),
-        evidence,
-        next_steps: [`faber-cloud ops query-logs --env ${env} --service ${c.service ?? '<service>'} --level error --filter '${firstWord(group.example)}'`, 'record the fix once found: faber-cloud infra debug --add-solution ...'],
-      });
-    }
+    evidence.push({ kind: 'debugger', text: `debugger: no known issue matches (category ${diagnosis.category})` });
+    out.push({
+      kind: 'error-pattern',
+      title: `${diagnosis.category === 'unknown' ? 'Recurring error' : `Errors of category ${diagnosis.category}`}: ${diagnosis.summary.slice(0, 120)}`,
+      score: Math.min(0.6, 0.25 + 0.25 * share + (mentioned.length ? 0.05 : 0)),
+      evidence,
+      next_steps: [`faber-cloud ops query-logs --env ${env} --service ${c.service ?? '<service>'} --level error --filter '${firstWord(group.example)}'`, 'record the fix once found: faber-cloud infra debug --add-solution ...'],
+    });
   }
 
   // Alarms that went off in the window.
@@ -325,7 +341,7 @@ export async function investigate(session: OpsSession, request: InvestigateReque
   if (groups.length === 0) {
     gap({ action: 'logs:FilterLogEvents', failure: 'not-found', message: `no log groups known for ${request.service ? `service ${request.service}` : `'${env}'`}`, affects: 'error logs', grant: null });
   } else {
-    report({ kind: 'step', message: `reading error logs of ${groups.length} log groups over ${request.window.since}` });
+    report({ kind: 'step', message: `reading error logs of ${groups.length} log group${groups.length === 1 ? '' : 's'} over ${request.window.since}` });
     try {
       errors = await queryLogs(monitoring, { groups, window: request.window, level: 'error', limit: config.ops.logs.max_events }, normaliserFor(config), env, (m) => report({ kind: 'step', message: m }));
     } catch (error) {

@@ -5,12 +5,13 @@
  */
 import levelData from '../../templates/ops/log-levels.json' with { type: 'json' };
 import type { LogEvent, MonitoringApi } from '../handlers/hosting/monitoring.js';
-import type { Normaliser } from '../debugger/normalise.js';
+import type { FaberConfig } from '../core/config/schema.js';
+import { createNormaliser, type Normaliser } from '../debugger/normalise.js';
 import { problemError, problemOf, type OpsProblem } from './problems.js';
 import type { OpsWindow } from './window.js';
 
 export const LOG_LEVELS = levelData.levels.map((l) => l.name) as readonly string[];
-export type LogLevel = 'error' | 'warn' | 'info';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** CloudWatch Logs returns at most 10,000 events per FilterLogEvents page. */
 export const MAX_PAGE = 10_000;
@@ -29,15 +30,32 @@ export interface LevelFilter {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const LEVEL_WORDS = new Map<string, number>(levelData.levels.flatMap((l, rank) => l.words.map((w) => [w, rank] as [string, number])));
+const LEVEL_WORD = new RegExp(`(?<![A-Za-z0-9])(?:${[...LEVEL_WORDS.keys()].map(escapeRe).join('|')})(?![A-Za-z0-9])`);
+const PHRASES = levelData.levels.map((l, rank) => ({ rank, re: l.phrases.length ? new RegExp(l.phrases.map(escapeRe).join('|')) : null }));
+
+/**
+ * A message's level as a rank (0 = most severe), or undefined: the earliest level word decides
+ * (`INFO retrying after Exception` is info), else the phrases (`Task timed out` is an error).
+ */
+export function levelRank(message: string): number | undefined {
+  const word = LEVEL_WORD.exec(message);
+  if (word) return LEVEL_WORDS.get(word[0]);
+  return PHRASES.find((p) => p.re?.test(message))?.rank;
+}
+
 /** The filter for `--level`: this level and the more severe ones (templates/ops/log-levels.json). */
 export function levelFilter(level: LogLevel): LevelFilter {
   const index = levelData.levels.findIndex((l) => l.name === level);
   const included = levelData.levels.slice(0, index + 1);
-  const words = included.flatMap((l) => l.words).map(escapeRe);
-  const phrases = included.flatMap((l) => l.phrases).map(escapeRe);
-  const alternatives = [...(words.length ? [`(?<![A-Za-z0-9])(?:${words.join('|')})(?![A-Za-z0-9])`] : []), ...phrases];
-  const re = new RegExp(alternatives.join('|'));
-  return { level, pattern: included.map((l) => l.pattern).join(' '), test: (message) => re.test(message) };
+  return {
+    level,
+    pattern: included.map((l) => l.pattern).join(' '),
+    test: (message) => {
+      const rank = levelRank(message);
+      return rank !== undefined && rank <= index;
+    },
+  };
 }
 
 export interface LogQuery {
@@ -88,6 +106,11 @@ export interface LogQueryResult {
 
 export type LogProgress = (message: string) => void;
 
+/** The debugger's normaliser for this project's names (as infra debug builds it), without loading the debugger. */
+export function logNormaliser(config: FaberConfig): Normaliser {
+  return createNormaliser({ pattern: config.resource_naming.pattern, project: config.project.name, subsystem: config.project.subsystem, environments: Object.keys(config.environments) });
+}
+
 interface GroupState {
   pattern: string;
   example: string;
@@ -98,6 +121,13 @@ interface GroupState {
   streams: Set<string>;
 }
 
+/**
+ * The prefix loggers put before the message: a timestamp, then (Lambda) a request id. It is never
+ * part of what a message says, so it is dropped before normalising: the 4,000 copies of one error
+ * from 4,000 requests are then one string, normalised once.
+ */
+const ENVELOPE = /^\[?\d{4}-\d{2}-\d{2}[T ][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?\s+(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s+)?/i;
+
 /** Groups messages as they arrive; the normalised form of a repeated message is computed once. */
 export class MessageGrouper {
   private readonly groups = new Map<string, GroupState>();
@@ -107,11 +137,12 @@ export class MessageGrouper {
 
   add(event: LogEvent): void {
     const message = event.message.trimEnd();
-    let pattern = this.seen.get(message);
+    const body = message.replace(ENVELOPE, '');
+    let pattern = this.seen.get(body);
     if (pattern === undefined) {
-      pattern = this.normalise(message);
+      pattern = this.normalise(body);
       // Unbounded distinct messages would hold every one: keep the cache to what helps.
-      if (this.seen.size < 50_000) this.seen.set(message, pattern);
+      if (this.seen.size < 50_000) this.seen.set(body, pattern);
     }
     const group = this.groups.get(pattern);
     if (!group) {

@@ -1,7 +1,7 @@
 import type { FaberConfig } from '../core/config/schema.js';
 import { NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import type { TaggedResource } from '../handlers/hosting/types.js';
-import { parseDenials, sdkErrorText } from '../permissions/denials.js';
+import { sdkErrorText } from '../core/error-text.js';
 import { readRegistry, type RegistryResource } from '../registry/registry.js';
 import { grantCommand } from './problems.js';
 import type { OpsReporter, OpsSession } from './session.js';
@@ -200,13 +200,14 @@ export async function environmentResources(session: OpsSession, report: OpsRepor
   try {
     tagged = await session.hosting.resourcesByTags({ profile: session.authorization.profile, region: session.authorization.region, tags });
   } catch (error) {
-    throw taggingError(error, view.name);
+    throw await taggingError(error, view.name);
   }
   return { source: 'tags', registry: null, resources: tagged.map(fromTagged) };
 }
 
 /** The tag index is the only source left: a denial names the action and the grant. */
-function taggingError(error: unknown, env: string): Error {
+async function taggingError(error: unknown, env: string): Promise<Error> {
+  const { parseDenials } = await import('../permissions/denials.js');
   const cause = (error as { cause?: unknown }).cause ?? error;
   const denial = parseDenials(sdkErrorText(cause), { operation: 'tag:GetResources' }).find((p) => p.kind === 'denial');
   if (denial) {

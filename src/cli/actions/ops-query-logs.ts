@@ -1,6 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { normaliserFor } from '../../debugger/debugger.js';
-import { queryLogs, type LogLevel } from '../../ops/logs.js';
+import { logNormaliser, queryLogs, type LogLevel } from '../../ops/logs.js';
 import { environmentResources, logGroupsOf, selectService, serviceMatcher } from '../../ops/resources.js';
 import { withOpsSession } from '../../ops/session.js';
 import { parseSince } from '../../ops/window.js';
@@ -29,7 +28,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     }
     const limit = limitOption ?? view.config.ops.logs.max_events;
     report({ kind: 'step', message: `querying ${groups.length} log group${groups.length === 1 ? '' : 's'} (${groups.join(', ')}) over ${window.since}` });
-    const result = await queryLogs(session.monitoring, { groups, window, level, filter, limit }, normaliserFor(view.config), view.name, (m) => report({ kind: 'step', message: m }));
+    const result = await queryLogs(session.monitoring, { groups, window, level, filter, limit }, logNormaliser(view.config), view.name, (m) => report({ kind: 'step', message: m }));
     return { data: { env: view.name, service, source: found.source, ...result }, human: renderLogs(result, service, view.name, ctx.style) };
   });
 }

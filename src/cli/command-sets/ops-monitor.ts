@@ -38,7 +38,7 @@ export const commands: readonly CommandDefinition[] = [
     options: [
       ENV,
       { flags: '--service <name>', description: 'service whose logs to read (Service tag, else the {resource} part of the name)', required: true },
-      { flags: '--level <level>', description: 'only this level and more severe ones', choices: ['error', 'warn', 'info'] },
+      { flags: '--level <level>', description: 'only this level and more severe ones', choices: ['error', 'warn', 'info', 'debug'] },
       SINCE,
       { flags: '--filter <pattern>', description: 'CloudWatch Logs filter pattern, applied by the server (e.g. "Timeout" or \'"order 42"\')' },
       { flags: '--limit <n>', description: 'most events to read, all log groups together (default: ops.logs.max_events, 10000)' },

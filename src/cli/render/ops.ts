@@ -59,14 +59,14 @@ export function renderLogs(r: LogQueryResult, service: string, env: string, s: C
   const read = r.log_groups.filter((g) => !g.missing);
   const missing = r.log_groups.filter((g) => g.missing);
   const lines = [
-    `${r.events_matched} ${r.level ? `${r.level}-level ` : ''}events of service ${service} in '${env}' over ${r.window.since}, in ${r.groups.length} distinct messages ${s.dim(`(${r.events_read} read from ${read.length} log groups${r.server_filter ? `, server filter ${JSON.stringify(r.server_filter)}` : ''})`)}`,
+    `${r.events_matched} ${r.level ? `${r.level}-level ` : ''}events of service ${service} in '${env}' over ${r.window.since}, in ${r.groups.length} distinct messages ${s.dim(`(${r.events_read} read from ${read.length} log group${read.length === 1 ? '' : 's'}${r.server_filter ? `, server filter ${JSON.stringify(r.server_filter)}` : ''})`)}`,
   ];
   if (r.truncated) lines.push(s.yellow(`Stopped at --limit ${r.limit}: more events exist in the window; narrow --since or --filter, or raise --limit.`));
   for (const g of missing) lines.push(s.dim(`(log group ${g.name} does not exist yet)`));
   if (r.groups.length) lines.push('');
   const countWidth = Math.max(5, ...r.groups.map((g) => String(g.count).length));
   for (const g of r.groups.slice(0, 50)) {
-    lines.push(`${s.bold(String(g.count).padStart(countWidth))}  ${g.example.split('\n')[0]!.slice(0, 160)}`);
+    lines.push(`${s.bold(String(g.count).padStart(countWidth))}  ${g.example.split('\n')[0]!.replace(/\t/g, '  ').slice(0, 160)}`);
     lines.push(`${''.padStart(countWidth)}  ${s.dim(`${g.first_seen} → ${g.last_seen} · ${g.log_groups.join(', ')}${g.streams > 1 ? ` · ${g.streams} streams` : ''}`)}`);
   }
   if (r.groups.length > 50) lines.push(s.dim(`… ${r.groups.length - 50} more (all of them with --json)`));
@@ -79,7 +79,7 @@ export function renderIncident(r: IncidentReport, s: Colors): string {
   if (r.hypotheses.length) lines.push(s.bold('Hypotheses'));
   for (const h of r.hypotheses.slice(0, 5)) {
     lines.push(`${h.rank}. ${h.title} ${s.dim(`(${h.confidence}, ${h.score})`)}`);
-    for (const e of h.evidence.slice(0, 3)) lines.push(`   ${s.dim('·')} ${e.text.slice(0, 200)}`);
+    for (const e of h.evidence.slice(0, 3)) lines.push(`   ${s.dim('·')} ${e.text.replace(/\t/g, '  ').slice(0, 200)}`);
     if (h.next_steps[0]) lines.push(`   ${s.cyan('→')} ${h.next_steps[0]}`);
   }
   if (r.gaps.length) {

@@ -1,4 +1,4 @@
-import { parseDenials, sdkErrorText } from '../../../permissions/denials.js';
+import { sdkErrorText } from '../../../core/error-text.js';
 import {
   MonitoringError,
   type Alarm,
@@ -36,7 +36,9 @@ const UNAVAILABLE = /NotImplemented|UnknownOperation|InvalidAction|ServiceUnavai
 /** Signing names that differ from IAM's service prefix (moto's denials use the signing name). */
 const IAM_PREFIX: Record<string, string> = { monitoring: 'cloudwatch' };
 
-export function classifyAwsError(error: unknown, action: string, region: string, resource?: string): MonitoringError {
+/** The denial parser (and the IAM catalogue behind it) is loaded only when a call has failed. */
+export async function classifyAwsError(error: unknown, action: string, region: string, resource?: string): Promise<MonitoringError> {
+  const { parseDenials } = await import('../../../permissions/denials.js');
   const text = sdkErrorText(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   const parsed = parseDenials(text, { operation: action, region });
@@ -51,7 +53,9 @@ export function classifyAwsError(error: unknown, action: string, region: string,
   }
   if (NOT_FOUND.test(text)) return make('not-found', action, `${action}: ${resource ?? 'the resource'} does not exist (${firstLine})`);
   if ((status !== undefined && status >= 500) || UNAVAILABLE.test(text) || UNAVAILABLE.test(String((error as { code?: unknown })?.code ?? ''))) {
-    return make('unavailable', action, `${action} is unavailable here${status ? ` (HTTP ${status})` : ''}: ${firstLine}`);
+    // An HTML error page (an emulator's "not implemented", a proxy) says nothing worth repeating.
+    const detail = /Deserialization error|Unexpected token|is not valid JSON/.test(text) ? '' : `: ${firstLine}`;
+    return make('unavailable', action, `${action} is unavailable here${status ? ` (HTTP ${status})` : ''}${detail}`);
   }
   return make('failed', action, `${action} failed: ${firstLine}`);
 }
@@ -113,8 +117,8 @@ export class AwsMonitoring implements MonitoringApi {
     return client;
   }
 
-  private fail(error: unknown, action: string, resource?: string): never {
-    throw classifyAwsError(error, action, this.options.region, resource);
+  private async fail(error: unknown, action: string, resource?: string): Promise<never> {
+    throw await classifyAwsError(error, action, this.options.region, resource);
   }
 
   async alarms(filter: { states?: readonly AlarmState[] } = {}): Promise<Alarm[]> {
@@ -143,7 +147,7 @@ export class AwsMonitoring implements MonitoringApi {
         } while (NextToken);
       }
     } catch (error) {
-      this.fail(error, 'cloudwatch:DescribeAlarms');
+      return this.fail(error, 'cloudwatch:DescribeAlarms');
     }
     return out;
   }
@@ -183,7 +187,7 @@ export class AwsMonitoring implements MonitoringApi {
         } while (NextToken);
       }
     } catch (error) {
-      this.fail(error, 'cloudwatch:DescribeAlarmHistory');
+      return this.fail(error, 'cloudwatch:DescribeAlarmHistory');
     }
     return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
@@ -222,7 +226,7 @@ export class AwsMonitoring implements MonitoringApi {
         } while (NextToken);
       }
     } catch (error) {
-      this.fail(error, 'cloudwatch:GetMetricData');
+      return this.fail(error, 'cloudwatch:GetMetricData');
     }
     return queries.map((q) => {
       const values = found.get(q.id) ?? [];
@@ -248,7 +252,7 @@ export class AwsMonitoring implements MonitoringApi {
         }
       }
     } catch (error) {
-      this.fail(error, 'ecs:DescribeServices');
+      return this.fail(error, 'ecs:DescribeServices');
     }
     return services.map((s) => seen.get(`${s.cluster}/${s.service}`) ?? { cluster: s.cluster, service: s.service, found: false, status: null, desired: 0, running: 0, pending: 0 });
   }
@@ -262,7 +266,7 @@ export class AwsMonitoring implements MonitoringApi {
       try {
         if (!url) url = (await client.send(new sdk.GetQueueUrlCommand({ QueueName: q.name }))).QueueUrl ?? null;
       } catch (error) {
-        const failure = classifyAwsError(error, 'sqs:GetQueueUrl', this.options.region, q.name);
+        const failure = await classifyAwsError(error, 'sqs:GetQueueUrl', this.options.region, q.name);
         if (failure.failure !== 'not-found') throw failure;
       }
       if (!url) {
@@ -287,7 +291,7 @@ export class AwsMonitoring implements MonitoringApi {
           deadLetterTargetArn,
         });
       } catch (error) {
-        const failure = classifyAwsError(error, 'sqs:GetQueueAttributes', this.options.region, q.name);
+        const failure = await classifyAwsError(error, 'sqs:GetQueueAttributes', this.options.region, q.name);
         if (failure.failure !== 'not-found') throw failure;
         out.push({ name: q.name, url, arn: null, found: false, visibleMessages: 0, inFlightMessages: 0, deadLetterTargetArn: null });
       }
@@ -313,7 +317,7 @@ export class AwsMonitoring implements MonitoringApi {
         nextToken: page.nextToken || null,
       };
     } catch (error) {
-      this.fail(error, 'logs:FilterLogEvents', request.logGroup);
+      return this.fail(error, 'logs:FilterLogEvents', request.logGroup);
     }
   }
 

@@ -14,8 +14,11 @@ describe('faber-cloud director', () => {
     expect(prod.json.data).toMatchObject({ operation: 'deploy', argv: ['infra', 'deploy', '--env', 'prod'], needs_confirmation: true });
     expect(prod.json.data.argv).not.toContain('--confirm');
 
-    const notYet = await p.cli(['director', 'is prod healthy?', '--json']);
-    expect(notYet.json.data).toMatchObject({ operation: 'check-health', available: false });
+    const health = await p.cli(['director', 'is prod healthy?', '--json']);
+    expect(health.json.data).toMatchObject({ operation: 'check-health', argv: ['ops', 'check-health', '--env', 'prod'], available: true });
+
+    const notYet = await p.cli(['director', 'audit prod security', '--json']);
+    expect(notYet.json.data).toMatchObject({ operation: 'audit', available: false });
 
     const question = await p.cli(['director', 'deploy', '--json']);
     expect(question.json.data.kind).toBe('question');

@@ -7,18 +7,18 @@ const PROFILE: OptionDefinition = { flags: '--profile <name>', description: "use
 const SINCE: OptionDefinition = { flags: '--since <span>', description: 'window back from now: 30m, 1h, 2d, or an ISO time (default: ops.<command>.window, 1h)' };
 
 const READ_ONLY =
-  'Reads only, with the environment\'s deploy profile (as infra preview does): account, region, profile and caller are shown\n' +
-  'first, and a profile of the wrong role or account is refused (exit 3) before any call. A missing permission names the\n' +
-  'action and the permission manager\'s grant command.';
+  "Reads only, with the environment's deploy profile (as infra preview does): account, region, profile and caller are shown first, " +
+  'and a profile of the wrong role or account is refused (exit 3) before any call. A missing permission is named with the ' +
+  "permission manager's grant command.";
 
 export const commands: readonly CommandDefinition[] = [
   {
     path: ['ops', 'check-health'],
     summary: 'Health of the deployed resources: alarms, Lambda, ECS, DynamoDB, SQS and API Gateway checks, per resource',
     description:
-      'For the resources in deployments/<env>/registry.json (or, without a registry, those tagged Project/Environment):\n' +
-      'alarms in ALARM or INSUFFICIENT_DATA that concern them, Lambda errors/throttles/duration, ECS desired vs running tasks,\n' +
-      'DynamoDB throttles, SQS age of the oldest message and dead-letter depth, API Gateway 5xx — over the window, against\n' +
+      'For the resources in deployments/<env>/registry.json (or, without a registry, those tagged Project/Environment): ' +
+      'alarms in ALARM or INSUFFICIENT_DATA that concern them, Lambda errors/throttles/duration, ECS desired vs running tasks, ' +
+      'DynamoDB throttles, SQS age of the oldest message and dead-letter depth, API Gateway 5xx, over the window and against ' +
       'the thresholds in devops.json (ops.health). Overall: healthy, degraded, down, or unknown when a read failed.\n' +
       'Exit 0 only when healthy, 1 otherwise (the same report is in --json data).\n' +
       READ_ONLY,
@@ -30,10 +30,10 @@ export const commands: readonly CommandDefinition[] = [
     path: ['ops', 'query-logs'],
     summary: "Search a service's logs (server-side filter) and group identical messages with counts and first/last seen",
     description:
-      "Resolves the service to its log groups through the registry (its aws_cloudwatch_log_group resources and /aws/lambda/<fn>\n" +
-      'of its functions), filters on the server (--filter as a CloudWatch Logs filter pattern, else the level\'s pattern), reads\n' +
-      'page by page up to --limit events, and groups messages that differ only in ids, numbers, times and names.\n' +
-      'Progress goes to stderr. ' +
+      'Resolves the service to its log groups through the registry (its aws_cloudwatch_log_group resources and /aws/lambda/<fn> ' +
+      "of its functions), filters on the server (--filter as a CloudWatch Logs filter pattern, else the level's pattern), reads " +
+      'page by page up to --limit events, and groups messages that differ only in ids, numbers, times and names, with counts ' +
+      'and first/last seen. Progress goes to stderr.\n' +
       READ_ONLY,
     options: [
       ENV,
@@ -54,10 +54,10 @@ export const commands: readonly CommandDefinition[] = [
     path: ['ops', 'investigate'],
     summary: 'Investigate an incident: error logs, alarm history and recent deployments, with ranked hypotheses',
     description:
-      'Reads the error logs of the service (or of the whole environment), the history of the alarms that concern its resources,\n' +
-      'and deployments/<env>/history.jsonl; finds when the problem started and what was deployed just before; hands the most\n' +
-      'frequent errors to the debugger (issue log and knowledge base). Writes a report with a timeline and hypotheses ranked\n' +
-      'by their evidence to .fractary/plugins/faber-cloud/incidents/<timestamp>-<slug>.json and .md. What cannot be read\n' +
+      'Reads the error logs of the service (or of the whole environment), the history of the alarms that concern its resources, ' +
+      'and deployments/<env>/history.jsonl; finds when the problem started and what was deployed just before; hands the most ' +
+      'frequent errors to the debugger (issue log and knowledge base). Writes a report with a timeline and hypotheses ranked ' +
+      'by their evidence to .fractary/plugins/faber-cloud/incidents/<timestamp>-<slug>.json and .md. What cannot be read ' +
       '(missing permission, unavailable service) is listed in the report, which is built from the rest.\n' +
       READ_ONLY,
     options: [

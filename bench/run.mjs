@@ -17,3 +17,10 @@ console.log(
   `debugger-match  ratio ${debug.ratio}x JSON.parse of the log  (match ${debug.match_ms} ms, parse ${debug.parse_ms} ms, ${debug.issues} issues, ${debug.log_mb} MB, ${debug.rounds} rounds, load+validate ${debug.load_and_validate_ms} ms; ` +
     `target < ${debug.target_ms} ms ${debug.met ? 'met' : 'NOT met'})`,
 );
+
+const { measureOpsQueryLogs } = await import('./ops-query-logs.mjs');
+const ops = await measureOpsQueryLogs(Number(process.env.BENCH_OPS_ROUNDS ?? 7));
+console.log(
+  `ops-query-logs  ratio ${ops.ratio}x bare FilterLogEvents paging  (query-logs ${ops.ours_ms} ms, SDK paging ${ops.baseline_ms} ms, ${ops.events} events, ${ops.errors} errors, ${ops.rounds} rounds; ` +
+    `target < ${ops.target_ms} ms ${ops.met ? 'met' : 'NOT met'})`,
+);

@@ -6,8 +6,11 @@ import { GuardError, UsageError } from './errors.js';
  * `authorize` before any AWS or IaC call, and `checkAccount` once it knows who it is.
  */
 
-/** `preview` mutates nothing in the cloud, but reads it with the deploy profile: same role and account rules. */
-export type GuardedOperation = 'preview' | 'deploy' | 'destroy' | 'iam-grant' | 'remediate';
+/**
+ * `preview` mutates nothing in the cloud, but reads it with the deploy profile: same role and account rules.
+ * `ops-read` (check-health, query-logs, investigate) likewise: read-only, the environment's deploy profile, no confirmation.
+ */
+export type GuardedOperation = 'preview' | 'deploy' | 'destroy' | 'iam-grant' | 'remediate' | 'ops-read';
 
 export interface GuardRequest {
   operation: GuardedOperation;

@@ -15,6 +15,8 @@ export interface ProjectPaths {
   designsDir: string;
   iamAuditFile: string;
   issueLogFile: string;
+  /** Incident reports of `ops investigate` (<timestamp>-<slug>.json and .md). */
+  incidentsDir: string;
   env(name: string): EnvironmentPaths;
 }
 
@@ -40,6 +42,7 @@ export function projectPaths(root: string): ProjectPaths {
     designsDir: path.join(faberDir, 'designs'),
     iamAuditFile: path.join(deploymentsDir, 'iam-audit.json'),
     issueLogFile: path.join(faberDir, 'debugger', 'issue-log.json'),
+    incidentsDir: path.join(faberDir, 'incidents'),
     env(name: string): EnvironmentPaths {
       const dir = path.join(deploymentsDir, name);
       return {

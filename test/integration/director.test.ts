@@ -4,7 +4,7 @@ import { createProject } from '../support/project.js';
 
 /** `faber-cloud director` through the built CLI: routing with the project's environments, never executing. */
 describe('faber-cloud director', () => {
-  it('routes with the configured environments, marks prod mutations, and names commands not built yet', async () => {
+  it('routes with the configured environments, and marks prod mutations', async () => {
     const p = await createProject('bucket-taken');
     const deploy = await p.cli(['director', 'deploy infrastructure to test', '--json']);
     expect(deploy.code, deploy.stdout).toBe(0);
@@ -14,8 +14,11 @@ describe('faber-cloud director', () => {
     expect(prod.json.data).toMatchObject({ operation: 'deploy', argv: ['infra', 'deploy', '--env', 'prod'], needs_confirmation: true });
     expect(prod.json.data.argv).not.toContain('--confirm');
 
-    const notYet = await p.cli(['director', 'is prod healthy?', '--json']);
-    expect(notYet.json.data).toMatchObject({ operation: 'check-health', available: false });
+    const health = await p.cli(['director', 'is prod healthy?', '--json']);
+    expect(health.json.data).toMatchObject({ operation: 'check-health', argv: ['ops', 'check-health', '--env', 'prod'], available: true });
+
+    const audit = await p.cli(['director', 'audit prod security', '--json']);
+    expect(audit.json.data).toMatchObject({ operation: 'audit', argv: ['ops', 'audit', '--env', 'prod', '--type', 'security'], available: true, needs_confirmation: false });
 
     const question = await p.cli(['director', 'deploy', '--json']);
     expect(question.json.data.kind).toBe('question');

@@ -100,6 +100,77 @@ export const EnvironmentSchema = z.strictObject({
   auto_fix_permissions: z.boolean().default(false).describe('Let the permission manager grant missing permissions automatically.'),
 });
 
+/** A time span as the ops commands take it: 30m, 1h, 2d (seconds, minutes, hours, days). */
+const opsDuration = z.string().regex(/^[1-9][0-9]{0,5}[smhd]$/, 'a duration like 30m, 1h or 2d');
+const rate = z.number().min(0).max(1);
+
+/** `ops check-health` thresholds: a resource is degraded (or down) when a check crosses one. */
+export const OpsHealthSchema = z.strictObject({
+  ...comment,
+  window: opsDuration.default('1h').describe('Default --since of ops check-health: metrics are read over this window.'),
+  alarms: z
+    .strictObject({
+      ...comment,
+      insufficient_data: z.enum(['notice', 'degraded']).default('notice').describe('What an alarm in INSUFFICIENT_DATA does to its resource (ALARM always degrades it).'),
+    })
+    .prefault({}),
+  lambda: z
+    .strictObject({
+      ...comment,
+      error_rate_degraded: rate.default(0.01).describe('Errors / Invocations at or above this: degraded.'),
+      error_rate_down: rate.default(0.5).describe('Errors / Invocations at or above this: down.'),
+      throttles_degraded: z.number().int().min(1).default(1).describe('Throttles in the window at or above this: degraded.'),
+      duration_ms_degraded: z.number().positive().default(10_000).describe('Average Duration (ms) above this: degraded.'),
+    })
+    .prefault({}),
+  dynamodb: z
+    .strictObject({
+      ...comment,
+      throttles_degraded: z.number().int().min(1).default(1).describe('ThrottledRequests + Read/WriteThrottleEvents in the window at or above this: degraded.'),
+    })
+    .prefault({}),
+  sqs: z
+    .strictObject({
+      ...comment,
+      oldest_message_age_seconds_degraded: z.number().positive().default(900).describe('ApproximateAgeOfOldestMessage (maximum, seconds) above this: degraded.'),
+      dlq_messages_degraded: z.number().int().min(1).default(1).describe('Messages waiting in a dead-letter queue at or above this: its source queue is degraded.'),
+    })
+    .prefault({}),
+  api_gateway: z
+    .strictObject({
+      ...comment,
+      error_5xx_rate_degraded: rate.default(0.01).describe('5xx responses / requests at or above this: degraded.'),
+      error_5xx_rate_down: rate.default(0.5).describe('5xx responses / requests at or above this: down.'),
+    })
+    .prefault({}),
+});
+
+/** `ops query-logs` (and the logs `ops investigate` reads). */
+export const OpsLogsSchema = z.strictObject({
+  ...comment,
+  window: opsDuration.default('1h').describe('Default --since of ops query-logs.'),
+  max_events: z.number().int().min(1).max(1_000_000).default(10_000).describe('Default --limit: most log events read per query (all log groups together).'),
+  service_tag: z.string().min(1).default('Service').describe('Tag that names the service a resource belongs to; without it, the {resource} part of its name decides.'),
+});
+
+/** `ops investigate`. */
+export const OpsInvestigateSchema = z.strictObject({
+  ...comment,
+  window: opsDuration.default('1h').describe('Default --since of ops investigate.'),
+  deploy_lookback: opsDuration.default('24h').describe('Deployments this long before the problem started are suspects.'),
+  max_error_groups: z.number().int().min(1).max(50).default(5).describe('How many of the most frequent error messages are handed to the debugger.'),
+});
+
+/** Runtime operations (`ops ...`). Each command's settings in its own sub-object. */
+export const OpsSchema = z
+  .strictObject({
+    ...comment,
+    health: OpsHealthSchema.prefault({}),
+    logs: OpsLogsSchema.prefault({}),
+    investigate: OpsInvestigateSchema.prefault({}),
+  })
+  .prefault({});
+
 export const ConfigSchema = z
   .strictObject({
     ...comment,
@@ -189,6 +260,7 @@ export const ConfigSchema = z
         max_redrive_messages: z.number().int().min(1).max(100000).default(1000).describe('Most messages one redrive-dlq moves.'),
       })
       .default({ max_service_count: 20, max_function_concurrency: 1000, max_redrive_messages: 1000 }),
+    ops: OpsSchema,
 
     // (infra test settings: added by the infra-tester work)
   })
@@ -242,3 +314,4 @@ export const ConfigSchema = z
 /** The validated configuration, defaults applied. */
 export type FaberConfig = z.output<typeof ConfigSchema>;
 export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type OpsConfig = z.output<typeof OpsSchema>;

@@ -1,6 +1,7 @@
 import type { StateResource } from '../iac/types.js';
 import type { InspectionCapability } from './inspection.js';
 import type { RemediationCapability } from './remediation.js';
+import type { MonitoringApi } from './monitoring.js';
 
 /** Who the credentials of a profile belong to (STS GetCallerIdentity or the provider's twin). */
 export interface CallerIdentity {
@@ -39,6 +40,8 @@ export interface HostingHandler {
   inspection(session: { profile: string; region: string }): Promise<InspectionCapability>;
   /** The few reversible changes `ops remediate` makes (loaded on first use). */
   remediation(session: { profile: string; region: string }): Promise<RemediationCapability>;
+  /** Read-only access to alarms, metrics, service state and logs (loaded when first asked for). */
+  monitoring(session: { profile: string; region: string }): Promise<MonitoringApi>;
 }
 
 export interface TaggedResource {

@@ -1,6 +1,7 @@
 import type { StateResource } from '../../iac/types.js';
 import type { InspectionCapability } from '../inspection.js';
 import type { RemediationCapability } from '../remediation.js';
+import type { MonitoringApi } from '../monitoring.js';
 import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, TaggedResource } from '../types.js';
 import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
@@ -43,5 +44,10 @@ export class AwsHostingHandler implements HostingHandler {
   async remediation(session: { profile: string; region: string }): Promise<RemediationCapability> {
     const { AwsRemediation } = await import('./remediation.js');
     return new AwsRemediation({ ...session, env: this.env });
+  }
+
+  async monitoring(session: { profile: string; region: string }): Promise<MonitoringApi> {
+    const { AwsMonitoring } = await import('./monitoring.js');
+    return new AwsMonitoring({ ...session, env: this.env });
   }
 }

@@ -15,6 +15,50 @@ const PLUGIN_NAME = 'fractary-faber-cloud';
 const MARKETPLACE_NAME = 'fractary-faber-cloud-local';
 const TIMEOUT_MS = 120_000;
 
+/** DESIGN §1: what an installed plugin must offer. The client lists commands among skills. */
+const COMMANDS = ['director', 'infra-manage', 'init', 'ops-manage'];
+const AGENTS = ['devops-director', 'infra-manager', 'ops-manager'];
+const SKILLS = [
+  'handler-hosting-aws', 'handler-iac-terraform', 'infra-architect', 'infra-debugger', 'infra-deployer', 'infra-engineer',
+  'infra-permission-manager', 'infra-previewer', 'infra-tester', 'infra-validator', 'ops-auditor', 'ops-investigator',
+  'ops-monitor', 'ops-responder',
+];
+/**
+ * Always-on token budget: the descriptions of 21 components sit in every session of every
+ * user who installs the plugin. One "when to use it" sentence is ~40-50 tokens; 1,200 is
+ * 21 x ~57, room for small edits while a pasted paragraph (or a new component without a
+ * reason) fails. Measured: ~920 (docs/PLUGIN.md).
+ */
+const ALWAYS_ON_BUDGET = 1_200;
+/** No single component may carry more than a two-sentence description. */
+const COMPONENT_ALWAYS_ON_BUDGET = 80;
+
+interface PluginDetails {
+  skills: string[];
+  agents: string[];
+  alwaysOn: number;
+  /** Always-on tokens per component, by name. */
+  perComponent: Map<string, number>;
+}
+
+/** The text of `claude plugin details` (it has no --json): inventory and projected token cost. */
+function parseDetails(output: string): PluginDetails {
+  const list = (label: string): string[] => {
+    const m = new RegExp(`^\\s*${label} \\((\\d+)\\)(.*)$`, 'm').exec(output);
+    if (!m) throw new Error(`no "${label} (n)" line in:\n${output}`);
+    const names = (m[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (names.length !== Number(m[1])) throw new Error(`${label}: count ${m[1]} but ${names.length} names listed`);
+    return names;
+  };
+  const always = /Always-on:\s+~([\d,]+) tok/.exec(output);
+  if (!always) throw new Error(`no always-on token cost in:\n${output}`);
+  const perComponent = new Map<string, number>();
+  for (const m of output.matchAll(/^\s{2}([a-z][\w-]*)\s+~([\d,]+)\s+~([\d,]+)\s*$/gm)) {
+    perComponent.set(m[1] as string, Number((m[2] as string).replace(/,/g, '')));
+  }
+  return { skills: list('Skills'), agents: list('Agents'), alwaysOn: Number((always[1] as string).replace(/,/g, '')), perComponent };
+}
+
 interface Run {
   code: number;
   stdout: string;
@@ -102,6 +146,51 @@ describe('Claude Code plugin packaging', () => {
   );
 
   it(
+    'claude plugin validate --strict --profile directory passes with no warning, and the commands, agents and skills validate',
+    () =>
+      withTempDir('faber-claude-home-', async (home) => {
+        // The plugin directory's submission checks (README, LICENSE, icon, descriptions).
+        const directory = await claude(home, ['plugin', 'validate', '--strict', '--profile', 'directory', REPO_ROOT]);
+        expect(directory.code, directory.output).toBe(0);
+        expect(directory.output).toMatch(/These checks found nothing to report/);
+        expect(directory.output).toMatch(/Validation passed/);
+        expect(directory.output, directory.output).not.toMatch(/warning|⚠/i);
+        // The inventory the manifest check sees: every component, namespaced.
+        for (const name of [...SKILLS, ...COMMANDS, ...AGENTS]) expect(directory.output).toContain(`${PLUGIN_NAME}:${name}`);
+
+        // Frontmatter of each component (descriptions and fields), per directory.
+        for (const dir of ['commands', 'agents', 'skills']) {
+          const run = await claude(home, ['plugin', 'validate', '--strict', path.join(REPO_ROOT, dir)]);
+          expect(run.code, run.output).toBe(0);
+          expect(run.output).toMatch(/Validation passed/);
+          expect(run.output, run.output).not.toMatch(/warning|⚠/i);
+        }
+      }),
+    TIMEOUT_MS,
+  );
+
+  it(
+    'claude plugin validate --strict rejects a skill without a description (so the component check means something)',
+    () =>
+      withTempDir('faber-claude-home-', (home) =>
+        withTempDir('faber-claude-skills-', async (parent) => {
+          // claude recognises a components directory by its name.
+          const dir = path.join(parent, 'skills');
+          await cp(path.join(REPO_ROOT, 'skills'), dir, { recursive: true });
+          const control = await claude(home, ['plugin', 'validate', '--strict', dir]);
+          expect(control.code, control.output).toBe(0);
+
+          const file = path.join(dir, 'infra-deployer', 'SKILL.md');
+          await writeFile(file, (await readFile(file, 'utf8')).replace(/^description: .*\n/m, ''));
+          const broken = await claude(home, ['plugin', 'validate', '--strict', dir]);
+          expect(broken.code, broken.output).not.toBe(0);
+          expect(broken.output).toMatch(/No description in frontmatter/);
+        }),
+      ),
+    TIMEOUT_MS,
+  );
+
+  it(
     'claude plugin validate rejects broken copies of the manifest (so the positive test means something)',
     () =>
       withTempDir('faber-claude-home-', (home) =>
@@ -164,9 +253,19 @@ describe('Claude Code plugin packaging', () => {
           expect(entry!.version).toBe(pkg.version);
           expect(entry!.enabled).toBe(true);
 
-          const details = await claude(home, ['plugin', 'details', PLUGIN_NAME]);
+          const details = await claude(home, ['plugin', 'details', `${PLUGIN_NAME}@${MARKETPLACE_NAME}`]);
           expect(details.code, details.output).toBe(0);
           expect(details.output).toContain(`${PLUGIN_NAME} ${pkg.version}`);
+          // Inventory: all 4 commands, 3 agents and 14 skills (commands are listed among skills).
+          const inventory = parseDetails(details.output);
+          expect([...inventory.skills].sort(), details.output).toEqual([...SKILLS, ...COMMANDS].sort());
+          expect([...inventory.agents].sort(), details.output).toEqual([...AGENTS].sort());
+          // Always-on cost: what every session pays for the plugin's descriptions.
+          expect(inventory.alwaysOn, details.output).toBeGreaterThan(0);
+          expect(inventory.alwaysOn, details.output).toBeLessThanOrEqual(ALWAYS_ON_BUDGET);
+          expect([...inventory.perComponent.keys()].sort(), details.output).toEqual([...SKILLS, ...COMMANDS, ...AGENTS].sort());
+          for (const [name, tokens] of inventory.perComponent) expect(tokens, `${name}\n${details.output}`).toBeLessThanOrEqual(COMPONENT_ALWAYS_ON_BUDGET);
+          console.info(`claude plugin details: always-on ~${inventory.alwaysOn} tokens (budget ${ALWAYS_ON_BUDGET})`);
 
           // Claude copies the plugin into ~/.claude/plugins/cache/<marketplace>/<plugin>/<version>.
           const installPath = path.resolve(entry!.installPath);

@@ -33,6 +33,39 @@ export interface HostingHandler {
   decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string>;
   /** Resources that carry all of `tags` (e.g. Project and Environment), found through the provider's tag index. */
   resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]>;
+  /**
+   * Read-only checks that deployed resources exist and are usable (`infra test --phase post`).
+   * One result per resource; a denied or failed call is a result, never a throw.
+   */
+  checkResources(request: ResourceCheckRequest): Promise<ResourceCheck[]>;
+}
+
+/** A deployed resource as the registry knows it. */
+export interface CheckedResource {
+  address: string;
+  type: string;
+  id: string | null;
+  arn: string | null;
+  region: string | null;
+  tags: Record<string, string>;
+}
+
+export interface ResourceCheckRequest {
+  profile: string;
+  region: string;
+  resources: CheckedResource[];
+}
+
+export interface ResourceCheck {
+  address: string;
+  type: string;
+  /** The call that checked it, e.g. `s3:HeadBucket`. */
+  check: string;
+  /** ok; missing (gone); unhealthy (exists, not usable); denied (no permission to look); error; not-checked (no check for this type). */
+  status: 'ok' | 'missing' | 'unhealthy' | 'denied' | 'error' | 'not-checked';
+  detail: string;
+  /** The IAM action that was denied, when status is denied. */
+  action?: string;
 }
 
 export interface TaggedResource {

@@ -1,5 +1,5 @@
 import type { StateResource } from '../../iac/types.js';
-import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, TaggedResource } from '../types.js';
+import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, ResourceCheck, ResourceCheckRequest, TaggedResource } from '../types.js';
 import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
@@ -31,5 +31,10 @@ export class AwsHostingHandler implements HostingHandler {
   async resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]> {
     const { resourcesByTags } = await import('./tagging.js');
     return resourcesByTags(request, this.env);
+  }
+
+  async checkResources(request: ResourceCheckRequest): Promise<ResourceCheck[]> {
+    const { checkResources } = await import('./resource-checks.js');
+    return checkResources(request, this.env);
   }
 }

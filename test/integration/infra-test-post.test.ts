@@ -80,6 +80,15 @@ describe('infra test on a compliant app: pre, deploy, post', () => {
     expect(broken.stdout).toContain('1 missing');
     const saved = await p.readJson(p.artifact('test', `tests/${(await testResults(p, 'test')).at(-1)}`));
     expect(saved).toMatchObject({ phase: 'post', passed: false, counts: { ok: 5, missing: 1 } });
+    expect(saved.checks.find((c: any) => c.address === 'aws_dynamodb_table.items')).toMatchObject({ status: 'missing', check: 'dynamodb:DescribeTable' });
+
+    // the next history entry (here: the destroy's) refers to both post-deploy results, the latest last
+    const destroy = await p.cli(['infra', 'destroy', '--env', 'test', '--confirm', 'test', '--json']);
+    expect(destroy.code, destroy.stderr).toBe(0);
+    const second = (await historyLines(p, 'test'))[1];
+    expect(second.operation).toBe('destroy');
+    expect(second.tests.map((t: any) => [t.phase, t.passed, t.counts.missing])).toEqual([['post', true, 0], ['post', false, 1]]);
+    expect(second.tests.at(-1).file).toBe(`tests/${(await testResults(p, 'test')).at(-1)}`);
   }, 150_000);
 
   it('checks an SQS queue through the hosting handler, and reports a deleted one as missing', async () => {

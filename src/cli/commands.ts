@@ -78,13 +78,16 @@ export const commands: readonly CommandDefinition[] = [
       'Production needs --plan <id> from a preview and --confirm prod; without them it prints the plan and the exact command (exit 3).\n' +
       'A permission denial is fixed where the environment allows it (auto_fix_permissions): the discover profile grants exactly\n' +
       'the denied actions, scoped to the environment\'s names and audited, then the deploy re-plans (at most\n' +
-      'permissions.max_auto_fix_rounds rounds). Explicit denies, SCPs, boundaries and credential errors stop with exit 4.',
+      'permissions.max_auto_fix_rounds rounds). Explicit denies, SCPs, boundaries and credential errors stop with exit 4.\n' +
+      'Before applying, the plan goes through the pre-deploy tests (infra test --phase pre); when their gate blocks, nothing is\n' +
+      'applied (exit 1). --skip-pre-tests skips them, and the history entry records skipped_pre_tests: true.',
     options: [
       ENV_OPTION,
       { flags: '--plan <id>', description: 'plan id printed by `infra preview` (required for prod)' },
       { flags: '--confirm <env>', description: 'confirm an environment that requires it, by naming it' },
       PROFILE_OPTION,
       { flags: '--no-auto-fix', description: 'on a permission denial, stop (exit 4) instead of granting the missing permissions' },
+      { flags: '--skip-pre-tests', description: 'apply without running the pre-deploy tests (infra test --phase pre); recorded in the history' },
     ],
     examples: ['faber-cloud infra deploy --env test', 'faber-cloud infra deploy --env prod --plan 3f9a1c2b7d4e --confirm prod'],
     load: () => import('./actions/infra-deploy.js'),

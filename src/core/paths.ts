@@ -29,6 +29,8 @@ export interface EnvironmentPaths {
   lockFile: string;
   /** The deploy or destroy under way, removed once its history line is written. */
   runFile: string;
+  /** Results of infra test, one file per run: {timestamp}-{phase}.json. */
+  testsDir: string;
 }
 
 export function projectPaths(root: string): ProjectPaths {
@@ -53,6 +55,7 @@ export function projectPaths(root: string): ProjectPaths {
         plansDir: path.join(dir, 'plans'),
         lockFile: path.join(dir, '.lock'),
         runFile: path.join(dir, '.running.json'),
+        testsDir: path.join(dir, 'tests'),
       };
     },
   };

@@ -38,9 +38,23 @@ export interface HistoryEntry {
   error_codes: string[];
   error_message?: string;
   skipped_pre_tests?: boolean;
+  /** Summaries of the infra test results saved since the previous entry, oldest first (the last is the latest). */
+  tests?: TestResultSummary[];
   /** The debugger issue-log issues this failure was counted against. */
   issue_ids?: string[];
   remediation?: RemediationRecord;
+}
+
+/** What a history entry says about one saved infra test result. */
+export interface TestResultSummary {
+  /** The result file, relative to deployments/{env}/. */
+  file: string;
+  phase: 'pre' | 'post';
+  ran_at: string;
+  passed: boolean;
+  plan_id?: string;
+  /** pre: findings per severity; post: checks per status. */
+  counts: Record<string, number>;
 }
 
 /**

@@ -6,12 +6,13 @@ import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { withLock } from '../core/files/lock.js';
 import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
-import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest } from '../handlers/iac/types.js';
+import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
 import type { Denial } from '../permissions/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
 import { loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
 import { appendHistory, readHistory, type HistoryEntry } from './history.js';
+import type { PreTestResult } from './testing/results.js';
 
 /** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
 export type LifecycleEvent =
@@ -33,7 +34,8 @@ export interface PreviewResult {
   nextCommand: string;
 }
 
-async function identify(open: OpenEnvironment, authorization: Authorization, report: Reporter): Promise<CallerIdentity> {
+/** Who the profile is (shown before anything else), checked against the configured account. */
+export async function identify(open: OpenEnvironment, authorization: Authorization, report: Reporter): Promise<CallerIdentity> {
   const identity = await open.hosting.callerIdentity(authorization.profile, authorization.region);
   report({ kind: 'identity', identity, authorization });
   checkAccount(authorization, identity);
@@ -48,8 +50,17 @@ function planPaths(open: OpenEnvironment, planId: string) {
   return { tfplan: path.join(open.envPaths.plansDir, `${planId}.tfplan`), json: path.join(open.envPaths.plansDir, `${planId}.json`) };
 }
 
+/** The exact command that applies a saved plan, with the confirmation the environment needs. */
+function applyCommand(open: OpenEnvironment, planId: string, destroy: boolean): string {
+  const confirm = destroy || open.environment.require_confirmation ? ` --confirm ${open.name}` : '';
+  return `faber-cloud infra ${destroy ? 'destroy' : 'deploy'} --env ${open.name} --plan ${planId}${confirm}`;
+}
+
+/** A plan with its planned values, in memory only (for the pre-deploy tests). */
+type PlanWithValues = PreviewResult & { resources: PlannedResource[] };
+
 /** Plan into a temp file, then name it by its plan id; store the redacted JSON beside it. */
-async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: Reporter): Promise<PreviewResult> {
+async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: Reporter): Promise<PlanWithValues> {
   await mkdir(open.envPaths.plansDir, { recursive: true });
   report({ kind: 'step', message: `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}` });
   await open.iac.init();
@@ -70,22 +81,87 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
       digest: saved.digest,
       plan: saved.redactedJson,
     });
-    const confirm = destroy || open.environment.require_confirmation ? ` --confirm ${open.name}` : '';
-    const nextCommand = `faber-cloud infra ${destroy ? 'destroy' : 'deploy'} --env ${open.name} --plan ${planId}${confirm}`;
-    return { env: open.name, planId, planFile: files.tfplan, digest: saved.digest, destroy, identity, nextCommand };
+    const nextCommand = applyCommand(open, planId, destroy);
+    return { env: open.name, planId, planFile: files.tfplan, digest: saved.digest, destroy, identity, nextCommand, resources: saved.resources };
   } finally {
     await rm(pending, { force: true });
   }
 }
 
 export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
+  const open = await openForPreview(cwd, request, processEnv);
+  const identity = await identify(open.env, open.authorization, report);
+  const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', () => savePlan(open.env, Boolean(request.destroy), identity, report));
+  return result;
+}
+
+/** The environment bound to the profile `preview` uses (the deploy profile, read-only here). */
+async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv) {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   await terraformDirectory(view);
   const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
-  const open = await openEnvironment(view, authorization.profile, processEnv);
-  const identity = await identify(open, authorization, report);
-  return withLock(open.envPaths.lockFile, 'infra preview', () => savePlan(open, Boolean(request.destroy), identity, report));
+  return { env: await openEnvironment(view, authorization.profile, processEnv), authorization };
 }
+
+export interface PlanTestResult {
+  result: PreTestResult;
+  /** The saved result file. */
+  file: string;
+  /** Set when the plan was made for this test (no --plan). */
+  previewed?: PreviewResult;
+  /** The command that deploys the tested plan. */
+  nextCommand: string;
+}
+
+/**
+ * `infra test --phase pre`: the pre-deploy tests on a saved plan (--plan), or on a fresh plan
+ * made exactly as `infra preview` makes one (and kept, so it can be deployed by its id).
+ */
+export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PlanTestResult> {
+  const { env: open, authorization } = await openForPreview(cwd, request, processEnv);
+  if (request.planId) {
+    const planId = request.planId;
+    // A saved plan is read from disk only: no cloud call, so no identity is needed.
+    return withLock(open.envPaths.lockFile, 'infra test', async () => {
+      const saved = await loadSavedPlan(open, planId, false);
+      return runPlanTests(open, { planId, planFile: saved.files.tfplan, resources: saved.resources }, 'infra test', processEnv, report);
+    });
+  }
+  const identity = await identify(open, authorization, report);
+  return withLock(open.envPaths.lockFile, 'infra test', async () => {
+    const { resources, ...previewed } = await savePlan(open, false, identity, report);
+    const tested = await runPlanTests(open, { planId: previewed.planId, planFile: previewed.planFile, resources }, 'infra test', processEnv, report);
+    return { ...tested, previewed };
+  });
+}
+
+/** Run the pre-deploy tests on one plan and save the result with the deployment. */
+async function runPlanTests(
+  open: OpenEnvironment,
+  plan: { planId: string; planFile: string; resources: PlannedResource[] },
+  trigger: PreTestResult['trigger'],
+  processEnv: NodeJS.ProcessEnv,
+  report: Reporter,
+): Promise<Omit<PlanTestResult, 'previewed'>> {
+  report({ kind: 'step', message: `testing plan ${plan.planId}: security rules, cost estimate, gate` });
+  const { runPreTests } = await import('./testing/pre.js');
+  const { saveTestResult } = await import('./testing/results.js');
+  const result = await runPreTests({
+    env: open.name,
+    planId: plan.planId,
+    region: open.region,
+    resources: plan.resources,
+    testing: open.config.testing,
+    trigger,
+    writePlanJson: (out) => open.iac.writePlanJson(plan.planFile, out),
+    processEnv,
+  });
+  const file = await saveTestResult(open.envPaths.testsDir, result);
+  return { result, file, nextCommand: applyCommand(open, plan.planId, false) };
+}
+
+/** A deploy refused by the pre-deploy tests' gate (exit 1): carries the saved result. */
+export class PreTestsBlocked extends OperationError {}
 
 export interface DeployResult {
   env: string;
@@ -128,7 +204,7 @@ async function loadSavedPlan(open: OpenEnvironment, planId: string, destroy: boo
   if (destroy && !isDestroy && saved.digest.hasChanges) {
     throw new UsageError(`plan ${planId} is not a destroy plan`, { hint: `run faber-cloud infra preview --env ${open.name} --destroy` });
   }
-  return { files, digest: saved.digest };
+  return { files, digest: saved.digest, resources: saved.resources };
 }
 
 function errorCodesOf(diagnostics: readonly Diagnostic[]): string[] {
@@ -141,7 +217,7 @@ function errorCodesOf(diagnostics: readonly Diagnostic[]): string[] {
  */
 export async function applyPlan(
   cwd: string,
-  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean },
+  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
   processEnv: NodeJS.ProcessEnv,
   report: Reporter,
 ): Promise<DeployResult> {
@@ -162,7 +238,7 @@ export async function applyPlan(
 async function guardedApply(
   cwd: string,
   view: EnvironmentConfigView,
-  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean },
+  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
   processEnv: NodeJS.ProcessEnv,
   report: Reporter,
   recorded: WeakSet<FaberError>,
@@ -192,9 +268,23 @@ async function guardedApply(
     await recordInterruptedRun(open, report);
     const started = new Date();
     const deploymentId = newDeploymentId(started);
-    const { files, digest } = request.planId
+    const { files, digest, resources } = request.planId
       ? await loadSavedPlan(open, request.planId, destroy)
-      : await savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest }));
+      : await savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest, resources: p.resources }));
+    // The deployer tests what it is about to apply; a blocked gate applies nothing.
+    const skippedPreTests = !destroy && digest.hasChanges && Boolean(request.skipPreTests);
+    if (skippedPreTests) report({ kind: 'warning', message: 'pre-deploy tests skipped (--skip-pre-tests); the history records it' });
+    else if (!destroy && digest.hasChanges) {
+      const tested = await runPlanTests(open, { planId: digest.planId, planFile: files.tfplan, resources }, 'infra deploy', processEnv, report);
+      if (!tested.result.passed) {
+        const blocked = new PreTestsBlocked('E_PRE_TESTS_BLOCKED', `the pre-deploy tests block plan ${digest.planId}: ${tested.result.gate.blocked_by.join('; ')}; nothing was applied`, {
+          hint: `fix the findings (faber-cloud infra test --env ${open.name} --plan ${digest.planId} shows them), or deploy anyway with --skip-pre-tests (recorded in the history)`,
+          details: { result: tested.result, file: tested.file },
+        });
+        recorded.add(blocked);
+        throw blocked;
+      }
+    }
     const running: RunningRecord = {
       id: deploymentId,
       operation: request.operation,
@@ -247,6 +337,7 @@ async function guardedApply(
     if (failure) recorded.add(failure);
     const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
     const { pid: _pid, ...run } = running;
+    const tests = await testsSinceLastEntry(open);
     const entry: HistoryEntry = {
       ...run,
       finished_at: finished.toISOString(),
@@ -260,6 +351,8 @@ async function guardedApply(
       error_codes: failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : [],
       ...(failure ? { error_message: failure.message } : {}),
       ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
+      ...(skippedPreTests ? { skipped_pre_tests: true } : {}),
+      ...(tests.length > 0 ? { tests } : {}),
     };
     await appendHistory(open.envPaths.historyFile, entry);
     await rm(open.envPaths.runFile, { force: true });
@@ -280,6 +373,13 @@ async function guardedApply(
       solutions_confirmed: confirmed,
     };
   });
+}
+
+/** The infra test results saved since the environment's previous history entry. */
+async function testsSinceLastEntry(open: OpenEnvironment) {
+  const { resultsSince } = await import('./testing/results.js');
+  const history = await readHistory(open.envPaths.historyFile, open.display(open.envPaths.historyFile));
+  return resultsSince(open.envPaths.dir, open.envPaths.testsDir, history.at(-1)?.finished_at);
 }
 
 /** Everything a failure said, in the form the debugger reads best (diagnostics as -json lines). */

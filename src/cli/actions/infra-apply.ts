@@ -1,8 +1,10 @@
 import path from 'node:path';
-import { applyPlan, PlanReviewRequired } from '../../infra/lifecycle.js';
+import { applyPlan, PlanReviewRequired, PreTestsBlocked } from '../../infra/lifecycle.js';
+import type { PreTestResult } from '../../infra/testing/results.js';
 import type { PlanDigest } from '../../handlers/iac/types.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 import { lifecycleReporter, renderDigest } from '../render/lifecycle.js';
+import { relative, renderPreTest } from '../render/testing.js';
 
 /** `infra deploy` and `infra destroy`: the same guarded apply of one saved plan. */
 export function applyAction(operation: 'deploy' | 'destroy') {
@@ -19,6 +21,7 @@ export function applyAction(operation: 'deploy' | 'destroy') {
           ...(typeof options.confirm === 'string' ? { confirm: options.confirm } : {}),
           ...(typeof options.profile === 'string' ? { profile: options.profile } : {}),
           ...(options.autoFix === false ? { autoFix: false } : {}),
+          ...(options.skipPreTests === true ? { skipPreTests: true } : {}),
         },
         ctx.env,
         lifecycleReporter(ctx),
@@ -28,6 +31,11 @@ export function applyAction(operation: 'deploy' | 'destroy') {
       if (error instanceof PlanReviewRequired && !ctx.json) {
         const digest = (error.details as { digest: PlanDigest }).digest;
         process.stderr.write(`${renderDigest(digest, ctx.style).join('\n')}\n\n`);
+      }
+      // The pre-deploy tests' report, so a person sees which findings and which limit blocked it.
+      if (error instanceof PreTestsBlocked && !ctx.json) {
+        const { result, file } = error.details as { result: PreTestResult; file: string };
+        process.stderr.write(`${renderPreTest(result, relative(ctx.cwd, file), ctx.style).join('\n')}\n\n`);
       }
       throw error;
     }

@@ -263,6 +263,30 @@ export const ConfigSchema = z
     ops: OpsSchema,
 
     // (infra test settings: added by the infra-tester work)
+    testing: z
+      .strictObject({
+        ...comment,
+        gate: z
+          .strictObject({
+            ...comment,
+            max_critical: z.number().int().min(0).default(0).describe('Most critical findings a plan may have and still deploy.'),
+            max_high: z.number().int().min(0).default(2).describe('Most high findings a plan may have and still deploy.'),
+            max_medium: z.number().int().min(0).optional().describe('Most medium findings (no limit when absent).'),
+            max_low: z.number().int().min(0).optional().describe('Most low findings (no limit when absent).'),
+          })
+          .default({ max_critical: 0, max_high: 2 })
+          .describe('Findings per severity above which infra test (and infra deploy) refuse a plan.'),
+        monthly_budget_usd: z.number().positive().optional().describe("Refuse a plan whose estimated monthly cost exceeds this (USD); no budget gate when absent."),
+        adapters: z
+          .strictObject({
+            ...comment,
+            checkov: z.enum(['auto', 'off']).default('auto').describe('auto: run checkov on the plan when it is on PATH.'),
+            trivy: z.enum(['auto', 'off']).default('auto').describe('auto: run trivy config on the plan when it is on PATH.'),
+            timeout_seconds: z.number().int().min(10).max(3600).default(300),
+          })
+          .default({ checkov: 'auto', trivy: 'auto', timeout_seconds: 300 }),
+      })
+      .default({ gate: { max_critical: 0, max_high: 2 }, adapters: { checkov: 'auto', trivy: 'auto', timeout_seconds: 300 } }),
   })
   .superRefine((config, ctx) => {
     const hosting = config.handlers.hosting;

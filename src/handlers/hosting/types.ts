@@ -42,6 +42,39 @@ export interface HostingHandler {
   remediation(session: { profile: string; region: string }): Promise<RemediationCapability>;
   /** Read-only access to alarms, metrics, service state and logs (loaded when first asked for). */
   monitoring(session: { profile: string; region: string }): Promise<MonitoringApi>;
+  /**
+   * Read-only checks that deployed resources exist and are usable (`infra test --phase post`).
+   * One result per resource; a denied or failed call is a result, never a throw.
+   */
+  checkResources(request: ResourceCheckRequest): Promise<ResourceCheck[]>;
+}
+
+/** A deployed resource as the registry knows it. */
+export interface CheckedResource {
+  address: string;
+  type: string;
+  id: string | null;
+  arn: string | null;
+  region: string | null;
+  tags: Record<string, string>;
+}
+
+export interface ResourceCheckRequest {
+  profile: string;
+  region: string;
+  resources: CheckedResource[];
+}
+
+export interface ResourceCheck {
+  address: string;
+  type: string;
+  /** The call that checked it, e.g. `s3:HeadBucket`. */
+  check: string;
+  /** ok; missing (gone); unhealthy (exists, not usable); denied (no permission to look); error; not-checked (no check for this type). */
+  status: 'ok' | 'missing' | 'unhealthy' | 'denied' | 'error' | 'not-checked';
+  detail: string;
+  /** The IAM action that was denied, when status is denied. */
+  action?: string;
 }
 
 export interface TaggedResource {

@@ -85,6 +85,33 @@ export interface SavedPlan {
   digest: PlanDigest;
   /** The tool's plan JSON, sensitive values removed: safe to store. */
   redactedJson: unknown;
+  /**
+   * Every managed resource as it will be after the plan is applied, with its planned values:
+   * what the pre-deploy tests read. In memory only: values are never written to an artifact.
+   */
+  resources: PlannedResource[];
+}
+
+/** One managed resource instance as a plan leaves it (deleted ones have empty values). */
+export interface PlannedResource {
+  address: string;
+  type: string;
+  name: string;
+  /** Module instance address ('' for the root module), e.g. module.storage["a"]. */
+  module: string;
+  index?: string | number;
+  action: ChangeAction;
+  /** Values after the change. Sensitive values are removed; values known only after apply are absent. */
+  values: Record<string, unknown>;
+  /** Dotted paths of values known only after apply (e.g. `policy`, `ingress.0.cidr_blocks`). */
+  unknown: string[];
+  /**
+   * What each top-level attribute refers to in the configuration, as resource addresses in the
+   * same module instance without instance keys (e.g. bucket -> module.a["x"].aws_s3_bucket.logs):
+   * how a companion resource (a bucket's ACL, policy, logging) is tied to its bucket when the
+   * bucket's name is known only after apply.
+   */
+  references: Record<string, string[]>;
 }
 
 /**
@@ -105,6 +132,11 @@ export interface IacHandler {
   destroyPlan(out: string): Promise<SavedPlan>;
   /** The digest of an already saved plan file (to check it still is what was previewed). */
   showPlan(file: string): Promise<SavedPlan>;
+  /**
+   * Write the tool's full plan JSON (values included, sensitive ones too) to `out`, mode 0600,
+   * for third-party scanners (checkov, trivy); the caller deletes it right after.
+   */
+  writePlanJson(planFile: string, out: string): Promise<void>;
   apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult>;
   showState(): Promise<StateResource[]>;
   outputs(): Promise<OutputValue[]>;

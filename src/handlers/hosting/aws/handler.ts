@@ -2,7 +2,7 @@ import type { StateResource } from '../../iac/types.js';
 import type { InspectionCapability } from '../inspection.js';
 import type { RemediationCapability } from '../remediation.js';
 import type { MonitoringApi } from '../monitoring.js';
-import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, TaggedResource } from '../types.js';
+import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, ResourceCheck, ResourceCheckRequest, TaggedResource } from '../types.js';
 import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
@@ -49,5 +49,10 @@ export class AwsHostingHandler implements HostingHandler {
   async monitoring(session: { profile: string; region: string }): Promise<MonitoringApi> {
     const { AwsMonitoring } = await import('./monitoring.js');
     return new AwsMonitoring({ ...session, env: this.env });
+  }
+
+  async checkResources(request: ResourceCheckRequest): Promise<ResourceCheck[]> {
+    const { checkResources } = await import('./resource-checks.js');
+    return checkResources(request, this.env);
   }
 }

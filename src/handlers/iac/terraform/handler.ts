@@ -1,8 +1,9 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OperationError } from '../../../core/errors.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
 import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics } from './diagnostics.js';
-import { digestPlan, redactPlanJson, type ShowPlanJson } from './plan.js';
+import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
 import { IacRunner, parseJsonOutput, resolveIacBinary, type BinaryPreference } from './runner.js';
 import { stateResources, type ShowStateJson } from './state.js';
 
@@ -115,7 +116,13 @@ export class TerraformHandler implements IacHandler {
   async showPlan(file: string): Promise<SavedPlan> {
     const runner = await this.runner();
     const json = (await runner.showJson(path.resolve(this.options.directory, file))) as ShowPlanJson;
-    return { file, digest: digestPlan(json), redactedJson: redactPlanJson(json) };
+    return { file, digest: digestPlan(json), redactedJson: redactPlanJson(json), resources: plannedResources(json) };
+  }
+
+  async writePlanJson(planFile: string, out: string): Promise<void> {
+    const runner = await this.runner();
+    const json = await runner.showJson(path.resolve(this.options.directory, planFile));
+    await writeFile(out, JSON.stringify(json), { mode: 0o600 });
   }
 
   async apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChangeAction, PlanDigest, PlannedChange } from '../types.js';
+import type { ChangeAction, PlanDigest, PlannedChange, PlannedResource } from '../types.js';
 
 /** The parts of `terraform show -json <planfile>` that we read. */
 export interface ShowPlanJson {
@@ -16,6 +16,8 @@ export interface ShowPlanJson {
 
 interface JsonResourceChange {
   address: string;
+  module_address?: string;
+  index?: string | number;
   mode: 'managed' | 'data';
   type: string;
   name: string;
@@ -109,4 +111,117 @@ export function redactPlanJson(plan: ShowPlanJson): Record<string, unknown> {
       Object.entries(plan.output_changes ?? {}).map(([k, oc]) => [k, { actions: oc.actions, sensitive: oc.after_sensitive === true || oc.before_sensitive === true }]),
     ),
   };
+}
+
+/** One module of `configuration`: its resources' expressions and its module calls. */
+interface JsonConfigModule {
+  resources?: { address: string; mode?: string; expressions?: Record<string, unknown> }[];
+  module_calls?: Record<string, { module?: JsonConfigModule }>;
+}
+
+/** An address without instance keys: module.a["x"].aws_s3_bucket.b[0] -> module.a.aws_s3_bucket.b. */
+export function configAddress(address: string): string {
+  return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|\d+)\]/g, '');
+}
+
+/** Symbols a reference can start with that are not managed resources. */
+const NOT_RESOURCES = new Set(['var', 'local', 'module', 'data', 'each', 'count', 'path', 'terraform', 'self']);
+
+/** `aws_s3_bucket.b.id` / `aws_s3_bucket.b[0]` -> `aws_s3_bucket.b`; undefined for var.x, local.y, ... */
+function referencedResource(reference: string): string | undefined {
+  const parts = configAddress(reference).split('.');
+  if (parts.length < 2 || NOT_RESOURCES.has(parts[0] as string)) return undefined;
+  return `${parts[0]}.${parts[1]}`;
+}
+
+/** Every `references` list under an expression (nested blocks included). */
+function referencesIn(expression: unknown, into: Set<string>): void {
+  if (Array.isArray(expression)) {
+    for (const item of expression) referencesIn(item, into);
+    return;
+  }
+  if (!expression || typeof expression !== 'object') return;
+  for (const [key, value] of Object.entries(expression as Record<string, unknown>)) {
+    if (key === 'references' && Array.isArray(value)) {
+      for (const ref of value) {
+        const target = typeof ref === 'string' ? referencedResource(ref) : undefined;
+        if (target) into.add(target);
+      }
+    } else if (typeof value === 'object') referencesIn(value, into);
+  }
+}
+
+/** Config address (module path without keys) -> attribute -> referenced resources (relative to that module). */
+function configurationReferences(module: JsonConfigModule | undefined, prefix: string, into: Map<string, Record<string, string[]>>): void {
+  for (const resource of module?.resources ?? []) {
+    if (resource.mode === 'data') continue;
+    const byAttribute: Record<string, string[]> = {};
+    for (const [attribute, expression] of Object.entries(resource.expressions ?? {})) {
+      const found = new Set<string>();
+      referencesIn(expression, found);
+      if (found.size > 0) byAttribute[attribute] = [...found].sort();
+    }
+    into.set(`${prefix}${resource.address}`, byAttribute);
+  }
+  for (const [name, call] of Object.entries(module?.module_calls ?? {})) configurationReferences(call.module, `${prefix}module.${name}.`, into);
+}
+
+/** Dotted paths whose value is `true` in an after_unknown / after_sensitive tree. */
+function truePaths(tree: unknown, prefix: string, into: string[]): void {
+  if (tree === true) {
+    into.push(prefix);
+    return;
+  }
+  if (Array.isArray(tree)) tree.forEach((item, i) => truePaths(item, prefix ? `${prefix}.${i}` : String(i), into));
+  else if (tree && typeof tree === 'object') for (const [k, v] of Object.entries(tree)) truePaths(v, prefix ? `${prefix}.${k}` : k, into);
+}
+
+/** A copy of `value` without the parts the sensitivity tree marks `true`. */
+function withoutSensitive(value: unknown, sensitive: unknown): unknown {
+  if (sensitive === true) return undefined;
+  if (!sensitive || typeof sensitive !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item, i) => withoutSensitive(item, (sensitive as unknown[])[i]) ?? null);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const kept = withoutSensitive(v, (sensitive as Record<string, unknown>)[k]);
+      if (kept !== undefined) out[k] = kept;
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The managed resources of a plan as they will be after apply: planned values without
+ * sensitive ones, the paths known only after apply, and what each attribute refers to.
+ */
+export function plannedResources(plan: ShowPlanJson): PlannedResource[] {
+  const references = new Map<string, Record<string, string[]>>();
+  configurationReferences((plan.configuration as { root_module?: JsonConfigModule } | undefined)?.root_module, '', references);
+  const resources: PlannedResource[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode !== 'managed') continue;
+    const action = changeAction(rc.change.actions);
+    const deleted = action === 'delete';
+    const values = deleted ? {} : ((withoutSensitive(rc.change.after ?? {}, rc.change.after_sensitive) ?? {}) as Record<string, unknown>);
+    const unknown: string[] = [];
+    if (!deleted) truePaths(rc.change.after_unknown, '', unknown);
+    const module = rc.module_address ?? '';
+    // Config references are relative to the module: qualify them with this instance's module.
+    const relative = references.get(configAddress(rc.address)) ?? {};
+    const qualified = Object.fromEntries(Object.entries(relative).map(([attribute, targets]) => [attribute, targets.map((t) => (module ? `${module}.${t}` : t))]));
+    resources.push({
+      address: rc.address,
+      type: rc.type,
+      name: rc.name,
+      module,
+      ...(rc.index !== undefined ? { index: rc.index } : {}),
+      action,
+      values,
+      unknown,
+      references: qualified,
+    });
+  }
+  return resources;
 }

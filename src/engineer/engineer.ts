@@ -148,7 +148,7 @@ function declarationClashes(existing: Map<string, string>, plans: PlannedFile[],
   for (const [name, text] of after) for (const d of declarations(text)) owners.set(d, [...(owners.get(d) ?? []), name]);
   const clashes: string[] = [];
   for (const [declaration, files] of owners) {
-    if (files.length > 1 && files.some((f) => written.has(f))) clashes.push(`${declaration} is declared in both ${files.map(display).join(' and ')}`);
+    if (files.length > 1 && files.some((f) => written.has(f))) clashes.push(`${declaration} is declared in both ${files.map(display).sort().join(' and ')}`);
   }
   return clashes;
 }

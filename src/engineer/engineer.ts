@@ -28,6 +28,8 @@ export interface EngineerResult {
   /** Lambda packages: a placeholder is created where none exists yet. */
   packages: { file: string; status: 'created' | 'exists' | 'missing'; function: string }[];
   changed: boolean;
+  /** The first environment deployed with the test profile: where to validate and preview next. */
+  next_env: string;
 }
 
 interface PlannedFile {
@@ -132,6 +134,7 @@ export async function engineerDesign(cwd: string, options: { design: string; for
     files,
     packages,
     changed: files.some((f) => ['created', 'updated', 'overwritten', 'removed'].includes(f.status)) || packages.some((p) => p.status === 'created'),
+    next_env: Object.entries(config.environments).find(([, e]) => e.profile === 'test')?.[0] ?? Object.keys(config.environments)[0] ?? 'test',
   };
 }
 

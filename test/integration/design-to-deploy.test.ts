@@ -21,8 +21,8 @@ import { iacEnv } from '../support/tools.js';
  * The generated provider block works against real AWS as it is; against moto the project
  * sets `aws_emulator = true` in a var file (handlers.iac.terraform.var_files), as a user
  * with LocalStack would. S3 noncurrent-version expiration is turned off in these designs:
- * the aws provider waits about a minute for a new lifecycle rule to settle (also in real
- * AWS); test/integration/terraform-templates.test.ts validates that variant.
+ * after creating a lifecycle rule the aws provider polls until it reads back stable, about a
+ * minute against moto; test/integration/terraform-templates.test.ts validates that variant.
  */
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };

@@ -69,7 +69,7 @@ describe('terraform templates', () => {
     }
     // Which settings each template's sections depend on: each must be set differently in the two designs.
     for (const file of files) {
-      const keys = [...(await readFile(path.join(TEMPLATES, 'resources', file), 'utf8')).matchAll(/\{\{#(?:if|unless) ([a-z_]+)\}\}/g)].map((m) => m[1]);
+      const keys = [...(await readFile(path.join(TEMPLATES, 'resources', file), 'utf8')).matchAll(/\{\{#(?:if|unless) ([a-z_]+)\}\}/g)].map((m) => m[1] as string);
       const kind = file.replace('.tf.tmpl', '');
       for (const key of keys) {
         const touched = [...VARIANTS.on.sets, ...VARIANTS.off.sets].some((s) => s.includes(`.${key}=`));

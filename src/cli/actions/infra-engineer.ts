@@ -13,7 +13,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
       `  ${p.file.padEnd(width)}  ${p.status === 'created' ? `${s.green('created')} ${s.dim(`(placeholder code for ${p.function}: replace it with your build)`)}` : p.status === 'missing' ? s.yellow(`missing (package of ${p.function}: build it before preview)`) : s.dim('exists')}`,
     ),
     '',
-    result.changed ? `Next: ${s.bold('faber-cloud infra validate --env test')}, then ${s.bold('faber-cloud infra preview --env test')}.` : 'Nothing changed.',
+    result.changed ? `Next: ${s.bold(`faber-cloud infra validate --env ${result.next_env}`)}, then ${s.bold(`faber-cloud infra preview --env ${result.next_env}`)}.` : 'Nothing changed.',
   ];
   return { data: result, human: lines.join('\n') };
 }

@@ -6,12 +6,12 @@ export const commands: readonly CommandDefinition[] = [
     path: ['infra', 'architect'],
     summary: 'Write a design (designs/<slug>.md) for a feature: resources, names per environment, security, cost, open questions',
     description:
-      'Creates .fractary/plugins/faber-cloud/designs/<slug>.md from templates/design/design.md. The JSON front matter between\n' +
-      "the '---' lines lists the resources (kind, logical name, settings) that `infra engineer` builds; the body has the\n" +
-      'requirements, services and why, resource names from resource_naming.pattern for every environment, data flow,\n' +
-      'security (encryption, IAM, network), a baseline cost and open questions, with "agent:" comments where judgement is needed.\n' +
-      'Resources come from words in the feature text (templates/design/keywords.json: "uploads" -> s3_bucket, "api" ->\n' +
-      'lambda_function + http_api, "jobs" -> sqs_queue + lambda_function, "table" -> dynamodb_table, ...), or exactly from\n' +
+      'Creates .fractary/plugins/faber-cloud/designs/<slug>.md from templates/design/design.md. The JSON front matter between ' +
+      "the '---' lines lists the resources (kind, logical name, settings) that `infra engineer` builds; the body has the " +
+      'requirements, services and why, resource names from resource_naming.pattern for every environment, data flow, ' +
+      'security (encryption, IAM, network), a baseline cost and open questions, with "agent:" comments where judgement is needed. ' +
+      'Resources come from words in the feature text (templates/design/keywords.json: "uploads" -> s3_bucket, "api" -> ' +
+      'lambda_function + http_api, "jobs" -> sqs_queue + lambda_function, "table" -> dynamodb_table, ...), or exactly from ' +
       '--resource kind:name when given. Never overwrites a design without --force (exit 3). Writes nothing else; calls no cloud.',
     options: [
       { flags: '--feature <text>', description: 'what is being built, in a few words (also names the design)' },
@@ -37,13 +37,13 @@ export const commands: readonly CommandDefinition[] = [
     path: ['infra', 'engineer'],
     summary: "Generate the Terraform for a design's resources into the project's terraform directory",
     description:
-      "Renders templates/terraform/ into handlers.iac.terraform.directory: shared files once (faber-cloud.tf: variables, locals,\n" +
-      'tags, naming; faber-cloud.provider.tf: the aws provider, unless your own files configure it) and one file per resource,\n' +
-      '<kind>.<name>.tf. Names follow resource_naming.pattern with the environment of the selected workspace; every resource is\n' +
-      'tagged Project, Environment, ManagedBy=faber-cloud, and has outputs. Each file starts with two header lines: where it\n' +
-      'comes from and a hash of its content. Re-running is safe: unchanged files stay as they are, a file generated and then\n' +
-      'edited by hand stops the run with nothing written (exit 3; --force overwrites it), and a file without the header is\n' +
-      "yours and is left alone. Resources removed from the design have their files removed. Lambda functions get a placeholder\n" +
+      "Renders templates/terraform/ into handlers.iac.terraform.directory: shared files once (faber-cloud.tf: variables, locals, " +
+      'tags, naming; faber-cloud.provider.tf: the aws provider, unless your own files configure it) and one file per resource, ' +
+      '<kind>.<name>.tf. Names follow resource_naming.pattern with the environment of the selected workspace; every resource is ' +
+      'tagged Project, Environment, ManagedBy=faber-cloud, and has outputs. Each file starts with two header lines: where it ' +
+      'comes from and a hash of its content. Re-running is safe: unchanged files stay as they are, a file generated and then ' +
+      'edited by hand stops the run with nothing written (exit 3; --force overwrites it), and a file without the header is ' +
+      "yours and is left alone. Resources removed from the design have their files removed. Lambda functions get a placeholder " +
       'package (lambda/<name>.zip) when none exists. Needs no cloud access.',
     options: [
       { flags: '--design <slug>', description: 'the design to build (see `faber-cloud infra architect --list`)', required: true },

@@ -5,7 +5,7 @@ import { loadProjectConfig } from '../core/config/load.js';
 import { GuardError, UsageError } from '../core/errors.js';
 import { writeTextAtomic } from '../core/files/atomic.js';
 import { readDesign } from '../design/architect.js';
-import { loadCatalogue, withDefaults } from '../design/catalogue.js';
+import { loadCatalogue, withDefaults, type Catalogue } from '../design/catalogue.js';
 import { declarations } from './declarations.js';
 import { inspectGenerated, withHeader, type ExistingState } from './generated-file.js';
 import { placeholderPackage } from './placeholder-zip.js';
@@ -156,7 +156,7 @@ function declarationClashes(existing: Map<string, string>, plans: PlannedFile[],
   return clashes;
 }
 
-async function ensurePackages(dir: string, resources: { kind: string; name: string; settings: Record<string, unknown> }[], catalogue: Awaited<ReturnType<typeof loadCatalogue>>, display: (name: string) => string) {
+async function ensurePackages(dir: string, resources: { kind: string; name: string; settings: Record<string, unknown> }[], catalogue: Catalogue, display: (name: string) => string) {
   const out: EngineerResult['packages'] = [];
   for (const resource of resources.filter((r) => r.kind === 'lambda_function')) {
     const kind = catalogue.kinds[resource.kind];

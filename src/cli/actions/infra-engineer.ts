@@ -1,0 +1,19 @@
+import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+
+export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+  const { engineerDesign } = await import('../../engineer/engineer.js');
+  const result = await engineerDesign(ctx.cwd, { design: String(options.design), force: Boolean(options.force) }, ctx.env);
+  const s = ctx.style;
+  const mark = (status: string) => (['created', 'updated', 'overwritten'].includes(status) ? s.green(status) : status === 'removed' ? s.yellow(status) : s.dim(status));
+  const width = Math.max(...result.files.map((f) => f.file.length), ...result.packages.map((p) => p.file.length));
+  const lines = [
+    `${result.changed ? s.green('✓') : '='} ${result.design_file} -> ${result.directory}/`,
+    ...result.files.map((f) => `  ${f.file.padEnd(width)}  ${mark(f.status)}${f.reason ? s.dim(` (${f.reason})`) : ''}`),
+    ...result.packages.map((p) =>
+      `  ${p.file.padEnd(width)}  ${p.status === 'created' ? `${s.green('created')} ${s.dim(`(placeholder code for ${p.function}: replace it with your build)`)}` : p.status === 'missing' ? s.yellow(`missing (package of ${p.function}: build it before preview)`) : s.dim('exists')}`,
+    ),
+    '',
+    result.changed ? `Next: ${s.bold(`faber-cloud infra validate --env ${result.next_env}`)}, then ${s.bold(`faber-cloud infra preview --env ${result.next_env}`)}.` : 'Nothing changed.',
+  ];
+  return { data: result, human: lines.join('\n') };
+}

@@ -41,6 +41,22 @@ function helpFooter(): string {
   ].join('\n');
 }
 
+/**
+ * Commander wraps descriptions to the terminal itself: a line break inside a sentence would
+ * break the wrap, so single breaks become spaces. Blank lines (paragraphs) and indented lines
+ * (lists, tables) keep theirs.
+ */
+function reflow(text: string): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const previous = out.at(-1);
+    const prose = (l: string) => l !== '' && !/^\s/.test(l);
+    if (previous !== undefined && prose(previous) && prose(line)) out[out.length - 1] = `${previous} ${line}`;
+    else out.push(line);
+  }
+  return out.join('\n');
+}
+
 export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Promise<void>): Command {
   const program = new Command('faber-cloud')
     .description('Cloud infrastructure lifecycle with guarded deploys and audited IAM: design, Terraform, deploy, operate.')
@@ -67,7 +83,7 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
       }
       parent = group;
     }
-    const cmd = parent.command(def.path.at(-1) as string).description(def.description ?? def.summary, {});
+    const cmd = parent.command(def.path.at(-1) as string).description(reflow(def.description ?? def.summary), {});
     cmd.summary(def.summary);
     for (const arg of def.arguments ?? []) cmd.argument(arg.required ? `<${arg.name}>` : `[${arg.name}]`, arg.description);
     for (const opt of def.options ?? []) {

@@ -12,7 +12,8 @@ import { iacEnv } from '../support/tools.js';
 
 /**
  * The front of the lifecycle through the built CLI, the real IaC binary and moto:
- * init -> infra architect -> infra engineer -> infra validate -> infra preview -> infra deploy
+ * init -> infra architect -> infra engineer -> infra validate -> infra preview -> infra test (pre)
+ * -> infra deploy -> infra test (post)
  * -> infra show-resources -> infra destroy, for three designs of one project: the first is
  * deployed alone, then two more join it (the plan creates only theirs), then all are destroyed.
  * (One project, because every IaC call loads the 900 MB aws provider: three full cycles
@@ -123,7 +124,7 @@ function ok(run: CliRun, what: string): any {
   return run.json.data;
 }
 
-describe('design to deploy: architect, engineer, validate, preview, deploy, show-resources, destroy', () => {
+describe('design to deploy: architect, engineer, validate, test pre, preview, deploy, test post, show-resources, destroy', () => {
   beforeAll(async () => {
     await resetMoto();
     await writeProfiles(defaultProfiles(PROJECT));
@@ -165,9 +166,16 @@ describe('design to deploy: architect, engineer, validate, preview, deploy, show
       const others = preview.digest.changes.filter((c: any) => c.action !== 'create');
       for (const c of others) expect(c, 'only the moto bucket-tag quirk').toMatchObject({ address: 'aws_s3_bucket.uploads', action: 'update', changedAttributes: ['tags', 'tags_all'] });
       expect(preview.digest.counts).toMatchObject({ create: expected.length, replace: 0, delete: 0 });
+      // The generated Terraform passes the pre-deploy security and cost gate as it is.
+      const pre = ok(await cli(['infra', 'test', '--env', 'test', '--phase', 'pre', '--plan', preview.plan_id]), 'test pre');
+      expect(pre.passed, JSON.stringify(pre.findings)).toBe(true);
+      expect(pre.findings.filter((f: any) => f.severity === 'critical' || f.severity === 'high')).toEqual([]);
       const deployed = ok(await cli(['infra', 'deploy', '--env', 'test', '--plan', preview.plan_id]), 'deploy');
       expect(deployed.planId).toBe(preview.plan_id);
       for (const s of round) await s.exists();
+      // Every registry resource exists and answers (post-deploy checks through the hosting handler).
+      const post = ok(await cli(['infra', 'test', '--env', 'test', '--phase', 'post']), 'test post');
+      expect(post.passed, JSON.stringify(post)).toBe(true);
     };
 
     // Round 1: the first design alone.

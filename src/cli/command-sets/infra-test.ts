@@ -11,7 +11,7 @@ export const commands: readonly CommandDefinition[] = [
       'to the internet, missing logging, missing Project/Environment/ManagedBy tags), runs checkov and trivy when they are\n' +
       'on PATH, estimates the monthly cost from templates/testing/pricing.json, and applies the gate: testing.gate\n' +
       '(default: no critical, at most 2 high findings) and testing.monthly_budget_usd. With --plan it tests a plan saved\n' +
-      'by `infra preview`; without, it makes and saves a fresh plan the same way. Exit 1 when the gate blocks.\n' +
+      'by `infra preview`; without, it makes and saves a fresh plan the same way. Exit 1 when the gate blocks.\n\n' +
       '--phase post: after a deploy, checks that every resource in the registry exists and responds (S3 HeadBucket,\n' +
       'DynamoDB table ACTIVE, SQS queue attributes, Lambda State Active, IAM role, log group, tagged SNS topic), read-only,\n' +
       'with the deploy profile. Exit 1 when one is missing or unhealthy.\n' +

@@ -357,7 +357,7 @@ function extractReferences(file: MarkdownFile): Reference[] {
 
 const FILES = ['commands', 'agents', 'skills'].flatMap(markdownFilesUnder).map(readMarkdown);
 /** User documentation of the plugin and the CLI: its command lines must parse too. */
-const DOCS = ['README.md', 'docs/PLUGIN.md', 'docs/USING-IN-CLAUDE-CODE.md'].filter((rel) => existsSync(path.join(ROOT, rel))).map(readMarkdown);
+const DOCS = ['README.md', 'docs/PLUGIN.md'].filter((rel) => existsSync(path.join(ROOT, rel))).map(readMarkdown);
 const INVOCATIONS = [...FILES, ...DOCS].flatMap(extractInvocations);
 
 const components = {

@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, ListPoliciesCommand } from '@aws-sdk/client-iam';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../support/cli.js';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, enableIamEnforcement, resetMoto, writeProfiles, type ProfileUser } from '../support/moto.js';
-import { createProject, type TestProject } from '../support/project.js';
+import { createProject, historyLines, type TestProject } from '../support/project.js';
 
 /**
  * Issue 5, "Done when": the deploy's permission auto-fix loop end to end, through the built
@@ -60,14 +60,6 @@ async function policyDocument(iam: IAMClient): Promise<any> {
   } catch {
     return JSON.parse(decodeURIComponent(text));
   }
-}
-
-async function historyLines(p: TestProject): Promise<any[]> {
-  const text = await readFile(p.artifact('test', 'history.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
 }
 
 async function auditEntries(p: TestProject): Promise<any[]> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
-import { createProject, type TestProject } from '../support/project.js';
+import { createProject, historyLines, type TestProject } from '../support/project.js';
 
 /**
  * The debugger through the built CLI: a real failed deploy (OpenTofu, hashicorp/aws, moto)
@@ -25,11 +25,6 @@ async function releaseBucketName(name: string): Promise<void> {
 }
 
 const issueLogPath = (p: TestProject) => path.join(p.dir, '.fractary', 'plugins', 'faber-cloud', 'debugger', 'issue-log.json');
-
-async function historyLines(p: TestProject): Promise<any[]> {
-  const text = await readFile(p.artifact('test', 'history.jsonl'), 'utf8');
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-}
 
 describe('infra debug with a real failed deploy against moto', () => {
   beforeEach(resetMoto);

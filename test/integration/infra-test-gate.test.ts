@@ -2,19 +2,13 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { resetMoto } from '../support/moto.js';
-import { createProject, type TestProject } from '../support/project.js';
+import { createProject, historyLines, type TestProject } from '../support/project.js';
 
 /**
  * infra test --phase pre through the built CLI, on real plans from OpenTofu + the aws provider
  * against moto: the gate refusing a public bucket in infra test and inside infra deploy (also on
  * the prod path, on the saved plan), --skip-pre-tests recorded in the history, and bad input.
  */
-
-async function historyLines(p: TestProject, env: string): Promise<any[]> {
-  const file = p.artifact(env, 'history.jsonl');
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-}
 
 async function testResults(p: TestProject, env: string): Promise<string[]> {
   return (await readdir(p.artifact(env, 'tests')).catch(() => [])).sort();

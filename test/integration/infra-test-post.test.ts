@@ -5,7 +5,7 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { AwsHostingHandler } from '../../src/handlers/hosting/aws/handler.js';
 import { MOTO_REGION, resetMoto } from '../support/moto.js';
-import { createProject, type TestProject } from '../support/project.js';
+import { createProject, historyLines, type TestProject } from '../support/project.js';
 
 /**
  * A compliant app through the built CLI, OpenTofu + the aws provider and moto: pre-deploy tests
@@ -14,12 +14,6 @@ import { createProject, type TestProject } from '../support/project.js';
  */
 
 const aws = { region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
-
-async function historyLines(p: TestProject, env: string): Promise<any[]> {
-  const file = p.artifact(env, 'history.jsonl');
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-}
 
 async function testResults(p: TestProject, env: string): Promise<string[]> {
   return (await readdir(p.artifact(env, 'tests')).catch(() => [])).sort();

@@ -64,3 +64,9 @@ export async function createProject(fixture: string, options: { project?: string
     },
   };
 }
+
+/** The environment's history.jsonl as parsed lines (none when it does not exist yet). */
+export async function historyLines(p: TestProject, env = 'test'): Promise<any[]> {
+  const text = await readFile(p.artifact(env, 'history.jsonl'), 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}

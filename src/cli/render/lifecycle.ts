@@ -1,21 +1,26 @@
 import type { Colors } from 'picocolors/types.js';
+import type { Authorization } from '../../core/guard.js';
+import type { CallerIdentity } from '../../handlers/hosting/types.js';
 import type { PlanDigest } from '../../handlers/iac/types.js';
 import type { LifecycleEvent } from '../../infra/lifecycle.js';
 import type { CommandContext } from '../context.js';
 
 const SYMBOL: Record<string, string> = { create: '+', update: '~', replace: '±', delete: '-' };
 
+/** Who is acting, before anything else: account, region, profile with its role, caller. */
+export function reportIdentity(ctx: CommandContext, identity: CallerIdentity, authorization: Authorization, note = ''): void {
+  ctx.progress.step(`account ${ctx.style.bold(identity.account)} · region ${authorization.region} · profile ${authorization.profile} (${authorization.role}${note})`);
+  ctx.progress.info(`caller ${identity.arn}`);
+}
+
 /** Progress of preview/deploy/destroy on stderr: who we are first, then one line per resource step. */
 export function lifecycleReporter(ctx: CommandContext): (event: LifecycleEvent) => void {
   const s = ctx.style;
   return (event) => {
     switch (event.kind) {
-      case 'identity': {
-        const { identity, authorization } = event;
-        ctx.progress.step(`account ${s.bold(identity.account)} · region ${authorization.region} · profile ${authorization.profile} (${authorization.role})`);
-        ctx.progress.info(`caller ${identity.arn}`);
+      case 'identity':
+        reportIdentity(ctx, event.identity, event.authorization);
         break;
-      }
       case 'step':
         ctx.progress.step(event.message);
         break;

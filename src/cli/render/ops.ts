@@ -5,15 +5,14 @@ import type { LogQueryResult } from '../../ops/logs.js';
 import { describeProblem } from '../../ops/problems.js';
 import type { OpsEvent } from '../../ops/session.js';
 import type { CommandContext } from '../context.js';
+import { reportIdentity } from './lifecycle.js';
 
 /** Progress of ops commands on stderr: who we are first, then steps and warnings. */
 export function opsReporter(ctx: CommandContext): (event: OpsEvent) => void {
-  const s = ctx.style;
   return (event) => {
     switch (event.kind) {
       case 'identity':
-        ctx.progress.step(`account ${s.bold(event.identity.account)} · region ${event.authorization.region} · profile ${event.authorization.profile} (${event.authorization.role}, read-only)`);
-        ctx.progress.info(`caller ${event.identity.arn}`);
+        reportIdentity(ctx, event.identity, event.authorization, ', read-only');
         break;
       case 'step':
         ctx.progress.step(event.message);

@@ -78,7 +78,8 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
     for (const word of def.path.slice(0, -1)) {
       let group = groups.get(word);
       if (!group) {
-        group = parent.command(word).description(commandGroups[word] ?? '');
+        // The root lists every command in its footer; a group lists its own with their summaries.
+        group = parent.command(word).description(commandGroups[word] ?? '').configureHelp({});
         groups.set(word, group);
       }
       parent = group;

@@ -61,7 +61,7 @@ export async function audit(cwd: string, request: { env: string; type: AuditType
   let cost: CostView | null = null;
 
   if (request.type !== 'cost' && resources.length > 0) {
-    const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
+    const authorization = authorize(view.config, { operation: 'ops-read', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
     const hosting = await loadHostingHandler(view.config, processEnv);
     identity = await hosting.callerIdentity(authorization.profile, authorization.region);
     report({ kind: 'identity', identity, authorization });

@@ -252,10 +252,10 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
     } catch (error) {
       if (!(error instanceof GuardError) || error.code !== 'E_GUARD_CONFIRMATION_REQUIRED') throw error;
       missingConfirmation = error;
-      authorization = authorize(view.config, { operation: 'preview', ...guard });
+      authorization = authorize(view.config, { operation: 'ops-read', ...guard });
     }
   } else {
-    authorization = authorize(view.config, { operation: 'preview', ...guard });
+    authorization = authorize(view.config, { operation: 'ops-read', ...guard });
   }
 
   const hosting = await loadHostingHandler(view.config, processEnv);

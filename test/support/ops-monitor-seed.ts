@@ -28,6 +28,12 @@ export interface RegistryEntry {
 /** deployments/{env}/registry.json as `infra deploy` writes it (schema_version 1). */
 export async function writeRegistry(projectDir: string, env: string, entries: RegistryEntry[], now = new Date()): Promise<string> {
   const file = path.join(projectDir, '.fractary', 'plugins', 'faber-cloud', 'deployments', env, 'registry.json');
+  await writeRegistryFile(file, env, entries, now);
+  return file;
+}
+
+/** A registry file at `file` for `entries`: every field a deploy writes, in schema order. */
+export async function writeRegistryFile(file: string, env: string, entries: RegistryEntry[], now = new Date()): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const at = now.toISOString();
   const registry = {
@@ -53,7 +59,6 @@ export async function writeRegistry(projectDir: string, env: string, entries: Re
     })),
   };
   await writeFile(file, `${JSON.stringify(registry, null, 2)}\n`);
-  return file;
 }
 
 export interface HistoryLine {

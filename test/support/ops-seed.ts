@@ -1,5 +1,3 @@
-import { writeFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -9,6 +7,7 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutBucketAclCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MOTO_ACCOUNT_ID, MOTO_REGION } from './moto.js';
+import { writeRegistryFile } from './ops-monitor-seed.js';
 
 /**
  * Resources of one environment created directly in moto with the SDK (faster than the aws
@@ -191,31 +190,7 @@ export async function seedEnvironment(prefix: string, dlqMessages: number): Prom
   return { resources, serviceArn, cluster, functionName, dlqUrl, sourceUrl, otherUrl };
 }
 
-/** registry.json as a deploy writes it (every field, in schema order). */
+/** registry.json for the seeded resources, as a deploy writes it. */
 export async function writeRegistry(file: string, env: string, resources: SeededResource[]): Promise<void> {
-  const now = new Date().toISOString();
-  const registry = {
-    schema_version: 1,
-    env,
-    project: 'life',
-    account: MOTO_ACCOUNT_ID,
-    region: MOTO_REGION,
-    updated_at: now,
-    resources: resources.map((r) => ({
-      address: r.address,
-      type: r.type,
-      name: r.address.split('.')[1]!,
-      id: r.id,
-      arn: r.arn,
-      region: MOTO_REGION,
-      console_url: null,
-      tags: {},
-      created_at: now,
-      updated_at: now,
-      deployment_id: 'd-seeded',
-      fingerprint: '00000000',
-    })),
-  };
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(registry, null, 2)}\n`);
+  await writeRegistryFile(file, env, resources.map((r) => ({ address: r.address, type: r.type, id: r.id, arn: r.arn, deployment_id: 'd-seeded' })));
 }

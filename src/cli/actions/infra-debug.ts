@@ -1,5 +1,3 @@
-import { fstatSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadProjectConfig } from '../../core/config/load.js';
 import { CATEGORIES } from '../../debugger/categories.js';
@@ -19,6 +17,7 @@ import {
 } from '../../debugger/debugger.js';
 import { readHistory } from '../../infra/history.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { readInputFile, readStdin, readStdinIfAny } from '../input.js';
 import { renderDiagnoses, renderIssueList } from '../render/debug.js';
 
 type Options = Record<string, unknown>;
@@ -36,60 +35,7 @@ function modeOf(options: Options): 'record-outcome' | 'applied' | 'add-solution'
 }
 
 async function readErrorFile(ctx: CommandContext, file: string): Promise<string> {
-  if (file === '-') return readStdin();
-  return readFile(path.resolve(ctx.cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`--error-file ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { code: 'E_USAGE_FILE' });
-  });
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * What stdin is, when it is not a terminal: a shell pipe or a redirected file is read to the
- * end (`tofu apply | faber-cloud infra debug` may take minutes before its first byte); a
- * socket (how programs, agents among them, start child processes) only if it has data or
- * closes soon, so an idle inherited stdin never hangs the command.
- */
-function stdinKind(): 'pipe' | 'socket' | undefined {
-  if (process.stdin.isTTY) return undefined;
-  try {
-    const st = fstatSync(0);
-    if (st.isFIFO() || st.isFile()) return 'pipe';
-    if (st.isSocket()) return 'socket';
-  } catch {
-    // no stdin at all
-  }
-  return undefined;
-}
-
-const SOCKET_IDLE_MS = 2000;
-
-async function readStdinIfAny(): Promise<string | undefined> {
-  const kind = stdinKind();
-  if (kind === undefined) return undefined;
-  if (kind === 'pipe') return readStdin();
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      if (chunks.length > 0) return;
-      process.stdin.pause();
-      process.stdin.destroy();
-      resolve(undefined);
-    }, SOCKET_IDLE_MS);
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    process.stdin.on('error', () => {
-      clearTimeout(timer);
-      resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined);
-    });
-  });
+  return file === '-' ? readStdin() : readInputFile(ctx.cwd, '--error-file', file);
 }
 
 interface Source {

@@ -1,21 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { parseDenials, type Denial } from '../../permissions/denials.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { readInputFile, readStdin } from '../input.js';
 
 async function readInput(ctx: CommandContext, file: unknown): Promise<string> {
-  if (typeof file === 'string') {
-    return readFile(path.resolve(ctx.cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`--file ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { code: 'E_USAGE_FILE' });
-    });
-  }
+  if (typeof file === 'string') return readInputFile(ctx.cwd, '--file', file);
   if (process.stdin.isTTY) {
     throw new UsageError('no error text given', { hint: 'pass --file FILE, or pipe the output in: tofu apply ... 2>&1 | faber-cloud permissions parse-error' });
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return readStdin();
 }
 
 const REASON_TEXT: Record<Denial['reason'], string> = {

@@ -224,6 +224,11 @@ export const commands: readonly CommandDefinition[] = [
   },
 ];
 
+/** The command an argv starts with (`['infra', 'deploy', '--env', 'test']` -> infra deploy), if any. */
+export function commandOf(argv: readonly string[]): CommandDefinition | undefined {
+  return commands.find((c) => c.path.every((word, i) => argv[i] === word));
+}
+
 /** Top-level groups shown in help, with the summary of the group. */
 export const commandGroups: Readonly<Record<string, string>> = {
   config: 'Show or validate the project configuration',

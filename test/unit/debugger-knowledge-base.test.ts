@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../src/cli/commands.js';
+import { commandOf } from '../../src/cli/commands.js';
 import { ConfigSchema } from '../../src/core/config/schema.js';
 import { projectPaths } from '../../src/core/paths.js';
 import { diagnose, type DebugContext } from '../../src/debugger/debugger.js';
@@ -36,7 +36,7 @@ describe('the built-in knowledge base', () => {
       for (const command of entry.solutions.flatMap((s) => s.commands)) {
         if (!command.startsWith('faber-cloud ')) continue;
         const words = command.split(/\s+/).slice(1);
-        const def = commands.find((c) => c.path.every((p, i) => words[i] === p));
+        const def = commandOf(words);
         expect(def, `${entry.id}: ${command}`).toBeDefined();
         const flags = new Set([...global, ...(def?.options ?? []).map((o) => o.flags.split(/[ ,<[]/)[0] as string)]);
         for (const flag of words.filter((w) => w.startsWith('--'))) expect(flags, `${entry.id}: ${command}`).toContain(flag.split('=')[0]);

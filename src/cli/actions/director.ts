@@ -1,12 +1,12 @@
 import { findProjectRoot } from '../../core/paths.js';
 import { loadProjectConfig } from '../../core/config/load.js';
 import { route, type Alternative, type RouteContext, type RouteResult } from '../../director/index.js';
-import { commands } from '../commands.js';
+import { commandOf } from '../commands.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 
 /** Whether this CLI has the command an argv names (the router knows commands still being built). */
 function available(argv: readonly string[]): boolean {
-  return commands.some((c) => c.path.every((word, i) => argv[i] === word));
+  return commandOf(argv) !== undefined;
 }
 
 /** Shell-quoted for a person to copy; agents use the argv array instead. */

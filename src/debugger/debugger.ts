@@ -339,12 +339,13 @@ export async function markApplied(ctx: DebugContext, solutionId: string, env: st
     const failure = lastFailure(log, env);
     // The issue it was applied for: the last failure's issue it was proposed for, else its own issue.
     const settings = matchSettings(ctx.config);
+    const normalise = normaliserFor(ctx.config);
     const target =
       failure?.issue_ids.find((id) => {
         const issue = log.issues.find((i) => i.id === id);
         if (!issue) return false;
         if (issue.id === owner.id) return true;
-        const facts = issue.example ? factsOf({ text: issue.example.message, address: issue.example.address ?? undefined }, normaliserFor(ctx.config)) : undefined;
+        const facts = issue.example ? factsOf({ text: issue.example.message, address: issue.example.address ?? undefined }, normalise) : undefined;
         return facts ? rankSolutions(matchError(log, facts, env, settings), settings).some((r) => r.solution.id === solutionId) : false;
       }) ?? owner.id;
     log.pending = log.pending.filter((p) => !(p.solution_id === solutionId && p.env === env));

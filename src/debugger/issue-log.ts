@@ -8,6 +8,7 @@ import { describeIssues } from '../core/config/issues.js';
 import { ArtifactError } from '../core/errors.js';
 import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
 import { withWaitingLock } from '../core/files/lock.js';
+import { checkWritePath } from '../core/files/safe-path.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { CATEGORIES } from './categories.js';
 
@@ -147,6 +148,8 @@ export async function updateIssueLog<T>(
   change: (log: IssueLog) => T,
 ): Promise<T> {
   const file = paths.issueLogFile;
+  // Before the read: a link there is refused as such, whatever it points to.
+  await checkWritePath(paths, file, 'file');
   return withWaitingLock(paths.issueLogLockDir, 'debugger issue log', paths, async () => {
     const log = seed(await readIssueLog(file, displayPath));
     const result = change(log);

@@ -46,7 +46,14 @@ async function readTerraformFiles(dir: string): Promise<Map<string, string>> {
     throw error;
   });
   const files = new Map<string, string>();
-  for (const name of names.filter((n) => n.endsWith('.tf')).sort()) files.set(name, await readFile(path.join(dir, name), 'utf8'));
+  for (const name of names.filter((n) => n.endsWith('.tf')).sort()) {
+    // A dangling link reads as absent; a link at a name the engineer writes is refused later.
+    const text = await readFile(path.join(dir, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (text !== undefined) files.set(name, text);
+  }
   return files;
 }
 
@@ -81,6 +88,9 @@ export async function engineerDesign(cwd: string, options: { design: string; for
     ...(await renderSharedFiles(config, { provider: !userProvider })),
     ...(await Promise.all(design.resources.map((r) => renderResourceFile(catalogue, r, design.slug)))),
   ];
+  // Every name the engineer generates must be a plain file (or absent) in the directory, even
+  // when this run would leave it unchanged: a generated file is never a link.
+  await checkWritePaths(scope, rendered.map((file) => ({ path: path.join(dir, file.path), kind: 'file' as const })));
   const plans: PlannedFile[] = [];
   const conflicts: string[] = [];
   for (const file of rendered) {

@@ -257,6 +257,8 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
   } else {
     authorization = authorize(view.config, { operation: 'ops-read', ...guard });
   }
+  // A change is recorded in history.jsonl: its path is checked before any AWS call.
+  if (request.apply && !missingConfirmation) await checkEnvironmentWrites(view, 'remediate');
 
   const hosting = await loadHostingHandler(view.config, processEnv);
   const identity = await hosting.callerIdentity(authorization.profile, authorization.region);
@@ -296,7 +298,6 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
     return result;
   }
 
-  await checkEnvironmentWrites(view, 'remediate');
   return withLock(view.envPaths.lockFile, 'ops remediate', view.paths, async () => {
     report({ kind: 'step', message: `reading ${action.setting} of ${target.address}` });
     const before = await impl.read(cap, ref, params).catch(rethrowAsOpsError(request.env, doing));

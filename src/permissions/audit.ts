@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
 import { withWaitingLock } from '../core/files/lock.js';
+import { checkWritePath } from '../core/files/safe-path.js';
 import { ArtifactError } from '../core/errors.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { Denial } from './denials.js';
@@ -92,6 +93,8 @@ export type AuditPaths = Pick<ProjectPaths, 'root' | 'iamAuditFile' | 'iamAuditL
  * by that directory within a process, so it must not share one with the grant or deploy lock.
  */
 export async function updateAuditLog(paths: AuditPaths, displayPath: string, change: (log: AuditLog) => void): Promise<AuditLog> {
+  // Before the read: a link there is refused as such, whatever it points to.
+  await checkWritePath(paths, paths.iamAuditFile, 'file');
   return withWaitingLock(paths.iamAuditLockDir, 'iam audit', paths, async () => {
     const log = await readAuditLog(paths.iamAuditFile, displayPath);
     change(log);

@@ -9,6 +9,8 @@ import { UnsafePathError } from '../errors.js';
  */
 export interface WriteScope {
   root: string;
+  /** How messages name the root (e.g. the terraform directory as configured); paths are shown relative to the root otherwise. */
+  shownAs?: string;
 }
 
 /**
@@ -24,8 +26,9 @@ export interface PlannedWrite {
 
 export type UnsafeReason = 'outside-project' | 'symlink' | 'symlinked-parent' | 'not-a-directory' | 'not-a-regular-file' | 'hard-link';
 
-function display(root: string, target: string): string {
-  return path.relative(root, target) || '.';
+function display(root: string, target: string, shownAs?: string): string {
+  const rel = path.relative(root, target);
+  return shownAs === undefined ? rel || '.' : path.join(shownAs, rel);
 }
 
 async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
@@ -40,9 +43,9 @@ async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
   }
 }
 
-async function refuse(root: string, at: string, target: string, reason: UnsafeReason): Promise<never> {
-  const shown = display(root, at);
-  const wanted = display(root, target);
+async function refuse(root: string, at: string, target: string, reason: UnsafeReason, shownAs?: string): Promise<never> {
+  const shown = display(root, at, shownAs);
+  const wanted = display(root, target, shownAs);
   const link = reason === 'symlink' || reason === 'symlinked-parent' ? await readlink(at).catch(() => undefined) : undefined;
   const linkText = link === undefined ? '' : ` (to ${link})`;
   const messages: Record<UnsafeReason, string> = {
@@ -87,7 +90,7 @@ export async function checkWritePath(scope: WriteScope, target: string, kind: Wr
   const root = path.resolve(scope.root);
   const abs = path.resolve(root, target);
   const parts = inside(root, abs);
-  if (parts === undefined || (parts.length === 0 && kind !== 'directory')) return refuse(root, abs, abs, 'outside-project');
+  if (parts === undefined || (parts.length === 0 && kind !== 'directory')) return refuse(root, abs, abs, 'outside-project', scope.shownAs);
   let current = root;
   for (let i = 0; i < parts.length; i++) {
     const last = i === parts.length - 1;
@@ -98,21 +101,21 @@ export async function checkWritePath(scope: WriteScope, target: string, kind: Wr
       if (i > 0) {
         const parent = path.dirname(current);
         const above = await lstatOrUndefined(parent);
-        if (above && !above.isDirectory()) return refuse(root, parent, abs, 'not-a-directory');
+        if (above && !above.isDirectory()) return refuse(root, parent, abs, 'not-a-directory', scope.shownAs);
       }
       return;
     }
-    if (st.isSymbolicLink()) return refuse(root, current, abs, last ? 'symlink' : 'symlinked-parent');
+    if (st.isSymbolicLink()) return refuse(root, current, abs, last ? 'symlink' : 'symlinked-parent', scope.shownAs);
     if (!last) {
-      if (!st.isDirectory()) return refuse(root, current, abs, 'not-a-directory');
+      if (!st.isDirectory()) return refuse(root, current, abs, 'not-a-directory', scope.shownAs);
       continue;
     }
     if (kind === 'directory') {
-      if (!st.isDirectory()) return refuse(root, current, abs, 'not-a-directory');
+      if (!st.isDirectory()) return refuse(root, current, abs, 'not-a-directory', scope.shownAs);
     } else if (!st.isFile()) {
-      return refuse(root, current, abs, 'not-a-regular-file');
+      return refuse(root, current, abs, 'not-a-regular-file', scope.shownAs);
     } else if (kind === 'append' && st.nlink > 1) {
-      return refuse(root, current, abs, 'hard-link');
+      return refuse(root, current, abs, 'hard-link', scope.shownAs);
     }
   }
 }
@@ -143,8 +146,8 @@ export async function ensureDirectory(scope: WriteScope, dir: string): Promise<v
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const made = await lstat(current);
-    if (made.isSymbolicLink()) return refuse(root, current, abs, 'symlinked-parent');
-    if (!made.isDirectory()) return refuse(root, current, abs, 'not-a-directory');
+    if (made.isSymbolicLink()) return refuse(root, current, abs, 'symlinked-parent', scope.shownAs);
+    if (!made.isDirectory()) return refuse(root, current, abs, 'not-a-directory', scope.shownAs);
   }
 }
 
@@ -192,6 +195,7 @@ export async function directoryScope(projectRoot: string, dir: string, allowOuts
   }
   return {
     root: resolved,
+    shownAs: path.relative(projectRoot, abs) || '.',
     insideProject,
     create: async () => {
       if (insideProject) await ensureDirectory({ root: realRoot }, resolved);

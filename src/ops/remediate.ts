@@ -231,6 +231,8 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
     });
   }
   const impl = IMPLEMENTATIONS[action.id];
+  // A change is recorded in history.jsonl: its path is checked before anything is read or called.
+  if (request.apply) await checkEnvironmentWrites(view, 'remediate');
   const registry = await readRegistry(view.envPaths.registryFile, view.display(view.envPaths.registryFile));
   if (!registry || registry.resources.length === 0) {
     throw new UsageError(`no resources are recorded for '${request.env}': remediation acts only on the environment's registry`, {
@@ -257,8 +259,6 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
   } else {
     authorization = authorize(view.config, { operation: 'ops-read', ...guard });
   }
-  // A change is recorded in history.jsonl: its path is checked before any AWS call.
-  if (request.apply && !missingConfirmation) await checkEnvironmentWrites(view, 'remediate');
 
   const hosting = await loadHostingHandler(view.config, processEnv);
   const identity = await hosting.callerIdentity(authorization.profile, authorization.region);

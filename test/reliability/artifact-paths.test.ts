@@ -1,4 +1,4 @@
-import { cp, mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandDefinition } from '../../src/cli/context.js';
@@ -212,5 +212,51 @@ describe('artifact × link × writer: refused with exit 2 before anything outsid
       await rm(dir, { recursive: true, force: true });
       await rm(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('regressions (issue 13, defect 2 as reproduced)', () => {
+  it('init --terraform-dir outside the project is refused unless opted in; a config pointing outside makes infra engineer refuse', async () => {
+    const dir = await tempDir('faber-ap-init-');
+    const outside = await tempDir('faber-ap-etc-');
+    await writeFile(path.join(outside, 'passwd'), 'ORIGINAL\n');
+    const before = await snapshotTree(outside);
+    const init = ['init', '--project', 'life', '--account-id', '123456789012', '--json'];
+
+    const refused = await runCli([...init, '--terraform-dir', outside], { cwd: dir, env: template.env });
+    expect(refused.code, refused.stdout).toBe(2);
+    expect(refused.json.error.code).toBe('E_ARTIFACT_UNSAFE_PATH');
+    expect(refused.json.error.hint).toContain('--allow-terraform-outside-project');
+    expect(await exists(path.join(dir, '.fractary'))).toBe(false);
+
+    // The same through a link: ./infra -> outside.
+    await symlink(outside, path.join(dir, 'infra'));
+    const linked = await runCli([...init, '--terraform-dir', './infra'], { cwd: dir, env: template.env });
+    expect(linked.code, linked.stdout).toBe(2);
+    expect(linked.json.error.code).toBe('E_ARTIFACT_UNSAFE_PATH');
+
+    // A config edited (or cloned) to point outside: the engineer writes nothing there.
+    const ok = await runCli(init, { cwd: dir, env: template.env });
+    expect(ok.code, ok.stdout).toBe(0);
+    const configFile = projectPaths(dir).configFile;
+    const config = JSON.parse(await readFile(configFile, 'utf8'));
+    config.handlers.iac.terraform.directory = outside;
+    await writeFile(configFile, JSON.stringify(config));
+    expect((await runCli(['infra', 'architect', '--feature', 'user uploads', '--json'], { cwd: dir, env: template.env })).code).toBe(0);
+    const engineer = await runCli(['infra', 'engineer', '--design', 'user-uploads', '--json'], { cwd: dir, env: template.env });
+    expect(engineer.code, engineer.stdout).toBe(2);
+    expect(engineer.json.error.code).toBe('E_ARTIFACT_UNSAFE_PATH');
+    const validate = await runCli(['infra', 'validate', '--env', ENV, '--json'], { cwd: dir, env: template.env });
+    expect(validate.json.error.code).toBe('E_ARTIFACT_UNSAFE_PATH');
+    expect(await snapshotTree(outside)).toEqual(before);
+
+    // With the explicit opt-in the directory outside is used, on purpose.
+    const optIn = await runCli([...init, '--force', '--terraform-dir', outside, '--allow-terraform-outside-project'], { cwd: dir, env: template.env });
+    expect(optIn.code, optIn.stdout).toBe(0);
+    const written = JSON.parse(await readFile(configFile, 'utf8'));
+    expect(written.handlers.iac.terraform).toMatchObject({ directory: outside, allow_outside_project: true });
+    const engineered = await runCli(['infra', 'engineer', '--design', 'user-uploads', '--json'], { cwd: dir, env: template.env });
+    expect(engineered.code, engineered.stdout).toBe(0);
+    expect(await exists(path.join(outside, 'faber-cloud.tf'))).toBe(true);
   });
 });

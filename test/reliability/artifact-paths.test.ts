@@ -259,4 +259,27 @@ describe('regressions (issue 13, defect 2 as reproduced)', () => {
     expect(engineered.code, engineered.stdout).toBe(0);
     expect(await exists(path.join(outside, 'faber-cloud.tf'))).toBe(true);
   });
+
+  it('init refuses a .gitignore or a config backup path that is a link, before writing the config', async () => {
+    for (const planted of ['.gitignore', 'config-dir']) {
+      const dir = await tempDir('faber-ap-gitignore-');
+      const outside = await tempDir('faber-ap-outside-');
+      await writeFile(path.join(outside, 'victim'), 'ORIGINAL\n');
+      const init = ['init', '--project', 'life', '--account-id', '123456789012', '--json'];
+      if (planted === '.gitignore') await symlink(path.join(outside, 'victim'), path.join(dir, '.gitignore'));
+      else {
+        expect((await runCli(init, { cwd: dir, env: template.env })).code).toBe(0);
+        const configDir = path.dirname(projectPaths(dir).configFile);
+        await cp(configDir, path.join(outside, 'config'), { recursive: true });
+        await rm(configDir, { recursive: true });
+        await symlink(path.join(outside, 'config'), configDir);
+      }
+      const before = await snapshotTree(outside);
+      const result = await runCli([...init, '--force'], { cwd: dir, env: template.env });
+      expect(result.code, result.stdout).toBe(2);
+      expect(result.json.error.code).toBe('E_ARTIFACT_UNSAFE_PATH');
+      expect(await snapshotTree(outside)).toEqual(before);
+      if (planted === '.gitignore') expect(await exists(projectPaths(dir).configFile)).toBe(false);
+    }
+  });
 });

@@ -40,7 +40,15 @@ const DIRECTORIES = new Set<string>([
   'env.lockFile',
   'env.grantLockDir',
   'env.testsDir',
+  'tool:.terraform',
+  'tool:terraform.tfstate.d',
 ]);
+
+/** What the IaC tool itself writes in the terraform directory (init, local state, workspaces). */
+const TOOL_PATHS = ['.terraform', '.terraform.lock.hcl', 'terraform.tfstate', 'terraform.tfstate.d'];
+
+/** Commands that write no project file (each checked to be in the registry). */
+const READ_ONLY = ['config show', 'config validate', 'infra show-resources', 'infra history', 'ops check-health', 'ops query-logs', 'ops audit', 'permissions parse-error', 'permissions audit', 'director'];
 
 /** artifact -> the commands that write it: the one table the cells are generated from. */
 const WRITERS: Record<string, string[]> = {
@@ -64,6 +72,7 @@ const WRITERS: Record<string, string[]> = {
   'env.testsDir': ['infra test', 'infra deploy'],
   design: ['infra architect'],
   tf: ['infra engineer'],
+  tool: ['infra validate', 'infra preview'],
 };
 
 const LINK_KINDS = ['link-to-outside', 'dangling-link', 'linked-parent'] as const;
@@ -110,6 +119,7 @@ function artifactPath(root: string, artifact: string): string {
   if (artifact.startsWith('env.')) return paths.env(ENV)[artifact.slice('env.'.length) as EnvField];
   if (artifact === 'design') return path.join(paths.designsDir, 'user-uploads.md');
   if (artifact.startsWith('tf:')) return path.join(root, 'terraform', artifact.slice(3));
+  if (artifact.startsWith('tool:')) return path.join(root, 'terraform', artifact.slice(5));
   throw new Error(`unknown artifact ${artifact}`);
 }
 
@@ -158,7 +168,7 @@ function run(dir: string, argv: string[]): Promise<CliRun> {
   return runCli([...argv, '--json'], { cwd: dir, env: template.env });
 }
 
-const ARTIFACTS = [...PROJECT_FIELDS.map((f) => `project.${f}`), ...ENV_FIELDS.map((f) => `env.${f}`), 'design', 'tf'];
+const ARTIFACTS = [...PROJECT_FIELDS.map((f) => `project.${f}`), ...ENV_FIELDS.map((f) => `env.${f}`), 'design', 'tf', 'tool'];
 
 beforeAll(async () => {
   // A project with every artifact a deploy leaves behind: config, a design and its generated
@@ -190,13 +200,19 @@ describe('the artifact table', () => {
       for (const name of writers) expect(() => definition(name)).not.toThrow();
     }
   });
+
+  it('leaves no command of the registry out: each writes an artifact of the table or is read-only', () => {
+    const writers = new Set(Object.values(WRITERS).flat());
+    for (const name of READ_ONLY) expect(() => definition(name)).not.toThrow();
+    expect(ALL_COMMANDS.map(commandName).filter((name) => !writers.has(name) && !READ_ONLY.includes(name))).toEqual([]);
+  });
 });
 
 describe('artifact × link × writer: refused with exit 2 before anything outside changes', () => {
   const cells = ARTIFACTS.flatMap((artifact) => LINK_KINDS.flatMap((kind) => WRITERS[artifact]!.map((command) => ({ artifact, kind, command }))));
 
   it.each(cells)('$artifact × $kind × $command', async ({ artifact, kind, command }) => {
-    const artifacts = artifact === 'tf' ? generatedTf.map((name) => `tf:${name}`) : [artifact];
+    const artifacts = artifact === 'tf' ? generatedTf.map((name) => `tf:${name}`) : artifact === 'tool' ? TOOL_PATHS.map((name) => `tool:${name}`) : [artifact];
     for (const one of artifacts) {
       const { dir, outside } = await plant(one, kind);
       const before = await snapshotTree(outside);

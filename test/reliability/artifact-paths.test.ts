@@ -298,4 +298,22 @@ describe('regressions (issue 13, defect 2 as reproduced)', () => {
       if (planted === '.gitignore') expect(await exists(projectPaths(dir).configFile)).toBe(false);
     }
   });
+
+  it('a cloned repository whose .fractary is a link: every writer refuses before writing', async () => {
+    for (const command of ['init', 'infra architect', 'infra deploy', 'permissions grant', 'infra debug']) {
+      const dir = await tempDir('faber-ap-fractary-');
+      await cp(template.dir, dir, { recursive: true });
+      const outside = await tempDir('faber-ap-outside-');
+      await cp(path.join(dir, '.fractary'), path.join(outside, '.fractary'), { recursive: true });
+      await rm(path.join(dir, '.fractary'), { recursive: true });
+      await symlink(path.join(outside, '.fractary'), path.join(dir, '.fractary'));
+      const before = await snapshotTree(outside);
+      const result = await run(dir, writerArgv(command));
+      expect(result.code, `${command}: ${result.stdout}`).toBe(2);
+      expect(result.json.error.code).toBe('E_ARTIFACT_UNSAFE_PATH');
+      expect(result.json.error.message).toContain('.fractary is a symbolic link');
+      expect(await snapshotTree(outside)).toEqual(before);
+    }
+  });
 });
+

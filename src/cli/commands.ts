@@ -27,7 +27,8 @@ export const commands: readonly CommandDefinition[] = [
       { flags: '--subsystem <name>', description: 'subsystem used in resource names', defaultValue: 'core' },
       { flags: '--region <region>', description: 'default AWS region (default: $AWS_REGION or us-east-1)' },
       { flags: '--account-id <id>', description: 'AWS account id every deploy is checked against' },
-      { flags: '--terraform-dir <dir>', description: 'Terraform root module (default: detected, else ./infrastructure/terraform)' },
+      { flags: '--terraform-dir <dir>', description: 'Terraform root module (default: detected, else ./infrastructure/terraform); must be inside the project' },
+      { flags: '--allow-terraform-outside-project', description: 'accept a --terraform-dir outside the project (writes handlers.iac.terraform.allow_outside_project: true)' },
       { flags: '--force', description: 'replace an existing config (the old one is kept as a .bak file)' },
     ],
     examples: [

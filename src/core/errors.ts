@@ -91,6 +91,16 @@ export class ArtifactError extends FaberError {
   }
 }
 
+/**
+ * A write would leave the project: a symbolic link at the path or in a directory above it
+ * (below the project root), or a path outside the root (exit 2). Nothing was written.
+ */
+export class UnsafePathError extends FaberError {
+  constructor(message: string, options: FaberErrorOptions = {}) {
+    super('E_ARTIFACT_UNSAFE_PATH', message, ExitCode.usage, options);
+  }
+}
+
 export function isFaberError(value: unknown): value is FaberError {
   return value instanceof FaberError;
 }

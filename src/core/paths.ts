@@ -14,7 +14,10 @@ export interface ProjectPaths {
   deploymentsDir: string;
   designsDir: string;
   iamAuditFile: string;
+  /** Lock of one read-modify-write of iam-audit.json (a directory of its own, see permissions/audit.ts). */
+  iamAuditLockDir: string;
   issueLogFile: string;
+  issueLogLockDir: string;
   /** Incident reports of `ops investigate` (<timestamp>-<slug>.json and .md). */
   incidentsDir: string;
   env(name: string): EnvironmentPaths;
@@ -27,6 +30,8 @@ export interface EnvironmentPaths {
   historyFile: string;
   plansDir: string;
   lockFile: string;
+  /** One permission grant at a time per environment. */
+  grantLockDir: string;
   /** The deploy or destroy under way, removed once its history line is written. */
   runFile: string;
   /** Results of infra test, one file per run: {timestamp}-{phase}.json. */
@@ -43,7 +48,9 @@ export function projectPaths(root: string): ProjectPaths {
     deploymentsDir,
     designsDir: path.join(faberDir, 'designs'),
     iamAuditFile: path.join(deploymentsDir, 'iam-audit.json'),
+    iamAuditLockDir: path.join(deploymentsDir, '.iam-audit.lock', 'lock'),
     issueLogFile: path.join(faberDir, 'debugger', 'issue-log.json'),
+    issueLogLockDir: path.join(faberDir, 'debugger', '.issue-log.lock', 'lock'),
     incidentsDir: path.join(faberDir, 'incidents'),
     env(name: string): EnvironmentPaths {
       const dir = path.join(deploymentsDir, name);
@@ -54,6 +61,7 @@ export function projectPaths(root: string): ProjectPaths {
         historyFile: path.join(dir, 'history.jsonl'),
         plansDir: path.join(dir, 'plans'),
         lockFile: path.join(dir, '.lock'),
+        grantLockDir: path.join(dir, '.lock-iam-grant', 'lock'),
         runFile: path.join(dir, '.running.json'),
         testsDir: path.join(dir, 'tests'),
       };

@@ -40,7 +40,7 @@ export async function loadIssueLog(ctx: DebugContext): Promise<IssueLog> {
 }
 
 function update<T>(ctx: DebugContext, change: (log: IssueLog) => T): Promise<T> {
-  return updateIssueLog(ctx.paths.issueLogFile, ctx.display(ctx.paths.issueLogFile), (log) => withKnowledgeBase(log), change);
+  return updateIssueLog(ctx.paths, ctx.display(ctx.paths.issueLogFile), (log) => withKnowledgeBase(log), change);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,12 +3,13 @@
  * that were tried and how often they worked. Read strictly: a hand-edited or corrupt log is
  * an error naming the problem, never silently reset (it holds what the team learnt).
  */
-import path from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../core/config/issues.js';
 import { ArtifactError } from '../core/errors.js';
 import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
 import { withWaitingLock } from '../core/files/lock.js';
+import { checkWritePath } from '../core/files/safe-path.js';
+import type { ProjectPaths } from '../core/paths.js';
 import { CATEGORIES } from './categories.js';
 
 export const ISSUE_LOG_SCHEMA_VERSION = 1;
@@ -140,14 +141,21 @@ export async function readIssueLog(file: string, displayPath: string): Promise<I
 }
 
 /** Read, change and atomically write the log under its own lock. */
-export async function updateIssueLog<T>(file: string, displayPath: string, seed: (log: IssueLog | undefined) => IssueLog, change: (log: IssueLog) => T): Promise<T> {
-  const lockDir = path.join(path.dirname(file), '.issue-log.lock', 'lock');
-  return withWaitingLock(lockDir, 'debugger issue log', async () => {
+export async function updateIssueLog<T>(
+  paths: Pick<ProjectPaths, 'root' | 'issueLogFile' | 'issueLogLockDir'>,
+  displayPath: string,
+  seed: (log: IssueLog | undefined) => IssueLog,
+  change: (log: IssueLog) => T,
+): Promise<T> {
+  const file = paths.issueLogFile;
+  // Before the read: a link there is refused as such, whatever it points to.
+  await checkWritePath(paths, file, 'file');
+  return withWaitingLock(paths.issueLogLockDir, 'debugger issue log', paths, async () => {
     const log = seed(await readIssueLog(file, displayPath));
     const result = change(log);
     log.updated_at = new Date().toISOString();
     if (log.recent_failures.length > MAX_RECENT_FAILURES) log.recent_failures.splice(0, log.recent_failures.length - MAX_RECENT_FAILURES);
-    await writeJsonAtomic(file, { $comment: 'faber-cloud debugger issue log: written by faber-cloud; hand edits are validated on read', ...log });
+    await writeJsonAtomic(file, { $comment: 'faber-cloud debugger issue log: written by faber-cloud; hand edits are validated on read', ...log }, paths);
     return result;
   });
 }

@@ -183,7 +183,7 @@ export async function createDesign(cwd: string, options: ArchitectOptions, proce
   }
   const why = new Map(chosen.filter((r) => r.why).map((r) => [r.name, r.why as string]));
   const body = renderDesignBody(await readTemplate('design/design.md'), { design, catalogue, naming, requirements: requirementsFile, why });
-  await writeTextAtomic(file, serializeDesign(design, body));
+  await writeTextAtomic(file, serializeDesign(design, body), paths);
   return {
     file: display,
     slug,

@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { loadProjectConfig } from '../core/config/load.js';
 import { GuardError, UsageError } from '../core/errors.js';
 import { writeTextAtomic } from '../core/files/atomic.js';
+import { checkWritePaths, directoryScope, type PlannedWrite } from '../core/files/safe-path.js';
 import { readDesign } from '../design/architect.js';
 import { loadCatalogue, withDefaults, type Catalogue } from '../design/catalogue.js';
 import { declarations } from './declarations.js';
@@ -46,7 +46,14 @@ async function readTerraformFiles(dir: string): Promise<Map<string, string>> {
     throw error;
   });
   const files = new Map<string, string>();
-  for (const name of names.filter((n) => n.endsWith('.tf')).sort()) files.set(name, await readFile(path.join(dir, name), 'utf8'));
+  for (const name of names.filter((n) => n.endsWith('.tf')).sort()) {
+    // A dangling link reads as absent; a link at a name the engineer writes is refused later.
+    const text = await readFile(path.join(dir, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (text !== undefined) files.set(name, text);
+  }
   return files;
 }
 
@@ -64,8 +71,14 @@ export async function engineerDesign(cwd: string, options: { design: string; for
   const { config, paths } = await loadProjectConfig(cwd, processEnv);
   const catalogue = await loadCatalogue();
   const { design, file: designFile } = await readDesign(paths, config, options.design);
-  const dir = path.resolve(paths.root, config.handlers.iac.terraform?.directory ?? './infrastructure/terraform');
-  const display = (name: string) => path.relative(paths.root, path.join(dir, name));
+  const tf = config.handlers.iac.terraform;
+  const configured = tf?.directory ?? './infrastructure/terraform';
+  const shownDir = path.resolve(paths.root, configured);
+  const display = (name: string) => path.relative(paths.root, path.join(shownDir, name));
+  // Files are read and written in the directory's real path, which must be inside the project
+  // (unless allow_outside_project); below it, no link is ever followed.
+  const scope = await directoryScope(paths.root, configured, tf?.allow_outside_project === true, 'terraform directory (handlers.iac.terraform.directory)');
+  const dir = scope.root;
 
   const existing = await readTerraformFiles(dir);
   const states = new Map([...existing].map(([name, text]) => [name, inspectGenerated(text)]));
@@ -75,6 +88,9 @@ export async function engineerDesign(cwd: string, options: { design: string; for
     ...(await renderSharedFiles(config, { provider: !userProvider })),
     ...(await Promise.all(design.resources.map((r) => renderResourceFile(catalogue, r, design.slug)))),
   ];
+  // Every name the engineer generates must be a plain file (or absent) in the directory, even
+  // when this run would leave it unchanged: a generated file is never a link.
+  await checkWritePaths(scope, rendered.map((file) => ({ path: path.join(dir, file.path), kind: 'file' as const })));
   const plans: PlannedFile[] = [];
   const conflicts: string[] = [];
   for (const file of rendered) {
@@ -120,19 +136,26 @@ export async function engineerDesign(cwd: string, options: { design: string; for
     });
   }
 
-  await mkdir(dir, { recursive: true });
+  const packages = await planPackages(dir, design.resources, catalogue, display);
+  // Every file this run writes is checked (inside the directory, no link) before the first write.
+  const writes: PlannedWrite[] = [
+    ...plans.filter((p) => p.text !== undefined || p.status === 'removed').map((p) => ({ path: path.join(dir, p.name), kind: 'file' as const })),
+    ...packages.flatMap((p) => (p.write ? [{ path: p.write.path, kind: 'file' as const }] : [])),
+  ];
+  await checkWritePaths(scope, writes);
+  await scope.create();
   for (const plan of plans) {
-    if (plan.text !== undefined) await writeTextAtomic(path.join(dir, plan.name), plan.text);
+    if (plan.text !== undefined) await writeTextAtomic(path.join(dir, plan.name), plan.text, scope);
     else if (plan.status === 'removed') await unlink(path.join(dir, plan.name));
   }
-  const packages = await ensurePackages(dir, design.resources, catalogue, display);
+  for (const p of packages) if (p.write) await writeTextAtomic(p.write.path, p.write.content, scope);
   const files = plans.map((p) => ({ file: display(p.name), status: p.status, ...(p.reason ? { reason: p.reason } : {}) }));
   return {
     design: design.slug,
     design_file: designFile,
     directory: path.relative(paths.root, dir) || '.',
     files,
-    packages,
+    packages: packages.map(({ write: _write, ...p }) => p),
     changed: files.some((f) => ['created', 'updated', 'overwritten', 'removed'].includes(f.status)) || packages.some((p) => p.status === 'created'),
     next_env: Object.entries(config.environments).find(([, e]) => e.profile === 'test')?.[0] ?? Object.keys(config.environments)[0] ?? 'test',
   };
@@ -156,22 +179,26 @@ function declarationClashes(existing: Map<string, string>, plans: PlannedFile[],
   return clashes;
 }
 
-async function ensurePackages(dir: string, resources: { kind: string; name: string; settings: Record<string, unknown> }[], catalogue: Catalogue, display: (name: string) => string) {
-  const out: EngineerResult['packages'] = [];
+type PlannedPackage = EngineerResult['packages'][number] & { write?: { path: string; content: Uint8Array } };
+
+/** Lambda packages: a placeholder is planned where none exists (inside the terraform directory only). */
+async function planPackages(dir: string, resources: { kind: string; name: string; settings: Record<string, unknown> }[], catalogue: Catalogue, display: (name: string) => string) {
+  const out: PlannedPackage[] = [];
   for (const resource of resources.filter((r) => r.kind === 'lambda_function')) {
     const kind = catalogue.kinds[resource.kind];
     if (!kind) continue;
     const settings = withDefaults(kind, resource.name, resource.settings);
     const relative = String(settings.package);
     const file = path.resolve(dir, relative);
+    // stat follows links: one to an existing file counts as the package (nothing is written);
+    // a dangling one is planned, and refused by the path check before anything is written.
     const present = await stat(file).then(() => true, () => false);
     const inside = !path.relative(dir, file).startsWith('..');
     if (present) out.push({ file: display(relative), status: 'exists', function: resource.name });
     else if (!inside) out.push({ file: display(relative), status: 'missing', function: resource.name });
     else {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFileAtomic(file, placeholderPackage(String(settings.runtime), String(settings.handler), resource.name), { fsync: true });
-      out.push({ file: display(relative), status: 'created', function: resource.name });
+      const content = placeholderPackage(String(settings.runtime), String(settings.handler), resource.name);
+      out.push({ file: display(relative), status: 'created', function: resource.name, write: { path: file, content } });
     }
   }
   return out;

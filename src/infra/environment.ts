@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { loadProjectConfig } from '../core/config/load.js';
+import { lockWrites } from '../core/files/lock.js';
+import { checkWritePaths, directoryScope, type PlannedWrite } from '../core/files/safe-path.js';
 import type { EnvironmentConfig, FaberConfig } from '../core/config/schema.js';
 import { environmentOf } from '../core/guard.js';
 import type { EnvironmentPaths, ProjectPaths } from '../core/paths.js';
@@ -58,14 +60,83 @@ export async function openEnvironment(view: EnvironmentConfigView, profile: stri
   };
 }
 
-/** The Terraform root module of the project, which must exist before any IaC command runs. */
+/**
+ * Where the IaC tool itself writes in the terraform directory (init, workspaces, local state):
+ * a link at one of these in a cloned repository would make the tool write elsewhere.
+ */
+function toolWrites(dir: string, workspace: string): PlannedWrite[] {
+  return [
+    { path: path.join(dir, '.terraform'), kind: 'directory' },
+    { path: path.join(dir, '.terraform.lock.hcl'), kind: 'file' },
+    { path: path.join(dir, 'terraform.tfstate'), kind: 'file' },
+    { path: path.join(dir, 'terraform.tfstate.backup'), kind: 'file' },
+    { path: path.join(dir, 'terraform.tfstate.d', workspace, 'terraform.tfstate'), kind: 'file' },
+    { path: path.join(dir, 'terraform.tfstate.d', workspace, 'terraform.tfstate.backup'), kind: 'file' },
+  ];
+}
+
+/**
+ * The Terraform root module of the project, which must exist before any IaC command runs, and
+ * lie inside the project (links resolved) unless handlers.iac.terraform.allow_outside_project.
+ */
 export async function terraformDirectory(view: EnvironmentConfigView): Promise<string> {
-  const directory = path.resolve(view.paths.root, view.config.handlers.iac.terraform?.directory ?? '.');
+  const tf = view.config.handlers.iac.terraform;
+  const directory = path.resolve(view.paths.root, tf?.directory ?? '.');
+  const scope = await directoryScope(view.paths.root, tf?.directory ?? '.', tf?.allow_outside_project === true, 'terraform directory (handlers.iac.terraform.directory)');
   const isDir = await stat(directory).then((s) => s.isDirectory(), () => false);
   if (!isDir) {
     throw new ConfigError('E_CONFIG_TERRAFORM_DIR', `terraform directory ${view.display(directory)} does not exist`, {
       hint: 'set handlers.iac.terraform.directory in devops.json to your Terraform root module',
     });
   }
+  await checkWritePaths(scope, toolWrites(scope.root, tf?.workspaces?.[view.name] ?? view.name));
   return directory;
+}
+
+export type EnvironmentOperation = 'preview' | 'test' | 'deploy' | 'destroy' | 'post-test' | 'remediate' | 'grant';
+
+/**
+ * Every project file an operation on this environment may write, to be checked (no link, inside
+ * the project) before its first mutation: a refused path must stop it before the cloud changes.
+ */
+export function environmentWrites(view: EnvironmentConfigView, operation: EnvironmentOperation, options: { autoFix?: boolean } = {}): PlannedWrite[] {
+  const env = view.envPaths;
+  const p = view.paths;
+  const lock = lockWrites(env.lockFile);
+  const plans: PlannedWrite[] = [{ path: env.plansDir, kind: 'directory' }];
+  const tests: PlannedWrite[] = [{ path: env.testsDir, kind: 'directory' }];
+  const audit: PlannedWrite[] = [{ path: p.iamAuditFile, kind: 'file' }, ...lockWrites(p.iamAuditLockDir), ...lockWrites(env.grantLockDir)];
+  switch (operation) {
+    case 'preview':
+      return [...lock, ...plans];
+    case 'test':
+      return [...lock, ...plans, ...tests];
+    case 'post-test':
+      return tests;
+    case 'remediate':
+      return [...lock, { path: env.historyFile, kind: 'append' }];
+    case 'grant':
+      return audit;
+    case 'deploy':
+    case 'destroy': {
+      const autoFix = options.autoFix !== false && view.environment.auto_fix_permissions;
+      return [
+        ...lock,
+        ...plans,
+        ...tests,
+        { path: env.runFile, kind: 'file' },
+        { path: env.registryFile, kind: 'file' },
+        { path: env.deployedMarkdownFile, kind: 'file' },
+        { path: env.historyFile, kind: 'append' },
+        { path: p.issueLogFile, kind: 'file' },
+        ...lockWrites(p.issueLogLockDir),
+        ...(autoFix ? audit : []),
+      ];
+    }
+  }
+}
+
+/** Refuse (exit 2) before any mutation when a path the operation writes is unsafe. */
+export async function checkEnvironmentWrites(view: EnvironmentConfigView, operation: EnvironmentOperation, options: { autoFix?: boolean } = {}): Promise<void> {
+  await checkWritePaths(view.paths, environmentWrites(view, operation, options));
 }

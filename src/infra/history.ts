@@ -1,6 +1,6 @@
-import { mkdir, open, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ArtifactError } from '../core/errors.js';
+import { appendTextNoFollow, type WriteScope } from '../core/files/atomic.js';
 
 /** What an `ops remediate` entry changed, and how to put it back. */
 export interface RemediationRecord {
@@ -61,15 +61,8 @@ export interface TestResultSummary {
  * Append one entry as a single write of one line, then fsync: a crash leaves the file
  * with or without the line, and readers skip a torn final line rather than fail.
  */
-export async function appendHistory(file: string, entry: HistoryEntry): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const handle = await open(file, 'a');
-  try {
-    await handle.appendFile(`${JSON.stringify(entry)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+export async function appendHistory(file: string, entry: HistoryEntry, scope: WriteScope): Promise<void> {
+  await appendTextNoFollow(file, `${JSON.stringify(entry)}\n`, scope);
 }
 
 export async function readHistory(file: string, displayPath: string): Promise<HistoryEntry[]> {

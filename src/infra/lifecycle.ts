@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FaberError, GuardError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { withLock } from '../core/files/lock.js';
+import { ensureDirectory } from '../core/files/safe-path.js';
 import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
 import type { Denial } from '../permissions/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
-import { loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
+import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
 import { appendHistory, readHistory, type HistoryEntry } from './history.js';
 import type { PreTestResult } from './testing/results.js';
 
@@ -61,7 +62,7 @@ type PlanWithValues = PreviewResult & { resources: PlannedResource[] };
 
 /** Plan into a temp file, then name it by its plan id; store the redacted JSON beside it. */
 async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: Reporter): Promise<PlanWithValues> {
-  await mkdir(open.envPaths.plansDir, { recursive: true });
+  await ensureDirectory(open.paths, open.envPaths.plansDir);
   report({ kind: 'step', message: `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}` });
   await open.iac.init();
   report({ kind: 'step', message: destroy ? 'planning destroy' : 'planning' });
@@ -80,7 +81,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
       profile: identity.profile,
       digest: saved.digest,
       plan: saved.redactedJson,
-    });
+    }, open.paths);
     const nextCommand = applyCommand(open, planId, destroy);
     return { env: open.name, planId, planFile: files.tfplan, digest: saved.digest, destroy, identity, nextCommand, resources: saved.resources };
   } finally {
@@ -89,16 +90,17 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
 }
 
 export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
-  const open = await openForPreview(cwd, request, processEnv);
+  const open = await openForPreview(cwd, request, processEnv, 'preview');
   const identity = await identify(open.env, open.authorization, report);
-  const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', () => savePlan(open.env, Boolean(request.destroy), identity, report));
+  const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', open.env.paths, () => savePlan(open.env, Boolean(request.destroy), identity, report));
   return result;
 }
 
 /** The environment bound to the profile `preview` uses (the deploy profile, read-only here). */
-async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv) {
+async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv, operation: 'preview' | 'test') {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   await terraformDirectory(view);
+  await checkEnvironmentWrites(view, operation);
   const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
   return { env: await openEnvironment(view, authorization.profile, processEnv), authorization };
 }
@@ -118,17 +120,17 @@ export interface PlanTestResult {
  * made exactly as `infra preview` makes one (and kept, so it can be deployed by its id).
  */
 export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PlanTestResult> {
-  const { env: open, authorization } = await openForPreview(cwd, request, processEnv);
+  const { env: open, authorization } = await openForPreview(cwd, request, processEnv, 'test');
   if (request.planId) {
     const planId = request.planId;
     // A saved plan is read from disk only: no cloud call, so no identity is needed.
-    return withLock(open.envPaths.lockFile, 'infra test', async () => {
+    return withLock(open.envPaths.lockFile, 'infra test', open.paths, async () => {
       const saved = await loadSavedPlan(open, planId, false);
       return runPlanTests(open, { planId, planFile: saved.files.tfplan, resources: saved.resources }, 'infra test', processEnv, report);
     });
   }
   const identity = await identify(open, authorization, report);
-  return withLock(open.envPaths.lockFile, 'infra test', async () => {
+  return withLock(open.envPaths.lockFile, 'infra test', open.paths, async () => {
     const { resources, ...previewed } = await savePlan(open, false, identity, report);
     const tested = await runPlanTests(open, { planId: previewed.planId, planFile: previewed.planFile, resources }, 'infra test', processEnv, report);
     return { ...tested, previewed };
@@ -156,7 +158,7 @@ async function runPlanTests(
     writePlanJson: (out) => open.iac.writePlanJson(plan.planFile, out),
     processEnv,
   });
-  const file = await saveTestResult(open.envPaths.testsDir, result);
+  const file = await saveTestResult(open.envPaths.testsDir, result, open.paths);
   return { result, file, nextCommand: applyCommand(open, plan.planId, false) };
 }
 
@@ -245,6 +247,8 @@ async function guardedApply(
 ): Promise<DeployResult> {
   const destroy = request.operation === 'destroy';
   await terraformDirectory(view);
+  // Every artifact this run may write is checked before the plan, the identity call and the apply.
+  await checkEnvironmentWrites(view, request.operation, request.autoFix === false ? { autoFix: false } : {});
   let authorization: Authorization;
   try {
     authorization = authorize(view.config, request);
@@ -264,7 +268,7 @@ async function guardedApply(
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
 
-  return withLock(open.envPaths.lockFile, `infra ${request.operation}`, async () => {
+  return withLock(open.envPaths.lockFile, `infra ${request.operation}`, open.paths, async () => {
     await recordInterruptedRun(open, report);
     const started = new Date();
     const deploymentId = newDeploymentId(started);
@@ -296,7 +300,7 @@ async function guardedApply(
       plan_id: digest.planId,
       pid: process.pid,
     };
-    await writeJsonAtomic(open.envPaths.runFile, running);
+    await writeJsonAtomic(open.envPaths.runFile, running, open.paths);
 
     let apply: ApplyResult | null = null;
     let failure: FaberError | undefined;
@@ -354,7 +358,7 @@ async function guardedApply(
       ...(skippedPreTests ? { skipped_pre_tests: true } : {}),
       ...(tests.length > 0 ? { tests } : {}),
     };
-    await appendHistory(open.envPaths.historyFile, entry);
+    await appendHistory(open.envPaths.historyFile, entry, open.paths);
     await rm(open.envPaths.runFile, { force: true });
     await writeDeployedMarkdown(open, registry);
     if (failure) throw failure;
@@ -461,7 +465,7 @@ async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Pr
     auto_fix_rounds: 0,
     error_codes: ['E_INTERRUPTED'],
     error_message: `pid ${pid} ended before recording the outcome; finished_at is when this was noticed, and the registry shows what exists now`,
-  });
+  }, open.paths);
   await rm(open.envPaths.runFile, { force: true });
 }
 
@@ -572,12 +576,12 @@ async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, 
     now: new Date().toISOString(),
     link: (resource) => open.hosting.link(resource, open.region),
   });
-  await writeRegistry(open.envPaths.registryFile, registry);
+  await writeRegistry(open.envPaths.registryFile, registry, open.paths);
   return registry;
 }
 
 async function writeDeployedMarkdown(open: OpenEnvironment, registry: Registry): Promise<void> {
   const outputs = await open.iac.outputs();
   const history = await readHistory(open.envPaths.historyFile, open.display(open.envPaths.historyFile));
-  await writeTextAtomic(open.envPaths.deployedMarkdownFile, renderDeployedMarkdown(registry, outputs, history));
+  await writeTextAtomic(open.envPaths.deployedMarkdownFile, renderDeployedMarkdown(registry, outputs, history), open.paths);
 }

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isFaberError } from '../core/errors.js';
+import { checkWritePath } from '../core/files/safe-path.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { diagnose, loadIssueLog, normaliserFor, type DebugContext, type Diagnosis } from '../debugger/debugger.js';
 import type { Alarm, AlarmStateChange } from '../handlers/hosting/monitoring.js';
@@ -324,6 +325,8 @@ export async function investigate(session: OpsSession, request: InvestigateReque
   const { view, monitoring, authorization, identity } = session;
   const env = view.name;
   const config = view.config;
+  // The report is written last: a link at incidents/ is refused before the cloud is read.
+  await checkWritePath(view.paths, view.paths.incidentsDir, 'directory');
   const gaps: OpsProblem[] = [];
   const gap = (problem: OpsProblem) => {
     gaps.push(problem);
@@ -417,7 +420,7 @@ export async function investigate(session: OpsSession, request: InvestigateReque
     gaps,
     files: { json: view.display(files.json), markdown: view.display(files.markdown) },
   };
-  await writeJsonAtomic(files.json, incident);
-  await writeTextAtomic(files.markdown, renderIncidentMarkdown(incident));
+  await writeJsonAtomic(files.json, incident, view.paths);
+  await writeTextAtomic(files.markdown, renderIncidentMarkdown(incident), view.paths);
   return incident;
 }

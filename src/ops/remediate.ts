@@ -6,7 +6,7 @@ import type { FaberConfig } from '../core/config/schema.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { MoveResult, RemediationCapability, ResourceRef } from '../handlers/hosting/remediation.js';
 import { loadHostingHandler } from '../handlers/load.js';
-import { loadEnvironment, type EnvironmentConfigView } from '../infra/environment.js';
+import { checkEnvironmentWrites, loadEnvironment, type EnvironmentConfigView } from '../infra/environment.js';
 import { appendHistory, type HistoryEntry, type RemediationRecord } from '../infra/history.js';
 import { readRegistry, type Registry, type RegistryResource } from '../registry/registry.js';
 import { rethrowAsOpsError, toOpsError } from './failures.js';
@@ -231,6 +231,8 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
     });
   }
   const impl = IMPLEMENTATIONS[action.id];
+  // A change is recorded in history.jsonl: its path is checked before anything is read or called.
+  if (request.apply) await checkEnvironmentWrites(view, 'remediate');
   const registry = await readRegistry(view.envPaths.registryFile, view.display(view.envPaths.registryFile));
   if (!registry || registry.resources.length === 0) {
     throw new UsageError(`no resources are recorded for '${request.env}': remediation acts only on the environment's registry`, {
@@ -296,7 +298,7 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
     return result;
   }
 
-  return withLock(view.envPaths.lockFile, 'ops remediate', async () => {
+  return withLock(view.envPaths.lockFile, 'ops remediate', view.paths, async () => {
     report({ kind: 'step', message: `reading ${action.setting} of ${target.address}` });
     const before = await impl.read(cap, ref, params).catch(rethrowAsOpsError(request.env, doing));
     if (impl.unchanged(before, params)) {
@@ -332,11 +334,11 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
     } catch (thrown) {
       // A failed change may still have changed something (a redrive that stopped halfway): record it.
       const error = toOpsError(thrown, request.env, doing) as Error & { code?: string };
-      await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'failed', { error_codes: [error.code ?? 'E_INTERNAL'], error_message: error.message }));
+      await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'failed', { error_codes: [error.code ?? 'E_INTERNAL'], error_message: error.message }), view.paths);
       throw error;
     }
     record.after = applied.after;
-    await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'success', {}));
+    await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'success', {}), view.paths);
     return { ...base, outcome: 'success' as const, before, after: applied.after, undo: undoOf(before), history_id: id, ...(applied.details !== undefined ? { details: applied.details } : {}) };
   });
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
 import { withWaitingLock } from '../core/files/lock.js';
+import { checkWritePath } from '../core/files/safe-path.js';
 import { ArtifactError } from '../core/errors.js';
+import type { ProjectPaths } from '../core/paths.js';
 import type { Denial } from './denials.js';
 import type { RefusalReason } from './grant-plan.js';
 
@@ -83,34 +84,35 @@ export async function readAuditLog(file: string, displayPath = file): Promise<Au
   return log as AuditLog;
 }
 
-/** The audit lock is held for one read-modify-write: wait for it rather than fail. */
-function withAuditLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  // Its own directory: proper-lockfile keys locks by that directory within a process, so the
-  // audit lock must not share one with the grant lock or an environment's deploy lock.
-  const lockDir = path.join(path.dirname(file), `.${path.basename(file, '.json')}.lock`, 'lock');
-  return withWaitingLock(lockDir, 'iam audit', fn);
-}
+/** Where the audit log and its lock live (ProjectPaths fits). */
+export type AuditPaths = Pick<ProjectPaths, 'root' | 'iamAuditFile' | 'iamAuditLockDir'>;
 
-/** Read, change and atomically write the log under its lock. */
-export async function updateAuditLog(file: string, displayPath: string, change: (log: AuditLog) => void): Promise<AuditLog> {
-  return withAuditLock(file, async () => {
-    const log = await readAuditLog(file, displayPath);
+/**
+ * Read, change and atomically write the log under its lock, held for one read-modify-write
+ * (wait for it rather than fail). The lock has its own directory: proper-lockfile keys locks
+ * by that directory within a process, so it must not share one with the grant or deploy lock.
+ */
+export async function updateAuditLog(paths: AuditPaths, displayPath: string, change: (log: AuditLog) => void): Promise<AuditLog> {
+  // Before the read: a link there is refused as such, whatever it points to.
+  await checkWritePath(paths, paths.iamAuditFile, 'file');
+  return withWaitingLock(paths.iamAuditLockDir, 'iam audit', paths, async () => {
+    const log = await readAuditLog(paths.iamAuditFile, displayPath);
     change(log);
-    await writeJsonAtomic(file, log);
+    await writeJsonAtomic(paths.iamAuditFile, log, paths);
     return log;
   });
 }
 
-export async function appendAuditEntries(file: string, displayPath: string, entries: AuditEntry[]): Promise<void> {
+export async function appendAuditEntries(paths: AuditPaths, displayPath: string, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await updateAuditLog(file, displayPath, (log) => {
+  await updateAuditLog(paths, displayPath, (log) => {
     log.entries.push(...entries);
   });
 }
 
 /** Complete pending entries (status, policies, error) in one write. */
-export async function completeAuditEntries(file: string, displayPath: string, ids: readonly string[], patch: Partial<AuditEntry>): Promise<void> {
-  await updateAuditLog(file, displayPath, (log) => {
+export async function completeAuditEntries(paths: AuditPaths, displayPath: string, ids: readonly string[], patch: Partial<AuditEntry>): Promise<void> {
+  await updateAuditLog(paths, displayPath, (log) => {
     for (const id of ids) {
       const entry = log.entries.find((e) => e.id === id);
       if (!entry) throw new ArtifactError(`${displayPath} lost audit entry ${id} between the IAM call and its completion`);

@@ -4,7 +4,7 @@ import { withLock } from '../core/files/lock.js';
 import path from 'node:path';
 import { loadHostingHandler } from '../handlers/load.js';
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
-import { loadEnvironment } from '../infra/environment.js';
+import { checkEnvironmentWrites, loadEnvironment } from '../infra/environment.js';
 import { appendAuditEntries, completeAuditEntries, newAuditId, type AuditEntry } from './audit.js';
 import { decodeDenials, type Denial } from './denials.js';
 import { planGrant, type GrantPlan } from './grant-plan.js';
@@ -56,6 +56,7 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
   const view = await loadEnvironment(cwd, request.env, processEnv);
   // Static guard first: a wrong profile is refused before any AWS call.
   const authorization = authorize(view.config, { operation: 'iam-grant', env: request.env, ...(request.profile !== undefined ? { profile: request.profile } : {}) });
+  await checkEnvironmentWrites(view, 'grant');
   const aws = view.config.handlers.hosting.aws;
   if (!aws) throw new GuardError('E_GUARD_NO_HOSTING', 'no hosting provider is configured for this project');
   const hosting = await loadHostingHandler(view.config, processEnv);
@@ -105,8 +106,7 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
   // One grant at a time per environment: policy versions are read-modify-write.
   // (In a directory of its own: proper-lockfile keys locks by directory within a process, and
   // an auto-fix grant runs while the deploy holds the environment's lock.)
-  const lockDir = path.join(view.envPaths.dir, '.lock-iam-grant', 'lock');
-  return withLock(lockDir, 'permissions grant', async () => {
+  return withLock(view.envPaths.grantLockDir, 'permissions grant', view.paths, async () => {
     const refusalEntries: AuditEntry[] = plan.refused.map((r) => {
       const t = now();
       return {
@@ -124,7 +124,7 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
         refusal: { reason: r.reason, message: r.message },
       };
     });
-    await appendAuditEntries(auditFile, display, refusalEntries);
+    await appendAuditEntries(view.paths, display, refusalEntries);
 
     const result: GrantResult = {
       env: request.env,
@@ -155,7 +155,7 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
         policies: [],
         reason: reasonOf([...g.denials].sort((a, b) => a - b)),
       }));
-      await appendAuditEntries(auditFile, display, pending);
+      await appendAuditEntries(view.paths, display, pending);
       const ids = pending.map((e) => e.id);
       result.auditIds = ids;
       report({ kind: 'step', message: `granting ${plan.grantable.map((g) => g.action).join(', ')} on ${[...new Set(plan.grantable.flatMap((g) => g.resources))].sort().join(', ')}` });
@@ -172,11 +172,11 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
         });
       } catch (error) {
         const e = error as Partial<FaberError> & Error;
-        await completeAuditEntries(auditFile, display, ids, { status: 'failed', error: { code: e.code ?? 'E_INTERNAL', message: e.message } });
+        await completeAuditEntries(view.paths, display, ids, { status: 'failed', error: { code: e.code ?? 'E_INTERNAL', message: e.message } });
         throw error;
       }
       const first = applied.policies[0];
-      await completeAuditEntries(auditFile, display, ids, {
+      await completeAuditEntries(view.paths, display, ids, {
         status: 'granted',
         target_principal: { arn: deployIdentity.arn, type: applied.principal.type, name: applied.principal.name },
         policy_name: first?.name ?? plan.policyName,

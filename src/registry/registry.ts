@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ArtifactError } from '../core/errors.js';
-import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
+import { readJsonFile, writeJsonAtomic, type WriteScope } from '../core/files/atomic.js';
 import type { StateResource } from '../handlers/iac/types.js';
 
 export const REGISTRY_SCHEMA_VERSION = 1;
@@ -303,6 +303,6 @@ export async function readRegistry(file: string, displayPath: string): Promise<R
   return parsed.data;
 }
 
-export async function writeRegistry(file: string, registry: Registry): Promise<void> {
-  await writeJsonAtomic(file, registry);
+export async function writeRegistry(file: string, registry: Registry, scope: WriteScope): Promise<void> {
+  await writeJsonAtomic(file, registry, scope);
 }

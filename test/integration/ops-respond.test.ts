@@ -196,7 +196,7 @@ describe('ops remediate and ops audit against moto', () => {
   });
 
   it('--apply waits for no one: a held environment lock refuses it (exit 3), naming the holder', async () => {
-    const lock = await acquireLock(p.artifact('test', '.lock'), 'infra deploy');
+    const lock = await acquireLock(p.artifact('test', '.lock'), 'infra deploy', { root: p.dir });
     try {
       const run = await p.cli(['ops', 'remediate', '--env', 'test', '--action', 'scale-service', '--target', 'aws_ecs_service.api', '--count', '1', '--apply', '--json']);
       expect(run.code).toBe(3);

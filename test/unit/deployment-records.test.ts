@@ -28,9 +28,10 @@ const entry = (n: number, outcome: HistoryEntry['outcome'] = 'success'): History
 
 describe('history.jsonl', () => {
   it('appends one JSON line per entry and reads them back in order', async () => {
-    const file = path.join(await tempDir(), 'test', 'history.jsonl');
-    await appendHistory(file, entry(1));
-    await appendHistory(file, entry(2, 'failed'));
+    const root = await tempDir();
+    const file = path.join(root, 'test', 'history.jsonl');
+    await appendHistory(file, entry(1), { root });
+    await appendHistory(file, entry(2, 'failed'), { root });
     const text = await readFile(file, 'utf8');
     expect(text.split('\n').filter(Boolean)).toHaveLength(2);
     expect((await readHistory(file, 'history.jsonl')).map((e) => e.id)).toEqual(['d-1', 'd-2']);

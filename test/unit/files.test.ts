@@ -12,8 +12,8 @@ describe('atomic writes', () => {
   it('writes JSON through a temp file and leaves no temp files behind', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'nested', 'registry.json');
-    await writeJsonAtomic(file, { a: 1 });
-    await writeJsonAtomic(file, { a: 2 });
+    await writeJsonAtomic(file, { a: 1 }, { root: dir });
+    await writeJsonAtomic(file, { a: 2 }, { root: dir });
     expect(await readJsonFile(file)).toEqual({ a: 2 });
     expect(await readdir(path.dirname(file))).toEqual(['registry.json']);
   });
@@ -30,10 +30,10 @@ describe('atomic writes', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'big.json');
     const big = (n: number) => ({ n, items: Array.from({ length: 20_000 }, (_, i) => `item-${n}-${i}`) });
-    await writeJsonAtomic(file, big(0));
+    await writeJsonAtomic(file, big(0), { root: dir });
     let reads = 0;
     const writer = (async () => {
-      for (let n = 1; n <= 15; n++) await writeJsonAtomic(file, big(n));
+      for (let n = 1; n <= 15; n++) await writeJsonAtomic(file, big(n), { root: dir });
     })();
     let done = false;
     void writer.then(() => (done = true));
@@ -51,22 +51,22 @@ describe('environment lock', () => {
   it('records the holder and refuses a second holder with E_LOCKED naming it', async () => {
     const dir = await tempDir();
     const lockDir = path.join(dir, 'test', '.lock');
-    const lock = await acquireLock(lockDir, 'infra deploy');
+    const lock = await acquireLock(lockDir, 'infra deploy', { root: dir });
     expect(await readLockHolder(lockDir)).toMatchObject({ pid: process.pid, host: hostname(), command: 'infra deploy' });
 
-    const second = acquireLock(lockDir, 'infra destroy');
+    const second = acquireLock(lockDir, 'infra destroy', { root: dir });
     await expect(second).rejects.toBeInstanceOf(LockedError);
-    await expect(acquireLock(lockDir, 'infra destroy')).rejects.toThrow(new RegExp(`locked by pid ${process.pid} on ${hostname()} running 'infra deploy'`));
+    await expect(acquireLock(lockDir, 'infra destroy', { root: dir })).rejects.toThrow(new RegExp(`locked by pid ${process.pid} on ${hostname()} running 'infra deploy'`));
     await lock.release();
-    const again = await acquireLock(lockDir, 'infra destroy');
+    const again = await acquireLock(lockDir, 'infra destroy', { root: dir });
     await again.release();
   });
 
   it('releases after the work, even when it throws', async () => {
     const dir = await tempDir();
     const lockDir = path.join(dir, 'test', '.lock');
-    await expect(withLock(lockDir, 'x', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await withLock(lockDir, 'y', async () => undefined);
+    await expect(withLock(lockDir, 'x', { root: dir }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await withLock(lockDir, 'y', { root: dir }, async () => undefined);
   });
 
   it('takes over a lock whose holder on this host has died', async () => {
@@ -79,10 +79,10 @@ describe('environment lock', () => {
     const st = await stat(lockDir, { bigint: true });
     const record = { pid: child.pid, host: hostname(), command: 'infra deploy', started_at: new Date().toISOString(), lock_id: `${st.ino}:${st.birthtimeNs}` };
     await writeFile(`${lockDir}.json`, JSON.stringify(record));
-    await expect(acquireLock(lockDir, 'infra deploy')).rejects.toBeInstanceOf(LockedError);
+    await expect(acquireLock(lockDir, 'infra deploy', { root: dir })).rejects.toBeInstanceOf(LockedError);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    const lock = await acquireLock(lockDir, 'infra deploy');
+    const lock = await acquireLock(lockDir, 'infra deploy', { root: dir });
     expect(lock.holder.pid).toBe(process.pid);
     await lock.release();
   });
@@ -100,7 +100,7 @@ describe('environment lock', () => {
     // ...and records itself a moment later, as a live holder does.
     const live = { pid: process.pid, host: hostname(), command: 'infra deploy', started_at: new Date().toISOString(), lock_id: `${st.ino}:${st.birthtimeNs}` };
     setTimeout(() => void writeFile(`${lockDir}.json`, JSON.stringify(live)), 100);
-    await expect(acquireLock(lockDir, 'infra destroy')).rejects.toThrow(new RegExp(`locked by pid ${process.pid}`));
+    await expect(acquireLock(lockDir, 'infra destroy', { root: dir })).rejects.toThrow(new RegExp(`locked by pid ${process.pid}`));
     expect((await stat(lockDir)).isDirectory()).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
       iac: String(o.iac),
       subsystem: String(o.subsystem),
       force: Boolean(o.force),
+      allowTerraformOutsideProject: Boolean(o.allowTerraformOutsideProject),
       ...(typeof o.project === 'string' ? { project: o.project } : {}),
       ...(typeof o.region === 'string' ? { region: o.region } : {}),
       ...(typeof o.accountId === 'string' ? { accountId: o.accountId } : {}),

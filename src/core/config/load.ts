@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { projectPaths, requireProjectRoot, type ProjectPaths } from '../paths.js';
+import { checkWritePath } from '../files/safe-path.js';
 import { substituteEnv } from './env-substitution.js';
 import { describeIssues, type ConfigProblem } from './issues.js';
 import { ConfigSchema, type FaberConfig } from './schema.js';
@@ -70,6 +71,10 @@ export async function loadConfigFile(file: string, displayPath = file, env: Node
 export async function loadProjectConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   const paths = projectPaths(requireProjectRoot(cwd));
   const displayPath = path.relative(paths.root, paths.configFile);
-  const config = await loadConfigFile(paths.configFile, displayPath, env);
+  const config = await loadConfigFile(paths.configFile, displayPath, env).catch(async (error: unknown) => {
+    // A config hidden by a dangling link is reported as the link, not as a missing file.
+    if (error instanceof ConfigError && error.code === 'E_CONFIG_MISSING') await checkWritePath(paths, paths.configFile, 'file');
+    throw error;
+  });
   return { config, paths, displayPath };
 }

@@ -83,6 +83,10 @@ export const TerraformSchema = z.strictObject({
   binary: z.enum(['terraform', 'tofu', 'auto']).default('auto').describe('IaC binary; auto prefers tofu, then terraform, on PATH.'),
   workspaces: z.record(z.string(), z.string().min(1)).optional().describe("Terraform workspace per environment; default: the environment's name, so environments never share state."),
   var_files: z.record(z.string(), z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
+  allow_outside_project: z
+    .boolean()
+    .optional()
+    .describe('Allow directory to resolve (links followed) outside the project root. Off by default: a cloned repository must not point faber-cloud at another directory.'),
 });
 
 export const IacSchema = z.strictObject({

@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { LockedError } from '../errors.js';
+import { writeTextAtomic } from './atomic.js';
+import { checkWritePaths, ensureDirectory, type PlannedWrite, type WriteScope } from './safe-path.js';
 
 /** Who holds an environment lock; written beside the lock directory as `<lock>.json`. */
 export interface LockHolder {
@@ -34,6 +36,14 @@ function isAlive(pid: number): boolean {
 /** proper-lockfile removes its directory with rmdir, so the holder record lives beside it. */
 function holderFile(lockDir: string): string {
   return `${lockDir}.json`;
+}
+
+/** What taking the lock at `lockDir` writes: the lock directory and its holder record. */
+export function lockWrites(lockDir: string): PlannedWrite[] {
+  return [
+    { path: lockDir, kind: 'directory' },
+    { path: holderFile(lockDir), kind: 'file' },
+  ];
 }
 
 export async function readLockHolder(lockDir: string): Promise<LockHolder | undefined> {
@@ -91,9 +101,10 @@ async function takeOverFromDeadHolder(lockDir: string): Promise<void> {
  * A holder on this host whose pid is gone is stale at once, so a killed deploy does not
  * block the next one for the stale period.
  */
-export async function acquireLock(lockDir: string, command: string): Promise<HeldLock> {
+export async function acquireLock(lockDir: string, command: string, scope: WriteScope): Promise<HeldLock> {
   const target = path.dirname(lockDir);
-  await mkdir(target, { recursive: true });
+  await checkWritePaths(scope, lockWrites(lockDir));
+  await ensureDirectory(scope, target);
   await takeOverFromDeadHolder(lockDir);
   let release: () => Promise<void>;
   try {
@@ -110,7 +121,7 @@ export async function acquireLock(lockDir: string, command: string): Promise<Hel
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, started_at: new Date().toISOString() };
   const id = await lockId(lockDir);
   if (id) holder.lock_id = id;
-  await writeFile(holderFile(lockDir), `${JSON.stringify(holder)}\n`);
+  await writeTextAtomic(holderFile(lockDir), `${JSON.stringify(holder)}\n`, scope);
   return {
     holder,
     release: async () => {
@@ -121,8 +132,8 @@ export async function acquireLock(lockDir: string, command: string): Promise<Hel
 }
 
 /** Run `fn` while holding the lock; always released afterwards. */
-export async function withLock<T>(lockDir: string, command: string, fn: () => Promise<T>): Promise<T> {
-  const lock = await acquireLock(lockDir, command);
+export async function withLock<T>(lockDir: string, command: string, scope: WriteScope, fn: () => Promise<T>): Promise<T> {
+  const lock = await acquireLock(lockDir, command, scope);
   try {
     return await fn();
   } finally {
@@ -137,11 +148,11 @@ const WAIT_FOR_LOCK_MS = 10_000;
  * Like withLock, but waits (up to 10 s) for another holder instead of failing at once:
  * for project-wide logs that every command updates briefly (IAM audit, issue log).
  */
-export async function withWaitingLock<T>(lockDir: string, command: string, fn: () => Promise<T>): Promise<T> {
+export async function withWaitingLock<T>(lockDir: string, command: string, scope: WriteScope, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + WAIT_FOR_LOCK_MS;
   for (;;) {
     try {
-      return await withLock(lockDir, command, fn);
+      return await withLock(lockDir, command, scope, fn);
     } catch (error) {
       if (!(error instanceof LockedError) || Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));

@@ -17,8 +17,12 @@ export function missingGitignoreEntries(existing: string): string[] {
 }
 
 /** Append the missing entries to <root>/.gitignore (created when absent). Returns what was added. */
+export function gitignoreFile(root: string): string {
+  return path.join(root, '.gitignore');
+}
+
 export async function ensureGitignore(root: string): Promise<string[]> {
-  const file = path.join(root, '.gitignore');
+  const file = gitignoreFile(root);
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return '';
     throw error;
@@ -27,6 +31,6 @@ export async function ensureGitignore(root: string): Promise<string[]> {
   if (missing.length === 0) return [];
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
   const block = `${existing === '' ? '' : '\n'}# faber-cloud: saved plans, locks and Terraform working files\n${missing.join('\n')}\n`;
-  await writeTextAtomic(file, `${existing}${separator}${block}`);
+  await writeTextAtomic(file, `${existing}${separator}${block}`, { root });
   return missing;
 }

@@ -4,8 +4,9 @@ import { validateConfigData } from '../config/load.js';
 import { ConfigSchema, DEFAULT_NAMING_PATTERN, HOSTING_HANDLERS, IAC_HANDLERS, PLANNED_HOSTING_HANDLERS, PLANNED_IAC_HANDLERS } from '../config/schema.js';
 import { ConfigError, GuardError, UsageError } from '../errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
+import { checkWritePaths, directoryScope } from '../files/safe-path.js';
 import { CONFIG_RELATIVE_PATH, initTargetRoot, projectPaths } from '../paths.js';
-import { ensureGitignore } from './gitignore.js';
+import { ensureGitignore, gitignoreFile } from './gitignore.js';
 import { detectTerraformDirectory } from './terraform-detect.js';
 
 export interface InitOptions {
@@ -16,6 +17,8 @@ export interface InitOptions {
   region?: string;
   accountId?: string;
   terraformDir?: string;
+  /** Accept a terraform directory outside the project (written to the config as an explicit opt-in). */
+  allowTerraformOutsideProject?: boolean;
   force: boolean;
 }
 
@@ -55,7 +58,7 @@ function checkHandler(kind: string, value: string, available: readonly string[],
 }
 
 /** The config `init` writes: every section present and explained, so users can read it. */
-export function buildInitialConfig(input: { project: string; subsystem: string; region: string; accountId?: string; terraformDir: string }) {
+export function buildInitialConfig(input: { project: string; subsystem: string; region: string; accountId?: string; terraformDir: string; allowOutsideProject?: boolean }) {
   const aws: Record<string, unknown> = {
     $comment: 'Every mutation first checks the caller account (STS) against account_id.',
     region: input.region,
@@ -78,6 +81,7 @@ export function buildInitialConfig(input: { project: string; subsystem: string; 
         terraform: {
           $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH). Each environment keeps its state in its own workspace.',
           directory: input.terraformDir,
+          ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
           binary: 'auto',
           workspaces: { test: 'test', prod: 'prod' },
         },
@@ -140,6 +144,7 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
     terraformDir,
+    ...(options.allowTerraformOutsideProject ? { allowOutsideProject: true } : {}),
   });
 
   try {
@@ -152,12 +157,17 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
   }
   ConfigSchema.parse(data); // belt and braces: init must never write a config that does not validate
 
-  let backupFile: string | undefined;
-  if (alreadyThere) {
-    backupFile = `${paths.configFile}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
-    await writeTextAtomic(backupFile, await readFile(paths.configFile, 'utf8'));
-  }
-  await writeJsonAtomic(paths.configFile, data);
+  // Where the terraform directory really is (links resolved): inside the project unless opted out.
+  await directoryScope(root, terraformDir, options.allowTerraformOutsideProject === true, '--terraform-dir');
+  const backupFile = alreadyThere ? `${paths.configFile}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak` : undefined;
+  // Everything init writes is checked before the first write.
+  await checkWritePaths(paths, [
+    { path: paths.configFile, kind: 'file' },
+    ...(backupFile ? [{ path: backupFile, kind: 'file' as const }] : []),
+    { path: gitignoreFile(root), kind: 'file' },
+  ]);
+  if (backupFile) await writeTextAtomic(backupFile, await readFile(paths.configFile, 'utf8'), paths);
+  await writeJsonAtomic(paths.configFile, data, paths);
   const gitignoreAdded = await ensureGitignore(root);
 
   const warnings: string[] = [];

@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { authorize } from '../../core/guard.js';
 import type { ResourceCheck } from '../../handlers/hosting/types.js';
 import { readRegistry } from '../../registry/registry.js';
-import { loadEnvironment, openEnvironment } from '../environment.js';
+import { checkEnvironmentWrites, loadEnvironment, openEnvironment } from '../environment.js';
 import { identify, type Reporter } from '../lifecycle.js';
 import { saveTestResult, type PostTestResult } from './results.js';
 
@@ -21,6 +21,7 @@ export async function runPostTests(
   report: Reporter,
 ): Promise<{ result: PostTestResult; file: string }> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
+  await checkEnvironmentWrites(view, 'post-test');
   const registry = await readRegistry(view.envPaths.registryFile, view.display(view.envPaths.registryFile));
   if (!registry || registry.resources.length === 0) {
     throw new UsageError(`nothing is deployed to '${request.env}': ${view.display(view.envPaths.registryFile)} lists no resources`, {
@@ -52,6 +53,6 @@ export async function runPostTests(
     counts,
     checks,
   };
-  const file = await saveTestResult(open.envPaths.testsDir, result);
+  const file = await saveTestResult(open.envPaths.testsDir, result, open.paths);
   return { result, file };
 }

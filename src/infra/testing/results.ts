@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomic } from '../../core/files/atomic.js';
+import { writeJsonAtomic, type WriteScope } from '../../core/files/atomic.js';
 import type { ResourceCheck } from '../../handlers/hosting/types.js';
 import type { TestResultSummary } from '../history.js';
 import type { AdapterRun, CostEstimate, Finding, GateResult, Unchecked } from './types.js';
@@ -46,10 +46,9 @@ function fileName(result: TestResult): string {
 }
 
 /** Save a result atomically; returns its path. */
-export async function saveTestResult(testsDir: string, result: TestResult): Promise<string> {
-  await mkdir(testsDir, { recursive: true });
+export async function saveTestResult(testsDir: string, result: TestResult, scope: WriteScope): Promise<string> {
   const file = path.join(testsDir, fileName(result));
-  await writeJsonAtomic(file, result);
+  await writeJsonAtomic(file, result, scope);
   return file;
 }
 

@@ -122,7 +122,8 @@ export class TerraformHandler implements IacHandler {
   async writePlanJson(planFile: string, out: string): Promise<void> {
     const runner = await this.runner();
     const json = await runner.showJson(path.resolve(this.options.directory, planFile));
-    await writeFile(out, JSON.stringify(json), { mode: 0o600 });
+    // `out` is in a fresh private temp directory (not the project); 'wx' still never follows a link.
+    await writeFile(out, JSON.stringify(json), { mode: 0o600, flag: 'wx' });
   }
 
   async apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult> {

@@ -125,7 +125,10 @@ let handlersInstalled = false;
 export function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  for (const signal of STOP_SIGNALS) process.on(signal, () => requestInterrupt(signal));
+  // bin/faber-cloud listens from its first line and hands over what arrived meanwhile.
+  const early = (globalThis as { faberCloudSignals?: { take(handler: (signal: NodeJS.Signals) => void): void } }).faberCloudSignals;
+  if (early) early.take(requestInterrupt);
+  else for (const signal of STOP_SIGNALS) process.on(signal, () => requestInterrupt(signal));
 }
 
 /**

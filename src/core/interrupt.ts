@@ -27,7 +27,8 @@ export function interruptCount(): number {
 /** The error for the first signal received, if any. */
 export function interruption(): InterruptedError | undefined {
   const signal = received[0];
-  return signal ? new InterruptedError(signal, `interrupted by ${signal}`, { hint: 'run the command again when ready; faber-cloud infra history shows what an interrupted deploy or destroy did' }) : undefined;
+  // No hint: a person who pressed Ctrl-C gets one line.
+  return signal ? new InterruptedError(signal, `interrupted by ${signal}`) : undefined;
 }
 
 /** At a point where stopping leaves everything consistent: stop if a signal arrived. */

@@ -1,4 +1,4 @@
-import { interruptCount } from '../core/interrupt.js';
+import { interruptCount, onInterrupt } from '../core/interrupt.js';
 import { installSignalHandlers, main } from './main.js';
 
 installSignalHandlers();
@@ -22,6 +22,8 @@ main(process.argv.slice(2)).then(
     // Stopped by a signal: work the command left behind (a request, a timer) must not keep
     // the process alive. Exit once stdout has taken the envelope.
     if (interruptCount() > 0) process.stdout.write('', () => process.exit(code));
+    // The handlers stay installed; a signal from now on ends what is left at once.
+    else onInterrupt(() => process.exit(code));
   },
   (error: unknown) => {
     process.stderr.write(`faber-cloud: unexpected failure: ${String(error)}\n`);

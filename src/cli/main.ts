@@ -36,7 +36,8 @@ function helpFooter(): string {
     ...rows.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
     '',
     'Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error,',
-    '            3 refused by a safety guard, 4 needs a human.',
+    '            3 refused by a safety guard, 4 needs a human,',
+    '            130/143 stopped by SIGINT/SIGTERM (E_INTERRUPTED).',
     '',
     'Run `faber-cloud <command> --help` for a command\'s options and examples.',
   ].join('\n');
@@ -227,8 +228,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const after = await settleAfterSignal(running);
     const stopped = interruption() as FaberError;
     if (after === GAVE_UP) return printError(stopped);
-    // After a signal, a failure is the interruption's doing: report it as such, with the failure.
-    if (after.failed && !(after.thrown instanceof CommanderError) && !(isFaberError(after.thrown) && after.thrown.code === 'E_INTERRUPTED')) {
+    // A typed error is the command's own result (a refusal, a usage error) and is reported as
+    // such; anything else failing after a signal is taken as the interruption's doing.
+    if (after.failed && !(after.thrown instanceof CommanderError) && !isFaberError(after.thrown)) {
       const failure = toFaberError(after.thrown);
       stopped.addDetails({ failure: { code: failure.code, message: failure.message } });
       return printError(stopped);

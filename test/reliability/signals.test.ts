@@ -10,8 +10,9 @@ import { ALL_COMMANDS, CellTally, commandName, commandsTaking, exampleArgv } fro
 /**
  * Signals mid-command (issue 13 defect 7): every command in the registry × SIGINT and SIGTERM.
  * Commands that run the IaC tool are signalled while it runs (seen from their progress on
- * stderr); the others as soon as the CLI listens (bin/faber-cloud sets the process title
- * then), which for the fastest commands is the only point there is. Each cell holds when:
+ * stderr). The others are signalled twice over: as soon as the CLI listens (bin/faber-cloud
+ * sets the process title then), and at their first progress on stderr, once they are under
+ * way; a command that ends before it prints any has only the first. Each cell holds when:
  * stdout is exactly one JSON object (E_INTERRUPTED, or the command's normal result), the exit
  * code is the documented one (docs/DECISIONS.md "Signals": 130 for SIGINT, 143 for SIGTERM),
  * every JSON artifact under .fractary parses, no lock is left, a next deploy is not refused,
@@ -54,11 +55,11 @@ interface Run {
   stdout: string;
   stderr: string;
   /** Whether the signal went out at the intended point (false: the command ended first). */
-  signalled: 'while the tool ran' | 'at start' | 'not sent';
+  signalled: 'while the tool ran' | 'at start' | 'under way' | 'not sent';
 }
 
 /** Run the CLI and send `signal` once `trigger` shows on stderr (or once it listens, without one). */
-async function runAndSignal(args: string[], cwd: string, env: NodeJS.ProcessEnv, signal: NodeJS.Signals, trigger: RegExp | undefined): Promise<Run> {
+async function runAndSignal(args: string[], cwd: string, env: NodeJS.ProcessEnv, signal: NodeJS.Signals, trigger: RegExp | undefined, when: Run['signalled']): Promise<Run> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -71,7 +72,7 @@ async function runAndSignal(args: string[], cwd: string, env: NodeJS.ProcessEnv,
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
-    if (trigger?.test(stderr)) send('while the tool ran');
+    if (trigger?.test(stderr)) send(when);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
   if (!trigger) {
@@ -115,13 +116,16 @@ async function unparsable(root: string): Promise<string[]> {
   return bad;
 }
 
-/** Lock directories (and their holder records) left under .fractary. */
+/**
+ * Locks left under .fractary: the lock directories (an environment's `.lock`, the `lock` inside
+ * the audit, issue-log and grant lock folders, which themselves stay) and their holder records.
+ */
 async function leftLocks(root: string): Promise<string[]> {
   const found: string[] = [];
   async function walk(dir: string): Promise<void> {
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
       const full = path.join(dir, entry.name);
-      if (/\.lock(\.json)?$/.test(entry.name)) found.push(path.relative(root, full));
+      if (/^\.?lock(\.json)?$/.test(entry.name)) found.push(path.relative(root, full));
       else if (entry.isDirectory()) await walk(full);
     }
   }
@@ -143,60 +147,71 @@ async function prepare(def: (typeof ALL_COMMANDS)[number]): Promise<{ p: TestPro
 describe('reliability: signals mid-command', () => {
   for (const def of ALL_COMMANDS) {
     const name = commandName(def);
+    const timings: { when: Run['signalled']; trigger: RegExp | undefined }[] = WHILE_TOOL_RUNS[name]
+      ? [{ when: 'while the tool ran', trigger: WHILE_TOOL_RUNS[name] }]
+      : [
+          { when: 'at start', trigger: undefined },
+          { when: 'under way', trigger: /\S/ },
+        ];
     for (const signal of SIGNALS) {
-      it(`${name} × ${signal}`, async () => {
-        const { p, cwd } = await prepare(def);
-        const args = [...exampleArgv(def, withEnv.has(def) ? { '--env': 'test' } : {}), '--json'];
-        const trigger = WHILE_TOOL_RUNS[name];
-        const run = await runAndSignal(args, cwd, { ...p.env, ...SLOW }, signal, trigger);
-        const problems: string[] = [];
-        const check = (ok: boolean, what: string) => {
-          if (!ok) problems.push(what);
-        };
+      for (const { when, trigger } of timings) {
+        const cell = `${name} × ${signal} × ${when}`;
+        it(cell, async () => {
+          const { p, cwd } = await prepare(def);
+          const args = [...exampleArgv(def, withEnv.has(def) ? { '--env': 'test' } : {}), '--json'];
+          const run = await runAndSignal(args, cwd, { ...p.env, ...SLOW }, signal, trigger, when);
+          const problems: string[] = [];
+          const check = (ok: boolean, what: string) => {
+            if (!ok) problems.push(what);
+          };
 
-        // the signal reached the command where it should (a tool-running command must be caught running)
-        check(run.signalled !== 'not sent', 'the command ended before the signal could be sent');
-        if (trigger) check(run.signalled === 'while the tool ran', `no "${trigger.source}" progress before the end`);
-        check(run.signal === null, `ended by ${run.signal} itself, with no envelope`);
+          // the signal reached the command where it should (a tool-running command must be caught running;
+          // a command that ends before printing progress was covered by its signal at start)
+          const finishedFirst = run.signalled === 'not sent' && when === 'under way';
+          check(run.signalled !== 'not sent' || finishedFirst, 'the command ended before the signal could be sent');
+          if (when === 'while the tool ran') check(run.signalled === when, `no "${trigger?.source}" progress before the end`);
+          if (finishedFirst) check(run.code !== null && run.stdout.trim() !== '', 'ended before progress, with no result');
+          check(run.signal === null, `ended by ${run.signal} itself, with no envelope`);
 
-        // exactly one JSON object on stdout, and the documented exit code
-        let envelope: any;
-        try {
-          envelope = JSON.parse(run.stdout);
-        } catch {
-          envelope = undefined;
-        }
-        check(envelope !== null && typeof envelope === 'object' && !Array.isArray(envelope), `stdout is not one JSON object: ${run.stdout.slice(0, 300)}`);
-        const interrupted = envelope?.ok === false && envelope.error?.code === 'E_INTERRUPTED';
-        if (interrupted) check(run.code === EXIT[signal], `E_INTERRUPTED with exit ${run.code}, documented ${EXIT[signal]}`);
-        else if (envelope?.ok === true) check(run.code === 0 || run.code === 1, `completed with exit ${run.code}`);
-        else check(envelope?.error?.code !== 'E_INTERNAL' && [1, 2, 3, 4].includes(run.code ?? -1), `ended with ${envelope?.error?.code} and exit ${run.code}`);
-        // a deploy or destroy is signalled well inside its apply (the tool sleeps): it must stop
-        if (RECORDED.has(name)) check(interrupted, `signalled while the tool applied, but not interrupted: ${envelope?.error?.code ?? 'ok'}`);
-        check(!/\n\s+at \S+ \(|uncaught/i.test(run.stderr), 'a stack trace or uncaught error on stderr');
+          // exactly one JSON object on stdout, and the documented exit code
+          let envelope: any;
+          try {
+            envelope = JSON.parse(run.stdout);
+          } catch {
+            envelope = undefined;
+          }
+          check(envelope !== null && typeof envelope === 'object' && !Array.isArray(envelope), `stdout is not one JSON object: ${run.stdout.slice(0, 300)}`);
+          const interrupted = envelope?.ok === false && envelope.error?.code === 'E_INTERRUPTED';
+          if (interrupted) check(run.code === EXIT[signal], `E_INTERRUPTED with exit ${run.code}, documented ${EXIT[signal]}`);
+          else if (envelope?.ok === true) check(run.code === 0 || run.code === 1, `completed with exit ${run.code}`);
+          else check(envelope?.error?.code !== 'E_INTERNAL' && [1, 2, 3, 4].includes(run.code ?? -1), `ended with ${envelope?.error?.code} and exit ${run.code}`);
+          // a deploy or destroy is signalled well inside its apply (the tool sleeps): it must stop
+          if (RECORDED.has(name)) check(interrupted, `signalled while the tool applied, but not interrupted: ${envelope?.error?.code ?? 'ok'}`);
+          check(!/\n\s+at \S+ \(|uncaught/i.test(run.stderr), 'a stack trace or uncaught error on stderr');
 
-        // every artifact parses, no lock is left behind
-        const root = name === 'init' ? cwd : p.dir;
-        const bad = await unparsable(root);
-        check(bad.length === 0, `artifacts do not parse: ${bad.join('; ')}`);
-        const locks = await leftLocks(root);
-        check(locks.length === 0, `locks left: ${locks.join(', ')}`);
+          // every artifact parses, no lock is left behind
+          const root = name === 'init' ? cwd : p.dir;
+          const bad = await unparsable(root);
+          check(bad.length === 0, `artifacts do not parse: ${bad.join('; ')}`);
+          const locks = await leftLocks(root);
+          check(locks.length === 0, `locks left: ${locks.join(', ')}`);
 
-        // an interrupted deploy or destroy is in the history as such
-        if (RECORDED.has(name) && interrupted) {
-          const last = (await historyLines(p)).at(-1);
-          check(last?.outcome === 'interrupted' && last.operation === name.split(' ')[1], `history ends with ${JSON.stringify(last)}`);
-          check(!existsSync(p.artifact('test', '.running.json')), '.running.json left behind');
-        }
+          // an interrupted deploy or destroy is in the history as such
+          if (RECORDED.has(name) && interrupted) {
+            const last = (await historyLines(p)).at(-1);
+            check(last?.outcome === 'interrupted' && last.operation === name.split(' ')[1], `history ends with ${JSON.stringify(last)}`);
+            check(!existsSync(p.artifact('test', '.running.json')), '.running.json left behind');
+          }
 
-        // a next deploy is not refused
-        const next = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: FAST });
-        check(next.code === 0, `the next deploy: exit ${next.code} ${next.json?.error?.code ?? ''} ${next.json?.error?.message ?? ''}`);
+          // a next deploy is not refused
+          const next = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: FAST });
+          check(next.code === 0, `the next deploy: exit ${next.code} ${next.json?.error?.code ?? ''} ${next.json?.error?.message ?? ''}`);
 
-        const held = tally.record(`${name} × ${signal}`, problems.length === 0, problems.join(' | ') || `${run.signalled}: ${interrupted ? 'E_INTERRUPTED' : envelope?.ok ? 'completed' : envelope?.error?.code}`);
-        expect(problems, `${name} × ${signal} (${run.signalled})\nstdout: ${run.stdout.slice(0, 500)}\nstderr: ${run.stderr.slice(-1500)}`).toEqual([]);
-        expect(held).toBe(true);
-      }, 240_000);
+          const held = tally.record(cell, problems.length === 0, problems.join(' | ') || `${run.signalled}: ${interrupted ? 'E_INTERRUPTED' : envelope?.ok ? 'completed' : envelope?.error?.code}`);
+          expect(problems, `${cell} (${run.signalled})\nstdout: ${run.stdout.slice(0, 500)}\nstderr: ${run.stderr.slice(-1500)}`).toEqual([]);
+          expect(held).toBe(true);
+        }, 240_000);
+      }
     }
   }
 });

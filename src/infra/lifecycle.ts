@@ -380,6 +380,12 @@ async function guardedApply(
     const { registry, outcome, planId, confirmed } = recordedRun;
     // The lock was lost after the apply: the run is recorded as it went, then refused.
     if (!failure && lock.compromised) throw lock.compromised;
+    if (failure instanceof InterruptedError) {
+      // One line for a person: what happened and where it is recorded.
+      throw new InterruptedError(failure.signal, `${request.operation} of '${open.name}' ${failure.message} (applied +${totals.add} ~${totals.change} -${totals.destroy}); recorded in the history as interrupted`, {
+        details: failure.details,
+      });
+    }
     if (failure) throw failure;
     return {
       env: open.name,

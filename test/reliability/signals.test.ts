@@ -215,3 +215,36 @@ describe('reliability: signals mid-command', () => {
     }
   }
 });
+
+describe('signals: a second signal', () => {
+  it('while the outcome is being recorded does not lose the record (only a third stops the recording)', async () => {
+    const p = await createProject('interruptible');
+    const child = spawn(process.execPath, [CLI, 'infra', 'deploy', '--env', 'test', '--json'], { cwd: p.dir, env: { ...process.env, ...p.env, ...SLOW, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = 0;
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (sent === 0 && /applying plan/.test(stderr)) {
+        sent = 1;
+        child.kill('SIGINT');
+      }
+      if (sent === 1 && /reading state into the registry/.test(stderr)) {
+        sent = 2;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(sent).toBe(2);
+    expect(code, stderr).toBe(130);
+    expect(JSON.parse(stdout).error.code).toBe('E_INTERRUPTED');
+    const last = (await historyLines(p)).at(-1);
+    expect(last).toMatchObject({ operation: 'deploy', outcome: 'interrupted', error_codes: ['E_INTERRUPTED'] });
+    expect(last.error_message).toMatch(/^interrupted by SIGINT/);
+    expect(existsSync(p.artifact('test', '.running.json'))).toBe(false);
+    expect(await leftLocks(p.dir)).toEqual([]);
+    const next = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: FAST });
+    expect(next.code, next.stderr).toBe(0);
+  }, 120_000);
+});

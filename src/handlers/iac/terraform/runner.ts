@@ -132,9 +132,11 @@ export class IacRunner {
   /**
    * Run the binary in its own process group, so a terminal's Ctrl-C reaches it once, through
    * us: tofu stops gracefully on one SIGINT and exits at once on a second. A first and second
-   * signal to faber-cloud are forwarded as SIGINT; a third kills the child.
+   * signal to faber-cloud are forwarded as SIGINT; a third kills the child. A read (recording
+   * the outcome) is short and is left to finish until the third.
    */
   private async spawn(argv: string[], options: RunOptions) {
+    const read = READS.has(argv[0] ?? '');
     const subprocess = execa(this.binary.path, argv, {
       cwd: this.options.cwd,
       env: { ...(this.options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
@@ -145,6 +147,7 @@ export class IacRunner {
       ...(options.signal ? { cancelSignal: options.signal } : {}),
     });
     const forward = (count: number) => {
+      if (read && count < 3) return;
       try {
         subprocess.kill(count >= 3 ? 'SIGKILL' : 'SIGINT');
       } catch {

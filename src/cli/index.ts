@@ -1,4 +1,7 @@
-import { main } from './main.js';
+import { interruptCount, onInterrupt } from '../core/interrupt.js';
+import { installSignalHandlers, main } from './main.js';
+
+installSignalHandlers();
 
 // The AWS SDK warns on Node < 22 about its *future* releases; the versions bundled here
 // support Node 20, so the warning would only be noise on every AWS command's stderr.
@@ -16,6 +19,11 @@ for (const stream of [process.stdout, process.stderr]) {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Stopped by a signal: work the command left behind (a request, a timer) must not keep
+    // the process alive. Exit once stdout has taken the envelope.
+    if (interruptCount() > 0) process.stdout.write('', () => process.exit(code));
+    // The handlers stay installed; a signal from now on ends what is left at once.
+    else onInterrupt(() => process.exit(code));
   },
   (error: unknown) => {
     process.stderr.write(`faber-cloud: unexpected failure: ${String(error)}\n`);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
-import { UsageError, type FaberError } from '../core/errors.js';
+import { isFaberError, UsageError, type FaberError } from '../core/errors.js';
+import { interruptCount, interruption, isBusy, onBusyEnd, onInterrupt, requestInterrupt, throwIfInterrupted } from '../core/interrupt.js';
 import { commandGroups, commands } from './commands.js';
 import type { CommandContext, CommandDefinition } from './context.js';
 import { errorEnvelope, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
@@ -35,7 +36,8 @@ function helpFooter(): string {
     ...rows.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
     '',
     'Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error,',
-    '            3 refused by a safety guard, 4 needs a human.',
+    '            3 refused by a safety guard, 4 needs a human,',
+    '            130/143 stopped by SIGINT/SIGTERM (E_INTERRUPTED).',
     '',
     'Run `faber-cloud <command> --help` for a command\'s options and examples.',
   ].join('\n');
@@ -111,12 +113,79 @@ function usageErrorFrom(error: CommanderError): FaberError {
   return new UsageError(message, { hint: 'run `faber-cloud --help` (or `faber-cloud <command> --help`) for usage' });
 }
 
+/** Signals that stop a command. Handled, so that a --json caller still gets its one envelope. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+let handlersInstalled = false;
+
+/**
+ * Install the handlers once, as early as possible. They stay for the life of the process:
+ * without a listener, a signal would end it at once (and proper-lockfile's and execa's exit
+ * hooks would re-raise it), printing nothing.
+ */
+export function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  // bin/faber-cloud listens from its first line and hands over what arrived meanwhile.
+  const early = (globalThis as { faberCloudSignals?: { take(handler: (signal: NodeJS.Signals) => void): void } }).faberCloudSignals;
+  if (early) early.take(requestInterrupt);
+  else for (const signal of STOP_SIGNALS) process.on(signal, () => requestInterrupt(signal));
+}
+
+/**
+ * After a signal, how long a command that is not running a child process or recording its
+ * outcome gets to notice and stop by itself before the CLI stops waiting for it.
+ */
+const GRACE_AFTER_SIGNAL_MS = 3000;
+
+type Settled = { thrown?: unknown; failed: boolean };
+const GAVE_UP = Symbol('gave up');
+
+function nextSignal(): Promise<void> {
+  if (interruptCount() > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = onInterrupt(() => {
+      off();
+      resolve();
+    });
+  });
+}
+
+/**
+ * A signal arrived while the command runs: wait while it stops the IaC child (forwarded by the
+ * runner) or records its outcome; otherwise give it a short grace. A second signal with
+ * nothing to wait for, or a third in any case, stops waiting.
+ */
+function settleAfterSignal(running: Promise<Settled>): Promise<Settled | typeof GAVE_UP> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const offs: (() => void)[] = [];
+    const finish = (value: Settled | typeof GAVE_UP) => {
+      clearTimeout(timer);
+      for (const off of offs) off();
+      resolve(value);
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (!isBusy()) finish(GAVE_UP);
+      }, GRACE_AFTER_SIGNAL_MS);
+    };
+    void running.then(finish);
+    offs.push(onBusyEnd(arm));
+    offs.push(onInterrupt((_signal, count) => {
+      if (count >= 3 || !isBusy()) finish(GAVE_UP);
+    }));
+    arm();
+  });
+}
+
 /** Parse argv, run the command, print, and return the exit code. The only place that prints. */
 export async function main(argv: readonly string[]): Promise<number> {
   const json = wantsJson(argv);
   const style = pc.createColors(colorEnabled(argv, process.env));
-  let exitCode = 0;
   let name: string | undefined;
+  let printResult: (() => number) | undefined;
 
   const program = buildProgram(async (def, cmd) => {
     name = commandName(cmd);
@@ -130,27 +199,49 @@ export async function main(argv: readonly string[]): Promise<number> {
       progress: createProgress(style, false),
     };
     const module = await def.load();
+    throwIfInterrupted();
     const result = await module.run(ctx, { args: cmd.args, options: cmd.opts() });
-    if (json) writeJson(successEnvelope(name, result.data));
-    else process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
-    exitCode = result.exitCode ?? 0;
+    const command = name;
+    printResult = () => {
+      if (json) writeJson(successEnvelope(command, result.data));
+      else process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+      return result.exitCode ?? 0;
+    };
   });
 
-  try {
-    if (argv.length === 0) {
-      process.stdout.write(`${program.helpInformation()}`);
-      return 0;
-    }
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (thrown) {
-    if (thrown instanceof CommanderError) {
-      if (thrown.exitCode === 0 || thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.version') return 0;
-      if (thrown.code === 'commander.help') return 0;
-    }
-    const error = thrown instanceof CommanderError ? usageErrorFrom(thrown) : toFaberError(thrown);
+  const printError = (error: FaberError): number => {
     if (json) writeJson(errorEnvelope(error, name));
     else process.stderr.write(renderHumanError(error, style, argv.includes('--verbose')));
     return error.exitCode;
+  };
+
+  if (argv.length === 0) {
+    process.stdout.write(`${program.helpInformation()}`);
+    return 0;
   }
+  const running: Promise<Settled> = program.parseAsync(argv, { from: 'user' }).then(
+    () => ({ failed: false }),
+    (thrown: unknown) => ({ thrown, failed: true }),
+  );
+  let settled = await Promise.race([running, nextSignal().then(() => undefined)]);
+  if (settled === undefined) {
+    const after = await settleAfterSignal(running);
+    const stopped = interruption() as FaberError;
+    if (after === GAVE_UP) return printError(stopped);
+    // A typed error is the command's own result (a refusal, a usage error) and is reported as
+    // such; anything else failing after a signal is taken as the interruption's doing.
+    if (after.failed && !(after.thrown instanceof CommanderError) && !isFaberError(after.thrown)) {
+      const failure = toFaberError(after.thrown);
+      stopped.addDetails({ failure: { code: failure.code, message: failure.message } });
+      return printError(stopped);
+    }
+    settled = after;
+  }
+  if (!settled.failed) return printResult ? printResult() : 0;
+  const thrown = settled.thrown;
+  if (thrown instanceof CommanderError) {
+    if (thrown.exitCode === 0 || thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.version') return 0;
+    if (thrown.code === 'commander.help') return 0;
+  }
+  return printError(thrown instanceof CommanderError ? usageErrorFrom(thrown) : toFaberError(thrown));
 }

@@ -9,6 +9,10 @@ export const ExitCode = {
   usage: 2,
   refused: 3,
   needsHuman: 4,
+  /** Ended by a signal (see InterruptedError): 128 + the signal number, as shells report it. */
+  hangup: 129,
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -67,6 +71,29 @@ export class GuardError extends FaberError {
 export class LockedError extends GuardError {
   constructor(message: string, options: FaberErrorOptions = {}) {
     super('E_LOCKED', message, options);
+  }
+}
+
+/** Another process removed or replaced our lock while we held it (exit 3). */
+export class LockCompromisedError extends FaberError {
+  constructor(message: string, options: FaberErrorOptions = {}) {
+    super('E_LOCK_COMPROMISED', message, ExitCode.refused, options);
+  }
+}
+
+const SIGNAL_EXIT: Record<string, ExitCode> = { SIGHUP: ExitCode.hangup, SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated };
+
+/**
+ * Stopped by SIGINT/SIGTERM/SIGHUP. The exit code is 128 + the signal number, what a shell
+ * reports for a process the signal ended (docs/DECISIONS.md: "Signals").
+ */
+export class InterruptedError extends FaberError {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message: string,
+    options: FaberErrorOptions = {},
+  ) {
+    super('E_INTERRUPTED', message, SIGNAL_EXIT[signal] ?? ExitCode.interrupted, options);
   }
 }
 

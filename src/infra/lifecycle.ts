@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { FaberError, GuardError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
+import { hostname } from 'node:os';
+import { ArtifactError, FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
-import { withLock } from '../core/files/lock.js';
+import { holderAlive, processStart, withLock } from '../core/files/lock.js';
 import { ensureDirectory } from '../core/files/safe-path.js';
+import { busyWhile } from '../core/interrupt.js';
 import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
@@ -268,18 +270,29 @@ async function guardedApply(
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
 
-  return withLock(open.envPaths.lockFile, `infra ${request.operation}`, open.paths, async () => {
+  return withLock(open.envPaths.lockFile, `infra ${request.operation}`, open.paths, async (lock) => {
     await recordInterruptedRun(open, report);
     const started = new Date();
     const deploymentId = newDeploymentId(started);
-    const { files, digest, resources } = request.planId
-      ? await loadSavedPlan(open, request.planId, destroy)
-      : await savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest, resources: p.resources }));
+    const base = { id: deploymentId, operation: request.operation, env: open.name, started_at: started.toISOString(), profile: authorization.profile, account: identity.account, caller_arn: identity.arn };
+    // Stopped by a signal before anything was applied: the history still shows the attempt.
+    const stoppedBeforeApply = async (error: unknown, planId: string | null): Promise<never> => {
+      if (error instanceof InterruptedError) {
+        await busyWhile(() => appendHistory(open.envPaths.historyFile, stoppedEntry(base, planId, error, 'stopped before anything was applied'), open.paths));
+      }
+      throw error;
+    };
+    const { files, digest, resources } = await (request.planId
+      ? loadSavedPlan(open, request.planId, destroy)
+      : savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest, resources: p.resources }))
+    ).catch((error: unknown) => stoppedBeforeApply(error, request.planId ?? null));
     // The deployer tests what it is about to apply; a blocked gate applies nothing.
     const skippedPreTests = !destroy && digest.hasChanges && Boolean(request.skipPreTests);
     if (skippedPreTests) report({ kind: 'warning', message: 'pre-deploy tests skipped (--skip-pre-tests); the history records it' });
     else if (!destroy && digest.hasChanges) {
-      const tested = await runPlanTests(open, { planId: digest.planId, planFile: files.tfplan, resources }, 'infra deploy', processEnv, report);
+      const tested = await runPlanTests(open, { planId: digest.planId, planFile: files.tfplan, resources }, 'infra deploy', processEnv, report).catch((error: unknown) =>
+        stoppedBeforeApply(error, digest.planId),
+      );
       if (!tested.result.passed) {
         const blocked = new PreTestsBlocked('E_PRE_TESTS_BLOCKED', `the pre-deploy tests block plan ${digest.planId}: ${tested.result.gate.blocked_by.join('; ')}; nothing was applied`, {
           hint: `fix the findings (faber-cloud infra test --env ${open.name} --plan ${digest.planId} shows them), or deploy anyway with --skip-pre-tests (recorded in the history)`,
@@ -289,17 +302,9 @@ async function guardedApply(
         throw blocked;
       }
     }
-    const running: RunningRecord = {
-      id: deploymentId,
-      operation: request.operation,
-      env: open.name,
-      started_at: started.toISOString(),
-      profile: authorization.profile,
-      account: identity.account,
-      caller_arn: identity.arn,
-      plan_id: digest.planId,
-      pid: process.pid,
-    };
+    const running: RunningRecord = { ...base, plan_id: digest.planId, pid: process.pid, host: hostname() };
+    const start = processStart(process.pid);
+    if (start) running.proc_start = start;
     await writeJsonAtomic(open.envPaths.runFile, running, open.paths);
 
     let apply: ApplyResult | null = null;
@@ -313,10 +318,18 @@ async function guardedApply(
       // Each round's own result: a throwing apply must not leave the previous round's counted twice.
       apply = null;
       failure = undefined;
+      // Lost the lock (another process removed it): apply nothing more.
+      if (lock.compromised) {
+        failure = lock.compromised;
+        break;
+      }
       try {
         apply = await open.iac.apply(current.files.tfplan, (event) => report({ kind: 'apply', event }));
       } catch (error) {
         failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
+        // Interrupted mid-apply: count what completed before it stopped.
+        const partial = (failure.details as { apply?: { counts?: ApplyResult['counts'] } } | undefined)?.apply?.counts;
+        if (failure instanceof InterruptedError && partial) for (const key of ['add', 'change', 'destroy'] as const) totals[key] += partial[key];
       }
       // A plan is applied once: a second apply of the same file is refused by the tool anyway.
       await rm(current.files.tfplan, { force: true });
@@ -331,36 +344,52 @@ async function guardedApply(
       current = next;
     }
 
-    // Always, even after a failure: the registry must match what really exists.
-    report({ kind: 'step', message: 'reading state into the registry' });
-    const registry = await refreshRegistry(open, identity, deploymentId);
-    const finished = new Date();
-    const outcome: HistoryEntry['outcome'] = failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
-    const planId = current.digest.planId;
-    const issueIds = failure ? await logFailure(view, { env: open.name, operation: request.operation, deploymentId, failure, apply }, report) : [];
-    if (failure) recorded.add(failure);
-    const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
-    const { pid: _pid, ...run } = running;
-    const tests = await testsSinceLastEntry(open);
-    const entry: HistoryEntry = {
-      ...run,
-      finished_at: finished.toISOString(),
-      duration_ms: finished.getTime() - started.getTime(),
-      outcome,
-      plan_id: planId,
-      add: totals.add,
-      change: totals.change,
-      destroy: totals.destroy,
-      auto_fix_rounds: autoFix.rounds,
-      error_codes: failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : [],
-      ...(failure ? { error_message: failure.message } : {}),
-      ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
-      ...(skippedPreTests ? { skipped_pre_tests: true } : {}),
-      ...(tests.length > 0 ? { tests } : {}),
-    };
-    await appendHistory(open.envPaths.historyFile, entry, open.paths);
-    await rm(open.envPaths.runFile, { force: true });
-    await writeDeployedMarkdown(open, registry);
+    // Always, even after a failure or a signal: the registry must match what really exists,
+    // and the run is recorded. The CLI waits for this before exiting on a signal.
+    const recordedRun = await busyWhile(async () => {
+      report({ kind: 'step', message: 'reading state into the registry' });
+      const registry = await refreshRegistry(open, identity, deploymentId);
+      const finished = new Date();
+      const interrupted = failure instanceof InterruptedError;
+      const outcome: HistoryEntry['outcome'] = interrupted ? 'interrupted' : failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
+      const lost = lock.compromised && failure !== lock.compromised ? [lock.compromised.code] : [];
+      const planId = current.digest.planId;
+      // An interruption is not an infrastructure failure: it does not go to the issue log.
+      const issueIds = failure && !interrupted ? await logFailure(view, { env: open.name, operation: request.operation, deploymentId, failure, apply }, report) : [];
+      if (failure) recorded.add(failure);
+      const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
+      const { pid: _pid, host: _host, proc_start: _start, ...run } = running;
+      const tests = await testsSinceLastEntry(open);
+      const entry: HistoryEntry = {
+        ...run,
+        finished_at: finished.toISOString(),
+        duration_ms: finished.getTime() - started.getTime(),
+        outcome,
+        plan_id: planId,
+        add: totals.add,
+        change: totals.change,
+        destroy: totals.destroy,
+        auto_fix_rounds: autoFix.rounds,
+        error_codes: [...(failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : []), ...lost],
+        ...(failure ? { error_message: failure.message } : {}),
+        ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
+        ...(skippedPreTests ? { skipped_pre_tests: true } : {}),
+        ...(tests.length > 0 ? { tests } : {}),
+      };
+      await appendHistory(open.envPaths.historyFile, entry, open.paths);
+      await rm(open.envPaths.runFile, { force: true });
+      await writeDeployedMarkdown(open, registry);
+      return { registry, outcome, planId, confirmed };
+    });
+    const { registry, outcome, planId, confirmed } = recordedRun;
+    // The lock was lost after the apply: the run is recorded as it went, then refused.
+    if (!failure && lock.compromised) throw lock.compromised;
+    if (failure instanceof InterruptedError) {
+      // One line for a person: what happened and where it is recorded.
+      throw new InterruptedError(failure.signal, `${request.operation} of '${open.name}' ${failure.message} (applied +${totals.add} ~${totals.change} -${totals.destroy}); recorded in the history as interrupted`, {
+        details: failure.details,
+      });
+    }
     if (failure) throw failure;
     return {
       env: open.name,
@@ -437,23 +466,90 @@ async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, 
 }
 
 /** What `.running.json` holds while a deploy or destroy is under way. */
-type RunningRecord = Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn' | 'plan_id'> & { pid: number };
+type RunningRecord = Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn' | 'plan_id'> & {
+  pid: number;
+  /** Where the run is (absent in records written before hosts were recorded: taken as this host). */
+  host?: string;
+  /** Its process start time (Linux), so a reused pid is not taken for the run. */
+  proc_start?: string;
+};
+
+/** A running record as written by the lifecycle, or undefined for anything else. */
+function parseRunningRecord(text: string): RunningRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const r = value as Record<string, unknown>;
+  const strings = ['id', 'env', 'started_at', 'profile', 'account', 'caller_arn'].every((k) => typeof r[k] === 'string');
+  const ok =
+    strings &&
+    (r.operation === 'deploy' || r.operation === 'destroy') &&
+    (r.plan_id === null || typeof r.plan_id === 'string') &&
+    Number.isSafeInteger(r.pid) &&
+    (r.pid as number) > 0 &&
+    (r.host === undefined || typeof r.host === 'string') &&
+    (r.proc_start === undefined || typeof r.proc_start === 'string');
+  return ok ? (r as unknown as RunningRecord) : undefined;
+}
+
+/** The history entry of a run a signal stopped. */
+function stoppedEntry(
+  base: Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn'>,
+  planId: string | null,
+  error: InterruptedError,
+  what: string,
+): HistoryEntry {
+  const now = new Date();
+  return {
+    ...base,
+    finished_at: now.toISOString(),
+    duration_ms: Math.max(0, now.getTime() - Date.parse(base.started_at)),
+    outcome: 'interrupted',
+    plan_id: planId,
+    add: 0,
+    change: 0,
+    destroy: 0,
+    auto_fix_rounds: 0,
+    error_codes: [error.code],
+    error_message: `${error.message}: ${what}`,
+  };
+}
 
 /**
  * A run that was killed (or crashed) mid-apply leaves its `.running.json` behind and no
- * history line. We hold the lock, so that run is over: record it as interrupted, so the
- * history never silently loses an apply that may have changed the cloud.
+ * history line. Record it as interrupted, so the history never silently loses an apply that
+ * may have changed the cloud, but only once that run is really gone: a run still alive on
+ * this host (whose lock was removed by hand) is refused as a lock holder, never recorded.
  */
 async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Promise<void> {
-  let running: RunningRecord;
+  let text: string;
   try {
-    running = JSON.parse(await readFile(open.envPaths.runFile, 'utf8')) as RunningRecord;
+    text = await readFile(open.envPaths.runFile, 'utf8');
   } catch {
-    return; // none (or unreadable: written atomically, so only a foreign file could be)
+    return; // none
+  }
+  const running = parseRunningRecord(text);
+  if (!running) {
+    // Written atomically by us, so only a foreign or damaged file: say so, change nothing.
+    const shown = open.display(open.envPaths.runFile);
+    throw new ArtifactError(`${shown} is not a running record (it names the deploy or destroy in progress)`, {
+      hint: `if no deploy or destroy of '${open.name}' is running, remove ${shown} and run again`,
+    });
+  }
+  const here = running.host === undefined || running.host === hostname();
+  if (here && running.pid !== process.pid && holderAlive(running)) {
+    throw new LockedError(`${open.name} has a ${running.operation} still running: pid ${running.pid} (${running.id}, since ${running.started_at})`, {
+      hint: 'wait for it to finish; a suspended run keeps the environment until it ends',
+      details: { running: { id: running.id, pid: running.pid, host: running.host ?? hostname(), operation: running.operation } },
+    });
   }
   const now = new Date();
   report({ kind: 'step', message: `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history` });
-  const { pid, ...run } = running;
+  const { pid, host: _host, proc_start: _start, ...run } = running;
   await appendHistory(open.envPaths.historyFile, {
     ...run,
     finished_at: now.toISOString(),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GuardError, UsageError } from '../core/errors.js';
 import { withLock } from '../core/files/lock.js';
+import { busyWhile } from '../core/interrupt.js';
 import { authorize, checkAccount, type Authorization } from '../core/guard.js';
 import type { FaberConfig } from '../core/config/schema.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
@@ -328,17 +329,21 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
       remediation: record,
       ...extra,
     });
-    let applied: { after: unknown; details?: unknown };
-    try {
-      applied = await impl.apply(cap, ref, params);
-    } catch (thrown) {
-      // A failed change may still have changed something (a redrive that stopped halfway): record it.
-      const error = toOpsError(thrown, request.env, doing) as Error & { code?: string };
-      await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'failed', { error_codes: [error.code ?? 'E_INTERNAL'], error_message: error.message }), view.paths);
-      throw error;
-    }
-    record.after = applied.after;
-    await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'success', {}), view.paths);
+    // The change and its history line go together: after a signal the CLI waits for both.
+    const applied = await busyWhile(async () => {
+      let done: { after: unknown; details?: unknown };
+      try {
+        done = await impl.apply(cap, ref, params);
+      } catch (thrown) {
+        // A failed change may still have changed something (a redrive that stopped halfway): record it.
+        const error = toOpsError(thrown, request.env, doing) as Error & { code?: string };
+        await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'failed', { error_codes: [error.code ?? 'E_INTERNAL'], error_message: error.message }), view.paths);
+        throw error;
+      }
+      record.after = done.after;
+      await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'success', {}), view.paths);
+      return done;
+    });
     return { ...base, outcome: 'success' as const, before, after: applied.after, undo: undoOf(before), history_id: id, ...(applied.details !== undefined ? { details: applied.details } : {}) };
   });
 }

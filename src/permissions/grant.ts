@@ -1,6 +1,7 @@
 import { GuardError, NeedsHumanError, type FaberError } from '../core/errors.js';
 import { authorize, checkAccount, type Authorization } from '../core/guard.js';
 import { withLock } from '../core/files/lock.js';
+import { busyWhile } from '../core/interrupt.js';
 import path from 'node:path';
 import { loadHostingHandler } from '../handlers/load.js';
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
@@ -159,31 +160,34 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
       const ids = pending.map((e) => e.id);
       result.auditIds = ids;
       report({ kind: 'step', message: `granting ${plan.grantable.map((g) => g.action).join(', ')} on ${[...new Set(plan.grantable.flatMap((g) => g.resources))].sort().join(', ')}` });
-      let applied: GrantApplyResult;
-      try {
-        applied = await hosting.applyGrant({
-          profile: authorization.profile,
-          region: authorization.region,
-          accountId: authorization.accountId,
-          partition,
-          policyName: plan.policyName,
-          grants: plan.grantable.map((g) => ({ action: g.action, resources: g.resources })),
-          principalArn: deployIdentity.arn,
+      // The change and its audit entry go together: after a signal the CLI waits for both.
+      result.applied = await busyWhile(async () => {
+        let applied: GrantApplyResult;
+        try {
+          applied = await hosting.applyGrant({
+            profile: authorization.profile,
+            region: authorization.region,
+            accountId: authorization.accountId,
+            partition,
+            policyName: plan.policyName,
+            grants: plan.grantable.map((g) => ({ action: g.action, resources: g.resources })),
+            principalArn: deployIdentity.arn,
+          });
+        } catch (error) {
+          const e = error as Partial<FaberError> & Error;
+          await completeAuditEntries(view.paths, display, ids, { status: 'failed', error: { code: e.code ?? 'E_INTERNAL', message: e.message } });
+          throw error;
+        }
+        const first = applied.policies[0];
+        await completeAuditEntries(view.paths, display, ids, {
+          status: 'granted',
+          target_principal: { arn: deployIdentity.arn, type: applied.principal.type, name: applied.principal.name },
+          policy_name: first?.name ?? plan.policyName,
+          policy_version: first?.version ?? null,
+          policies: applied.policies.map((p) => ({ name: p.name, arn: p.arn, version: p.version, change: p.change, pruned_versions: p.prunedVersions, attached: p.attached })),
         });
-      } catch (error) {
-        const e = error as Partial<FaberError> & Error;
-        await completeAuditEntries(view.paths, display, ids, { status: 'failed', error: { code: e.code ?? 'E_INTERNAL', message: e.message } });
-        throw error;
-      }
-      const first = applied.policies[0];
-      await completeAuditEntries(view.paths, display, ids, {
-        status: 'granted',
-        target_principal: { arn: deployIdentity.arn, type: applied.principal.type, name: applied.principal.name },
-        policy_name: first?.name ?? plan.policyName,
-        policy_version: first?.version ?? null,
-        policies: applied.policies.map((p) => ({ name: p.name, arn: p.arn, version: p.version, change: p.change, pruned_versions: p.prunedVersions, attached: p.attached })),
+        return applied;
       });
-      result.applied = applied;
     }
 
     if (plan.refused.length > 0) {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { OperationError } from '../../../core/errors.js';
+import { InterruptedError, OperationError } from '../../../core/errors.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
 import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics } from './diagnostics.js';
 import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
@@ -134,7 +134,7 @@ export class TerraformHandler implements IacHandler {
     const failed: string[] = [];
     const counted = { add: 0, change: 0, destroy: 0 };
     let summary: ApplyResult['counts'] | undefined;
-    const result = await runner.run(['apply', '-json', '-auto-approve', STATE_LOCK_TIMEOUT, planFile], {
+    const run = runner.run(['apply', '-json', '-auto-approve', STATE_LOCK_TIMEOUT, planFile], {
       okExitCodes: [1],
       onLine: (line) => {
         if (line.includes('"type":"change_summary"')) {
@@ -154,6 +154,11 @@ export class TerraformHandler implements IacHandler {
         if (event.kind === 'errored') failed.push(event.address);
         onEvent?.(event);
       },
+    });
+    // Stopped by a signal: what completed before it stopped goes into the history.
+    const result = await run.catch((error: unknown) => {
+      if (error instanceof InterruptedError) error.addDetails({ apply: { counts: summary ?? counted, completed, failed } });
+      throw error;
     });
     if (result.exitCode !== 0 && diagnostics.length === 0) diagnostics.push(...parseTextDiagnostics(result.stderr));
     return { ok: result.exitCode === 0, counts: summary ?? counted, diagnostics, completed, failed };

@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ConfigError, OperationError } from '../../../core/errors.js';
+import { busyWhile, interruption, onInterrupt } from '../../../core/interrupt.js';
 
 /**
  * The one wrapper around the terraform/tofu binary. Every call is non-interactive
@@ -30,6 +31,9 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   signal?: AbortSignal;
 }
+
+/** What may still run after a signal: reads that record what exists (state into the registry). */
+const READS = new Set(['show', 'output', 'version']);
 
 /** Subcommands that accept -input=false. */
 const TAKES_INPUT_FLAG = new Set(['init', 'plan', 'apply', 'destroy', 'import', 'refresh']);
@@ -111,14 +115,46 @@ export class IacRunner {
 
   async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const argv = IacRunner.argv(args);
+    // After a signal nothing new is planned or applied; reads that record the outcome still run.
+    if (!READS.has(args[0] ?? '')) {
+      const stopped = interruption();
+      if (stopped) throw stopped;
+    }
+    const result = await busyWhile(() => this.spawn(argv, options));
+    const stopped = interruption();
+    if (stopped && result.exitCode !== 0) {
+      stopped.addDetails({ argv, exitCode: result.exitCode, stderr: String(result.stderr ?? '').slice(-4000) });
+      throw stopped;
+    }
+    return this.checked(args, argv, result, options);
+  }
+
+  /**
+   * Run the binary in its own process group, so a terminal's Ctrl-C reaches it once, through
+   * us: tofu stops gracefully on one SIGINT and exits at once on a second. A first and second
+   * signal to faber-cloud are forwarded as SIGINT; a third kills the child. A read (recording
+   * the outcome) is short and is left to finish until the third.
+   */
+  private async spawn(argv: string[], options: RunOptions) {
+    const read = READS.has(argv[0] ?? '');
     const subprocess = execa(this.binary.path, argv, {
       cwd: this.options.cwd,
       env: { ...(this.options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
+      detached: true,
       ...(options.signal ? { cancelSignal: options.signal } : {}),
     });
+    const forward = (count: number) => {
+      if (read && count < 3) return;
+      try {
+        subprocess.kill(count >= 3 ? 'SIGKILL' : 'SIGINT');
+      } catch {
+        // already gone
+      }
+    };
+    const unsubscribe = onInterrupt((_signal, count) => forward(count));
     if (options.onLine) {
       let buffered = '';
       subprocess.stdout?.on('data', (chunk: Buffer) => {
@@ -131,7 +167,14 @@ export class IacRunner {
         if (buffered) options.onLine?.(buffered);
       });
     }
-    const result = await subprocess;
+    try {
+      return await subprocess;
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  private checked(args: readonly string[], argv: string[], result: { exitCode?: number | undefined; stdout?: unknown; stderr?: unknown }, options: RunOptions): RunResult {
     const exitCode = result.exitCode ?? 1;
     const out: RunResult = { exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
     if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {

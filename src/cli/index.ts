@@ -1,4 +1,5 @@
 import { main } from './main.js';
+import { printErr } from './output.js';
 
 // The AWS SDK warns on Node < 22 about its *future* releases; the versions bundled here
 // support Node 20, so the warning would only be noise on every AWS command's stderr.
@@ -18,7 +19,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`faber-cloud: unexpected failure: ${String(error)}\n`);
+    printErr(`faber-cloud: unexpected failure: ${String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { UsageError, type FaberError } from '../core/errors.js';
 import { commandGroups, commands } from './commands.js';
 import type { CommandContext, CommandDefinition } from './context.js';
-import { errorEnvelope, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
+import { errorEnvelope, printErr, printOut, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
@@ -132,13 +132,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     const module = await def.load();
     const result = await module.run(ctx, { args: cmd.args, options: cmd.opts() });
     if (json) writeJson(successEnvelope(name, result.data));
-    else process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+    else printOut(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
     exitCode = result.exitCode ?? 0;
   });
 
   try {
     if (argv.length === 0) {
-      process.stdout.write(`${program.helpInformation()}`);
+      printOut(program.helpInformation());
       return 0;
     }
     await program.parseAsync(argv, { from: 'user' });
@@ -150,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const error = thrown instanceof CommanderError ? usageErrorFrom(thrown) : toFaberError(thrown);
     if (json) writeJson(errorEnvelope(error, name));
-    else process.stderr.write(renderHumanError(error, style, argv.includes('--verbose')));
+    else printErr(renderHumanError(error, style, argv.includes('--verbose')));
     return error.exitCode;
   }
 }

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError } from '../core/errors.js';
+import { redactValue } from '../core/redaction/index.js';
 
 /** What an `ops remediate` entry changed, and how to put it back. */
 export interface RemediationRecord {
@@ -65,7 +66,7 @@ export async function appendHistory(file: string, entry: HistoryEntry): Promise<
   await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(file, 'a');
   try {
-    await handle.appendFile(`${JSON.stringify(entry)}\n`);
+    await handle.appendFile(`${JSON.stringify(redactValue(entry))}\n`);
     await handle.sync();
   } finally {
     await handle.close();

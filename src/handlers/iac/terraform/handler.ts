@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OperationError } from '../../../core/errors.js';
+import { registerSensitiveFromShowJson } from '../../../core/redaction/index.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
 import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics } from './diagnostics.js';
 import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
@@ -116,12 +117,15 @@ export class TerraformHandler implements IacHandler {
   async showPlan(file: string): Promise<SavedPlan> {
     const runner = await this.runner();
     const json = (await runner.showJson(path.resolve(this.options.directory, file))) as ShowPlanJson;
+    // From here on, what the plan marks sensitive is redacted from every write and print.
+    registerSensitiveFromShowJson(json);
     return { file, digest: digestPlan(json), redactedJson: redactPlanJson(json), resources: plannedResources(json) };
   }
 
   async writePlanJson(planFile: string, out: string): Promise<void> {
     const runner = await this.runner();
     const json = await runner.showJson(path.resolve(this.options.directory, planFile));
+    registerSensitiveFromShowJson(json);
     await writeFile(out, JSON.stringify(json), { mode: 0o600 });
   }
 
@@ -161,13 +165,16 @@ export class TerraformHandler implements IacHandler {
   async showState(): Promise<StateResource[]> {
     await this.selectWorkspace();
     const runner = await this.runner();
-    return stateResources((await runner.showJson()) as ShowStateJson);
+    const state = (await runner.showJson()) as ShowStateJson;
+    registerSensitiveFromShowJson(state);
+    return stateResources(state);
   }
 
   async outputs(): Promise<OutputValue[]> {
     await this.selectWorkspace();
     const runner = await this.runner();
     const state = (await runner.showJson()) as ShowStateJson;
+    registerSensitiveFromShowJson(state);
     return Object.entries(state.values?.outputs ?? {}).map(([name, o]) =>
       o.sensitive ? { name, sensitive: true } : { name, sensitive: false, value: o.value },
     );

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   clearSensitive,
@@ -174,8 +176,30 @@ describe('sensitive values from plan and state JSON', () => {
     expect(redactText('count 1 abc')).toBe('count 1 abc');
   });
 
+  it.each(['plan-create.json', 'state-1.json'])('registers what the real tool output %s marks sensitive', (name) => {
+    registerSensitiveFromShowJson(JSON.parse(readFileSync(path.join('test/fixtures/terraform-json', name), 'utf8')));
+    expect(redactText('apply failed: hunter2 was rejected')).toBe(`apply failed: ${REDACTED} was rejected`);
+  });
+
   it('also finds a registered value JSON-escaped inside text', () => {
     registerSensitive('a"quoted\\value');
     expect(redactText('{"v":"a\\"quoted\\\\value"}')).not.toContain('quoted');
+  });
+});
+
+describe('no false positives on the text the CLI itself writes', () => {
+  /**
+   * Templates (generated Terraform, designs, the knowledge base) and the recorded tool and AWS
+   * error fixtures pass through the writers: redaction must leave them as they are.
+   */
+  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
+  const files = [...walk('templates'), ...walk('test/fixtures/debugger'), ...walk('test/fixtures/denials'), ...walk('test/fixtures/terraform'), 'README.md'];
+
+  it.each(files)('%s is unchanged', (file) => {
+    const text = readFileSync(file, 'utf8');
+    const out = redactText(text);
+    if (out === text) return;
+    const changed = text.split('\n').filter((line, i) => line !== out.split('\n')[i]);
+    expect(changed).toEqual([]);
   });
 });

@@ -152,7 +152,7 @@ export function registerSensitiveFromShowJson(doc: unknown): void {
 // Secret shapes
 
 /** Key names whose value is a secret (matched on the lowercased name without `_`, `-`, `.`). */
-const SECRET_KEY = /(?:password|passwd|passphrase|pwd|secret|secretkey|secretaccesskey|token|apikey|privatekey|authorization|credentials?)$/;
+const SECRET_KEY = /(?:password|passwd|passphrase|pwd|secret|secretkey|secretaccesskey|token|apikey|privatekey|authorization)$/;
 
 /** Values that look like a secret key's value but are code or flags (HCL `x_password = var.y`, `= true`). */
 const NOT_A_SECRET_VALUE = /^(?:|true|false|null|none|nil|\d{1,5}|\[REDACTED\].*|\*+|<[^>]*>|\(sensitive.*|(?:var|local|data|module|each|count|self|path|terraform)\.[\w.[\]"-]+|[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_.[\]]*|\$\{.*)$/i;
@@ -172,8 +172,8 @@ function isSecretKey(name: string): boolean {
  */
 const KEY_VALUE = new RegExp(
   String.raw`(?<![A-Za-z0-9_.:/\\-])` +
-    String.raw`(["']?)((?:[A-Za-z][A-Za-z0-9_.-]*?)?(?:password|passwd|passphrase|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|token|api[_-]?key|apikey|private[_-]?key|credentials?))\1` +
-    String.raw`(\s*=\s*|\s*:\s+|(?<=["'])\s*:\s*)` +
+    String.raw`(["']?)((?:[A-Za-z][A-Za-z0-9_.-]*?)?(?:password|passwd|passphrase|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|token|api[_-]?key|apikey|private[_-]?key))\1` +
+    String.raw`([ \t]*=[ \t]*|[ \t]*:[ \t]+|(?<=["'])[ \t]*:[ \t]*)` +
     String.raw`(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s"'&,;<>()[\]{}]+))`,
   'gi',
 );
@@ -196,19 +196,20 @@ const SHAPES: Shape[] = [
   },
   {
     name: 'authorization-header',
-    re: /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:Bearer|Basic|Token|Digest|AWS4-HMAC-SHA256|Negotiate)?\s*)([^\s"',;][^"'\n\r]*)/gi,
+    re: /\b((?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:Bearer|Basic|Token|Digest|AWS4-HMAC-SHA256|Negotiate)?[ \t]*)([^\s"',;][^"'\n\r]*)/gi,
     replace: (_m, label) => keep(label ?? ''),
   },
   {
     name: 'bearer-token',
-    re: /\b((?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/g,
+    re: /\b((?:Bearer|Basic)[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/g,
     // Prose ("Basic authentication") is not a credential: a token has a digit, a symbol, or a capital inside.
     replace: (m, label, token) => (/[0-9._~+/=-]|.[A-Z]/.test(token ?? '') ? keep(label ?? '') : m),
   },
   {
     name: 'url-credentials',
     re: /\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@"']+:)([^/\s@"']+)(@)/gi,
-    replace: (_m, before, _pw, at) => `${before}${REDACTED}${at}`,
+    // `${var.x}` is a Terraform reference in generated code, not a password.
+    replace: (m, before, pw, at) => (String(pw).startsWith('${') ? m : `${before}${REDACTED}${at}`),
   },
   {
     name: 'jwt',
@@ -223,7 +224,7 @@ const SHAPES: Shape[] = [
   {
     name: 'aws-secret-labelled',
     // aws_secret_access_key / SecretAccessKey / aws_secret followed by a 40-character base64 value.
-    re: /\b((?:aws)?[_-]?secret(?:[_-]?access)?[_-]?key(?:[_-]?id)?["']?\s*[:=]\s*["']?|aws_secret["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+    re: /\b((?:aws)?[_-]?secret(?:[_-]?access)?[_-]?key(?:[_-]?id)?["']?[ \t]*[:=][ \t]*["']?|aws_secret["']?[ \t]*[:=][ \t]*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     replace: (_m, label) => keep(label ?? ''),
   },
   {
@@ -280,7 +281,7 @@ function sensitivePattern(): RegExp | undefined {
  * most strings written (addresses, ARNs, timestamps) fail it, and skip the dozen shape passes.
  * A registry of 5,000 resources is written several times per deploy.
  */
-const TRIGGER = /-----BEGIN|authorization|bearer|basic|:\/\/[^/\s]*@|eyJ|FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj|AgoJb3JpZ2luX2Vj|AKIA|ASIA|gh[pousr]_|github_pat_|xox|hooks\.slack|_live_|_test_|whsec_|passw|passphrase|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|credential/i;
+const TRIGGER = /-----BEGIN|authorization|bearer|basic|:\/\/[^/\s]*@|eyJ|FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj|AgoJb3JpZ2luX2Vj|AKIA|ASIA|gh[pousr]_|github_pat_|xox|hooks\.slack|_live_|_test_|whsec_|passw|passphrase|pwd|secret|token|api[_-]?key|apikey|private[_-]?key/i;
 const RUN_40 = /[A-Za-z0-9/+]{40}/;
 
 function mayHoldShape(text: string): boolean {

@@ -203,3 +203,14 @@ describe('no false positives on the text the CLI itself writes', () => {
     expect(changed).toEqual([]);
   });
 });
+
+describe('the debugger normaliser', () => {
+  it('gives the same signature to one error carrying different secrets', async () => {
+    const { createNormaliser } = await import('../../src/debugger/normalise.js');
+    const normalise = createNormaliser();
+    const a = normalise('Error: login failed password=first-Secret-1 for Bearer abcDEF123456789');
+    const b = normalise('Error: login failed password=other-Secret-2 for Bearer zyxWVU987654321');
+    expect(a).toBe(b);
+    expect(a).not.toMatch(/Secret-|abcDEF/);
+  });
+});

@@ -68,7 +68,7 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: () => {} })
+    .configureOutput({ outputError: () => {}, writeOut: printOut, writeErr: printErr })
     .configureHelp({ visibleCommands: () => [] })
     .addHelpText('after', helpFooter());
 

@@ -214,3 +214,25 @@ describe('the debugger normaliser', () => {
     expect(a).not.toMatch(/Secret-|abcDEF/);
   });
 });
+
+describe('one chokepoint for printing and writing', () => {
+  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
+  const sources = walk('src').filter((f) => f.endsWith('.ts'));
+
+  it('only src/cli/output.ts writes to stdout or stderr', () => {
+    const offenders = sources.filter((f) => f !== path.join('src', 'cli', 'output.ts') && /process\.(?:stdout|stderr)\.write|console\.(?:log|error|warn|info)/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('artifacts are written through core/files/atomic.ts or the history append (both redact)', () => {
+    const allowed = new Map([
+      [path.join('src', 'core', 'files', 'atomic.ts'), 'the atomic writers'],
+      [path.join('src', 'infra', 'history.ts'), 'the history append'],
+      [path.join('src', 'core', 'files', 'lock.ts'), 'lock holder: pid, host, a fixed command label'],
+      [path.join('src', 'handlers', 'iac', 'terraform', 'handler.ts'), 'full plan JSON for scanners, in a private temp dir deleted after'],
+      [path.join('src', 'engineer', 'engineer.ts'), 'the placeholder Lambda zip (binary, fixed content)'],
+    ]);
+    const offenders = sources.filter((f) => !allowed.has(f) && /\b(?:writeFile|appendFile|writeFileSync|appendFileSync|createWriteStream|writeFileAtomic)\(/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -114,7 +114,10 @@ function checkRun(cell: string, run: CliRun): void {
   expect(leaked, `${cell}: stdout/stderr`).toEqual([]);
 }
 
-/** Every file under `dir` except the IaC tool's own working files and saved plans. */
+/**
+ * Every file under `dir` except the IaC tool's own files: its working directory, saved plans
+ * and local state (it keeps sensitive values there by design; faber-cloud never writes them).
+ */
 async function projectFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string) => {
@@ -123,7 +126,7 @@ async function projectFiles(dir: string): Promise<string[]> {
       if (entry.isDirectory()) {
         if (entry.name === '.terraform') continue; // providers and modules the tool downloaded
         await walk(full);
-      } else if (!entry.name.endsWith('.tfplan')) {
+      } else if (!/\.tfplan$|\.tfstate(?:\.backup)?$/.test(entry.name)) {
         out.push(full);
       }
     }

@@ -62,11 +62,11 @@ const COMMAND_SCENARIOS: Record<string, string> = {
   'infra history': 'deploy',
   'infra debug': 'debug',
   'infra test': 'arguments',
-  'ops check-health': 'arguments',
+  'ops check-health': 'logs',
   'ops query-logs': 'logs',
   'ops investigate': 'logs',
   'ops remediate': 'arguments',
-  'ops audit': 'arguments',
+  'ops audit': 'logs',
   'permissions parse-error': 'parse-error',
   'permissions grant': 'grant',
   'permissions audit': 'grant',
@@ -213,6 +213,11 @@ describe('secret canaries through every writer and output', () => {
       expect(incidents.length).toBe(4);
       const md = await readFile(path.join(projectPaths(p.dir).incidentsDir, incidents.find((f) => f.endsWith('.md'))!), 'utf8');
       expect(md).toContain('marker-');
+      // The other ops reads over the same environment print what they found in it.
+      for (const args of [['ops', 'check-health', '--env', 'test', '--since', '2h'], ['ops', 'audit', '--env', 'test']]) {
+        checkRun(args.join(' '), await p.cli(args));
+        checkRun(`${args.join(' ')} --json`, await p.cli([...args, '--json']));
+      }
     }, 180_000);
 
     it('debug: an error file with canaries, and a solution whose steps hold them', async () => {

@@ -1,5 +1,6 @@
 import { interruptCount, onInterrupt } from '../core/interrupt.js';
 import { installSignalHandlers, main } from './main.js';
+import { afterStdoutDrains, printErr } from './output.js';
 
 installSignalHandlers();
 
@@ -21,12 +22,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
     // Stopped by a signal: work the command left behind (a request, a timer) must not keep
     // the process alive. Exit once stdout has taken the envelope.
-    if (interruptCount() > 0) process.stdout.write('', () => process.exit(code));
+    if (interruptCount() > 0) afterStdoutDrains(() => process.exit(code));
     // The handlers stay installed; a signal from now on ends what is left at once.
     else onInterrupt(() => process.exit(code));
   },
   (error: unknown) => {
-    process.stderr.write(`faber-cloud: unexpected failure: ${String(error)}\n`);
+    printErr(`faber-cloud: unexpected failure: ${String(error)}\n`);
     process.exitCode = 1;
   },
 );

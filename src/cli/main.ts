@@ -4,7 +4,7 @@ import { isFaberError, UsageError, type FaberError } from '../core/errors.js';
 import { interruptCount, interruption, isBusy, onBusyEnd, onInterrupt, requestInterrupt, throwIfInterrupted } from '../core/interrupt.js';
 import { commandGroups, commands } from './commands.js';
 import type { CommandContext, CommandDefinition } from './context.js';
-import { errorEnvelope, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
+import { errorEnvelope, printErr, printOut, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
@@ -70,7 +70,7 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: () => {} })
+    .configureOutput({ outputError: () => {}, writeOut: printOut, writeErr: printErr })
     .configureHelp({ visibleCommands: () => [] })
     .addHelpText('after', helpFooter());
 
@@ -204,19 +204,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     const command = name;
     printResult = () => {
       if (json) writeJson(successEnvelope(command, result.data));
-      else process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+      else printOut(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
       return result.exitCode ?? 0;
     };
   });
 
   const printError = (error: FaberError): number => {
     if (json) writeJson(errorEnvelope(error, name));
-    else process.stderr.write(renderHumanError(error, style, argv.includes('--verbose')));
+    else printErr(renderHumanError(error, style, argv.includes('--verbose')));
     return error.exitCode;
   };
 
   if (argv.length === 0) {
-    process.stdout.write(`${program.helpInformation()}`);
+    printOut(program.helpInformation());
     return 0;
   }
   const running: Promise<Settled> = program.parseAsync(argv, { from: 'user' }).then(

@@ -1,4 +1,5 @@
 import { FaberError, isFaberError, ExitCode } from '../core/errors.js';
+import { redactText, redactValue } from '../core/redaction/index.js';
 import type { Colors } from 'picocolors/types.js';
 import type { KnownIssueSummary } from '../debugger/summary.js';
 import { renderKnownIssue } from './render/debug.js';
@@ -29,8 +30,26 @@ export function toFaberError(error: unknown): FaberError {
   });
 }
 
+/**
+ * Everything the CLI prints goes through printOut / printErr / writeJson: the one redaction
+ * module sees it first (DESIGN §4), so no secret reaches a terminal, a CI log or an agent.
+ */
+export function printOut(text: string): void {
+  process.stdout.write(redactText(text));
+}
+
+export function printErr(text: string): void {
+  process.stderr.write(redactText(text));
+}
+
+/** Calls `done` once stdout has taken everything written so far (before a forced exit). */
+export function afterStdoutDrains(done: () => void): void {
+  process.stdout.write('', done);
+}
+
+/** Strings are redacted before serialisation, so the envelope stays valid JSON. */
 export function writeJson(envelope: Envelope): void {
-  process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(redactValue(envelope), null, 2)}\n`);
 }
 
 export function renderHumanError(error: FaberError, style: Colors, verbose: boolean): string {

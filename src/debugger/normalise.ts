@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
+import { redactText } from '../core/redaction/index.js';
 
 /** How the project names its resources, so names can be replaced by a placeholder. */
 export interface NamingContext {
@@ -72,7 +73,9 @@ export interface Normaliser {
 export function createNormaliser(naming?: NamingContext): Normaliser {
   const names = nameExpressions(naming);
   return (text: string) => {
-    let out = text
+    // Secrets first: the same error with another token is the same issue, and no signature
+    // or stored pattern is derived from a secret.
+    let out = redactText(text)
       .replace(/\r\n?/g, '\n')
       .split('\n')
       .filter((line) => !CONTEXT_LINES.some((re) => re.test(line)))

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ArtifactError } from '../core/errors.js';
 import { appendTextNoFollow, type WriteScope } from '../core/files/atomic.js';
+import { redactValue } from '../core/redaction/index.js';
 
 /** What an `ops remediate` entry changed, and how to put it back. */
 export interface RemediationRecord {
@@ -62,7 +63,7 @@ export interface TestResultSummary {
  * with or without the line, and readers skip a torn final line rather than fail.
  */
 export async function appendHistory(file: string, entry: HistoryEntry, scope: WriteScope): Promise<void> {
-  await appendTextNoFollow(file, `${JSON.stringify(entry)}\n`, scope);
+  await appendTextNoFollow(file, `${JSON.stringify(redactValue(entry))}\n`, scope);
 }
 
 export async function readHistory(file: string, displayPath: string): Promise<HistoryEntry[]> {

@@ -7,6 +7,7 @@ import levelData from '../../templates/ops/log-levels.json' with { type: 'json' 
 import type { LogEvent, MonitoringApi } from '../handlers/hosting/monitoring.js';
 import type { FaberConfig } from '../core/config/schema.js';
 import { createNormaliser, type Normaliser } from '../debugger/normalise.js';
+import { redactText } from '../core/redaction/index.js';
 import { problemError, problemOf, type OpsProblem } from './problems.js';
 import type { OpsWindow } from './window.js';
 
@@ -128,7 +129,10 @@ interface GroupState {
  */
 const ENVELOPE = /^\[?\d{4}-\d{2}-\d{2}[T ][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?\s+(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s+)?/i;
 
-/** Groups messages as they arrive; the normalised form of a repeated message is computed once. */
+/**
+ * Groups messages as they arrive; the normalised form of a repeated message is computed once.
+ * Examples are redacted before they are cut to length: a cut secret may no longer look like one.
+ */
 export class MessageGrouper {
   private readonly groups = new Map<string, GroupState>();
   private readonly seen = new Map<string, string>();
@@ -146,13 +150,13 @@ export class MessageGrouper {
     }
     const group = this.groups.get(pattern);
     if (!group) {
-      this.groups.set(pattern, { pattern, example: message.slice(0, MAX_EXAMPLE), count: 1, first: event.timestamp, last: event.timestamp, logGroups: new Set([event.logGroup]), streams: new Set([`${event.logGroup}\n${event.logStream}`]) });
+      this.groups.set(pattern, { pattern, example: redactText(message).slice(0, MAX_EXAMPLE), count: 1, first: event.timestamp, last: event.timestamp, logGroups: new Set([event.logGroup]), streams: new Set([`${event.logGroup}\n${event.logStream}`]) });
       return;
     }
     group.count++;
     if (event.timestamp < group.first) {
       group.first = event.timestamp;
-      group.example = message.slice(0, MAX_EXAMPLE);
+      group.example = redactText(message).slice(0, MAX_EXAMPLE);
     }
     if (event.timestamp > group.last) group.last = event.timestamp;
     group.logGroups.add(event.logGroup);

@@ -59,6 +59,7 @@ describe('faber-cloud init', () => {
     expect(gitignore).toContain('.fractary/plugins/faber-cloud/deployments/*/plans/');
     expect(gitignore).toContain('.fractary/plugins/faber-cloud/deployments/*/.lock*');
     expect(gitignore).toContain('*.tfplan');
+    expect(gitignore).toContain('.fractary/plugins/faber-cloud/incidents/');
     expect(gitignore.match(/\.terraform\//g)).toHaveLength(1);
     expect(gitignore.match(/deployments\/\*\/plans\//g)).toHaveLength(1);
   });

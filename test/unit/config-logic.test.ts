@@ -47,6 +47,11 @@ describe('gitignore entries', () => {
     expect(missingGitignoreEntries('/.terraform/\n*.tfplan\n')).not.toContain('.terraform/');
     expect(missingGitignoreEntries(GITIGNORE_ENTRIES.join('\n'))).toEqual([]);
   });
+
+  it('keeps incident reports (raw log excerpts) and per-machine run records out of git', () => {
+    expect(GITIGNORE_ENTRIES).toContain('.fractary/plugins/faber-cloud/incidents/');
+    expect(GITIGNORE_ENTRIES).toContain('.fractary/plugins/faber-cloud/deployments/*/.running.json');
+  });
 });
 
 describe('IacRunner.argv', () => {

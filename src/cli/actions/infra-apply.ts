@@ -3,6 +3,7 @@ import { applyPlan, PlanReviewRequired, PreTestsBlocked } from '../../infra/life
 import type { PreTestResult } from '../../infra/testing/results.js';
 import type { PlanDigest } from '../../handlers/iac/types.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { printErr } from '../output.js';
 import { lifecycleReporter, renderDigest } from '../render/lifecycle.js';
 import { relative, renderPreTest } from '../render/testing.js';
 
@@ -30,12 +31,12 @@ export function applyAction(operation: 'deploy' | 'destroy') {
       // The plan to review goes to stderr for a person; --json callers get it in error.details.
       if (error instanceof PlanReviewRequired && !ctx.json) {
         const digest = (error.details as { digest: PlanDigest }).digest;
-        process.stderr.write(`${renderDigest(digest, ctx.style).join('\n')}\n\n`);
+        printErr(`${renderDigest(digest, ctx.style).join('\n')}\n\n`);
       }
       // The pre-deploy tests' report, so a person sees which findings and which limit blocked it.
       if (error instanceof PreTestsBlocked && !ctx.json) {
         const { result, file } = error.details as { result: PreTestResult; file: string };
-        process.stderr.write(`${renderPreTest(result, relative(ctx.cwd, file), ctx.style).join('\n')}\n\n`);
+        printErr(`${renderPreTest(result, relative(ctx.cwd, file), ctx.style).join('\n')}\n\n`);
       }
       throw error;
     }

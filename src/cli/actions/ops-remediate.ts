@@ -1,6 +1,7 @@
 import { GuardError, UsageError } from '../../core/errors.js';
 import { remediate, type RemediationResult } from '../../ops/remediate.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { printErr } from '../output.js';
 import { lifecycleReporter } from '../render/lifecycle.js';
 import { showValue as show } from '../render/values.js';
 
@@ -53,7 +54,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
   } catch (error) {
     // Refused for the missing confirmation: the person sees what would change first.
     const dryRun = (error as GuardError).details as { dry_run?: RemediationResult } | undefined;
-    if (error instanceof GuardError && dryRun?.dry_run && !ctx.json) process.stderr.write(`${render(dryRun.dry_run, ctx)}\n\n`);
+    if (error instanceof GuardError && dryRun?.dry_run && !ctx.json) printErr(`${render(dryRun.dry_run, ctx)}\n\n`);
     throw error;
   }
 }

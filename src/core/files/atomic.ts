@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError, UnsafePathError } from '../errors.js';
+import { redactText, redactValue } from '../redaction/index.js';
 import { checkWritePath, ensureDirectory, type WriteScope } from './safe-path.js';
 
 export type { WriteScope } from './safe-path.js';
@@ -27,6 +28,7 @@ function linkRaced(file: string, scope: WriteScope, error: unknown): unknown {
  * link rather than following it. An existing file keeps its mode unless `mode` is given.
  */
 export async function writeTextAtomic(file: string, text: string | Uint8Array, scope: WriteScope & { mode?: number }): Promise<void> {
+  if (typeof text === 'string') text = redactText(text); // no secret is written to an artifact (core/redaction)
   await checkWritePath(scope, file, 'file');
   await ensureDirectory(scope, path.dirname(file));
   const previous = await lstat(file).catch(() => undefined);
@@ -53,6 +55,7 @@ export async function writeTextAtomic(file: string, text: string | Uint8Array, s
 }
 
 export async function writeJsonAtomic(file: string, data: unknown, scope: WriteScope): Promise<void> {
+  data = redactValue(data); // strings redacted before serialisation: the JSON stays valid
   await writeTextAtomic(file, `${JSON.stringify(data, null, 2)}\n`, scope);
 }
 

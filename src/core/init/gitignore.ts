@@ -2,10 +2,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeTextAtomic } from '../files/atomic.js';
 
-/** Saved plans can hold secrets and locks are per machine: neither belongs in git. */
+/**
+ * Saved plans can hold secrets, locks and running records are per machine, and incident
+ * reports quote operational data (log lines, which may hold secrets): none belongs in git.
+ */
 export const GITIGNORE_ENTRIES = [
   '.fractary/plugins/faber-cloud/deployments/*/plans/',
   '.fractary/plugins/faber-cloud/deployments/*/.lock*',
+  '.fractary/plugins/faber-cloud/deployments/*/.running.json',
+  '.fractary/plugins/faber-cloud/incidents/',
   '*.tfplan',
   '.terraform/',
 ];
@@ -30,7 +35,7 @@ export async function ensureGitignore(root: string): Promise<string[]> {
   const missing = missingGitignoreEntries(existing);
   if (missing.length === 0) return [];
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
-  const block = `${existing === '' ? '' : '\n'}# faber-cloud: saved plans, locks and Terraform working files\n${missing.join('\n')}\n`;
+  const block = `${existing === '' ? '' : '\n'}# faber-cloud: saved plans, locks, incident reports and Terraform working files\n${missing.join('\n')}\n`;
   await writeTextAtomic(file, `${existing}${separator}${block}`, { root });
   return missing;
 }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InterruptedError, OperationError } from '../../../core/errors.js';
+import { registerSensitiveFromShowJson } from '../../../core/redaction/index.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
 import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics } from './diagnostics.js';
 import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
@@ -116,6 +117,8 @@ export class TerraformHandler implements IacHandler {
   async showPlan(file: string): Promise<SavedPlan> {
     const runner = await this.runner();
     const json = (await runner.showJson(path.resolve(this.options.directory, file))) as ShowPlanJson;
+    // From here on, what the plan marks sensitive is redacted from every write and print.
+    registerSensitiveFromShowJson(json);
     return { file, digest: digestPlan(json), redactedJson: redactPlanJson(json), resources: plannedResources(json) };
   }
 
@@ -123,6 +126,7 @@ export class TerraformHandler implements IacHandler {
     const runner = await this.runner();
     const json = await runner.showJson(path.resolve(this.options.directory, planFile));
     // `out` is in a fresh private temp directory (not the project); 'wx' still never follows a link.
+    registerSensitiveFromShowJson(json);
     await writeFile(out, JSON.stringify(json), { mode: 0o600, flag: 'wx' });
   }
 
@@ -167,13 +171,16 @@ export class TerraformHandler implements IacHandler {
   async showState(): Promise<StateResource[]> {
     await this.selectWorkspace();
     const runner = await this.runner();
-    return stateResources((await runner.showJson()) as ShowStateJson);
+    const state = (await runner.showJson()) as ShowStateJson;
+    registerSensitiveFromShowJson(state);
+    return stateResources(state);
   }
 
   async outputs(): Promise<OutputValue[]> {
     await this.selectWorkspace();
     const runner = await this.runner();
     const state = (await runner.showJson()) as ShowStateJson;
+    registerSensitiveFromShowJson(state);
     return Object.entries(state.values?.outputs ?? {}).map(([name, o]) =>
       o.sensitive ? { name, sensitive: true } : { name, sensitive: false, value: o.value },
     );

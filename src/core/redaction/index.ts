@@ -1,0 +1,346 @@
+/**
+ * The one redaction module (DESIGN §4): everything the CLI writes to an artifact or prints goes
+ * through `redactText` / `redactValue` at its chokepoint (the output layer, the atomic writers,
+ * the history append). It knows two things:
+ *  - secret shapes: AWS keys and session tokens, JWTs, Authorization headers, password/secret/
+ *    token/api_key key-values, PEM private keys, URL credentials, GitHub/Slack/Stripe tokens;
+ *  - the values the IaC tool marks sensitive, registered process-wide when a plan or state is read.
+ * A secret is replaced by REDACTED; a label before it is kept (`password=[REDACTED]`).
+ * Identifiers the registry and console URLs depend on (ARNs, UUIDs, commit SHAs, plan ids,
+ * resource ids) must survive untouched: every shape below is written to exclude them.
+ */
+
+export const REDACTED = '[REDACTED]';
+
+/** Sensitive values shorter than this are not registered: "1" or "true" would be redacted everywhere. */
+export const MIN_SENSITIVE_LENGTH = 6;
+
+const sensitiveValues = new Set<string>();
+/** Longest first, so a value containing another is replaced whole; rebuilt lazily. */
+let sensitiveSorted: string[] | undefined;
+
+/** Register values (strings, or the string leaves of objects/arrays) to redact from now on. */
+export function registerSensitive(value: unknown): void {
+  const add = (s: string) => {
+    if (s.length < MIN_SENSITIVE_LENGTH || s === REDACTED) return;
+    const before = sensitiveValues.size;
+    sensitiveValues.add(s);
+    // The same value inside JSON text (an error message quoting JSON) is escaped.
+    const escaped = JSON.stringify(s).slice(1, -1);
+    if (escaped !== s) sensitiveValues.add(escaped);
+    if (sensitiveValues.size !== before) sensitiveSorted = undefined;
+  };
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 64) return;
+    if (typeof v === 'string') add(v);
+    else if (typeof v === 'number' || typeof v === 'bigint') add(String(v));
+    else if (Array.isArray(v)) for (const item of v) walk(item, depth + 1);
+    else if (v !== null && typeof v === 'object') for (const item of Object.values(v)) walk(item, depth + 1);
+  };
+  walk(value, 0);
+}
+
+/** Forget every registered value (tests; a long-lived process switching projects). */
+export function clearSensitive(): void {
+  sensitiveValues.clear();
+  sensitiveSorted = undefined;
+}
+
+/** How many values are registered (diagnostics and tests). */
+export function sensitiveCount(): number {
+  return sensitiveValues.size;
+}
+
+/**
+ * The values under `sensitive` marks: `marks` mirrors `values` with `true` where a value is
+ * sensitive (Terraform's `sensitive_values`, `after_sensitive`, `before_sensitive`).
+ */
+export function registerMarkedSensitive(values: unknown, marks: unknown, depth = 0): void {
+  if (depth > 64 || marks === undefined || marks === null || marks === false) return;
+  if (marks === true) {
+    registerSensitive(values);
+    return;
+  }
+  if (typeof marks !== 'object' || values === null || typeof values !== 'object') return;
+  if (Array.isArray(marks)) {
+    if (!Array.isArray(values)) return;
+    marks.forEach((m, i) => registerMarkedSensitive(values[i], m, depth + 1));
+    return;
+  }
+  for (const key of Object.keys(marks)) {
+    if (Object.hasOwn(values, key)) registerMarkedSensitive((values as Record<string, unknown>)[key], (marks as Record<string, unknown>)[key], depth + 1);
+  }
+}
+
+/** Terraform `sensitive_attributes` (state): lists of paths, each a list of {type, value} steps. */
+function registerAttributePaths(values: unknown, paths: unknown): void {
+  if (!Array.isArray(paths)) return;
+  for (const p of paths) {
+    const steps = Array.isArray(p) ? p : (p as { path?: unknown })?.path;
+    if (!Array.isArray(steps)) continue;
+    let at: unknown = values;
+    for (const step of steps) {
+      const key = (step as { value?: unknown })?.value;
+      if (at === null || typeof at !== 'object' || (typeof key !== 'string' && typeof key !== 'number')) {
+        at = undefined;
+        break;
+      }
+      at = Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key as string] : undefined;
+    }
+    if (at !== undefined) registerSensitive(at);
+  }
+}
+
+interface Module {
+  resources?: { values?: unknown; sensitive_values?: unknown; sensitive_attributes?: unknown }[];
+  child_modules?: Module[];
+}
+
+function registerModule(mod: unknown, depth = 0): void {
+  if (depth > 64 || mod === null || typeof mod !== 'object') return;
+  const m = mod as Module;
+  for (const r of Array.isArray(m.resources) ? m.resources : []) {
+    registerMarkedSensitive(r?.values, r?.sensitive_values);
+    registerAttributePaths(r?.values, r?.sensitive_attributes);
+  }
+  for (const child of Array.isArray(m.child_modules) ? m.child_modules : []) registerModule(child, depth + 1);
+}
+
+function registerOutputs(outputs: unknown): void {
+  if (outputs === null || typeof outputs !== 'object') return;
+  for (const o of Object.values(outputs as Record<string, { sensitive?: unknown; value?: unknown }>)) {
+    if (o?.sensitive === true) registerSensitive(o.value);
+  }
+}
+
+/**
+ * Everything a `show -json` document (a plan or a state) marks sensitive: sensitive input
+ * variables, sensitive outputs, resource attributes under sensitive_values / after_sensitive /
+ * before_sensitive / sensitive_attributes, in every module.
+ */
+export function registerSensitiveFromShowJson(doc: unknown): void {
+  if (doc === null || typeof doc !== 'object') return;
+  const d = doc as Record<string, unknown>;
+  // Plan: variables are declared in configuration, valued in `variables`.
+  const declared = ((d.configuration as { root_module?: { variables?: unknown } } | undefined)?.root_module?.variables ?? {}) as Record<string, { sensitive?: unknown }>;
+  const valued = (d.variables ?? {}) as Record<string, { value?: unknown }>;
+  if (declared && typeof declared === 'object' && valued && typeof valued === 'object') {
+    for (const [name, decl] of Object.entries(declared)) {
+      if (decl?.sensitive === true && Object.hasOwn(valued, name)) registerSensitive(valued[name]?.value);
+    }
+  }
+  // State (`values`) and plan (`planned_values`, `prior_state.values`).
+  for (const values of [d.values, d.planned_values, (d.prior_state as { values?: unknown } | undefined)?.values]) {
+    if (values === null || typeof values !== 'object') continue;
+    registerOutputs((values as { outputs?: unknown }).outputs);
+    registerModule((values as { root_module?: unknown }).root_module);
+  }
+  for (const rc of Array.isArray(d.resource_changes) ? d.resource_changes : []) {
+    const change = (rc as { change?: Record<string, unknown> })?.change;
+    if (!change) continue;
+    registerMarkedSensitive(change.before, change.before_sensitive);
+    registerMarkedSensitive(change.after, change.after_sensitive);
+  }
+  for (const oc of Object.values((d.output_changes ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (!oc || typeof oc !== 'object') continue;
+    registerMarkedSensitive(oc.before, oc.before_sensitive);
+    registerMarkedSensitive(oc.after, oc.after_sensitive);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secret shapes
+
+/** Key names whose value is a secret (matched on the lowercased name without `_`, `-`, `.`). */
+const SECRET_KEY = /(?:password|passwd|passphrase|pwd|secret|secretkey|secretaccesskey|token|apikey|privatekey|authorization)$/;
+
+/** Values that look like a secret key's value but are code or flags (HCL `x_password = var.y`, `= true`). */
+const NOT_A_SECRET_VALUE = /^(?:|true|false|null|none|nil|\d{1,5}|\[REDACTED\].*|\*+|<[^>]*>|\(sensitive.*|(?:var|local|data|module|each|count|self|path|terraform)\.[\w.[\]"-]+|[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_.[\]]*|\$\{.*)$/i;
+
+/** Names that end like a secret key but are error codes or resource types (`ExpiredToken: …`). */
+const NOT_A_SECRET_KEY = /^(?:expired|invalid|missing|bad|unrecognized|get|decode)|secretsmanager|^aws(?:secretsmanager|ssm|iam)/;
+
+function isSecretKey(name: string): boolean {
+  const k = name.toLowerCase().replace(/[-_.\s]/g, '');
+  return SECRET_KEY.test(k) && !NOT_A_SECRET_KEY.test(k);
+}
+
+/**
+ * key=value / key: value / "key": "value" where the key names a secret. The key must not follow
+ * `:` or `/` (an ARN such as `…:secret:db-password-AbCd` is an identifier, not a key-value), and
+ * a `:` separator needs a space or a quoted key (`secret:db` inside an ARN is not `secret: db`).
+ */
+const KEY_VALUE = new RegExp(
+  String.raw`(?<![A-Za-z0-9_.:/\\-])` +
+    String.raw`(["']?)((?:[A-Za-z][A-Za-z0-9_.-]*?)?(?:password|passwd|passphrase|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|token|api[_-]?key|apikey|private[_-]?key))\1` +
+    String.raw`([ \t]*=[ \t]*|[ \t]*:[ \t]+|(?<=["'])[ \t]*:[ \t]*)` +
+    String.raw`(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s"'&,;<>()[\]{}]+))`,
+  'gi',
+);
+
+interface Shape {
+  name: string;
+  re: RegExp;
+  replace: (match: string, ...groups: string[]) => string;
+}
+
+const keep = (label: string) => `${label}${REDACTED}`;
+
+/** Ordered: structured shapes (PEM, headers, URLs) before the single-token ones. */
+const SHAPES: Shape[] = [
+  {
+    name: 'pem-private-key',
+    // A block cut short (a log line sliced to a length) is redacted to the end of the text.
+    re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[\s\S]*$)/g,
+    replace: () => `[REDACTED PRIVATE KEY]`,
+  },
+  {
+    name: 'authorization-header',
+    re: /\b((?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:Bearer|Basic|Token|Digest|AWS4-HMAC-SHA256|Negotiate)?[ \t]*)([^\s"',;][^"'\n\r]*)/gi,
+    replace: (_m, label) => keep(label ?? ''),
+  },
+  {
+    name: 'bearer-token',
+    re: /\b((?:Bearer|Basic)[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/g,
+    // Prose ("Basic authentication") is not a credential: a token has a digit, a symbol, or a capital inside.
+    replace: (m, label, token) => (/[0-9._~+/=-]|.[A-Z]/.test(token ?? '') ? keep(label ?? '') : m),
+  },
+  {
+    name: 'url-credentials',
+    re: /\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@"']+:)([^/\s@"']+)(@)/gi,
+    // `${var.x}` is a Terraform reference in generated code, not a password.
+    replace: (m, before, pw, at) => (String(pw).startsWith('${') ? m : `${before}${REDACTED}${at}`),
+  },
+  {
+    name: 'jwt',
+    re: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+    replace: () => REDACTED,
+  },
+  {
+    name: 'aws-session-token',
+    re: /\b(?:FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj|AgoJb3JpZ2luX2Vj)[A-Za-z0-9/+=]{20,}/g,
+    replace: () => REDACTED,
+  },
+  {
+    name: 'aws-secret-labelled',
+    // aws_secret_access_key / SecretAccessKey / aws_secret followed by a 40-character base64 value.
+    re: /\b((?:aws)?[_-]?secret(?:[_-]?access)?[_-]?key(?:[_-]?id)?["']?[ \t]*[:=][ \t]*["']?|aws_secret["']?[ \t]*[:=][ \t]*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+    replace: (_m, label) => keep(label ?? ''),
+  },
+  {
+    name: 'aws-access-key-id',
+    re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+    replace: () => REDACTED,
+  },
+  {
+    name: 'github-token',
+    re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
+    replace: () => REDACTED,
+  },
+  {
+    name: 'slack-token',
+    re: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g,
+    replace: () => REDACTED,
+  },
+  {
+    name: 'stripe-key',
+    re: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b|\bwhsec_[A-Za-z0-9]{24,}\b/g,
+    replace: () => REDACTED,
+  },
+  {
+    name: 'aws-secret-standalone',
+    // 40 base64 characters standing alone (not part of a path, ARN or URL) with upper case, lower
+    // case and a digit: what a secret access key looks like and a commit SHA (hex) does not.
+    re: /(?<![A-Za-z0-9/+=_.:@#?&%~-])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_.:@#?&%~-])/g,
+    replace: (m) => (/[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) && !m.startsWith('/') && !m.endsWith('/') && !m.includes('//') ? REDACTED : m),
+  },
+];
+
+/** The names of the shapes known (tests use them to prove the canary corpus covers each). */
+export const SHAPE_NAMES: readonly string[] = [...SHAPES.map((s) => s.name), 'key-value'];
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+let sensitiveRe: RegExp | undefined;
+let sensitiveReFor: string[] | undefined;
+
+function sensitivePattern(): RegExp | undefined {
+  if (sensitiveValues.size === 0) return undefined;
+  if (!sensitiveSorted) sensitiveSorted = [...sensitiveValues].sort((a, b) => b.length - a.length);
+  if (sensitiveReFor !== sensitiveSorted) {
+    sensitiveRe = new RegExp(sensitiveSorted.map(escapeRe).join('|'), 'g');
+    sensitiveReFor = sensitiveSorted;
+  }
+  return sensitiveRe;
+}
+
+/**
+ * One pass that every shape needs to match (a word each starts with or a 40-character run):
+ * most strings written (addresses, ARNs, timestamps) fail it, and skip the dozen shape passes.
+ * A registry of 5,000 resources is written several times per deploy.
+ */
+const TRIGGER = /-----BEGIN|authorization|bearer|basic|:\/\/[^/\s]*@|eyJ|FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj|AgoJb3JpZ2luX2Vj|AKIA|ASIA|gh[pousr]_|github_pat_|xox|hooks\.slack|_live_|_test_|whsec_|passw|passphrase|pwd|secret|token|api[_-]?key|apikey|private[_-]?key/i;
+const RUN_40 = /[A-Za-z0-9/+]{40}/;
+
+function mayHoldShape(text: string): boolean {
+  return text.length >= 8 && (TRIGGER.test(text) || (text.length >= 40 && RUN_40.test(text)));
+}
+
+/** The text with every registered sensitive value and every secret shape replaced. */
+export function redactText(text: string): string {
+  if (typeof text !== 'string' || text.length === 0) return text;
+  let out = text;
+  const sensitive = sensitivePattern();
+  if (sensitive) out = out.replace(sensitive, REDACTED);
+  if (!mayHoldShape(out)) return out;
+  for (const shape of SHAPES) {
+    shape.re.lastIndex = 0;
+    out = out.replace(shape.re, shape.replace as (substring: string, ...args: unknown[]) => string);
+  }
+  out = out.replace(KEY_VALUE, (match, q: string, key: string, sep: string, dq?: string, sq?: string, bare?: string) => {
+    const value = dq ?? sq ?? bare ?? '';
+    if (!isSecretKey(key) || NOT_A_SECRET_VALUE.test(value)) return match;
+    const quoted = dq !== undefined ? `"${REDACTED}"` : sq !== undefined ? `'${REDACTED}'` : REDACTED;
+    return `${q}${key}${q}${sep}${quoted}`;
+  });
+  return out;
+}
+
+/**
+ * A copy of `value` with every string redacted, and string values under secret-named keys
+ * (`password`, `api_key`, `SecretAccessKey`, …) replaced whole. Done before JSON serialisation
+ * so the JSON stays valid. Values that need no change are returned as they are.
+ */
+export function redactValue<T>(value: T): T {
+  return redactAny(value, 0, false) as T;
+}
+
+function redactAny(value: unknown, depth: number, secretKey: boolean): unknown {
+  if (typeof value === 'string') {
+    if (secretKey && !NOT_A_SECRET_VALUE.test(value)) return REDACTED;
+    return redactText(value);
+  }
+  if (value === null || typeof value !== 'object' || depth > 200) return value;
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v) => {
+      const r = redactAny(v, depth + 1, secretKey);
+      if (r !== v) changed = true;
+      return r;
+    });
+    return changed ? out : value;
+  }
+  // Objects with toJSON (Error, URL, …) serialise through it: redact what they serialise to.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return redactAny((value as { toJSON(): unknown }).toJSON(), depth + 1, secretKey);
+  let changed = false;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const r = redactAny(v, depth + 1, isSecretKey(key));
+    if (r !== v) changed = true;
+    out[key] = r;
+  }
+  return changed ? out : value;
+}

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_NAMING_PATTERN } from '../../src/core/config/schema.js';
+import { applyDecodedMessage, parseDenials, type Denial, type ParsedError } from '../../src/permissions/denials.js';
+import { planGrant, type GrantContext } from '../../src/permissions/grant-plan.js';
+
+/**
+ * The parser's answers that decide what the planner may grant: a `*` resource kept as `*`,
+ * every reason kept apart, credential problems never lost, stated facts never overwritten by
+ * a decoded message, and bounded work on oversized input.
+ */
+
+const ACCOUNT = '123456789012';
+const USER = `arn:aws:iam::${ACCOUNT}:user/faber-deployer`;
+const CTX: GrantContext = {
+  project: 'myapp',
+  subsystem: 'core',
+  env: 'test',
+  namingPattern: DEFAULT_NAMING_PATTERN,
+  accountId: ACCOUNT,
+  partition: 'aws',
+  region: 'us-east-1',
+  // Opted in to scoped PassRole/AssumeRole: only the `*` floor stands between them and a grant.
+  neverAutoGrant: [],
+};
+const denialsOf = (list: ParsedError[]) => list.filter((e): e is Denial => e.kind === 'denial');
+const sentence = (action: string, resource: string, tail = `because no identity-based policy allows the ${action} action`) =>
+  `User: ${USER} is not authorized to perform: ${action} on resource: ${resource} ${tail}`;
+
+describe('resource * is kept, so PassRole/AssumeRole on * stay refused', () => {
+  it.each([
+    ['iam:PassRole', (r: string) => sentence('iam:PassRole', r)],
+    ['sts:AssumeRole', (r: string) => sentence('sts:AssumeRole', r)],
+    ['iam:PassRole', (r: string) => `api error AccessDenied: User: ${USER} is not authorized to perform: iam:PassRole on resource: ${r}`],
+    ['sts:AssumeRole', (r: string) => `An error occurred (AccessDenied) when calling the AssumeRole operation: User: ${USER} is not authorized to perform: sts:AssumeRole on resource: "${r}"`],
+  ])('%s on *', async (action, message) => {
+    for (const resource of ['*', '*.', '*,']) {
+      const [d, ...rest] = denialsOf(parseDenials(message(resource)));
+      expect(rest).toEqual([]);
+      expect(d).toMatchObject({ action, resourceArn: '*', resourceInferred: false, principalArn: USER });
+      const plan = await planGrant([d!], { ...CTX, grantUnknownReason: true });
+      expect(plan.grantable).toEqual([]);
+      expect(plan.refused).toEqual([expect.objectContaining({ action, resource: '*', reason: 'escalation' })]);
+    }
+  });
+
+  it('keeps a scoped resource scoped, and drops what is neither an ARN nor *', () => {
+    const role = `arn:aws:iam::${ACCOUNT}:role/myapp-core-test-fn`;
+    expect(denialsOf(parseDenials(sentence('iam:PassRole', `${role}.`)))[0]?.resourceArn).toBe(role);
+    expect(denialsOf(parseDenials(sentence('iam:PassRole', `${role}<br/>`)))[0]?.resourceArn).toBe(role);
+    expect(denialsOf(parseDenials(sentence('iam:PassRole', 'my-role')))[0]?.resourceArn).toBeUndefined();
+    expect(denialsOf(parseDenials(sentence('iam:PassRole', '**')))[0]?.resourceArn).toBeUndefined();
+  });
+});
+
+describe('one output, several reasons', () => {
+  const REASONS: [string, string, boolean][] = [
+    ['because no identity-based policy allows the s3:CreateBucket action', 'no-identity-policy', false],
+    ['with an explicit deny in an identity-based policy', 'explicit-deny-identity', true],
+    ['with an explicit deny in a service control policy', 'scp', true],
+    ['because no service control policy allows the s3:CreateBucket action', 'scp', false],
+    ['with an explicit deny in a resource control policy', 'scp', true],
+    ['because no permissions boundary allows the s3:CreateBucket action', 'permissions-boundary', false],
+    ['because no session policy allows the s3:CreateBucket action', 'session-policy', false],
+    ['because no resource-based policy allows the s3:CreateBucket action', 'resource-policy', false],
+    ['with an explicit deny in a VPC endpoint policy', 'resource-policy', true],
+    ['because of something else', 'unknown', false],
+  ];
+
+  it('classifies each reason tail', () => {
+    for (const [tail, reason, explicit] of REASONS) {
+      const [d] = denialsOf(parseDenials(sentence('s3:CreateBucket', 'arn:aws:s3:::myapp-core-test-a', tail)));
+      expect(d?.reason, tail).toBe(reason);
+      if (reason !== 'unknown') expect(d?.explicit, tail).toBe(explicit);
+      else expect(d?.explicit).toBeUndefined();
+    }
+  });
+
+  it('never merges the same action and resource denied for different reasons (an SCP deny is not hidden behind an identity one)', async () => {
+    const resource = 'arn:aws:s3:::myapp-core-test-a';
+    // One tail per (reason, explicit): an SCP and an RCP deny are the same class, and merge.
+    const distinct = REASONS.filter(([tail]) => !tail.includes('resource control'));
+    const text = distinct.map(([tail]) => `Error: creating S3 Bucket: ${sentence('s3:CreateBucket', resource, tail)}`).join('\n\n');
+    const parsed = denialsOf(parseDenials(text));
+    expect(parsed.map((d) => [d.reason, d.explicit ?? null])).toEqual(distinct.map(([, reason, explicit]) => [reason, reason === 'unknown' ? null : explicit]));
+    // The planner grants the identity one and refuses every other.
+    const plan = await planGrant(parsed, CTX);
+    expect(plan.grantable.map((g) => g.denials)).toEqual([[0]]);
+    expect(plan.refused.flatMap((r) => r.denials).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('keeps denials apart that differ only in the denying policy, code, principal or encoded message', () => {
+    const resource = 'arn:aws:s3:::myapp-core-test-a';
+    const scp = (arn: string) => `with an explicit deny in a service control policy: ${arn}`;
+    const a = sentence('s3:CreateBucket', resource, scp(`arn:aws:organizations::${ACCOUNT}:policy/o-1/service_control_policy/p-aaaa`));
+    const b = sentence('s3:CreateBucket', resource, scp(`arn:aws:organizations::${ACCOUNT}:policy/o-1/service_control_policy/p-bbbb`));
+    expect(denialsOf(parseDenials(`${a}\n\n${b}`)).map((d) => d.policyArn)).toEqual([
+      `arn:aws:organizations::${ACCOUNT}:policy/o-1/service_control_policy/p-aaaa`,
+      `arn:aws:organizations::${ACCOUNT}:policy/o-1/service_control_policy/p-bbbb`,
+    ]);
+    const other = sentence('s3:CreateBucket', resource).replace(USER, `arn:aws:iam::${ACCOUNT}:user/other`);
+    expect(denialsOf(parseDenials(`${sentence('s3:CreateBucket', resource)}\n\n${other}`))).toHaveLength(2);
+    const codes = `AccessDenied: ${sentence('s3:CreateBucket', resource)}\n\nForbidden: ${sentence('s3:CreateBucket', resource)}`;
+    expect(denialsOf(parseDenials(codes)).map((d) => d.code)).toEqual(['AccessDenied', 'Forbidden']);
+    const enc = (blob: string) => `Error: UnauthorizedOperation: You are not authorized to perform this operation. Encoded authorization failure message: ${blob}`;
+    expect(denialsOf(parseDenials(`${enc('A'.repeat(40))}\n\n${enc('B'.repeat(40))}`))).toHaveLength(2);
+    // The same error twice is one denial.
+    expect(denialsOf(parseDenials(`${a}\n\n${a}`))).toHaveLength(1);
+  });
+});
+
+describe('credential problems next to denials', () => {
+  it('reports a credential problem that follows a denial, and one that precedes it', () => {
+    const denied = `Error: creating S3 Bucket (myapp-core-test-a): ${sentence('s3:CreateBucket', 'arn:aws:s3:::myapp-core-test-a')}`;
+    const expired = 'Error: reading IAM Role: ExpiredToken: The security token included in the request is expired';
+    for (const [text, kinds] of [
+      [`${denied}\n\n${expired}`, ['denial', 'credentials']],
+      [`${expired}\n\n${denied}`, ['credentials', 'denial']],
+    ] as const) {
+      const parsed = parseDenials(text);
+      expect(parsed.map((e) => e.kind)).toEqual(kinds);
+      expect(parsed.find((e) => e.kind === 'credentials')).toMatchObject({ code: 'ExpiredToken' });
+    }
+  });
+
+  it('keeps different credential problems, once each', () => {
+    const text = [
+      'Error: ExpiredToken: The security token included in the request is expired',
+      'Error: InvalidClientTokenId: The security token included in the request is invalid',
+      'Error: ExpiredToken: The security token included in the request is expired',
+      `Error: ${sentence('s3:CreateBucket', 'arn:aws:s3:::myapp-core-test-a')}`,
+    ].join('\n\n');
+    expect(parseDenials(text).map((e) => (e.kind === 'credentials' ? e.code : e.action))).toEqual(['ExpiredToken', 'InvalidClientTokenId', 's3:CreateBucket']);
+  });
+
+  it('recognises credential problems by their sentence when no code is printed', () => {
+    for (const [text, code] of [
+      ['Error: failed to refresh cached credentials, no valid credential sources for S3 Backend found.', 'NoCredentialProviders'],
+      ['Could not load credentials from any providers', 'NoCredentialProviders'],
+      ['Unable to locate credentials. You can configure credentials by running "aws configure".', 'NoCredentialProviders'],
+      ['The security token included in the request is expired', 'ExpiredToken'],
+      ['The security token included in the request is invalid.', 'InvalidClientTokenId'],
+      ['Error when retrieving token from sso: Token has expired and refresh failed', 'SSOTokenExpired'],
+    ] as const) {
+      expect(parseDenials(text), text).toEqual([expect.objectContaining({ kind: 'credentials', code })]);
+    }
+  });
+});
+
+describe('a decoded authorization message completes a denial, never overwrites what AWS stated', () => {
+  const decoded = JSON.stringify({
+    allowed: false,
+    explicitDeny: true,
+    matchedStatements: { items: [] },
+    context: {
+      principal: { arn: `arn:aws:iam::${ACCOUNT}:user/decoded` },
+      action: 'ec2:TerminateInstances',
+      resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-decoded`,
+    },
+  });
+  const base: Denial = { kind: 'denial', actionInferred: false, resourceInferred: false, reason: 'unknown', code: 'UnauthorizedOperation', raw: 'x' };
+
+  it('keeps a stated action, resource and principal', () => {
+    const stated: Denial = { ...base, action: 'ec2:RunInstances', resourceArn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`, principalArn: USER };
+    expect(applyDecodedMessage(stated, decoded)).toEqual({ ...stated, explicit: true });
+  });
+
+  it('replaces inferred ones and fills missing ones', () => {
+    const inferred: Denial = { ...base, action: 'ec2:RunInstances', actionInferred: true, resourceArn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/guess`, resourceInferred: true };
+    expect(applyDecodedMessage(inferred, decoded)).toEqual({
+      ...base,
+      action: 'ec2:TerminateInstances',
+      actionInferred: false,
+      resourceArn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-decoded`,
+      resourceInferred: false,
+      principalArn: `arn:aws:iam::${ACCOUNT}:user/decoded`,
+      explicit: true,
+    });
+    expect(applyDecodedMessage(base, decoded)).toMatchObject({ action: 'ec2:TerminateInstances', resourceArn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-decoded`, explicit: true });
+  });
+
+  it('keeps the denial when the decoded text is not an authorization message, and takes explicitDeny false as it is', () => {
+    expect(applyDecodedMessage(base, 'not json')).toBe(base);
+    expect(applyDecodedMessage(base, JSON.stringify({ allowed: false, explicitDeny: false, context: {} }))).toEqual({ ...base, explicit: false });
+  });
+});
+
+describe('oversized input', () => {
+  const one = sentence('s3:CreateBucket', 'arn:aws:s3:::myapp-core-test-a');
+
+  it('reads the first 8 MiB of the output and ignores what follows', () => {
+    const filler = `${'x'.repeat(1023)}\n`.repeat(8 * 1024);
+    expect(denialsOf(parseDenials(`${one}\n\n${filler}`))).toHaveLength(1);
+    expect(denialsOf(parseDenials(`${filler}\n\n${one}`))).toHaveLength(0);
+  });
+
+  it('caps the raw text kept with each denial at 4,000 characters', () => {
+    const long = `${one} ${'y'.repeat(10_000)}`;
+    const [d] = denialsOf(parseDenials(long));
+    expect(d?.raw).toHaveLength(4001);
+    expect(d?.raw.endsWith('…')).toBe(true);
+    expect(denialsOf(parseDenials(one))[0]?.raw).toBe(one);
+  });
+
+  it('reads at most 500 denial sentences of one error block', () => {
+    const many = Array.from({ length: 700 }, (_v, i) => sentence('s3:CreateBucket', `arn:aws:s3:::myapp-core-test-${i}`)).join(' ');
+    const parsed = denialsOf(parseDenials(many));
+    expect(parsed).toHaveLength(500);
+    expect(parsed[499]?.resourceArn).toBe('arn:aws:s3:::myapp-core-test-499');
+  });
+});

@@ -210,7 +210,11 @@ describe('the planner refuses a context it cannot scope safely', () => {
   });
 
   it('says what is wrong and how to fix it', async () => {
-    const messageOf = (ctx: Partial<GrantContext>) => planGrant([], { ...CTX, ...ctx } as GrantContext).catch((e: ConfigError) => [e.message, e.hint]);
+    const messageOf = (ctx: Partial<GrantContext>): Promise<(string | undefined)[]> =>
+      planGrant([], { ...CTX, ...ctx } as GrantContext).then(
+        () => ['accepted'],
+        (e: ConfigError) => [e.message, e.hint],
+      );
     expect(await messageOf({ project: 'my*' })).toEqual(['cannot scope permission grants: project "my*" is not a valid name', 'Names are lowercase letters, digits and -, as the config schema requires.']);
     expect(await messageOf({ accountId: '1' })).toEqual(['cannot scope permission grants: account id "1" is not 12 digits', 'Set handlers.hosting.aws.account_id.']);
     expect(await messageOf({ region: '*' })).toEqual(['cannot scope permission grants: region "*" is not an AWS region', 'Set the environment region.']);

@@ -138,8 +138,12 @@ describe('self-grant protection: principals of every shape', () => {
     const ctx = { ...CTX, namingPattern: '{project}-{environment}-{resource}' };
     const plan = await planGrant([denial('iam:DeletePolicy', iam('user/faber-deployer')), denial('iam:GetPolicy', iam('user/faber-deployer'))], ctx);
     expect(plan.refused.map((r) => [r.action, r.reason])).toEqual([['iam:DeletePolicy', 'escalation']]);
-    expect(plan.refused[0]?.message).toContain(iam('policy/myapp-test-faber-cloud-deploy'));
+    expect(plan.refused[0]?.message).toContain(`would also cover ${iam('policy/myapp-test-faber-cloud-deploy')},`);
     expect(Object.keys(grantsOf(plan))).toEqual(['iam:GetPolicy']);
+    // A pattern that reaches only the further documents (…-deploy-2, …) is refused too.
+    const further = await planGrant([denial('iam:DeletePolicy', iam('user/faber-deployer'))], { ...CTX, namingPattern: '{project}-{environment}-faber-cloud-deploy-{resource}' });
+    expect(further.refused[0]?.reason).toBe('escalation');
+    expect(further.refused[0]?.message).toContain(`would also cover ${iam('policy/myapp-test-faber-cloud-deploy-2')},`);
   });
 });
 
@@ -167,6 +171,11 @@ describe('the planner refuses a context it cannot scope safely', () => {
     ['project', 'm'.repeat(41)],
     ['project', 'my\napp'],
     ['project', 42],
+    // Not strings, though they print as valid values.
+    ['project', ['acme']],
+    ['env', ['test']],
+    ['accountId', [ACCOUNT]],
+    ['region', ['us-east-1']],
     ['subsystem', 'core*'],
     ['subsystem', '*core'],
     ['env', 'te*'],
@@ -204,6 +213,7 @@ describe('the planner refuses a context it cannot scope safely', () => {
     [{ region: 'cn-northwest-1', partition: 'aws-cn' }],
     [{ region: 'us-gov-east-1', partition: 'aws-us-gov' }],
     [{ region: 'us-isob-east-1', partition: 'aws-iso-b' }],
+    [{ region: 'us-iso-east-1', partition: 'aws-iso' }],
     [{ namingPattern: '{environment}_{project}.{resource}' }],
   ])('accepts %j', async (ctx) => {
     expect(await refusal(ctx)).toBe('accepted');
@@ -218,8 +228,14 @@ describe('the planner refuses a context it cannot scope safely', () => {
     expect(await messageOf({ project: 'my*' })).toEqual(['cannot scope permission grants: project "my*" is not a valid name', 'Names are lowercase letters, digits and -, as the config schema requires.']);
     expect(await messageOf({ accountId: '1' })).toEqual(['cannot scope permission grants: account id "1" is not 12 digits', 'Set handlers.hosting.aws.account_id.']);
     expect(await messageOf({ region: '*' })).toEqual(['cannot scope permission grants: region "*" is not an AWS region', 'Set the environment region.']);
-    expect((await messageOf({ partition: 'aws-cn' }))[0]).toBe('cannot scope permission grants: partition "aws-cn" does not match region us-east-1 (expected aws)');
-    expect((await messageOf({ namingPattern: '{project}-{region}-{environment}-{resource}' }))[0]).toBe('cannot scope permission grants: resource_naming.pattern uses an unknown placeholder {region}');
+    expect(await messageOf({ partition: 'aws-cn' })).toEqual([
+      'cannot scope permission grants: partition "aws-cn" does not match region us-east-1 (expected aws)',
+      'Pass the partition of the account the environment deploys to.',
+    ]);
+    expect(await messageOf({ namingPattern: '{project}-{region}-{environment}-{resource}' })).toEqual([
+      'cannot scope permission grants: resource_naming.pattern uses an unknown placeholder {region}',
+      'Use a resource_naming.pattern that starts with the project and environment and ends with {resource}, e.g. {project}-{subsystem}-{environment}-{resource}.',
+    ]);
   });
 });
 
@@ -228,18 +244,18 @@ describe('the planner refuses a context it cannot scope safely', () => {
 
 describe('resource types the naming pattern cannot select', () => {
   /** A catalogue with one action, `fake:Op`, of the given resource types. */
-  function catalogueWith(types: Partial<CatalogueResourceType>[], accessLevel = 'Write'): IamCatalogue {
+  function catalogueWith(types: Partial<CatalogueResourceType>[], accessLevel = 'Write', service = 'fake'): IamCatalogue {
     const entry: CatalogueAction = {
-      service: 'fake',
+      service,
       name: 'Op',
-      action: 'fake:Op',
+      action: `${service}:Op`,
       accessLevel,
       resourceTypes: types.map((t, i) => ({ key: t.key ?? `type${i}`, required: t.required ?? true, arnFormat: t.arnFormat })),
     };
-    const found = async (s: string, a: string) => (s.toLowerCase() === 'fake' && a.toLowerCase() === 'op' ? entry : undefined);
+    const found = async (s: string, a: string) => (s.toLowerCase() === service && a.toLowerCase() === 'op' ? entry : undefined);
     return {
       version: async () => 'test',
-      serviceExists: async (s) => s === 'fake',
+      serviceExists: async (s) => s === service,
       actionExists: async (s, a) => (await found(s, a)) !== undefined,
       actionName: async (s, a) => (await found(s, a))?.name,
       action: found,
@@ -334,6 +350,20 @@ describe('resource types the naming pattern cannot select', () => {
     expect(p.refused[0]?.message).toContain(`not covered by the environment's patterns for it (thing: arn:aws:fake:us-east-1:${ACCOUNT}:thing/myapp-core-test-*)`);
   });
 
+  it('refuses an iam: write when any one of its resource patterns covers the deploying identity', async () => {
+    const types = [
+      { key: 'role', required: false, arnFormat: 'arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}' },
+      { key: 'user', required: false, arnFormat: 'arn:${Partition}:iam::${Account}:user/${UserNameWithPath}' },
+    ];
+    const role = `arn:aws:iam::${ACCOUNT}:role/myapp-core-test-deployer`;
+    const p = await planGrant([denial('iam:Op', role)], { ...CTX, catalogue: catalogueWith(types, 'Write', 'iam') });
+    expect(p.grantable).toEqual([]);
+    expect(p.refused[0]).toMatchObject({ reason: 'escalation' });
+    expect(p.refused[0]?.message).toBe(
+      `iam:Op on arn:aws:iam::${ACCOUNT}:role/myapp-core-test-*, arn:aws:iam::${ACCOUNT}:user/myapp-core-test-* would also cover ${role}, the deploying identity or faber-cloud's own deploy policy; faber-cloud never grants an identity power over itself. An administrator must grant a narrower resource by hand, or rename the deploying identity so it falls outside myapp-core-test-*.`,
+    );
+  });
+
   it('refuses a resource that is not an ARN, and * for an action with resource types', async () => {
     const types = [{ key: 'thing', arnFormat: 'arn:${Partition}:fake:${Region}:${Account}:thing/${ThingName}' }];
     expect((await plan(types, 'myapp-core-test-x')).refused[0]?.message).toContain('"myapp-core-test-x" is not an ARN faber-cloud can check');
@@ -406,5 +436,155 @@ describe('policy packing', () => {
 
   it('refuses to build a policy from a grant without resources instead of dropping it', () => {
     expect(() => buildPolicyDocuments([{ action: 's3:CreateBucket', resources: ['arn:aws:s3:::a'] }, { action: 's3:PutObject', resources: [] }])).toThrow(/s3:PutObject.*no resources/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Malformed denials and what each refusal tells a person
+
+describe('malformed input and refusal messages', () => {
+  const USER = `arn:aws:iam::${ACCOUNT}:user/faber-deployer`;
+
+  it('refuses entries that are not denials, and reads a non-list as no denials', async () => {
+    const entries = [null, 42, 'AccessDenied', { kind: 'credentials', code: 'ExpiredToken', raw: '' }, denial('s3:CreateBucket', USER)] as unknown as Denial[];
+    const plan = await planGrant(entries, CTX);
+    expect(Object.keys(grantsOf(plan))).toEqual(['s3:CreateBucket']);
+    expect(plan.grantable[0]?.denials).toEqual([4]);
+    expect(plan.refused).toEqual([
+      { reason: 'not-fixable-reason', message: 'Not a permission denial (credential problems need a person to fix the credentials).', denials: [0, 1, 2, 3] },
+    ]);
+    const none = await planGrant(null as unknown as Denial[], CTX);
+    expect(none.grantable).toEqual([]);
+    expect(none.refused).toEqual([]);
+    expect(none.policyDocuments).toEqual([]);
+  });
+
+  it('reads an action or resource that is not a string as absent', async () => {
+    const noAction = await planGrant([{ ...denial('x:y', USER), action: 42 as unknown as string }], CTX);
+    expect(noAction.refused.map((r) => r.reason)).toEqual(['no-action']);
+    const noResource = await planGrant([denial('s3:CreateBucket', USER, 42 as unknown as string), denial('s3:PutBucketTagging', USER, '')], CTX);
+    expect(noResource.refused).toEqual([]);
+    expect(grantsOf(noResource)).toEqual({ 's3:CreateBucket': ['arn:aws:s3:::myapp-core-test-*'], 's3:PutBucketTagging': ['arn:aws:s3:::myapp-core-test-*'] });
+  });
+
+  it('takes the action exactly as service:Action, surrounding spaces aside', async () => {
+    const plan = await planGrant(['evil/s3:CreateBucket', 's3:CreateBucket/x', 's3:CreateBucket x', ' s3:CreateBucket '].map((a) => denial(a, USER)), CTX);
+    expect(plan.refused.map((r) => [r.action, r.reason])).toEqual([
+      ['evil/s3:CreateBucket', 'unknown-action'],
+      ['s3:CreateBucket/x', 'unknown-action'],
+      ['s3:CreateBucket x', 'unknown-action'],
+    ]);
+    expect(Object.keys(grantsOf(plan))).toEqual(['s3:CreateBucket']);
+  });
+
+  it('ignores entries of never_auto_grant that are not strings, and matches the others case-insensitively', async () => {
+    const plan = await planGrant([denial('lambda:AddPermission', USER), denial('lambda:CreateFunction', USER)], { ...CTX, neverAutoGrant: [42 as unknown as string, 'LAMBDA:addpermission'] });
+    expect(plan.refused.map((r) => [r.action, r.reason])).toEqual([['lambda:AddPermission', 'escalation']]);
+    expect(plan.refused[0]?.message).toContain('lambda:AddPermission matches LAMBDA:addpermission in permissions.never_auto_grant');
+  });
+
+  it('omits the resource of a refusal when the denial named none', async () => {
+    const plan = await planGrant([denial('iam:PutRolePolicy', USER), denial('iam:PutRolePolicy', USER, `arn:aws:iam::${ACCOUNT}:role/myapp-core-test-fn`)], CTX);
+    expect('resource' in plan.refused[0]!).toBe(false);
+    expect(plan.refused[1]?.resource).toBe(`arn:aws:iam::${ACCOUNT}:role/myapp-core-test-fn`);
+    expect(plan.refused[0]?.message).toBe(
+      "iam:PutRolePolicy: iam:Put*Policy is a privilege-escalation action that faber-cloud never grants. A person with IAM administrator rights must decide: review why the deployment needs it and grant it by hand, scoped to the environment's resources (myapp-core-test-*), or change the infrastructure so it is not needed; then re-run.",
+    );
+    expect(plan.refused[1]?.message).toMatch(new RegExp(`^iam:PutRolePolicy on arn:aws:iam::${ACCOUNT}:role/myapp-core-test-fn: iam:Put\\*Policy is a privilege-escalation`));
+    const star = await planGrant([denial('iam:PassRole', USER, '*')], { ...CTX, neverAutoGrant: [] });
+    expect(star.refused[0]?.message).toMatch(/^iam:PassRole on \*: iam:PassRole on \* is a privilege-escalation action/);
+  });
+
+  it('says which policy denied, and what a person must do', async () => {
+    const resource = 'arn:aws:s3:::myapp-core-test-a';
+    const msg = async (extra: Partial<Denial>) => (await planGrant([denial('s3:CreateBucket', USER, resource, extra)], CTX)).refused[0]?.message;
+    const change = 'a person must change that policy (or ask its owner) before the deployment can succeed.';
+    const lead = `s3:CreateBucket on ${resource} was denied by`;
+    const rule = 'Auto-fix only adds Allow statements for "no identity-based policy allows" denials; ';
+    expect(await msg({ reason: 'scp', explicit: true, policyArn: 'arn:aws:organizations::1:policy/p-1' })).toBe(
+      `${lead} an AWS Organizations service or resource control policy (arn:aws:organizations::1:policy/p-1). ${rule}${change}`,
+    );
+    expect(await msg({ reason: 'permissions-boundary', explicit: false })).toBe(`${lead} a permissions boundary. ${rule}${change}`);
+    expect(await msg({ reason: 'unknown', explicit: true })).toBe(`${lead} an explicit Deny. ${rule}${change}`);
+    expect(await msg({ reason: 'unknown', explicit: undefined })).toBe(
+      `${lead} a policy AWS did not name (the message has no "because …" reason). ${rule}AWS did not say which policy denied it, so a person must check the identity policies, SCPs, permissions boundary and session policy, and grant or change what is missing.`,
+    );
+    expect(await msg({ reason: 'no-identity-policy', explicit: true })).toBe(`${lead} reason no-identity-policy. ${rule}${change}`);
+    expect(await msg({ reason: 'brand-new' as Denial['reason'] })).toBe(`${lead} reason brand-new. ${rule}${change}`);
+  });
+
+  it('keeps refusals apart that share action and resource but not the reason they give', async () => {
+    const resource = 'arn:aws:s3:::myapp-core-test-a';
+    const plan = await planGrant(
+      [denial('s3:CreateBucket', USER, resource, { reason: 'scp', explicit: true }), denial('s3:CreateBucket', USER, resource, { reason: 'session-policy' }), denial('s3:CreateBucket', USER, resource, { reason: 'scp', explicit: true })],
+      CTX,
+    );
+    expect(plan.refused.map((r) => r.denials)).toEqual([[0, 2], [1]]);
+  });
+
+  it('a denial without an action says how to find it', async () => {
+    const msg = async (extra: Partial<Denial>) => {
+      const d = denial('x', USER, undefined, extra);
+      delete d.action;
+      return (await planGrant([d], CTX)).refused[0]?.message;
+    };
+    expect(await msg({ code: '' })).toBe(
+      'AWS denied a request (access denied) without saying which action; find it in the error output, then have an administrator grant it by hand (scoped to myapp-core-test-* resources) and re-run.',
+    );
+    expect(await msg({ code: 'UnauthorizedOperation', encodedMessage: 'AAAA' })).toBe(
+      'AWS denied a request (UnauthorizedOperation) without saying which action; decode the message with `aws sts decode-authorization-message` to see it, then have an administrator grant it by hand (scoped to myapp-core-test-* resources) and re-run.',
+    );
+  });
+
+  it('explains the out-of-scope refusals', async () => {
+    const msgOf = async (d: Denial) => (await planGrant([d], CTX)).refused[0]?.message;
+    expect(await msgOf(denial('iam:UpdateAccountPasswordPolicy', USER))).toContain('iam:UpdateAccountPasswordPolicy supports only Resource "*" and changes account-wide identity settings');
+    expect(await msgOf(denial('s3:PutAccountPublicAccessBlock', USER))).toContain('s3:PutAccountPublicAccessBlock supports only Resource "*" and changes account-wide access controls');
+    expect(await msgOf(denial('sts:GetCallerIdentity', USER, USER))).toContain(
+      `is outside environment test's scope: the IAM catalogue says sts:GetCallerIdentity supports only Resource "*", but AWS evaluated it on a specific resource`,
+    );
+    expect(await msgOf(denial('dynamodb:Query', USER, `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other`))).toContain(
+      `(index: arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/myapp-core-test-*/index/*, table: arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/myapp-core-test-*)`,
+    );
+  });
+
+  it('the exit-4 error lists each refusal and mentions what can still be granted', async () => {
+    const { refusalError } = await import('../../src/permissions/grant-plan.js');
+    const plan = await planGrant([denial('iam:PutRolePolicy', USER)], CTX);
+    expect(refusalError(plan, 'test')?.message).toBe(`1 permission denial(s) in environment test need a person:\n  - [escalation] ${plan.refused[0]?.message}`);
+  });
+});
+
+describe('policy packing: document boundaries', () => {
+  const size = (d: unknown) => JSON.stringify(d).length;
+
+  it('starts a new document when not even one action of the next statement fits', () => {
+    const big = { action: 'a:Big', resources: [`arn:aws:a:::${'x'.repeat(90)}`] };
+    const small = { action: 'b:Small', resources: ['arn:aws:b:::y'] };
+    const docs = buildPolicyDocuments([big, small], 200);
+    expect(docs.map((d) => d.Statement.map((s) => s.Action))).toEqual([[['a:Big']], [['b:Small']]]);
+    for (const d of docs) expect(size(d)).toBeLessThanOrEqual(200);
+  });
+
+  it('lets the next statement share the document that holds the tail of a split one', () => {
+    // 16 actions of 10 characters: 13 fit in the first document, 3 go on in the second, where b:One fits too.
+    const split = Array.from({ length: 16 }, (_v, i) => ({ action: `a:Act${String(i).padStart(2, '0')}`, resources: ['arn:aws:a:::x'] }));
+    const after = { action: 'b:One', resources: ['arn:aws:b:::y'] };
+    const docs = buildPolicyDocuments([...split, after], 220);
+    expect(docs).toHaveLength(2);
+    const last = docs[docs.length - 1]!;
+    expect(last.Statement.map((s) => s.Resource[0])).toEqual(['arn:aws:a:::x', 'arn:aws:b:::y']);
+    for (const d of docs) for (const s of d.Statement) expect(s.Effect).toBe('Allow');
+  });
+
+  it('split statements are Allow statements', () => {
+    const docs = buildPolicyDocuments([{ action: 's3:GetObject', resources: Array.from({ length: 20 }, (_v, i) => `arn:aws:s3:::bucket-${i}`) }], 200);
+    expect(docs.length).toBeGreaterThan(1);
+    for (const d of docs) expect(d).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: expect.any(Array) }] });
+  });
+
+  it('arnMatches treats * as any run of characters, line breaks included', () => {
+    expect(arnMatches(`arn:aws:iam::${ACCOUNT}:role/myapp-*`, `arn:aws:iam::${ACCOUNT}:role/myapp-x\ny`)).toBe(true);
+    expect(arnMatches('arn:aws:s3:::a?c', 'arn:aws:s3:::a\nc')).toBe(true);
   });
 });

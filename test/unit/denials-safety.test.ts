@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NAMING_PATTERN } from '../../src/core/config/schema.js';
-import { applyDecodedMessage, parseDenials, type Denial, type ParsedError } from '../../src/permissions/denials.js';
+import { applyDecodedMessage, classifyDecodedMessage, parseDenials, type Denial, type ParsedError } from '../../src/permissions/denials.js';
 import { planGrant, type GrantContext } from '../../src/permissions/grant-plan.js';
 
 /**
@@ -206,5 +209,153 @@ describe('oversized input', () => {
     const parsed = denialsOf(parseDenials(many));
     expect(parsed).toHaveLength(500);
     expect(parsed[499]?.resourceArn).toBe('arn:aws:s3:::myapp-core-test-499');
+  });
+});
+
+describe('what each parsed error holds', () => {
+  const DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/denials');
+  const corpus = readdirSync(DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as { input: string; context?: object });
+
+  it('never carries a field set to undefined (a field is present only when known), across the corpus', () => {
+    let seen = 0;
+    for (const { input, context } of corpus) {
+      for (const e of parseDenials(input, context as never)) {
+        seen += 1;
+        for (const [key, value] of Object.entries(e)) expect(value, `${key} in ${JSON.stringify(e).slice(0, 200)}`).not.toBeUndefined();
+      }
+    }
+    expect(seen).toBeGreaterThan(40);
+  });
+
+  it('reads XML-escaped messages (moto answers JSON-protocol calls with XML)', () => {
+    const xml = (inner: string) => `<ErrorResponse><Error><Code>AccessDenied</Code><Message>${inner}</Message></Error></ErrorResponse>`;
+    const on = (resource: string) => denialsOf(parseDenials(xml(`User: ${USER} is not authorized to perform: s3:CreateBucket on resource: ${resource}`)))[0];
+    expect(on('&quot;arn:aws:s3:::b&quot;')?.resourceArn).toBe('arn:aws:s3:::b');
+    expect(on('&#34;arn:aws:s3:::b&#34;')?.resourceArn).toBe('arn:aws:s3:::b');
+    expect(on('arn:aws:s3:::b&lt;/x&gt;')?.resourceArn).toBe('arn:aws:s3:::b');
+    expect(on('arn:aws:s3:::b&gt;')?.resourceArn).toBe('arn:aws:s3:::b');
+    expect(on('arn:aws:s3:::a&amp;b')?.resourceArn).toBe('arn:aws:s3:::a&b');
+    const quoted = (q: string) => denialsOf(parseDenials(xml(`User: ${q}${USER}${q} is not authorized to perform: s3:CreateBucket`)))[0]?.principalArn;
+    expect(quoted('&apos;')).toBeUndefined();
+    expect(quoted('&#39;')).toBeUndefined();
+    expect(quoted('')).toBe(USER);
+    expect(on('arn:aws:s3:::b&unknown;x')?.resourceArn).toBe('arn:aws:s3:::b&unknown;x');
+  });
+
+  it('cleans the punctuation around a stated resource, principal and policy', () => {
+    const resource = (r: string) => denialsOf(parseDenials(sentence('s3:CreateBucket', r, '')))[0]?.resourceArn;
+    expect(resource('arn:aws:s3:::b).')).toBe('arn:aws:s3:::b');
+    expect(resource('arn:aws:s3:::b],')).toBe('arn:aws:s3:::b');
+    expect(resource('arn:aws:s3:::a.b')).toBe('arn:aws:s3:::a.b');
+    const principal = (p: string) => denialsOf(parseDenials(`User: ${p} is not authorized to perform: s3:CreateBucket`))[0]?.principalArn;
+    expect(principal(`arn:aws:iam::${ACCOUNT}:user/first.last.,`)).toBe(`arn:aws:iam::${ACCOUNT}:user/first.last`);
+    expect(principal('anonymous')).toBeUndefined();
+    const policy = denialsOf(parseDenials(sentence('s3:CreateBucket', 'arn:aws:s3:::b', `with an explicit deny in a service control policy: arn:aws:organizations::${ACCOUNT}:policy/o-1/service_control_policy/p-1).`)))[0];
+    expect(policy?.policyArn).toBe(`arn:aws:organizations::${ACCOUNT}:policy/o-1/service_control_policy/p-1`);
+  });
+
+  it('classifies a reason tail that a terminal wrapped or punctuated', () => {
+    const tail = (t: string) => denialsOf(parseDenials(`User: ${USER} is not authorized to perform: s3:CreateBucket on resource: "arn:aws:s3:::b"${t}`))[0];
+    expect(tail(' because no identity-based\n      policy allows the s3:CreateBucket action')).toMatchObject({ reason: 'no-identity-policy', explicit: false });
+    expect(tail(', with an explicit deny in a service control policy')).toMatchObject({ reason: 'scp', explicit: true });
+    expect(tail(' with an explicit deny in a permission boundary')).toMatchObject({ reason: 'permissions-boundary', explicit: true });
+  });
+
+  it("takes a denial's code from before its sentence, never a credential code", () => {
+    const text = `InvalidClientTokenId: ignored\nForbidden: User: ${USER} is not authorized to perform: s3:CreateBucket`;
+    expect(denialsOf(parseDenials(text)).map((d) => d.code)).toEqual(['Forbidden']);
+  });
+
+  it('attaches an encoded message only to the sentence it follows', () => {
+    const blob = 'A'.repeat(30);
+    const text = `User: ${USER} is not authorized to perform: ec2:RunInstances. User: ${USER} is not authorized to perform: ec2:CreateTags. Encoded authorization failure message: ${blob}`;
+    const [first, second] = denialsOf(parseDenials(text));
+    expect(first && 'encodedMessage' in first).toBe(false);
+    expect(second?.encodedMessage).toBe(blob);
+  });
+
+  it('reads encoded messages of at least 20 characters, wrapped up to the end of the output', () => {
+    const enc = (blob: string) => denialsOf(parseDenials(`Error: UnauthorizedOperation: You are not authorized to perform this operation. Encoded authorization failure message: ${blob}`))[0]?.encodedMessage;
+    expect(enc('A'.repeat(20))).toBe('A'.repeat(20));
+    expect(enc('A'.repeat(19))).toBeUndefined();
+    expect(enc(`${'A'.repeat(12)}\n${'B'.repeat(12)}`)).toBe(`${'A'.repeat(12)}${'B'.repeat(12)}`);
+    // No code printed, only the encoded message: EC2's UnauthorizedOperation.
+    expect(denialsOf(parseDenials(`You are not authorized to perform this operation. Encoded authorization failure message: ${'C'.repeat(30)}`))[0]).toMatchObject({ code: 'UnauthorizedOperation', encodedMessage: 'C'.repeat(30) });
+  });
+
+  it('a 403 is a denial only when no other error code explains it, and never next to a credential problem', () => {
+    expect(denialsOf(parseDenials('operation error S3: HeadBucket, https response error StatusCode: 403, RequestID: X, api error NoSuchBucket: gone'))).toEqual([]);
+    expect(parseDenials('operation error S3: HeadBucket, https response error StatusCode: 403, RequestID: X, api error ExpiredToken: expired').map((e) => e.kind)).toEqual(['credentials']);
+    expect(denialsOf(parseDenials('operation error S3: HeadBucket, https response error StatusCode: 403, RequestID: X'))[0]).toMatchObject({ code: 'Forbidden' });
+  });
+
+  it('reads a null or non-object context as none', () => {
+    for (const context of [null, 42, 'x']) {
+      expect(denialsOf(parseDenials(sentence('s3:CreateBucket', 'arn:aws:s3:::b'), context as never))).toHaveLength(1);
+    }
+  });
+
+  it('caps raw text above 4,000 characters only', () => {
+    const exactly = `${sentence('s3:CreateBucket', 'arn:aws:s3:::b')} `.padEnd(4000, 'z');
+    expect(denialsOf(parseDenials(exactly))[0]?.raw).toBe(exactly);
+  });
+
+  it('merges the same error seen twice with the same address, and keeps the address whichever copy had it', () => {
+    const diag = (address?: string) =>
+      JSON.stringify({ type: 'diagnostic', diagnostic: { severity: 'error', summary: sentence('s3:CreateBucket', 'arn:aws:s3:::b'), detail: '', ...(address ? { address } : {}) } });
+    expect(denialsOf(parseDenials([diag('aws_s3_bucket.b'), diag('aws_s3_bucket.b')].join('\n'))).map((d) => d.address)).toEqual(['aws_s3_bucket.b']);
+    expect(denialsOf(parseDenials([diag('aws_s3_bucket.b'), diag()].join('\n'))).map((d) => d.address)).toEqual(['aws_s3_bucket.b']);
+    expect(denialsOf(parseDenials([diag(), diag('aws_s3_bucket.b')].join('\n'))).map((d) => d.address)).toEqual(['aws_s3_bucket.b']);
+    // Only the action differs: two denials.
+    expect(denialsOf(parseDenials(`${sentence('s3:CreateBucket', 'arn:aws:s3:::b')}\n\n${sentence('s3:PutBucketTagging', 'arn:aws:s3:::b')}`))).toHaveLength(2);
+  });
+
+  it('infers an SQS queue ARN from the queue URL when AWS names no resource', () => {
+    const text = `Error: sending message to https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/myapp-core-test-q: User: ${USER} is not authorized to perform: sqs:SendMessage`;
+    expect(denialsOf(parseDenials(text))[0]).toMatchObject({ resourceArn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:myapp-core-test-q`, resourceInferred: true });
+    expect(denialsOf(parseDenials(text.replace('sqs:SendMessage', 's3:PutObject')))[0]?.resourceArn).toBeUndefined();
+  });
+});
+
+describe('decoded messages, field by field', () => {
+  const context = { principal: { arn: USER }, action: 'RunInstances', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` };
+
+  it('holds only the fields the message states', () => {
+    expect(classifyDecodedMessage(JSON.stringify({ allowed: true, explicitDeny: false, context: {} }))).toStrictEqual({ allowed: true, explicit: false, reason: 'unknown', statements: [] });
+    expect(classifyDecodedMessage(JSON.stringify({ allowed: false, explicitDeny: true, context, matchedStatements: { items: [{ actions: { items: [{ value: 'ec2:RunInstances' }, { nope: 1 }, 'x'] }, resources: { items: [] } }, 'junk'] } }))).toStrictEqual({
+      allowed: false,
+      explicit: true,
+      reason: 'unknown',
+      action: 'ec2:RunInstances',
+      resourceArn: context.resource,
+      principalArn: USER,
+      statements: [{ actions: ['ec2:RunInstances'], resources: [] }],
+    });
+  });
+
+  it('recognises the document by any of allowed, explicitDeny or context, also inside DecodedMessage as an object', () => {
+    for (const doc of [{ allowed: false }, { explicitDeny: true }, { context: {} }, { DecodedMessage: { explicitDeny: true } }, { DecodedMessage: JSON.stringify({ context: {} }) }]) {
+      expect(classifyDecodedMessage(JSON.stringify(doc)), JSON.stringify(doc)).toBeDefined();
+    }
+    for (const doc of [{}, { allowedx: 1 }, { context: 'x' }, [], 'allowed']) expect(classifyDecodedMessage(JSON.stringify(doc))).toBeUndefined();
+    expect(classifyDecodedMessage(`  ${JSON.stringify({ allowed: false })}\n`)).toBeDefined();
+  });
+
+  it('completes a bare operation name from a matched statement (any case), else from the resource ARN', () => {
+    const withStatement = { ...context, action: ' runinstances ', resource: 'i-123' };
+    const d1 = classifyDecodedMessage(JSON.stringify({ allowed: false, context: withStatement, matchedStatements: { items: [{ actions: { items: [{ value: 'EC2:RunInstances' }] } }] } }));
+    expect(d1?.action).toBe('ec2:RunInstances');
+    expect(d1 && 'resourceArn' in d1).toBe(false);
+    expect(classifyDecodedMessage(JSON.stringify({ allowed: false, context: { action: 'RunInstances', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` } }))?.action).toBe('ec2:RunInstances');
+    expect(classifyDecodedMessage(JSON.stringify({ allowed: false, context: { action: 'RunInstances', resource: '*' } }))).toStrictEqual({ allowed: false, explicit: false, reason: 'unknown', resourceArn: '*', statements: [] });
+    expect(classifyDecodedMessage(JSON.stringify({ allowed: false, context: { action: 'Run Instances', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` } }))?.action).toBeUndefined();
+    expect(classifyDecodedMessage(JSON.stringify({ allowed: false, context: { action: 'RunInstances' } }))?.action).toBeUndefined();
+  });
+
+  it('keeps statement ids and effects when given', () => {
+    const d = classifyDecodedMessage(JSON.stringify({ allowed: false, matchedStatements: { items: [{ statementId: 'S1', effect: 'DENY', actions: { items: [{ value: 'ec2:RunInstances' }] }, resources: { items: [{ value: '*' }] } }] } }));
+    expect(d?.statements).toStrictEqual([{ sid: 'S1', effect: 'DENY', actions: ['ec2:RunInstances'], resources: ['*'] }]);
   });
 });

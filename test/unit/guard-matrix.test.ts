@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, type FaberConfig } from '../../src/core/config/schema.js';
 import { GuardError, UsageError } from '../../src/core/errors.js';
-import { authorize, type GuardedOperation, type GuardRequest } from '../../src/core/guard.js';
+import { authorize, checkAccount, type GuardedOperation, type GuardRequest } from '../../src/core/guard.js';
 
 /**
  * DESIGN §5 as a table: every operation against every environment, with the forced profile,
@@ -190,6 +190,36 @@ describe('guard: the cases the safety rules exist for', () => {
     const noHosting = structuredClone(config);
     delete noHosting.handlers.hosting.aws;
     expect(outcome(noHosting, { operation: 'preview', env: 'test' })).toBe('E_GUARD_NO_HOSTING');
+    expect(() => authorize(noHosting, { operation: 'preview', env: 'test' })).toThrow('no hosting provider is configured for this project');
+  });
+
+  it('says how to fix a missing account id and a caller in another account', () => {
+    const noAccount = structuredClone(config);
+    delete noAccount.handlers.hosting.aws!.account_id;
+    const refusal = (() => {
+      try {
+        authorize(noAccount, { operation: 'deploy', env: 'test' });
+      } catch (error) {
+        return error as GuardError;
+      }
+    })();
+    expect(refusal?.code).toBe('E_GUARD_ACCOUNT_UNSET');
+    expect(refusal?.message).toBe("no account id configured for 'test': mutations are refused without one");
+    expect(refusal?.hint).toBe('set handlers.hosting.aws.account_id (or environments.<env>.account_id) in devops.json');
+    // staging has its own account: it needs none at the top.
+    expect(authorize(noAccount, { operation: 'deploy', env: 'staging', confirm: 'staging' }).accountId).toBe('222222222222');
+
+    const auth = authorize(config, { operation: 'deploy', env: 'staging', confirm: 'staging' });
+    const mismatch = (() => {
+      try {
+        checkAccount(auth, { account: '111111111111', arn: 'arn:aws:iam::111111111111:user/x' });
+      } catch (error) {
+        return error as GuardError;
+      }
+    })();
+    expect(mismatch?.code).toBe('E_GUARD_ACCOUNT_MISMATCH');
+    expect(mismatch?.message).toBe("profile 'acme-test' is in account 111111111111 (arn:aws:iam::111111111111:user/x), but 'staging' is configured for 222222222222");
+    expect(mismatch?.hint).toBe("check the profile's credentials, or the account_id in devops.json");
   });
 
   it('never takes the profiles $comment for a profile role', () => {

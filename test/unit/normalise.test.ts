@@ -51,6 +51,19 @@ describe('placeholders per token class', () => {
     expect(normalise('shop-core-blue-api')).toBe('<name>');
   });
 
+  it('matches the naming pattern placeholder by placeholder, whatever the separators', () => {
+    const n = createNormaliser({ pattern: '{project}_{subsystem}+{environment}_{resource}', project: 'shop', subsystem: 'core', environments: ['blue'] });
+    // Underscores and a +: the generic hyphenated-name rule never sees these, only the pattern does.
+    expect(n('a shop_core+blue_api and SHOP_CORE+BLUE_Worker-v2 b')).toBe('a <name> and <name> b');
+    for (const other of ['shopx_core+blue_api', 'shop_corex+blue_api', 'shop_core+green_api', 'shop_core+blue_', 'shop_core+blue_-x', 'shop_coreblue_api', 'xshop_core+blue_api']) {
+      expect(n(other), other).toBe(other);
+    }
+  });
+
+  it('takes names apart before regions and other tokens inside them', () => {
+    expect(normalise('bucket shop-core-test-us-east-1-logs')).toBe('bucket <name>');
+  });
+
   it('drops the source-context lines of human output and the Error: label', () => {
     const human = [
       'Error: creating S3 Bucket (x): BucketAlreadyExists',
@@ -62,6 +75,10 @@ describe('placeholders per token class', () => {
     ].join('\r\n');
     expect(plain(human)).toBe('creating S3 Bucket (x): BucketAlreadyExists');
     expect(plain(human)).toBe(plain('creating S3 Bucket (x): BucketAlreadyExists'));
+    // Only the label at the start of a line, with or without a space after it.
+    expect(plain('Error:abc def')).toBe('abc def');
+    expect(plain('Terraform Error: x\nxError: y')).toBe('Terraform Error: x xError: y');
+    expect(plain('a\rError: b')).toBe('a b');
   });
 
   it('collapses whitespace and caps the message at 2,000 characters', () => {
@@ -98,6 +115,8 @@ describe('tokens and signatures', () => {
       { ...facts, errorCode: 'AccessDenieds', service: '3' },
     ];
     const sigs = variants.map(signatureOf);
+    // A fact that is absent reads as empty.
+    expect(signatureOf({ errorCode: null, service: null, resourceType: null, normalisedMessage: 'm' })).toBe(signatureOf({ errorCode: '', service: '', resourceType: '', normalisedMessage: 'm' }));
     expect(new Set([sig, ...sigs]).size).toBe(variants.length + 1);
   });
 });

@@ -359,3 +359,37 @@ describe('decoded messages, field by field', () => {
     expect(d?.statements).toStrictEqual([{ sid: 'S1', effect: 'DENY', actions: ['ec2:RunInstances'], resources: ['*'] }]);
   });
 });
+
+describe("the caller's operation as a hint", () => {
+  const boto = 'An error occurred (AccessDenied) when calling the TagResource operation: Access Denied';
+  const actionOf = (text: string, operation?: string) => denialsOf(parseDenials(text, operation ? { operation } : {}))[0]?.action;
+
+  it('places an operation the error names in the service of the hint, in any spelling', () => {
+    expect(actionOf(boto)).toBeUndefined();
+    expect(actionOf(boto, 'lambda:TagResource')).toBe('lambda:TagResource');
+    expect(actionOf(boto, 'Lambda: TagResource')).toBe('lambda:TagResource');
+    expect(actionOf(boto, 'TagResource')).toBeUndefined();
+  });
+
+  it('never puts the hinted action in place of another operation the error names', () => {
+    expect(actionOf(boto, 'lambda:ListTags')).toBeUndefined();
+    // An error that names no operation takes the hint.
+    expect(actionOf('Error: AccessDenied: Access Denied\n\tstatus code: 403', 's3:CreateBucket')).toBe('s3:CreateBucket');
+  });
+
+  it('places an operation in the service of the Terraform phrase only when the operation could be that service\'s', () => {
+    expect(actionOf(`tagging Lambda Function (fn): ${boto}`)).toBe('lambda:TagResource');
+    expect(actionOf('creating S3 Bucket (b): An error occurred (AccessDenied) when calling the CreateTable operation: Access Denied')).toBe('dynamodb:CreateTable');
+  });
+
+  it('takes a resource from the address hint: its ARN when of the same service, else its name', () => {
+    const diag = (summary: string) => JSON.stringify({ type: 'diagnostic', diagnostic: { severity: 'error', summary, address: 'aws_s3_bucket.b' } });
+    const resourceOf = (summary: string, hint: object) => denialsOf(parseDenials(diag(summary), { addressHints: { 'aws_s3_bucket.b': hint } }))[0]?.resourceArn;
+    expect(resourceOf('AccessDenied: Access Denied', { arn: 'arn:aws:s3:::hinted' })).toBe('arn:aws:s3:::hinted');
+    expect(resourceOf('AccessDenied: Access Denied', { name: 'named' })).toBe('arn:aws:s3:::named');
+    expect(resourceOf('AccessDenied: Access Denied', { type: 'aws_s3_bucket' })).toBeUndefined();
+    const sqs = `User: ${USER} is not authorized to perform: sqs:CreateQueue`;
+    expect(resourceOf(sqs, { arn: 'arn:aws:s3:::hinted', name: 'n' })).toBeUndefined();
+    expect(resourceOf(`User: ${USER} is not authorized to perform: s3:CreateBucket`, { arn: 'arn:aws:s3:::hinted', name: 'n' })).toBe('arn:aws:s3:::hinted');
+  });
+});

@@ -266,6 +266,8 @@ describe('what each parsed error holds', () => {
   it("takes a denial's code from before its sentence, never a credential code", () => {
     const text = `InvalidClientTokenId: ignored\nForbidden: User: ${USER} is not authorized to perform: s3:CreateBucket`;
     expect(denialsOf(parseDenials(text)).map((d) => d.code)).toEqual(['Forbidden']);
+    const nearer = `Forbidden: request failed\nInvalidClientTokenId: User: ${USER} is not authorized to perform: s3:CreateBucket`;
+    expect(denialsOf(parseDenials(nearer)).map((d) => d.code)).toEqual(['Forbidden']);
   });
 
   it('attaches an encoded message only to the sentence it follows', () => {

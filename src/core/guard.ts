@@ -82,7 +82,8 @@ export function authorize(config: FaberConfig, request: GuardRequest): Authoriza
   profile = aws.profiles[needed];
 
   if (request.operation === 'deploy' || request.operation === 'destroy' || request.operation === 'remediate') {
-    const needsConfirm = environment.require_confirmation || request.operation === 'destroy';
+    // `production` too: the schema ties the prod role to require_confirmation, but the guard must hold on its own.
+    const needsConfirm = production || environment.require_confirmation || request.operation === 'destroy';
     if (request.confirm !== undefined && request.confirm !== request.env) {
       throw new GuardError('E_GUARD_CONFIRMATION_MISMATCH', `--confirm ${request.confirm} does not match the environment '${request.env}'`, {
         hint: `--confirm must name the environment: --confirm ${request.env}`,

@@ -45,7 +45,8 @@ const REPLACEMENTS: readonly [RegExp, string][] = [
   [/\b(?:i|sg|vpc|subnet|igw|nat|rtb|eni|vol|snap|ami|acl|eipalloc|eipassoc|lt|pcx|tgw|tgw-attach|vpce|dopt|key|fs|fsap|db|cluster|r|sir|cgw|vgw|vpn|pl)-[0-9a-f]{8,17}\b/g, '<aws-id>'],
   [/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2}|:\d{1,5})?\b/g, '<ip>'],
   [/\b\d{12}\b/g, '<account>'],
-  [/(?:\/[\w.@+-]+){2,}\/?/g, '<path>'],
+  // Not inside a relative path (`modules/a/b` would keep `modules`): those are the next rule's.
+  [/(?<![\w.-])(?:\/[\w.@+-]+){2,}\/?/g, '<path>'],
   // Relative paths (object keys, module sources): two slashes, or one and a file extension.
   [/(?<![\w<>-])[\w.-]+(?:\/[\w.-]+){2,}/g, '<path>'],
   [/(?<![\w<>-])[\w-]+\/[\w.-]+\.[A-Za-z0-9]{1,6}\b/g, '<path>'],

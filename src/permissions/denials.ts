@@ -357,11 +357,13 @@ function bareDenials(text: string, block: ErrorBlock, ctx: DenialContext, codes:
 
   const phrase = terraformPhrase(text);
   const actions: string[] = [];
+  let namedOperation = false;
   for (const { re, service } of OPERATION_PATTERNS) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       const op = (service ? m[2] : m[1]) ?? '';
+      namedOperation ||= op !== '';
       const prefix = service ? iamPrefixForService(m[1] ?? '') : (hintService(ctx, op) ?? phraseServiceFor(phrase, op) ?? serviceForOperation(op));
       if (prefix && op) actions.push(actionForOperation(prefix, op));
     }
@@ -369,7 +371,8 @@ function bareDenials(text: string, block: ErrorBlock, ctx: DenialContext, codes:
   if (actions.length === 0) {
     const verbAction = phrase ? phrase.kind.verbs[phrase.verb as keyof ResourceKind['verbs']] : undefined;
     const phraseAction = PHRASE_ACTIONS.find((p) => p.pattern.test(text))?.action;
-    const hinted = ctx.operation ? actionForOperationHint(ctx.operation) : undefined;
+    // The caller's operation stands in only for an error that names none: never for another one.
+    const hinted = ctx.operation && !namedOperation ? actionForOperationHint(ctx.operation) : undefined;
     const a = verbAction ?? phraseAction ?? hinted;
     if (a) actions.push(a);
   }

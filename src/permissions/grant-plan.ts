@@ -516,7 +516,8 @@ export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 're
   const byResources = new Map<string, { resources: string[]; actions: Set<string> }>();
   for (const g of grants) {
     const resources = sortStrings(g.resources);
-    if (resources.length === 0) continue;
+    // A grant without resources would vanish from the policy while the plan still lists it as granted.
+    if (resources.length === 0) throw new Error(`grant of ${g.action} has no resources: refuse it in the plan instead`);
     const key = JSON.stringify(resources);
     const s = byResources.get(key) ?? { resources, actions: new Set<string>() };
     s.actions.add(g.action);

@@ -9,11 +9,11 @@ describe('atomic artifact writes and reads', () => {
   it('writes UTF-8 text, with the file mode asked for, and the default mode otherwise', async () => {
     const dir = await tempDir('faber-atomic-');
     const secret = path.join(dir, 'nested', 'secret.txt');
-    await writeTextAtomic(secret, 'héllo ✓', 0o600);
+    await writeTextAtomic(secret, 'héllo ✓', { root: dir, mode: 0o600 });
     expect(await readFile(secret, 'utf8')).toBe('héllo ✓');
     expect((await stat(secret)).mode & 0o777).toBe(0o600);
     const plain = path.join(dir, 'plain.txt');
-    await writeTextAtomic(plain, 'x');
+    await writeTextAtomic(plain, 'x', { root: dir });
     expect((await stat(plain)).mode & 0o077).not.toBe(0);
   });
 

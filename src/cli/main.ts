@@ -6,6 +6,7 @@ import type { CommandContext, CommandDefinition } from './context.js';
 import { errorEnvelope, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
+import { sanitizeOutput } from '../core/text.js';
 
 interface GlobalOptions {
   json?: boolean;
@@ -114,7 +115,8 @@ function usageErrorFrom(error: CommanderError): FaberError {
 /** Parse argv, run the command, print, and return the exit code. The only place that prints. */
 export async function main(argv: readonly string[]): Promise<number> {
   const json = wantsJson(argv);
-  const style = pc.createColors(colorEnabled(argv, process.env));
+  const colors = colorEnabled(argv, process.env);
+  const style = pc.createColors(colors);
   let exitCode = 0;
   let name: string | undefined;
 
@@ -132,7 +134,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const module = await def.load();
     const result = await module.run(ctx, { args: cmd.args, options: cmd.opts() });
     if (json) writeJson(successEnvelope(name, result.data));
-    else process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+    else {
+      // Human output echoes names and text from users, files and the cloud: no raw control characters.
+      const human = sanitizeOutput(result.human, { colors });
+      process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+    }
     exitCode = result.exitCode ?? 0;
   });
 

@@ -1,15 +1,18 @@
 import type { Colors } from 'picocolors/types.js';
+import { sanitizeOutput } from '../core/text.js';
 import type { Progress } from './context.js';
 
 /** Plain progress lines on stderr: safe for CI logs, pipes and --json callers. */
 export function createProgress(style: Colors, quiet: boolean): Progress {
+  // Progress lines echo names from the user and the cloud: control characters made visible.
+  const clean = (line: string) => sanitizeOutput(line, { colors: style.isColorSupported });
   const write = (line: string) => {
-    if (!quiet) process.stderr.write(`${line}\n`);
+    if (!quiet) process.stderr.write(`${clean(line)}\n`);
   };
   return {
     step: (message) => write(`${style.cyan('›')} ${message}`),
     info: (message) => write(`  ${message}`),
-    warn: (message) => process.stderr.write(`${style.yellow('warning')} ${message}\n`),
+    warn: (message) => process.stderr.write(`${clean(`${style.yellow('warning')} ${message}`)}\n`),
     problem: (message) => write(`  ${style.red('✗')} ${message}`),
   };
 }

@@ -40,10 +40,30 @@ export const DEFAULT_NEVER_AUTO_GRANT = [
 
 const comment = { $comment: z.string().optional() };
 
-const slug = (what: string) =>
+export const slug = (what: string) =>
   z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$|^[a-z]$/, `${what} must be lowercase letters, digits and '-', starting with a letter (at most 40 characters)`);
+
+/**
+ * Environment names are slugs (they become directory names, workspace names and parts of
+ * resource names) and never a property every JavaScript object already has: a name like
+ * `constructor` would match an inherited value wherever a lookup forgot to ask for own keys.
+ */
+export const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+const RESERVED_ENV_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** Why `name` cannot be an environment name, or undefined when it can. */
+export function envNameProblem(name: string): string | undefined {
+  if (!ENV_NAME_PATTERN.test(name)) return "an environment name is lowercase letters, digits and '-', starting with a letter (at most 31 characters)";
+  if (RESERVED_ENV_NAMES.has(name)) return `'${name}' is a built-in JavaScript property name and cannot name an environment`;
+  return undefined;
+}
+
+const envName = z.string().superRefine((name, ctx) => {
+  const problem = envNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const awsProfileName = z
   .string()
@@ -51,11 +71,11 @@ const awsProfileName = z
   .max(64, 'profile name must be at most 64 characters')
   .regex(/^[A-Za-z0-9._+=,@-]+$/, "profile name may only contain letters, digits and . _ + = , @ -");
 
-const awsRegion = z
+export const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'region must look like us-east-1');
 
-const awsAccountId = z.string().regex(/^\d{12}$/, 'account id must be exactly 12 digits (quote it as a string)');
+export const awsAccountId = z.string().regex(/^\d{12}$/, 'account id must be exactly 12 digits (quote it as a string)');
 
 export const AwsProfilesSchema = z.strictObject({
   ...comment,
@@ -81,8 +101,8 @@ export const TerraformSchema = z.strictObject({
   ...comment,
   directory: z.string().min(1).default('./infrastructure/terraform').describe('Terraform root module, relative to the project root.'),
   binary: z.enum(['terraform', 'tofu', 'auto']).default('auto').describe('IaC binary; auto prefers tofu, then terraform, on PATH.'),
-  workspaces: z.record(z.string(), z.string().min(1)).optional().describe("Terraform workspace per environment; default: the environment's name, so environments never share state."),
-  var_files: z.record(z.string(), z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
+  workspaces: z.record(envName, z.string().min(1)).optional().describe("Terraform workspace per environment; default: the environment's name, so environments never share state."),
+  var_files: z.record(envName, z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
 });
 
 export const IacSchema = z.strictObject({
@@ -201,7 +221,7 @@ export const ConfigSchema = z
       })
       .default({ pattern: DEFAULT_NAMING_PATTERN }),
     environments: z
-      .record(slug('environment name'), EnvironmentSchema)
+      .record(envName, EnvironmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, 'at least one environment is required'),
     permissions: z
       .strictObject({
@@ -328,7 +348,7 @@ export const ConfigSchema = z
     const tf = iac.terraform;
     for (const key of ['workspaces', 'var_files'] as const) {
       for (const env of Object.keys(tf?.[key] ?? {})) {
-        if (!(env in config.environments)) {
+        if (!Object.hasOwn(config.environments, env)) {
           ctx.addIssue({ code: 'custom', path: ['handlers', 'iac', 'terraform', key, env], message: `names environment '${env}', which is not in environments` });
         }
       }

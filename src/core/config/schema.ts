@@ -53,17 +53,20 @@ export const slug = (what: string) =>
 export const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 const RESERVED_ENV_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
+const ENV_NAME_MESSAGE = "an environment name is lowercase letters, digits and '-', starting with a letter (at most 31 characters)";
+
 /** Why `name` cannot be an environment name, or undefined when it can. */
 export function envNameProblem(name: string): string | undefined {
-  if (!ENV_NAME_PATTERN.test(name)) return "an environment name is lowercase letters, digits and '-', starting with a letter (at most 31 characters)";
+  if (!ENV_NAME_PATTERN.test(name)) return ENV_NAME_MESSAGE;
   if (RESERVED_ENV_NAMES.has(name)) return `'${name}' is a built-in JavaScript property name and cannot name an environment`;
   return undefined;
 }
 
-const envName = z.string().superRefine((name, ctx) => {
-  const problem = envNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+// A regex (not only a refinement) so the pattern also reaches templates/devops.schema.json.
+const envName = z
+  .string()
+  .regex(ENV_NAME_PATTERN, ENV_NAME_MESSAGE)
+  .refine((name) => !RESERVED_ENV_NAMES.has(name), { error: (issue) => `'${String(issue.input)}' is a built-in JavaScript property name and cannot name an environment` });
 
 const awsProfileName = z
   .string()

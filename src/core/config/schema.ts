@@ -51,22 +51,23 @@ export const slug = (what: string) =>
  * `constructor` would match an inherited value wherever a lookup forgot to ask for own keys.
  */
 export const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
-const RESERVED_ENV_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const BUILTIN_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 const ENV_NAME_MESSAGE = "an environment name is lowercase letters, digits and '-', starting with a letter (at most 31 characters)";
 
 /** Why `name` cannot be an environment name, or undefined when it can. */
 export function envNameProblem(name: string): string | undefined {
   if (!ENV_NAME_PATTERN.test(name)) return ENV_NAME_MESSAGE;
-  if (RESERVED_ENV_NAMES.has(name)) return `'${name}' is a built-in JavaScript property name and cannot name an environment`;
+  if (BUILTIN_NAMES.has(name)) return `'${name}' is a built-in JavaScript property name and cannot name an environment`;
   return undefined;
 }
 
 // A regex (not only a refinement) so the pattern also reaches templates/devops.schema.json.
+const notBuiltin = (what: string) => ({ error: (issue: { input: unknown }) => `'${String(issue.input)}' is a built-in JavaScript property name and cannot name ${what}` });
 const envName = z
   .string()
   .regex(ENV_NAME_PATTERN, ENV_NAME_MESSAGE)
-  .refine((name) => !RESERVED_ENV_NAMES.has(name), { error: (issue) => `'${String(issue.input)}' is a built-in JavaScript property name and cannot name an environment` });
+  .refine((name) => !BUILTIN_NAMES.has(name), notBuiltin('an environment'));
 
 const awsProfileName = z
   .string()
@@ -269,7 +270,13 @@ export const ConfigSchema = z
           .default('high')
           .describe('ops audit exits 1 when a finding is at least this severe (never: only when checks could not run).'),
         pricing_overrides: z
-          .record(z.string().regex(/^[a-z0-9_]+$/, 'keys are resource types, e.g. aws_nat_gateway'), z.number().min(0))
+          .record(
+            z
+              .string()
+              .regex(/^[a-z0-9_]+$/, 'keys are resource types, e.g. aws_nat_gateway')
+              .refine((type) => !BUILTIN_NAMES.has(type), notBuiltin('a resource type')),
+            z.number().min(0),
+          )
           .default({})
           .describe('Monthly cost in USD per resource of a type, replacing the baseline of templates/pricing (your own usage or negotiated prices).'),
         monthly_budget_usd: z.number().positive().optional().describe('The cost view flags an estimate above this (high) or above 80% of it (medium).'),

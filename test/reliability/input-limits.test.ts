@@ -15,11 +15,12 @@ import { ALL_COMMANDS, CellTally, commandName, exampleArgv, startAwsCounter } fr
 
 interface Row {
   def: CommandDefinition;
-  option: OptionDefinition;
-  via: 'file' | 'stdin';
+  /** Undefined for input piped in with no option at all. */
+  option: OptionDefinition | undefined;
+  via: 'file' | 'stdin' | 'pipe';
 }
 
-const flagOf = (o: OptionDefinition) => o.flags.split(/[ ,]+/).find((w) => w.startsWith('--')) as string;
+const flagOf = (o: OptionDefinition | undefined) => (o === undefined ? '(piped)' : o.flags.split(/[ ,]+/).find((w) => w.startsWith('--')) as string);
 
 function rows(): Row[] {
   const out: Row[] = [];
@@ -29,6 +30,8 @@ function rows(): Row[] {
       out.push({ def, option, via: 'file' });
       if (/stdin/.test(option.description)) out.push({ def, option, via: 'stdin' });
     }
+    // Commands that say they read piped input with no option (`tofu apply 2>&1 | faber-cloud infra debug`).
+    if (/piped input/.test(def.description ?? '')) out.push({ def, option: undefined, via: 'pipe' });
   }
   return out;
 }
@@ -36,8 +39,9 @@ function rows(): Row[] {
 /** The argv for a row: the option names the file, or (stdin) is '-' or left out, as its description says. */
 function argvFor(row: Row, file: string): string[] {
   const flag = flagOf(row.option);
+  if (row.via === 'pipe') return [...exampleArgv(row.def, { '--env': undefined }), '--json'];
   if (row.via === 'file') return [...exampleArgv(row.def, { [flag]: file, '--env': undefined }), '--json'];
-  const dash = /(^|\W)- reads stdin/.test(row.option.description);
+  const dash = /(^|\W)- reads stdin/.test(row.option?.description ?? '');
   return [...exampleArgv(row.def, { [flag]: dash ? '-' : undefined, '--env': undefined }), '--json'];
 }
 
@@ -82,7 +86,7 @@ describe('every file and stdin input is bounded and decoded strictly', () => {
   const all = rows();
   it('the registry has the inputs', () => {
     const names = all.map((r) => `${commandName(r.def)} ${flagOf(r.option)} ${r.via}`);
-    for (const expected of ['infra debug --error-file file', 'infra debug --error-file stdin', 'permissions parse-error --file stdin', 'config validate --file file', 'infra architect --from-file file']) {
+    for (const expected of ['infra debug --error-file file', 'infra debug --error-file stdin', 'permissions parse-error --file stdin', 'config validate --file file', 'infra architect --from-file file', 'infra debug (piped) pipe']) {
       expect(names).toContain(expected);
     }
   });
@@ -94,7 +98,7 @@ describe('every file and stdin input is bounded and decoded strictly', () => {
         const file = path.join(dir, `input-${input.name.replace(/\W+/g, '-')}.txt`);
         await writeFile(file, bytes);
         const argv = argvFor(row, file);
-        const run = await runCli(argv, { cwd: dir, env, timeoutMs: 120_000, ...(row.via === 'stdin' ? { input: bytes } : {}) });
+        const run = await runCli(argv, { cwd: dir, env, timeoutMs: 120_000, ...(row.via !== 'file' ? { input: bytes } : {}) });
         const problems = verdict(run, input.expect);
         const cell = `${commandName(row.def)} ${flagOf(row.option)} ${row.via} × ${input.name}`;
         if (!tally.record(cell, problems.length === 0, problems.join(', '))) failures.push(`${cell}: ${problems.join(', ')}`);

@@ -6,7 +6,7 @@ import type { CommandContext, CommandDefinition } from './context.js';
 import { errorEnvelope, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
-import { sanitizeOutput } from '../core/text.js';
+import { sanitizeLine, sanitizeOutput, singleLine } from '../core/text.js';
 
 interface GlobalOptions {
   json?: boolean;
@@ -101,6 +101,28 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
   return program;
 }
 
+/** Options whose value is prose a person wrote (feature text, titles, reasons, steps, filters). */
+const FREE_TEXT = /<(text|title|command|pattern)(\.\.\.)?>/;
+
+/**
+ * Control characters never enter a command from its arguments (DESIGN §2, terminal hygiene):
+ * in prose (free-text options, positional words) line breaks and tabs become spaces; in every
+ * other value — names, ids, paths — each control character is replaced by its visible escape
+ * (`\x1b`), so the value is simply wrong (unknown environment, no such file) and every message,
+ * file or log that echoes it stays one clean line. Values without control characters are untouched.
+ */
+function cleanInput(cmd: Command): { args: string[]; options: Record<string, unknown> } {
+  const options: Record<string, unknown> = { ...cmd.opts() };
+  for (const option of cmd.options) {
+    const key = option.attributeName();
+    const clean = FREE_TEXT.test(option.flags) ? singleLine : sanitizeLine;
+    const value = options[key];
+    if (typeof value === 'string') options[key] = clean(value);
+    else if (Array.isArray(value)) options[key] = value.map((v: unknown) => (typeof v === 'string' ? clean(v) : v));
+  }
+  return { args: cmd.args.map(singleLine), options };
+}
+
 function commandName(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
@@ -132,7 +154,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       progress: createProgress(style, false),
     };
     const module = await def.load();
-    const result = await module.run(ctx, { args: cmd.args, options: cmd.opts() });
+    const result = await module.run(ctx, cleanInput(cmd));
     if (json) writeJson(successEnvelope(name, result.data));
     else {
       // Human output echoes names and text from users, files and the cloud: no raw control characters.

@@ -5,7 +5,7 @@ import type { FaberConfig } from '../core/config/schema.js';
 import { GuardError, UsageError, isFaberError } from '../core/errors.js';
 import { writeTextAtomic } from '../core/files/atomic.js';
 import { readInputFileText } from '../core/files/input-text.js';
-import { singleLine } from '../core/text.js';
+import { sanitizeOutput, singleLine } from '../core/text.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { loadCatalogue, resolveKind, withDefaults, type Catalogue } from './catalogue.js';
 import { DESIGN_FORMAT_VERSION, DESIGN_SLUG, parseDesign, serializeDesign, validateDesign, type DesignFrontMatter, type NamingContext } from './design-file.js';
@@ -130,7 +130,8 @@ export async function createDesign(cwd: string, options: ArchitectOptions, proce
   if (!options.feature && !options.fromFile) {
     throw new UsageError('say what to design: --feature "<text>" or --from-file <requirements.md>', { hint: 'e.g. faber-cloud infra architect --feature "user uploads"' });
   }
-  const requirementsFile = options.fromFile ? await readRequirements(cwd, options.fromFile) : undefined;
+  // Copied into the design (a committed file): line endings normalised, other control characters made visible.
+  const requirementsFile = options.fromFile ? sanitizeOutput((await readRequirements(cwd, options.fromFile)).replace(/\r\n?/g, '\n')) : undefined;
   // The feature text and title go into the design's front matter and heading: one clean line each.
   const feature = singleLine(options.feature ?? headingOf(requirementsFile ?? '') ?? path.basename(options.fromFile ?? '', path.extname(options.fromFile ?? ''))).trim();
   const slug = options.slug ?? slugify(feature);

@@ -89,3 +89,27 @@ describe('no option value reaches the terminal with its control characters', () 
     });
   }
 });
+
+describe('files the CLI writes keep no control characters from user text', () => {
+  it('infra architect: --feature, --title and a --from-file heading with escape sequences give a clean design (regression)', async () => {
+    const { readdir, readFile, writeFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const requirements = path.join(dir, 'req.md');
+    await writeFile(requirements, '# Image \u001b[31mthumbnails\u001b]0;pwned\u0007\r\n\nStore uploads in a bucket.\n');
+    const runs = [
+      ['infra', 'architect', '--feature', 'user \u001b[2Juploads\r\nbucket', '--resource', 's3_bucket:uploads', '--slug', 'cc-feature'],
+      ['infra', 'architect', '--feature', 'user uploads bucket', '--title', 'Up\u001b[1mloads\u009b', '--slug', 'cc-title'],
+      ['infra', 'architect', '--from-file', requirements, '--slug', 'cc-file'],
+    ];
+    for (const argv of runs) {
+      const run = await runCli([...argv, '--json'], { cwd: dir, env });
+      expect(run.code, run.stdout).toBe(0);
+      expect(JSON.stringify(run.json.data.title)).not.toMatch(/\\u00(1b|0d|0a|07|9b)/);
+    }
+    const designs = path.join(dir, '.fractary/plugins/faber-cloud/designs');
+    for (const name of (await readdir(designs)).filter((n) => n.startsWith('cc-'))) {
+      const text = await readFile(path.join(designs, name), 'utf8');
+      expect(text, name).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+  });
+});

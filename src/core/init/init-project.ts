@@ -5,7 +5,6 @@ import { ConfigSchema, DEFAULT_NAMING_PATTERN, awsAccountId, awsRegion, slug, HO
 import { ConfigError, GuardError, UsageError } from '../errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
 import { CONFIG_RELATIVE_PATH, initTargetRoot, projectPaths } from '../paths.js';
-import { quoted } from '../text.js';
 import { ensureGitignore } from './gitignore.js';
 import { detectTerraformDirectory } from './terraform-detect.js';
 
@@ -121,14 +120,14 @@ function checkFlags(options: InitOptions, region: string): void {
   ];
   for (const [flag, value] of given) {
     if (value?.includes('${')) {
-      throw new UsageError(`${flag} ${quoted(value)}: \${...} is substituted only when devops.json is read, not in flags`, {
+      throw new UsageError(`${flag}: \${...} is substituted only when devops.json is read, not in flags`, {
         hint: `pass the value itself (the shell expands "$VAR"), or write \${VAR} into devops.json afterwards`,
       });
     }
   }
   const checks: [string, string | undefined, { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }][] = [
-    ['--project', options.project, slug('a project name')],
-    ['--subsystem', options.subsystem, slug('a subsystem name')],
+    ['--project', options.project, slug('project.name')],
+    ['--subsystem', options.subsystem, slug('project.subsystem')],
     [options.region !== undefined ? '--region' : 'AWS_REGION', region, awsRegion],
     ['--account-id', options.accountId, awsAccountId],
   ];
@@ -136,7 +135,7 @@ function checkFlags(options: InitOptions, region: string): void {
     if (value === undefined) continue;
     const result = schema.safeParse(value);
     if (!result.success) {
-      throw new UsageError(`${flag} ${quoted(value)}: ${result.error?.issues[0]?.message ?? 'invalid value'}`, { hint: 'run `faber-cloud init --help`' });
+      throw new UsageError(`${flag}: ${result.error?.issues[0]?.message ?? 'invalid value'}`, { hint: 'run `faber-cloud init --help`' });
     }
   }
 }

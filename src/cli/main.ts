@@ -105,7 +105,7 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
 const FREE_TEXT = /<(text|title|command|pattern)(\.\.\.)?>/;
 
 /**
- * Control characters never enter a command from its arguments (DESIGN §2, terminal hygiene):
+ * Control characters never enter a command from its arguments (terminal hygiene, issue 13):
  * in prose (free-text options, positional words) line breaks and tabs become spaces; in every
  * other value — names, ids, paths — each control character is replaced by its visible escape
  * (`\x1b`), so the value is simply wrong (unknown environment, no such file) and every message,

@@ -1,5 +1,5 @@
 /**
- * Terminal hygiene (DESIGN §2): text that came from outside — arguments, files, cloud output —
+ * Terminal hygiene (CLI contract, issue 13): text that came from outside — arguments, files, cloud output —
  * is shown with its control characters made visible (`\x1b`, `\r`, `\u009b`), so an echoed
  * value cannot move the cursor, recolour or retitle the terminal, hide text or forge extra
  * lines. Escaping, not stripping: a hostile value never collapses into a valid one

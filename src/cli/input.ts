@@ -1,20 +1,22 @@
-/** Reading a command's input: a file named by an option, or stdin. Usage errors name the option. */
+/**
+ * Reading a command's input: a file named by an option, or stdin. Both go through the one
+ * bounded, strict reader (core/files/input-text.ts). Usage errors name the option.
+ */
 import { fstatSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { MAX_INPUT_BYTES, decodeInputText, readInputFileText, readStreamText, tooLarge } from '../core/files/input-text.js';
 
 /** The file an option names, relative to --cwd; a missing or unreadable one is exit 2 naming the option. */
 export function readInputFile(cwd: string, flag: string, file: string): Promise<string> {
-  return readFile(path.resolve(cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`${flag} ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { code: 'E_USAGE_FILE' });
+  return readInputFileText(path.resolve(cwd, file), `${flag} ${file}`).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${flag} ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'is a directory' : error.message}`, { code: 'E_USAGE_FILE' });
   });
 }
 
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+export function readStdin(): Promise<string> {
+  return readStreamText(process.stdin, 'stdin');
 }
 
 /**
@@ -42,22 +44,40 @@ export async function readStdinIfAny(): Promise<string | undefined> {
   const kind = stdinKind();
   if (kind === undefined) return undefined;
   if (kind === 'pipe') return readStdin();
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let total = 0;
+    const finish = (): void => {
+      try {
+        resolve(decodeInputText(Buffer.concat(chunks), 'stdin'));
+      } catch (error) {
+        reject(error);
+      }
+    };
     const timer = setTimeout(() => {
       if (chunks.length > 0) return;
       process.stdin.pause();
       process.stdin.destroy();
       resolve(undefined);
     }, SOCKET_IDLE_MS);
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > MAX_INPUT_BYTES) {
+        clearTimeout(timer);
+        process.stdin.destroy();
+        reject(tooLarge('stdin', undefined));
+        return;
+      }
+      chunks.push(chunk);
+    });
     process.stdin.on('end', () => {
       clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      finish();
     });
     process.stdin.on('error', () => {
       clearTimeout(timer);
-      resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined);
+      if (chunks.length) finish();
+      else resolve(undefined);
     });
   });
 }

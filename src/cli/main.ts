@@ -7,6 +7,7 @@ import type { CommandContext, CommandDefinition } from './context.js';
 import { errorEnvelope, printErr, printOut, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
+import { sanitizeLine, sanitizeOutput, singleLine } from '../core/text.js';
 
 interface GlobalOptions {
   json?: boolean;
@@ -102,6 +103,28 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
   return program;
 }
 
+/** Options whose value is prose a person wrote (feature text, titles, reasons, steps, filters). */
+const FREE_TEXT = /<(text|title|command|pattern)(\.\.\.)?>/;
+
+/**
+ * Control characters never enter a command from its arguments (terminal hygiene, issue 13):
+ * in prose (free-text options, positional words) line breaks and tabs become spaces; in every
+ * other value — names, ids, paths — each control character is replaced by its visible escape
+ * (`\x1b`), so the value is simply wrong (unknown environment, no such file) and every message,
+ * file or log that echoes it stays one clean line. Values without control characters are untouched.
+ */
+function cleanInput(cmd: Command): { args: string[]; options: Record<string, unknown> } {
+  const options: Record<string, unknown> = { ...cmd.opts() };
+  for (const option of cmd.options) {
+    const key = option.attributeName();
+    const clean = FREE_TEXT.test(option.flags) ? singleLine : sanitizeLine;
+    const value = options[key];
+    if (typeof value === 'string') options[key] = clean(value);
+    else if (Array.isArray(value)) options[key] = value.map((v: unknown) => (typeof v === 'string' ? clean(v) : v));
+  }
+  return { args: cmd.args.map(singleLine), options };
+}
+
 function commandName(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
@@ -183,7 +206,8 @@ function settleAfterSignal(running: Promise<Settled>): Promise<Settled | typeof 
 /** Parse argv, run the command, print, and return the exit code. The only place that prints. */
 export async function main(argv: readonly string[]): Promise<number> {
   const json = wantsJson(argv);
-  const style = pc.createColors(colorEnabled(argv, process.env));
+  const colors = colorEnabled(argv, process.env);
+  const style = pc.createColors(colors);
   let name: string | undefined;
   let printResult: (() => number) | undefined;
 
@@ -200,11 +224,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     const module = await def.load();
     throwIfInterrupted();
-    const result = await module.run(ctx, { args: cmd.args, options: cmd.opts() });
+    const result = await module.run(ctx, cleanInput(cmd));
     const command = name;
     printResult = () => {
       if (json) writeJson(successEnvelope(command, result.data));
-      else printOut(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+      else {
+        // Human output echoes names and text from users, files and the cloud: no raw control characters.
+        const human = sanitizeOutput(result.human, { colors });
+        printOut(human.endsWith('\n') ? human : `${human}\n`);
+      }
       return result.exitCode ?? 0;
     };
   });

@@ -2,7 +2,11 @@ import { FaberError, isFaberError, ExitCode } from '../core/errors.js';
 import { redactText, redactValue } from '../core/redaction/index.js';
 import type { Colors } from 'picocolors/types.js';
 import type { KnownIssueSummary } from '../debugger/summary.js';
+import { mapStrings, sanitizeOutput } from '../core/text.js';
 import { renderKnownIssue } from './render/debug.js';
+
+/** Error text echoes user input: control characters made visible, the CLI's own line breaks kept. */
+const clean = (text: string): string => sanitizeOutput(text);
 
 /** The one shape stdout carries under --json (DESIGN §2). */
 export type Envelope =
@@ -14,9 +18,9 @@ export function successEnvelope(command: string, data: unknown): Envelope {
 }
 
 export function errorEnvelope(error: FaberError, command?: string): Envelope {
-  const body: { code: string; message: string; hint?: string; details?: unknown } = { code: error.code, message: error.message };
-  if (error.hint) body.hint = error.hint;
-  if (error.details !== undefined) body.details = error.details;
+  const body: { code: string; message: string; hint?: string; details?: unknown } = { code: error.code, message: clean(error.message) };
+  if (error.hint) body.hint = clean(error.hint);
+  if (error.details !== undefined) body.details = mapStrings(error.details, clean);
   return command ? { ok: false, command, error: body } : { ok: false, error: body };
 }
 
@@ -53,16 +57,17 @@ export function writeJson(envelope: Envelope): void {
 }
 
 export function renderHumanError(error: FaberError, style: Colors, verbose: boolean): string {
-  const lines = [`${style.red(style.bold('error'))} ${style.dim(`[${error.code}]`)} ${error.message}`];
-  const problems = (error.details as { problems?: { path: string; message: string }[] } | undefined)?.problems;
+  const details = mapStrings(error.details, clean);
+  const lines = [`${style.red(style.bold('error'))} ${style.dim(`[${error.code}]`)} ${clean(error.message)}`];
+  const problems = (details as { problems?: { path: string; message: string }[] } | undefined)?.problems;
   if (problems && problems.length > 1) {
     for (const p of problems) lines.push(`  ${style.yellow(p.path)}: ${p.message}`);
   }
-  if (error.hint) lines.push(`${style.cyan('hint')} ${error.hint}`);
-  const known = (error.details as { debugger?: KnownIssueSummary } | undefined)?.debugger;
+  if (error.hint) lines.push(`${style.cyan('hint')} ${clean(error.hint)}`);
+  const known = (details as { debugger?: KnownIssueSummary } | undefined)?.debugger;
   if (known) lines.push(...renderKnownIssue(known, style));
-  if (verbose && error.code === 'E_INTERNAL' && error.cause instanceof Error && error.cause.stack) lines.push(style.dim(error.cause.stack));
-  if (verbose) lines.push(...toolOutput(error.details));
+  if (verbose && error.code === 'E_INTERNAL' && error.cause instanceof Error && error.cause.stack) lines.push(style.dim(clean(error.cause.stack)));
+  if (verbose) lines.push(...toolOutput(details));
   return `${lines.join('\n')}\n`;
 }
 

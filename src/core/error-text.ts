@@ -84,7 +84,7 @@ export function splitErrorBlocks(input: string): ErrorBlock[] {
   const blocks: ErrorBlock[] = [];
   let plain: string[] = [];
   const flushPlain = () => {
-    if (plain.length) blocks.push(...splitText(plain.join('\n')));
+    if (plain.length) pushAll(blocks, splitText(plain.join('\n')));
     plain = [];
   };
   for (const line of text.split('\n')) {
@@ -101,6 +101,14 @@ export function splitErrorBlocks(input: string): ErrorBlock[] {
   }
   flushPlain();
   return blocks;
+}
+
+/**
+ * `out.push(...items)` passes every item as an argument: a log with a few hundred thousand
+ * short errors overflowed the stack (E_INTERNAL on a 9 MB file). A loop has no such limit.
+ */
+function pushAll<T>(out: T[], items: readonly T[]): void {
+  for (const item of items) out.push(item);
 }
 
 export function tryJson(text: string): unknown {
@@ -130,7 +138,7 @@ function looksLikeSdkError(o: Record<string, unknown>): boolean {
 function fromJson(value: unknown, depth: number, out: ErrorBlock[], streamLine: boolean): void {
   if (depth > 8) return;
   if (typeof value === 'string') {
-    out.push(...splitText(value));
+    pushAll(out, splitText(value));
     return;
   }
   if (Array.isArray(value)) {
@@ -152,12 +160,12 @@ function fromJson(value: unknown, depth: number, out: ErrorBlock[], streamLine: 
   if ('@level' in value || streamLine) {
     // A UI line that is not a diagnostic (version, planned_change, apply_errored, …), or
     // some other JSON log line: only an error-level message can carry an AWS error.
-    if (value['@level'] === 'error' && typeof value['@message'] === 'string') out.push(...splitText(value['@message']));
-    else if (!('@level' in value) && looksLikeSdkError(value)) out.push(...splitText(sdkErrorText(value)));
+    if (value['@level'] === 'error' && typeof value['@message'] === 'string') pushAll(out, splitText(value['@message']));
+    else if (!('@level' in value) && looksLikeSdkError(value)) pushAll(out, splitText(sdkErrorText(value)));
     return;
   }
   if (looksLikeSdkError(value)) {
-    out.push(...splitText(sdkErrorText(value)));
+    pushAll(out, splitText(sdkErrorText(value)));
     for (const key of ['error', 'errors', 'cause']) if (key in value) fromJson(value[key], depth + 1, out, false);
     return;
   }

@@ -1,4 +1,6 @@
-import type { EnvironmentConfig, FaberConfig, ProfileRole } from './config/schema.js';
+import { envNameProblem, type EnvironmentConfig, type FaberConfig, type ProfileRole } from './config/schema.js';
+import { ownValue } from './own.js';
+import { quoted } from './text.js';
 import { GuardError, UsageError } from './errors.js';
 
 /**
@@ -42,10 +44,15 @@ const ROLE_LIMITS: Record<ProfileRole, string> = {
   prod: 'the prod profile deploys production only and never touches IAM',
 };
 
+/**
+ * The configured environment `env` names. Only a slug that is an own key of `environments`
+ * is one: `constructor`, `__proto__` or `../x` are unknown environments (exit 2) before any
+ * path, profile or cloud call is derived from them.
+ */
 export function environmentOf(config: FaberConfig, env: string): EnvironmentConfig {
-  const environment = config.environments[env];
+  const environment = envNameProblem(env) === undefined ? ownValue(config.environments, env) : undefined;
   if (!environment) {
-    throw new UsageError(`unknown environment '${env}'`, {
+    throw new UsageError(`unknown environment ${quoted(env)}`, {
       code: 'E_USAGE_UNKNOWN_ENV',
       hint: `configured environments: ${Object.keys(config.environments).join(', ')}`,
     });
@@ -67,7 +74,8 @@ export function authorize(config: FaberConfig, request: GuardRequest): Authoriza
   const needed: ProfileRole = request.operation === 'iam-grant' ? 'discover' : environment.profile;
   const production = environment.profile === 'prod';
 
-  let profile = aws.profiles[needed];
+  // `needed` is a schema role (discover/test/prod), never user text; the schema requires all three.
+  const profile = aws.profiles[needed];
   if (request.profile !== undefined && request.profile !== profile) {
     const role = roleOfProfile(config, request.profile);
     if (!role) {
@@ -79,7 +87,6 @@ export function authorize(config: FaberConfig, request: GuardRequest): Authoriza
       hint: `drop --profile, or use --profile ${profile}`,
     });
   }
-  profile = aws.profiles[needed];
 
   if (request.operation === 'deploy' || request.operation === 'destroy' || request.operation === 'remediate') {
     // `production` too: the schema ties the prod role to require_confirmation, but the guard must hold on its own.

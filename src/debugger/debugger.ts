@@ -12,6 +12,7 @@ import { readIssueLog, updateIssueLog, type Issue, type IssueLog, type RecordedF
 import { withKnowledgeBase } from './knowledge-base.js';
 import { matchError, rankSolutions, type Confidence, type IssueMatch, type MatchSettings, type RankedSolution } from './match.js';
 import { createNormaliser, type Normaliser } from './normalise.js';
+import { ownValue } from '../core/own.js';
 
 export interface DebugContext {
   paths: ProjectPaths;
@@ -175,7 +176,7 @@ export interface DiagnoseOptions {
 }
 
 function fillValues(ctx: DebugContext, options: DiagnoseOptions): FillValues {
-  const envRegion = options.env ? ctx.config.environments[options.env]?.region : undefined;
+  const envRegion = options.env ? ownValue(ctx.config.environments, options.env)?.region : undefined;
   return { env: options.env, region: options.region ?? envRegion ?? ctx.config.handlers.hosting.aws?.region, iac: iacBinary(ctx.config) };
 }
 
@@ -270,7 +271,7 @@ export async function recordFailure(ctx: DebugContext, failure: FailureInput): P
   return update(ctx, (log) => {
     const issues = errors.map((error) => {
       const issue = issueFor(log, error, failure.env, at, settings);
-      issue.occurrences[failure.env] = (issue.occurrences[failure.env] ?? 0) + 1;
+      issue.occurrences[failure.env] = (ownValue(issue.occurrences, failure.env) ?? 0) + 1;
       issue.first_seen ??= at;
       issue.last_seen = at;
       issue.example = { message: error.text, address: error.address, env: failure.env, at };
@@ -407,7 +408,7 @@ export function listIssues(log: IssueLog, filter: { env?: string | undefined; ca
   return log.issues
     .filter((i) => filter.all || i.last_seen !== null)
     .filter((i) => filter.category === undefined || i.category === filter.category)
-    .filter((i) => filter.env === undefined || (i.occurrences[filter.env] ?? 0) > 0)
+    .filter((i) => filter.env === undefined || (ownValue(i.occurrences, filter.env) ?? 0) > 0)
     .map((i) => ({ id: i.id, title: i.title, category: i.category, source: i.source, occurrences: i.occurrences, total: Object.values(i.occurrences).reduce((a, b) => a + b, 0), last_seen: i.last_seen, solutions: i.solutions.length }))
     .sort((a, b) => (b.last_seen ?? '').localeCompare(a.last_seen ?? '') || b.total - a.total || a.id.localeCompare(b.id));
 }

@@ -85,8 +85,13 @@ export function errorsIn(text: string, normalise: Normaliser): ErrorFacts[] {
   const blocks = splitErrorBlocks(text);
   // Output around the errors (`Initializing provider plugins...`) is not an error of its own.
   const errors = blocks.some((b) => b.marked) ? blocks.filter((b) => b.marked) : blocks;
+  // A log repeats the same error (retries, many resources): normalise each distinct text once.
+  const seenText = new Set<string>();
   for (const block of errors) {
     if (!block.text.trim()) continue;
+    const key = `${block.address ?? ''}\u0000${block.text}`;
+    if (seenText.has(key)) continue;
+    seenText.add(key);
     const facts = factsOf(block, normalise);
     if (seen.has(facts.signature)) continue;
     seen.add(facts.signature);

@@ -5,6 +5,7 @@
 import type { ErrorFacts } from './facts.js';
 import type { Issue, IssueLog, Solution } from './issue-log.js';
 import { tokenSet } from './normalise.js';
+import { ownValue } from '../core/own.js';
 
 export interface MatchSettings {
   /** Score bands: at or above `high` is a confident match; below `low` is no match. */
@@ -97,7 +98,7 @@ function scoreIssue(issue: Issue, error: ErrorFacts, errorTokens: ReadonlySet<st
     signals += WEIGHTS.operation;
     why.push(`same operation ${issue.operation}`);
   }
-  if (env !== undefined && (issue.occurrences[env] ?? 0) > 0) {
+  if (env !== undefined && (ownValue(issue.occurrences, env) ?? 0) > 0) {
     signals += WEIGHTS.environment;
     why.push(`seen before in ${env}`);
   }

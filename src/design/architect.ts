@@ -4,6 +4,8 @@ import { loadProjectConfig } from '../core/config/load.js';
 import type { FaberConfig } from '../core/config/schema.js';
 import { GuardError, UsageError, isFaberError } from '../core/errors.js';
 import { writeTextAtomic } from '../core/files/atomic.js';
+import { readInputFileText } from '../core/files/input-text.js';
+import { sanitizeOutput, singleLine } from '../core/text.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { loadCatalogue, resolveKind, withDefaults, type Catalogue } from './catalogue.js';
 import { DESIGN_FORMAT_VERSION, DESIGN_SLUG, parseDesign, serializeDesign, validateDesign, type DesignFrontMatter, type NamingContext } from './design-file.js';
@@ -70,8 +72,9 @@ function headingOf(text: string): string | undefined {
 
 async function readRequirements(cwd: string, file: string): Promise<string> {
   try {
-    return await readFile(path.resolve(cwd, file), 'utf8');
+    return await readInputFileText(path.resolve(cwd, file), `--from-file ${file}`);
   } catch (error) {
+    if (isFaberError(error)) throw error;
     throw new UsageError(`--from-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
       hint: 'give the path of a requirements file (markdown or text), relative to the current directory',
     });
@@ -127,8 +130,10 @@ export async function createDesign(cwd: string, options: ArchitectOptions, proce
   if (!options.feature && !options.fromFile) {
     throw new UsageError('say what to design: --feature "<text>" or --from-file <requirements.md>', { hint: 'e.g. faber-cloud infra architect --feature "user uploads"' });
   }
-  const requirementsFile = options.fromFile ? await readRequirements(cwd, options.fromFile) : undefined;
-  const feature = (options.feature ?? headingOf(requirementsFile ?? '') ?? path.basename(options.fromFile ?? '', path.extname(options.fromFile ?? ''))).trim();
+  // Copied into the design (a committed file): line endings normalised, other control characters made visible.
+  const requirementsFile = options.fromFile ? sanitizeOutput((await readRequirements(cwd, options.fromFile)).replace(/\r\n?/g, '\n')) : undefined;
+  // The feature text and title go into the design's front matter and heading: one clean line each.
+  const feature = singleLine(options.feature ?? headingOf(requirementsFile ?? '') ?? path.basename(options.fromFile ?? '', path.extname(options.fromFile ?? ''))).trim();
   const slug = options.slug ?? slugify(feature);
   if (!slug || !DESIGN_SLUG.test(slug)) {
     throw new UsageError(`${options.slug ? `--slug ${options.slug}` : `cannot derive a slug from '${feature}'`}: a slug is lowercase letters, digits and '-', starting with a letter (at most 60 characters)`, {
@@ -164,7 +169,7 @@ export async function createDesign(cwd: string, options: ArchitectOptions, proce
   const design: DesignFrontMatter = {
     faber_cloud_design: DESIGN_FORMAT_VERSION,
     slug,
-    title: options.title ?? titleCase(feature),
+    title: options.title !== undefined ? singleLine(options.title).trim() : titleCase(feature),
     feature,
     created_at: new Date().toISOString(),
     resources: chosen.map((r) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readTemplateJson } from './template-files.js';
+import { nullRecord } from '../core/own.js';
 
 /**
  * The engineer's catalogue (templates/terraform/catalogue.json): the resource kinds a design
@@ -67,7 +68,10 @@ export async function loadCatalogue(): Promise<Catalogue> {
       if (setting.type === 'ref' && !(setting.ref_kind in parsed.kinds)) throw new Error(`catalogue: ${kind}.settings.${name}.ref_kind '${setting.ref_kind}' is not a kind`);
     }
   }
-  cached = { kinds: parsed.kinds, names: Object.keys(parsed.kinds) };
+  // Kinds and settings are looked up by what users type (--resource, --set, design files):
+  // null-prototype records, so `constructor` or `__proto__` is simply not a kind or a setting.
+  const kinds = nullRecord(Object.entries(parsed.kinds).map(([name, def]) => [name, { ...def, settings: nullRecord(Object.entries(def.settings)) }] as const));
+  cached = { kinds, names: Object.keys(parsed.kinds) };
   return cached;
 }
 

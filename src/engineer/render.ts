@@ -6,6 +6,7 @@ import { readTemplate } from '../design/template-files.js';
 import { renderTemplate, type TemplateValues } from '../design/text-template.js';
 import type { Origin } from './generated-file.js';
 import { hclIdentifier, hclLiteral } from './hcl.js';
+import { ownValue } from '../core/own.js';
 
 /** A file the engineer would write: its path in the terraform directory, origin and body (no header). */
 export interface RenderedFile {
@@ -57,7 +58,7 @@ export async function renderResourceFile(catalogue: Catalogue, resource: DesignR
 /** Workspace name -> environment name, from handlers.iac.terraform.workspaces (default: the same name). */
 export function workspaceEnvironments(config: FaberConfig): Record<string, string> {
   const workspaces = config.handlers.iac.terraform?.workspaces ?? {};
-  return Object.fromEntries(Object.keys(config.environments).map((env) => [workspaces[env] ?? env, env]));
+  return Object.fromEntries(Object.keys(config.environments).map((env) => [ownValue(workspaces, env) ?? env, env]));
 }
 
 export async function renderSharedFiles(config: FaberConfig, options: { provider: boolean }): Promise<RenderedFile[]> {

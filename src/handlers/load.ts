@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FaberConfig } from '../core/config/schema.js';
 import type { HostingHandler } from './hosting/types.js';
 import type { IacHandler } from './iac/types.js';
+import { ownValue } from '../core/own.js';
 
 /**
  * Handlers are picked by handlers.{hosting,iac}.active and imported only when a command
@@ -16,8 +17,8 @@ export async function loadIacHandler(config: FaberConfig, root: string, env: str
       if (!tf) throw new Error('handlers.iac.terraform is missing (the schema requires it)');
       const { TerraformHandler } = await import('./iac/terraform/handler.js');
       // Environments never share state: without a configured workspace, each gets its own.
-      const workspace = tf.workspaces?.[env] ?? env;
-      const varFile = tf.var_files?.[env];
+      const workspace = ownValue(tf.workspaces, env) ?? env;
+      const varFile = ownValue(tf.var_files, env);
       return new TerraformHandler({
         directory: path.resolve(root, tf.directory),
         binary: tf.binary,

@@ -1,6 +1,7 @@
 import table from '../../templates/pricing/aws-us-east-1.json' with { type: 'json' };
 import type { RegistryResource } from '../registry/registry.js';
 import { finding, type Finding } from './audit-rules.js';
+import { ownValue } from '../core/own.js';
 
 /**
  * The cost view of `ops audit`: resources counted by type and priced from the baseline
@@ -44,8 +45,9 @@ export function costView(resources: readonly Pick<RegistryResource, 'type'>[], o
   const counts = new Map<string, number>();
   for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const lines: CostLine[] = [...counts].map(([type, count]) => {
-    const override = overrides[type];
-    const listed = PRICING.types[type];
+    // Resource types come from the registry: a type named like an Object property must not find one.
+    const override = ownValue(overrides, type);
+    const listed = ownValue(PRICING.types, type);
     const unit = override ?? listed?.monthly_usd ?? null;
     return {
       type,

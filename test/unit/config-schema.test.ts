@@ -93,12 +93,12 @@ describe('cross-field rules the guard relies on', () => {
 
 describe('values that end up in ARNs, profiles and grants', () => {
   it.each([
-    ['project name', (v: string) => configWith({ top: { project: { name: v } } }), 'project.name'],
-    ['subsystem', (v: string) => configWith({ top: { project: { name: 'acme', subsystem: v } } }), 'project.subsystem'],
-    ['environment name', (v: string) => configWith({ environments: { [v]: { profile: 'test' } } }), 'environments'],
-  ])('%s is a slug', (_what, make, where) => {
-    for (const good of ['a', 'a1', 'my-app', 'x'.repeat(40)]) expect(issues(make(good)), good).toEqual([]);
-    for (const bad of ['my*', '*', 'My', '1app', '-app', 'app-', 'my app', 'my_app', 'x'.repeat(41), '', 'a\nb']) {
+    ['project name', (v: string) => configWith({ top: { project: { name: v } } }), 'project.name', 40],
+    ['subsystem', (v: string) => configWith({ top: { project: { name: 'acme', subsystem: v } } }), 'project.subsystem', 40],
+    ['environment name', (v: string) => configWith({ environments: { [v]: { profile: 'test' } } }), 'environments', 31],
+  ])('%s is a slug', (_what, make, where, longest) => {
+    for (const good of ['a', 'a1', 'my-app', 'x'.repeat(longest)]) expect(issues(make(good)), good).toEqual([]);
+    for (const bad of ['my*', '*', 'My', '1app', '-app', 'app-', 'my app', 'my_app', 'x'.repeat(longest + 1), '', 'a\nb']) {
       const found = issues(make(bad));
       expect(found.length, bad).toBeGreaterThan(0);
       expect(found.every((i) => i.startsWith(where)), `${bad}: ${found.join('; ')}`).toBe(true);

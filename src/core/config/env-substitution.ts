@@ -20,7 +20,8 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: (str
 function substituteString(text: string, env: NodeJS.ProcessEnv, path: (string | number)[]): string {
   return text.replace(PATTERN, (match, name: string | undefined, fallback: string | undefined) => {
     if (name === undefined) return '${';
-    const resolved = env[name];
+    // Own keys only: `${constructor}` is an unset variable, not Object's constructor.
+    const resolved = Object.hasOwn(env, name) ? env[name] : undefined;
     if (resolved !== undefined && resolved !== '') return resolved;
     if (fallback !== undefined) return fallback;
     throw new ConfigError('E_CONFIG_ENV_UNSET', `${formatPath(path)}: environment variable ${name} is not set (used as ${match})`, {

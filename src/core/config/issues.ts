@@ -27,7 +27,7 @@ function schemaAt(schema: unknown, path: readonly Segment[]): ZodInternals | und
   for (const seg of path) {
     if (!node) return undefined;
     const def = node._zod.def;
-    if (def.type === 'object') node = unwrap(def.shape?.[String(seg)]);
+    if (def.type === 'object') node = def.shape && Object.hasOwn(def.shape, String(seg)) ? unwrap(def.shape[String(seg)]) : undefined;
     else if (def.type === 'record') node = unwrap(def.valueType);
     else if (def.type === 'array') node = unwrap(def.element);
     else return undefined;
@@ -64,7 +64,7 @@ function describeType(value: unknown): string {
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let node = data;
   for (const seg of path) {
-    if (node === null || typeof node !== 'object') return undefined;
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, seg)) return undefined;
     node = (node as Record<PropertyKey, unknown>)[seg as string];
   }
   return node;

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, isFaberError } from '../errors.js';
+import { readInputFileText } from '../files/input-text.js';
 import { projectPaths, requireProjectRoot, type ProjectPaths } from '../paths.js';
 import { checkWritePath } from '../files/safe-path.js';
 import { substituteEnv } from './env-substitution.js';
-import { describeIssues, type ConfigProblem } from './issues.js';
+import { describeIssues, formatPath, type ConfigProblem } from './issues.js';
 import { ConfigSchema, type FaberConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -35,12 +35,27 @@ export function parseJsonText(text: string, displayPath: string): unknown {
   }
 }
 
+/**
+ * `__proto__` keys (JSON.parse keeps them as own keys): zod drops them from records without a
+ * word, so `"environments": {"__proto__": {...}}` would validate while meaning nothing.
+ */
+function protoKeyProblems(value: unknown, at: (string | number)[] = [], depth = 0): ConfigProblem[] {
+  if (value === null || typeof value !== 'object' || depth > 64) return [];
+  const problems: ConfigProblem[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '__proto__') problems.push({ path: formatPath([...at, key]), message: "'__proto__' cannot be a key (it is a built-in JavaScript property name)" });
+    problems.push(...protoKeyProblems(child, [...at, Array.isArray(value) ? Number(key) : key], depth + 1));
+  }
+  return problems;
+}
+
 /** Validate raw (already parsed) config data. Throws ConfigError listing every problem. */
 export function validateConfigData(raw: unknown, displayPath: string, env: NodeJS.ProcessEnv = process.env): FaberConfig {
   const substituted = substituteEnv(raw, env);
+  const protoProblems = protoKeyProblems(substituted);
   const result = ConfigSchema.safeParse(substituted);
-  if (result.success) return result.data;
-  const problems = describeIssues(ConfigSchema, result.error.issues, substituted);
+  if (result.success && protoProblems.length === 0) return result.data;
+  const problems = [...protoProblems, ...(result.success ? [] : describeIssues(ConfigSchema, result.error.issues, substituted))];
   throw invalidConfig(displayPath, problems);
 }
 
@@ -57,8 +72,9 @@ function invalidConfig(displayPath: string, problems: ConfigProblem[]): ConfigEr
 export async function loadConfigFile(file: string, displayPath = file, env: NodeJS.ProcessEnv = process.env): Promise<FaberConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readInputFileText(file, displayPath);
   } catch (error) {
+    if (isFaberError(error)) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ConfigError('E_CONFIG_MISSING', `${displayPath} does not exist`, { hint: 'run `faber-cloud init` to create it' });
     }

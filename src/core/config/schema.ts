@@ -40,10 +40,34 @@ export const DEFAULT_NEVER_AUTO_GRANT = [
 
 const comment = { $comment: z.string().optional() };
 
-const slug = (what: string) =>
+export const slug = (what: string) =>
   z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$|^[a-z]$/, `${what} must be lowercase letters, digits and '-', starting with a letter (at most 40 characters)`);
+
+/**
+ * Environment names are slugs (they become directory names, workspace names and parts of
+ * resource names) and never a property every JavaScript object already has: a name like
+ * `constructor` would match an inherited value wherever a lookup forgot to ask for own keys.
+ */
+export const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,29}[a-z0-9]$|^[a-z]$/;
+const BUILTIN_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+const ENV_NAME_MESSAGE = "an environment name is lowercase letters, digits and '-', starting with a letter and not ending with '-' (at most 31 characters)";
+
+/** Why `name` cannot be an environment name, or undefined when it can. */
+export function envNameProblem(name: string): string | undefined {
+  if (!ENV_NAME_PATTERN.test(name)) return ENV_NAME_MESSAGE;
+  if (BUILTIN_NAMES.has(name)) return `'${name}' is a built-in JavaScript property name and cannot name an environment`;
+  return undefined;
+}
+
+// A regex (not only a refinement) so the pattern also reaches templates/devops.schema.json.
+const notBuiltin = (what: string) => ({ error: (issue: { input: unknown }) => `'${String(issue.input)}' is a built-in JavaScript property name and cannot name ${what}` });
+const envName = z
+  .string()
+  .regex(ENV_NAME_PATTERN, ENV_NAME_MESSAGE)
+  .refine((name) => !BUILTIN_NAMES.has(name), notBuiltin('an environment'));
 
 const awsProfileName = z
   .string()
@@ -51,11 +75,11 @@ const awsProfileName = z
   .max(64, 'profile name must be at most 64 characters')
   .regex(/^[A-Za-z0-9._+=,@-]+$/, "profile name may only contain letters, digits and . _ + = , @ -");
 
-const awsRegion = z
+export const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'region must look like us-east-1');
 
-const awsAccountId = z.string().regex(/^\d{12}$/, 'account id must be exactly 12 digits (quote it as a string)');
+export const awsAccountId = z.string().regex(/^\d{12}$/, 'account id must be exactly 12 digits (quote it as a string)');
 
 export const AwsProfilesSchema = z.strictObject({
   ...comment,
@@ -81,8 +105,8 @@ export const TerraformSchema = z.strictObject({
   ...comment,
   directory: z.string().min(1).default('./infrastructure/terraform').describe('Terraform root module, relative to the project root.'),
   binary: z.enum(['terraform', 'tofu', 'auto']).default('auto').describe('IaC binary; auto prefers tofu, then terraform, on PATH.'),
-  workspaces: z.record(z.string(), z.string().min(1)).optional().describe("Terraform workspace per environment; default: the environment's name, so environments never share state."),
-  var_files: z.record(z.string(), z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
+  workspaces: z.record(envName, z.string().min(1)).optional().describe("Terraform workspace per environment; default: the environment's name, so environments never share state."),
+  var_files: z.record(envName, z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
   allow_outside_project: z
     .boolean()
     .optional()
@@ -205,7 +229,7 @@ export const ConfigSchema = z
       })
       .default({ pattern: DEFAULT_NAMING_PATTERN }),
     environments: z
-      .record(slug('environment name'), EnvironmentSchema)
+      .record(envName, EnvironmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, 'at least one environment is required'),
     permissions: z
       .strictObject({
@@ -250,7 +274,13 @@ export const ConfigSchema = z
           .default('high')
           .describe('ops audit exits 1 when a finding is at least this severe (never: only when checks could not run).'),
         pricing_overrides: z
-          .record(z.string().regex(/^[a-z0-9_]+$/, 'keys are resource types, e.g. aws_nat_gateway'), z.number().min(0))
+          .record(
+            z
+              .string()
+              .regex(/^[a-z0-9_]+$/, 'keys are resource types, e.g. aws_nat_gateway')
+              .refine((type) => !BUILTIN_NAMES.has(type), notBuiltin('a resource type')),
+            z.number().min(0),
+          )
           .default({})
           .describe('Monthly cost in USD per resource of a type, replacing the baseline of templates/pricing (your own usage or negotiated prices).'),
         monthly_budget_usd: z.number().positive().optional().describe('The cost view flags an estimate above this (high) or above 80% of it (medium).'),
@@ -332,7 +362,7 @@ export const ConfigSchema = z
     const tf = iac.terraform;
     for (const key of ['workspaces', 'var_files'] as const) {
       for (const env of Object.keys(tf?.[key] ?? {})) {
-        if (!(env in config.environments)) {
+        if (!Object.hasOwn(config.environments, env)) {
           ctx.addIssue({ code: 'custom', path: ['handlers', 'iac', 'terraform', key, env], message: `names environment '${env}', which is not in environments` });
         }
       }

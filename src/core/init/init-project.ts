@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { validateConfigData } from '../config/load.js';
-import { ConfigSchema, DEFAULT_NAMING_PATTERN, HOSTING_HANDLERS, IAC_HANDLERS, PLANNED_HOSTING_HANDLERS, PLANNED_IAC_HANDLERS } from '../config/schema.js';
+import { ConfigSchema, DEFAULT_NAMING_PATTERN, awsAccountId, awsRegion, slug, HOSTING_HANDLERS, IAC_HANDLERS, PLANNED_HOSTING_HANDLERS, PLANNED_IAC_HANDLERS } from '../config/schema.js';
 import { ConfigError, GuardError, UsageError } from '../errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
 import { checkWritePaths, directoryScope } from '../files/safe-path.js';
@@ -110,6 +110,40 @@ const FLAG_FOR_PATH: Record<string, string> = {
   'handlers.iac.terraform.directory': '--terraform-dir',
 };
 
+/**
+ * Flags are literal values, each checked on its own before anything is built or written:
+ * `--project '${HOME}'` is a bad project name, not an unset variable of a config that does not exist yet.
+ */
+function checkFlags(options: InitOptions, region: string): void {
+  const given: [string, string | undefined][] = [
+    ['--project', options.project],
+    ['--subsystem', options.subsystem],
+    ['--region', options.region],
+    ['--account-id', options.accountId],
+    ['--terraform-dir', options.terraformDir],
+  ];
+  for (const [flag, value] of given) {
+    if (value?.includes('${')) {
+      throw new UsageError(`${flag}: \${...} is substituted only when devops.json is read, not in flags`, {
+        hint: `pass the value itself (the shell expands "$VAR"), or write \${VAR} into devops.json afterwards`,
+      });
+    }
+  }
+  const checks: [string, string | undefined, { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }][] = [
+    ['--project', options.project, slug('project.name')],
+    ['--subsystem', options.subsystem, slug('project.subsystem')],
+    [options.region !== undefined ? '--region' : 'AWS_REGION', region, awsRegion],
+    ['--account-id', options.accountId, awsAccountId],
+  ];
+  for (const [flag, value, schema] of checks) {
+    if (value === undefined) continue;
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      throw new UsageError(`${flag}: ${result.error?.issues[0]?.message ?? 'invalid value'}`, { hint: 'run `faber-cloud init --help`' });
+    }
+  }
+}
+
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
@@ -127,6 +161,8 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
   const root = initTargetRoot(cwd);
   const paths = projectPaths(root);
 
+  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  checkFlags(options, region);
   const alreadyThere = await exists(paths.configFile);
   if (alreadyThere && !options.force) {
     throw new GuardError('E_CONFIG_EXISTS', `${CONFIG_RELATIVE_PATH} already exists; it was left untouched`, {
@@ -141,7 +177,7 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
   const data = buildInitialConfig({
     project,
     subsystem: options.subsystem,
-    region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region,
     ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
     terraformDir,
     ...(options.allowTerraformOutsideProject ? { allowOutsideProject: true } : {}),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import data from '../../../templates/testing/pricing.json' with { type: 'json' };
 import type { PlannedResource } from '../../handlers/iac/types.js';
 import type { CostEstimate, CostLine } from './types.js';
+import { ownValue } from '../../core/own.js';
 
 /**
  * A monthly cost estimate from a plan, priced by the table in templates/testing/pricing.json.
@@ -115,7 +116,7 @@ export function estimateCost(resources: readonly PlannedResource[], table: Prici
   for (const r of resources) {
     if (r.action === 'delete') continue;
     if (table.free.some((p) => matches(p, r.type))) continue;
-    const pricing = table.types[r.type];
+    const pricing = ownValue(table.types, r.type);
     if (!pricing) {
       estimate.not_estimated.push({ address: r.address, type: r.type, reason: 'type not in the pricing table' });
       continue;

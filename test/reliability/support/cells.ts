@@ -100,3 +100,28 @@ export class CellTally {
     writeFileSync(path.join(dir, `${this.className}.json`), `${JSON.stringify({ class: this.className, tried: this.results.length, held, cells: this.results }, null, 2)}\n`);
   }
 }
+
+/**
+ * A stand-in AWS endpoint that answers every request with 403 AccessDenied and counts it:
+ * point AWS_ENDPOINT_URL at it to prove a cell made no AWS call at all (the count stays 0),
+ * whichever credentials or profile the CLI would have used. (Added by the env-input work.)
+ */
+export async function startAwsCounter(): Promise<{ endpoint: string; count(): number; requests: string[]; stop(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url} ${String(req.headers['x-amz-target'] ?? '')}`);
+    req.resume();
+    res.writeHead(403, { 'content-type': 'text/xml' });
+    res.end('<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>counted by the reliability suite</Message></Error></ErrorResponse>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    count: () => requests.length,
+    requests,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -16,13 +16,15 @@
  *   session policy denial looked like before 2021, so it does not prove a missing Allow.
  *   Anything with `explicit: true`, and every other reason (explicit deny, SCP, permissions
  *   boundary, session policy, resource policy), is refused (`not-fixable-reason`).
- * - Privilege escalation is refused (`escalation`): the floor below whatever the config says
- *   (iam:PassRole and sts:AssumeRole on `*`, iam:Put*Policy, iam:Attach*Policy,
- *   iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, organizations:*), every action
- *   matching `neverAutoGrant` (config `permissions.never_auto_grant`; its default also lists
- *   iam:PassRole and sts:AssumeRole, so a project must remove them to get them granted even
- *   when scoped), and any iam:/sts: grant whose resources would cover the denied identity
- *   itself or the deploy policy faber-cloud manages.
+ * - Privilege escalation is refused (`escalation`): the floor below whatever the config says,
+ *   templates/iam-escalation.json (./escalation.ts: every IAM/STS/Organizations action at the
+ *   "Permissions management" level, credential, trust, boundary and membership changes, STS
+ *   token issuers, organizations:*, less an allow-list with reasons; iam:PassRole and
+ *   sts:AssumeRole only on `*`), then every action matching `neverAutoGrant` (config
+ *   `permissions.never_auto_grant`, which adds to the floor; its default lists iam:PassRole and
+ *   sts:AssumeRole, so a project must remove them to get them granted even when scoped), and
+ *   any iam:/sts: grant whose resources would cover the denied identity itself or the deploy
+ *   policy faber-cloud manages.
  * - Resources are scoped to the environment: for each resource type the catalogue lists for
  *   the action, its ARN format is filled with the partition, region and account, the type's
  *   own name (the first variable after those) with the naming-pattern prefix and a wildcard
@@ -50,6 +52,7 @@
  */
 import { ConfigError, NeedsHumanError } from '../core/errors.js';
 import type { Denial } from './denials.js';
+import { escalationEntry } from './escalation.js';
 import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
 import { partitionForRegion } from './operations.js';
 
@@ -125,22 +128,8 @@ export interface GrantPlan {
   catalogueVersion: string;
 }
 
-interface EscalationRule {
-  pattern: string;
-  /** Only when the resource is `*` (scoped grants of it are governed by neverAutoGrant). */
-  onlyOnStar?: boolean;
-}
-
-/** DESIGN §5's privilege-escalation floor, applied whatever `neverAutoGrant` says. */
-export const ESCALATION_FLOOR: readonly EscalationRule[] = [
-  { pattern: 'iam:PassRole', onlyOnStar: true },
-  { pattern: 'sts:AssumeRole', onlyOnStar: true },
-  { pattern: 'iam:Put*Policy' },
-  { pattern: 'iam:Attach*Policy' },
-  { pattern: 'iam:CreatePolicyVersion' },
-  { pattern: 'iam:SetDefaultPolicyVersion' },
-  { pattern: 'organizations:*' },
-];
+/** The privilege-escalation floor, applied whatever `neverAutoGrant` says (./escalation.ts). */
+export { ESCALATION_LIST as ESCALATION_FLOOR } from './escalation.js';
 
 /** Services whose wildcard-only writes change the whole account's identity or access setup. */
 const ACCOUNT_WIDE_SERVICES = new Set(['iam', 'sts', 'organizations', 'account']);
@@ -351,10 +340,13 @@ async function decide(denial: Denial, ctx: GrantContext, scope: Scope, catalogue
 
   // Escalation first: it is refused whatever the denial reason.
   const star = resource === '*';
-  const floor = ESCALATION_FLOOR.find((r) => actionMatches(r.pattern, action) && (!r.onlyOnStar || star));
+  const listedInFloor = escalationEntry(action);
+  const floor = listedInFloor && (!listedInFloor.only_on_star || star) ? listedInFloor : undefined;
   const listed = floor ? undefined : ctx.neverAutoGrant.find((p) => typeof p === 'string' && actionMatches(p, action));
   if (floor || listed !== undefined) {
-    const rule = floor ? `${floor.pattern}${floor.onlyOnStar ? ' on *' : ''} is a privilege-escalation action that faber-cloud never grants` : `${action} matches ${listed} in permissions.never_auto_grant`;
+    const rule = floor
+      ? `${floor.action}${floor.only_on_star ? ' on *' : ''} is a privilege-escalation action that faber-cloud never grants (templates/iam-escalation.json: ${floor.rules.join(', ')})`
+      : `${action} matches ${listed} in permissions.never_auto_grant`;
     return {
       refusal: withResource({
         action,

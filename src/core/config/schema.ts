@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NEVER_AUTO_GRANT_DEFAULT } from '../../permissions/escalation.js';
 
 /**
  * The contract for `.fractary/plugins/faber-cloud/config/devops.json` (DESIGN §3).
@@ -23,20 +24,12 @@ export type DeployRole = (typeof DEPLOY_ROLES)[number];
 export const DEFAULT_NAMING_PATTERN = '{project}-{subsystem}-{environment}-{resource}';
 export const NAMING_PLACEHOLDERS = ['project', 'subsystem', 'environment', 'resource'] as const;
 
-/** Privilege-escalation actions that are never auto-granted, whatever the config says (DESIGN §5). */
-export const DEFAULT_NEVER_AUTO_GRANT = [
-  'iam:PassRole',
-  'iam:PutUserPolicy',
-  'iam:PutRolePolicy',
-  'iam:PutGroupPolicy',
-  'iam:AttachUserPolicy',
-  'iam:AttachRolePolicy',
-  'iam:AttachGroupPolicy',
-  'iam:CreatePolicyVersion',
-  'iam:SetDefaultPolicyVersion',
-  'sts:AssumeRole',
-  'organizations:*',
-];
+/**
+ * Default of permissions.never_auto_grant: the escalation floor's only-on-`*` actions
+ * (iam:PassRole, sts:AssumeRole), so scoped grants of them also need a project's opt-in.
+ * The floor itself (templates/iam-escalation.json) applies whatever this list says.
+ */
+export const DEFAULT_NEVER_AUTO_GRANT: string[] = [...NEVER_AUTO_GRANT_DEFAULT];
 
 const comment = { $comment: z.string().optional() };
 
@@ -209,7 +202,10 @@ export const ConfigSchema = z
         max_auto_fix_rounds: z.number().int().min(0).max(10).default(3),
         never_auto_grant: z
           .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, 'actions look like service:Action'))
-          .default(DEFAULT_NEVER_AUTO_GRANT),
+          .default(DEFAULT_NEVER_AUTO_GRANT)
+          .describe(
+            'Actions (wildcards allowed) never auto-granted, in addition to the escalation floor of templates/iam-escalation.json, which this list cannot shrink. Default: iam:PassRole and sts:AssumeRole (refused on "*" always; leave them out to allow grants scoped to the environment\'s roles).',
+          ),
         grant_unstated_reason: z
           .boolean()
           .default(false)

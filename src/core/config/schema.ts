@@ -31,6 +31,16 @@ export const NAMING_PLACEHOLDERS = ['project', 'subsystem', 'environment', 'reso
  */
 export const DEFAULT_NEVER_AUTO_GRANT: string[] = [...NEVER_AUTO_GRANT_DEFAULT];
 
+/**
+ * The literal start every resource name of an environment shares: the naming pattern up to
+ * `{resource}`, placeholders filled (`myapp-core-test-`); undefined when the pattern does not
+ * end with `{resource}` or has no `{environment}` (the grant planner refuses such patterns).
+ */
+export function resourceNamePrefix(pattern: string, values: { project: string; subsystem: string; environment: string }): string | undefined {
+  if (!pattern.endsWith('{resource}') || !pattern.includes('{environment}')) return undefined;
+  return pattern.slice(0, -'{resource}'.length).replace(/\{(project|subsystem|environment)\}/g, (_m, key: 'project' | 'subsystem' | 'environment') => values[key]);
+}
+
 const comment = { $comment: z.string().optional() };
 
 const slug = (what: string) =>
@@ -318,6 +328,20 @@ export const ConfigSchema = z
           code: 'custom',
           path: ['environments', name, 'require_confirmation'],
           message: 'must be true for an environment deployed with the prod profile',
+        });
+      }
+    }
+    // Grants are name prefixes (`myapp-core-test-*`): one environment's prefix must not
+    // also select another's resources (`myapp-core-test-2-db`). See docs/DECISIONS.md.
+    const names = Object.keys(config.environments);
+    const prefixes = new Map(names.map((env) => [env, resourceNamePrefix(config.resource_naming.pattern, { project: config.project.name, subsystem: config.project.subsystem, environment: env })]));
+    for (const [a, pa] of prefixes) {
+      for (const [b, pb] of prefixes) {
+        if (a === b || pa === undefined || pb === undefined || !pb.startsWith(pa)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', b],
+          message: `environment '${b}' names its resources ${pb}…, inside the grant pattern ${pa}* of environment '${a}': rename one of the two so that neither one's names start with the other's (e.g. 'test2' rather than 'test-2')`,
         });
       }
     }

@@ -106,6 +106,25 @@ export interface PolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: string[];
+  /** Only on statements with account-less ARNs (S3 buckets): see `resourceAccountCondition`. */
+  Condition?: ResourceAccountCondition;
+}
+
+export interface ResourceAccountCondition {
+  StringEquals: { 'aws:ResourceAccount': string };
+}
+
+/**
+ * S3 bucket names are global and their ARNs carry no account, so `arn:aws:s3:::myapp-core-test-*`
+ * also matches a bucket of that name in another account (one whose policy lets this account in
+ * could receive the deploy's writes). Statements naming such an ARN are pinned to the
+ * environment's account. moto does not evaluate the key (it passes); AWS sets it for S3
+ * requests. Statements on `*` or on ARNs that carry the account need no condition.
+ */
+export function resourceAccountCondition(resources: readonly string[], accountId: string | undefined): ResourceAccountCondition | undefined {
+  if (accountId === undefined) return undefined;
+  const accountless = resources.some((r) => r !== '*' && r.startsWith('arn:') && r.split(':')[4] === '');
+  return accountless ? { StringEquals: { 'aws:ResourceAccount': accountId } } : undefined;
 }
 
 export interface PolicyDocument {
@@ -478,7 +497,7 @@ export async function planGrant(denials: readonly Denial[], ctx: GrantContext): 
   const grantable: Grant[] = [...grants.values()]
     .map((g) => ({ action: g.entry.action, resources: sortStrings([...g.resources]), accessLevel: g.entry.accessLevel, denials: g.denials }))
     .sort((a, b) => compare(a.action, b.action));
-  const policyDocuments = buildPolicyDocuments(grantable);
+  const policyDocuments = buildPolicyDocuments(grantable, POLICY_MAX_CHARS, { resourceAccount: scope.account });
   return {
     grantable,
     refused: refusals,
@@ -504,7 +523,12 @@ const sizeOf = (statements: PolicyStatement[]) => JSON.stringify(documentOf(stat
  * of at most `maxChars` characters as a greedy fill makes: a statement that does not fit is
  * split by actions (and, if one action's resources alone do not fit, by resources).
  */
-export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 'resources'>[], maxChars = POLICY_MAX_CHARS): PolicyDocument[] {
+export function buildPolicyDocuments(
+  grants: readonly Pick<Grant, 'action' | 'resources'>[],
+  maxChars = POLICY_MAX_CHARS,
+  /** The environment's account: pins statements on account-less ARNs (resourceAccountCondition). */
+  options: { resourceAccount?: string } = {},
+): PolicyDocument[] {
   const byResources = new Map<string, { resources: string[]; actions: Set<string> }>();
   for (const g of grants) {
     const resources = sortStrings(g.resources);
@@ -516,7 +540,10 @@ export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 're
   }
   const statements: PolicyStatement[] = [...byResources.entries()]
     .sort(([a], [b]) => compare(a, b))
-    .map(([, s]) => ({ Effect: 'Allow' as const, Action: sortStrings([...s.actions]), Resource: s.resources }));
+    .map(([, s]) => {
+      const condition = resourceAccountCondition(s.resources, options.resourceAccount);
+      return { Effect: 'Allow' as const, Action: sortStrings([...s.actions]), Resource: s.resources, ...(condition ? { Condition: condition } : {}) };
+    });
 
   const documents: PolicyStatement[][] = [];
   let current: PolicyStatement[] = [];
@@ -543,7 +570,7 @@ export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 're
         }
         // One action whose resources alone exceed the limit: split the resources.
         const [first, ...rest] = actions;
-        for (const part of splitResources(first as string, statement.Resource, maxChars)) documents.push([part]);
+        for (const part of splitResources({ ...statement, Action: [first as string] }, maxChars)) documents.push([part]);
         actions = rest;
         continue;
       }
@@ -556,11 +583,12 @@ export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 're
   return documents.map(documentOf);
 }
 
-function splitResources(action: string, resources: string[], maxChars: number): PolicyStatement[] {
+function splitResources(statement: PolicyStatement, maxChars: number): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   let chunk: string[] = [];
-  const stmt = (r: string[]): PolicyStatement => ({ Effect: 'Allow', Action: [action], Resource: r });
-  for (const r of resources) {
+  const action = statement.Action[0];
+  const stmt = (r: string[]): PolicyStatement => ({ ...statement, Resource: r });
+  for (const r of statement.Resource) {
     if (sizeOf([stmt([...chunk, r])]) <= maxChars) {
       chunk.push(r);
       continue;

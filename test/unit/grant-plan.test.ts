@@ -105,7 +105,7 @@ describe('resource scoping', () => {
     expect(plan.policyDocuments).toEqual([
       {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['s3:CreateBucket', 's3:GetBucketPolicy', 's3:PutBucketTagging'], Resource: ['arn:aws:s3:::myapp-core-test-*'] }],
+        Statement: [{ Effect: 'Allow', Action: ['s3:CreateBucket', 's3:GetBucketPolicy', 's3:PutBucketTagging'], Resource: ['arn:aws:s3:::myapp-core-test-*'], Condition: { StringEquals: { 'aws:ResourceAccount': ACCOUNT } } }],
       },
     ]);
     expect(plan.policyName).toBe('myapp-test-faber-cloud-deploy');
@@ -440,8 +440,8 @@ describe('policy documents', () => {
     expect(plan.refused).toHaveLength(1);
     expect(plan.refused[0]?.denials).toEqual([5, 6]);
     expect(plan.policyDocuments[0]?.Statement).toEqual([
-      { Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::myapp-core-test-*'] },
-      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::myapp-core-test-*/*'] },
+      { Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::myapp-core-test-*'], Condition: { StringEquals: { 'aws:ResourceAccount': ACCOUNT } } },
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::myapp-core-test-*/*'], Condition: { StringEquals: { 'aws:ResourceAccount': ACCOUNT } } },
     ]);
   });
 
@@ -497,7 +497,7 @@ describe('policy documents', () => {
     expect(JSON.stringify(a.grantable.map(({ denials: _d, ...g }) => g))).toBe(JSON.stringify(c.grantable.map(({ denials: _d, ...g }) => g)));
     expect(docText(a)).toMatchInlineSnapshot(`
       [
-        "{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity"],"Resource":["*"]},{"Effect":"Allow","Action":["dynamodb:CreateTable","dynamodb:Query"],"Resource":["arn:aws:dynamodb:us-east-1:123456789012:table/myapp-core-test-*"]},{"Effect":"Allow","Action":["lambda:CreateFunction"],"Resource":["arn:aws:lambda:us-east-1:123456789012:function:myapp-core-test-*"]},{"Effect":"Allow","Action":["logs:CreateLogGroup"],"Resource":["arn:aws:logs:us-east-1:123456789012:log-group:myapp-core-test-*"]},{"Effect":"Allow","Action":["s3:CreateBucket"],"Resource":["arn:aws:s3:::myapp-core-test-*"]},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::myapp-core-test-*/*"]}]}",
+        "{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity"],"Resource":["*"]},{"Effect":"Allow","Action":["dynamodb:CreateTable","dynamodb:Query"],"Resource":["arn:aws:dynamodb:us-east-1:123456789012:table/myapp-core-test-*"]},{"Effect":"Allow","Action":["lambda:CreateFunction"],"Resource":["arn:aws:lambda:us-east-1:123456789012:function:myapp-core-test-*"]},{"Effect":"Allow","Action":["logs:CreateLogGroup"],"Resource":["arn:aws:logs:us-east-1:123456789012:log-group:myapp-core-test-*"]},{"Effect":"Allow","Action":["s3:CreateBucket"],"Resource":["arn:aws:s3:::myapp-core-test-*"],"Condition":{"StringEquals":{"aws:ResourceAccount":"123456789012"}}},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::myapp-core-test-*/*"],"Condition":{"StringEquals":{"aws:ResourceAccount":"123456789012"}}}]}",
       ]
     `);
   });

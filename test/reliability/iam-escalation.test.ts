@@ -17,7 +17,7 @@ import { grantPermissions } from '../../src/permissions/grant.js';
 import { KNOWN_ESCALATION_PATHS, type EscalationPath } from '../support/escalation-paths.js';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, enableIamEnforcement, resetMoto, type ProfileUser } from '../support/moto.js';
 import { createProject, type TestProject } from '../support/project.js';
-import { CellTally } from './support/cells.js';
+import { CellTally, commandName, commandsTaking, exampleArgv } from './support/cells.js';
 
 /**
  * Issue 13 defect 8, as a class: every action of the escalation floor
@@ -198,6 +198,25 @@ describe('reliability: IAM escalation floor', () => {
       }
       const name = `auto-fix ${x.action} on ${resource}`;
       if (!tally.record(name, problem === undefined, problem)) failures.push(`${name}: ${problem}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('reliability: environments whose grant patterns overlap', () => {
+  it('every command taking --env refuses a config where test-2 falls inside test\'s pattern (exit 2, E_CONFIG_INVALID)', async () => {
+    const p = await createProject('multi-module');
+    await p.editConfig((c) => {
+      c.environments['test-2'] = { profile: 'test' };
+    });
+    const failures: string[] = [];
+    for (const def of commandsTaking('--env')) {
+      for (const env of ['test', 'test-2']) {
+        const run = await p.cli([...exampleArgv(def, { '--env': env }), '--json']);
+        const held = run.code === 2 && run.json?.error?.code === 'E_CONFIG_INVALID' && /inside the grant pattern life-core-test-\*/.test(run.json?.error?.message ?? '');
+        const cell = `overlap ${commandName(def)} --env ${env}`;
+        if (!tally.record(cell, held, held ? undefined : `exit ${run.code} ${run.json?.error?.code ?? ''} ${(run.json?.error?.message ?? run.stderr).slice(0, 200)}`)) failures.push(cell);
+      }
     }
     expect(failures).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   DeletePolicyCommand,
@@ -16,6 +16,7 @@ import { ESCALATION_LIST } from '../../src/permissions/escalation.js';
 import { grantPermissions } from '../../src/permissions/grant.js';
 import { KNOWN_ESCALATION_PATHS, type EscalationPath } from '../support/escalation-paths.js';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, enableIamEnforcement, resetMoto, type ProfileUser } from '../support/moto.js';
+import { tempDir } from '../support/cli.js';
 import { createProject, type TestProject } from '../support/project.js';
 import { CellTally, commandName, commandsTaking, exampleArgv } from './support/cells.js';
 
@@ -220,4 +221,50 @@ describe('reliability: environments whose grant patterns overlap', () => {
     }
     expect(failures).toEqual([]);
   });
+});
+
+/**
+ * The auto-fix path through the built CLI: one apply whose resources each fail with AWS's
+ * denial text for one escalation path (a local-exec prints it, as in infra-autofix.test.ts;
+ * terraform_data needs no provider), so `infra deploy` hands every denial of the apply to the
+ * planner in one round. moto's IAM enforcement is off: nothing here is decided by moto, and
+ * any grant would show up as a customer policy.
+ */
+describe('reliability: escalation paths as denials of a failed deploy', () => {
+  it('infra deploy refuses every path in one auto-fix round (exit 4, a refused auto-fix audit entry each, nothing in IAM)', async () => {
+    await resetMoto();
+    const principal = `arn:aws:iam::${MOTO_ACCOUNT_ID}:user/life-test-deploy`;
+    const dir = await tempDir('faber-escalation-deploy-');
+    await mkdir(dir, { recursive: true });
+    const resources = KNOWN_ESCALATION_PATHS.map((x, i) => {
+      const resource = resourceFor(x);
+      const message = `operation error IAM: Call, https response error StatusCode: 403, RequestID: ${i}, api error AccessDenied: User: ${principal} is not authorized to perform: ${x.action} on resource: ${resource} because no identity-based policy allows the ${x.action} action`;
+      return `resource "terraform_data" "path_${i}" {\n  input = ${JSON.stringify(x.action)}\n  provisioner "local-exec" {\n    command = ${JSON.stringify(`echo '${message}' >&2; exit 1`)}\n  }\n}\n`;
+    });
+    await writeFile(path.join(dir, 'main.tf'), resources.join('\n'));
+    const p = await createProject(dir, { project: 'life' });
+    await p.editConfig((c) => {
+      c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0 };
+    });
+    const run = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    const iam = new IAMClient({ region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const policies = ((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map((x) => x.PolicyName);
+    const entries = (await p.readJson(path.join(p.dir, AUDIT)).catch(() => ({ entries: [] }))).entries as any[];
+    const failures: string[] = [];
+    for (const x of KNOWN_ESCALATION_PATHS) {
+      const mine = entries.filter((e) => (e.actions ?? []).includes(x.action));
+      const problem =
+        run.code !== 4 || run.json?.error?.code !== 'E_PERMISSION_NEEDS_HUMAN'
+          ? `exit ${run.code} ${run.json?.error?.code ?? run.stderr.slice(-300)}`
+          : mine.length !== 1 || mine[0].status !== 'refused' || mine[0].refusal?.reason !== 'escalation' || mine[0].source !== 'auto-fix'
+            ? `audit ${JSON.stringify(mine.map((e) => [e.status, e.refusal?.reason, e.source]))}`
+            : policies.length > 0
+              ? `IAM changed: ${policies.join(', ')}`
+              : undefined;
+      const name = `deploy auto-fix ${x.action}`;
+      if (!tally.record(name, problem === undefined, problem)) failures.push(`${name}: ${problem}`);
+    }
+    expect(failures).toEqual([]);
+    expect(entries.filter((e) => e.status !== 'refused')).toEqual([]);
+  }, 300_000);
 });

@@ -118,8 +118,9 @@ export interface ResourceAccountCondition {
  * S3 bucket names are global and their ARNs carry no account, so `arn:aws:s3:::myapp-core-test-*`
  * also matches a bucket of that name in another account (one whose policy lets this account in
  * could receive the deploy's writes). Statements naming such an ARN are pinned to the
- * environment's account. moto does not evaluate the key (it passes); AWS sets it for S3
- * requests. Statements on `*` or on ARNs that carry the account need no condition.
+ * environment's account. moto does not evaluate the key (an absent key passes); that AWS sets
+ * it on every S3 request a deploy makes is its documentation, not tested here. Statements on
+ * `*` or on ARNs that carry the account need no condition.
  */
 export function resourceAccountCondition(resources: readonly string[], accountId: string | undefined): ResourceAccountCondition | undefined {
   if (accountId === undefined) return undefined;

@@ -16,13 +16,15 @@
  *   session policy denial looked like before 2021, so it does not prove a missing Allow.
  *   Anything with `explicit: true`, and every other reason (explicit deny, SCP, permissions
  *   boundary, session policy, resource policy), is refused (`not-fixable-reason`).
- * - Privilege escalation is refused (`escalation`): the floor below whatever the config says
- *   (iam:PassRole and sts:AssumeRole on `*`, iam:Put*Policy, iam:Attach*Policy,
- *   iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, organizations:*), every action
- *   matching `neverAutoGrant` (config `permissions.never_auto_grant`; its default also lists
- *   iam:PassRole and sts:AssumeRole, so a project must remove them to get them granted even
- *   when scoped), and any iam:/sts: grant whose resources would cover the denied identity
- *   itself or the deploy policy faber-cloud manages.
+ * - Privilege escalation is refused (`escalation`): the floor below whatever the config says,
+ *   templates/iam-escalation.json (./escalation.ts: every IAM/STS/Organizations action at the
+ *   "Permissions management" level, credential, trust, boundary and membership changes, STS
+ *   token issuers, organizations:*, less an allow-list with reasons; iam:PassRole and
+ *   sts:AssumeRole only on `*`), then every action matching `neverAutoGrant` (config
+ *   `permissions.never_auto_grant`, which adds to the floor; its default lists iam:PassRole and
+ *   sts:AssumeRole, so a project must remove them to get them granted even when scoped), and
+ *   any iam:/sts: grant whose resources would cover the denied identity itself or the deploy
+ *   policy faber-cloud manages.
  * - Resources are scoped to the environment: for each resource type the catalogue lists for
  *   the action, its ARN format is filled with the partition, region and account, the type's
  *   own name (the first variable after those) with the naming-pattern prefix and a wildcard
@@ -50,6 +52,7 @@
  */
 import { ConfigError, NeedsHumanError } from '../core/errors.js';
 import type { Denial } from './denials.js';
+import { escalationEntry } from './escalation.js';
 import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
 import { partitionForRegion } from './operations.js';
 
@@ -103,6 +106,26 @@ export interface PolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: string[];
+  /** Only on statements with account-less ARNs (S3 buckets): see `resourceAccountCondition`. */
+  Condition?: ResourceAccountCondition;
+}
+
+export interface ResourceAccountCondition {
+  StringEquals: { 'aws:ResourceAccount': string };
+}
+
+/**
+ * S3 bucket names are global and their ARNs carry no account, so `arn:aws:s3:::myapp-core-test-*`
+ * also matches a bucket of that name in another account (one whose policy lets this account in
+ * could receive the deploy's writes). Statements naming such an ARN are pinned to the
+ * environment's account. moto does not evaluate the key (an absent key passes); that AWS sets
+ * it on every S3 request a deploy makes is its documentation, not tested here. Statements on
+ * `*` or on ARNs that carry the account need no condition.
+ */
+export function resourceAccountCondition(resources: readonly string[], accountId: string | undefined): ResourceAccountCondition | undefined {
+  if (accountId === undefined) return undefined;
+  const accountless = resources.some((r) => r !== '*' && r.startsWith('arn:') && r.split(':')[4] === '');
+  return accountless ? { StringEquals: { 'aws:ResourceAccount': accountId } } : undefined;
 }
 
 export interface PolicyDocument {
@@ -125,22 +148,8 @@ export interface GrantPlan {
   catalogueVersion: string;
 }
 
-interface EscalationRule {
-  pattern: string;
-  /** Only when the resource is `*` (scoped grants of it are governed by neverAutoGrant). */
-  onlyOnStar?: boolean;
-}
-
-/** DESIGN §5's privilege-escalation floor, applied whatever `neverAutoGrant` says. */
-export const ESCALATION_FLOOR: readonly EscalationRule[] = [
-  { pattern: 'iam:PassRole', onlyOnStar: true },
-  { pattern: 'sts:AssumeRole', onlyOnStar: true },
-  { pattern: 'iam:Put*Policy' },
-  { pattern: 'iam:Attach*Policy' },
-  { pattern: 'iam:CreatePolicyVersion' },
-  { pattern: 'iam:SetDefaultPolicyVersion' },
-  { pattern: 'organizations:*' },
-];
+/** The privilege-escalation floor, applied whatever `neverAutoGrant` says (./escalation.ts). */
+export { ESCALATION_LIST as ESCALATION_FLOOR } from './escalation.js';
 
 /** Services whose wildcard-only writes change the whole account's identity or access setup. */
 const ACCOUNT_WIDE_SERVICES = new Set(['iam', 'sts', 'organizations', 'account']);
@@ -351,10 +360,13 @@ async function decide(denial: Denial, ctx: GrantContext, scope: Scope, catalogue
 
   // Escalation first: it is refused whatever the denial reason.
   const star = resource === '*';
-  const floor = ESCALATION_FLOOR.find((r) => actionMatches(r.pattern, action) && (!r.onlyOnStar || star));
+  const listedInFloor = escalationEntry(action);
+  const floor = listedInFloor && (!listedInFloor.only_on_star || star) ? listedInFloor : undefined;
   const listed = floor ? undefined : ctx.neverAutoGrant.find((p) => typeof p === 'string' && actionMatches(p, action));
   if (floor || listed !== undefined) {
-    const rule = floor ? `${floor.pattern}${floor.onlyOnStar ? ' on *' : ''} is a privilege-escalation action that faber-cloud never grants` : `${action} matches ${listed} in permissions.never_auto_grant`;
+    const rule = floor
+      ? `${floor.action}${floor.only_on_star ? ' on *' : ''} is a privilege-escalation action that faber-cloud never grants (templates/iam-escalation.json: ${floor.rules.join(', ')})`
+      : `${action} matches ${listed} in permissions.never_auto_grant`;
     return {
       refusal: withResource({
         action,
@@ -486,7 +498,7 @@ export async function planGrant(denials: readonly Denial[], ctx: GrantContext): 
   const grantable: Grant[] = [...grants.values()]
     .map((g) => ({ action: g.entry.action, resources: sortStrings([...g.resources]), accessLevel: g.entry.accessLevel, denials: g.denials }))
     .sort((a, b) => compare(a.action, b.action));
-  const policyDocuments = buildPolicyDocuments(grantable);
+  const policyDocuments = buildPolicyDocuments(grantable, POLICY_MAX_CHARS, { resourceAccount: scope.account });
   return {
     grantable,
     refused: refusals,
@@ -512,7 +524,12 @@ const sizeOf = (statements: PolicyStatement[]) => JSON.stringify(documentOf(stat
  * of at most `maxChars` characters as a greedy fill makes: a statement that does not fit is
  * split by actions (and, if one action's resources alone do not fit, by resources).
  */
-export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 'resources'>[], maxChars = POLICY_MAX_CHARS): PolicyDocument[] {
+export function buildPolicyDocuments(
+  grants: readonly Pick<Grant, 'action' | 'resources'>[],
+  maxChars = POLICY_MAX_CHARS,
+  /** The environment's account: pins statements on account-less ARNs (resourceAccountCondition). */
+  options: { resourceAccount?: string } = {},
+): PolicyDocument[] {
   const byResources = new Map<string, { resources: string[]; actions: Set<string> }>();
   for (const g of grants) {
     const resources = sortStrings(g.resources);
@@ -525,7 +542,10 @@ export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 're
   }
   const statements: PolicyStatement[] = [...byResources.entries()]
     .sort(([a], [b]) => compare(a, b))
-    .map(([, s]) => ({ Effect: 'Allow' as const, Action: sortStrings([...s.actions]), Resource: s.resources }));
+    .map(([, s]) => {
+      const condition = resourceAccountCondition(s.resources, options.resourceAccount);
+      return { Effect: 'Allow' as const, Action: sortStrings([...s.actions]), Resource: s.resources, ...(condition ? { Condition: condition } : {}) };
+    });
 
   const documents: PolicyStatement[][] = [];
   let current: PolicyStatement[] = [];
@@ -552,7 +572,7 @@ export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 're
         }
         // One action whose resources alone exceed the limit: split the resources.
         const [first, ...rest] = actions;
-        for (const part of splitResources(first as string, statement.Resource, maxChars)) documents.push([part]);
+        for (const part of splitResources({ ...statement, Action: [first as string] }, maxChars)) documents.push([part]);
         actions = rest;
         continue;
       }
@@ -565,11 +585,12 @@ export function buildPolicyDocuments(grants: readonly Pick<Grant, 'action' | 're
   return documents.map(documentOf);
 }
 
-function splitResources(action: string, resources: string[], maxChars: number): PolicyStatement[] {
+function splitResources(statement: PolicyStatement, maxChars: number): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   let chunk: string[] = [];
-  const stmt = (r: string[]): PolicyStatement => ({ Effect: 'Allow', Action: [action], Resource: r });
-  for (const r of resources) {
+  const action = statement.Action[0];
+  const stmt = (r: string[]): PolicyStatement => ({ ...statement, Resource: r });
+  for (const r of statement.Resource) {
     if (sizeOf([stmt([...chunk, r])]) <= maxChars) {
       chunk.push(r);
       continue;

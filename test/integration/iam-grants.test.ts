@@ -66,8 +66,29 @@ describe('applyGrant against moto (no enforcement)', () => {
     // The default version's grant (v3: sqs:ListQueues) survives, merged with the new one.
     expect(document.Statement).toEqual([
       { Effect: 'Allow', Action: ['sqs:ListQueues'], Resource: ['*'] },
-      { Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::life-core-test-*'] },
+      { Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::life-core-test-*'], Condition: { StringEquals: { 'aws:ResourceAccount': MOTO_ACCOUNT_ID } } },
     ]);
+  });
+
+  it('gives a policy written before the aws:ResourceAccount pin a new version with it, and then leaves it unchanged', async () => {
+    const client = iam();
+    await client.send(new CreateUserCommand({ UserName: 'deployer' }));
+    const bucket = ['arn:aws:s3:::life-core-test-*'];
+    await client.send(new CreatePolicyCommand({ PolicyName: POLICY, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: bucket }] }) }));
+    const request = {
+      profile: 'admin',
+      region: MOTO_REGION,
+      accountId: MOTO_ACCOUNT_ID,
+      partition: 'aws',
+      policyName: POLICY,
+      grants: [{ action: 's3:CreateBucket', resources: bucket }],
+      principalArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:user/deployer`,
+    };
+    expect((await applyGrant(request, process.env)).policies[0]).toMatchObject({ change: 'updated', version: 'v2' });
+    expect((await policyDocument(client)).document.Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: bucket, Condition: { StringEquals: { 'aws:ResourceAccount': MOTO_ACCOUNT_ID } } },
+    ]);
+    expect((await applyGrant(request, process.env)).policies[0]).toMatchObject({ change: 'unchanged', version: 'v2' });
   });
 
   it('refuses to merge into a policy holding a hand-written statement', async () => {

@@ -74,7 +74,7 @@ describe('permissions grant / audit against moto with IAM enforcement', () => {
     expect(grant.json.data.applied.policies[0]).toMatchObject({ name: POLICY, version: 'v1', change: 'created', attached: true });
 
     const { document } = await policyDocument(admin);
-    expect(document.Statement).toEqual([{ Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::life-core-test-*'] }]);
+    expect(document.Statement).toEqual([{ Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::life-core-test-*'], Condition: { StringEquals: { 'aws:ResourceAccount': MOTO_ACCOUNT_ID } } }]);
     const attached = await admin.send(new ListAttachedUserPoliciesCommand({ UserName: 'life-test-deploy' }));
     expect(attached.AttachedPolicies?.map((a) => a.PolicyArn)).toEqual([POLICY_ARN]);
 
@@ -114,7 +114,7 @@ describe('permissions grant / audit against moto with IAM enforcement', () => {
     expect(more.code, more.stdout).toBe(0);
     const after = await policyDocument(admin);
     expect(after.version).toBe('v2');
-    expect(after.document.Statement).toEqual([{ Effect: 'Allow', Action: ['s3:CreateBucket', 's3:PutBucketTagging'], Resource: ['arn:aws:s3:::life-core-test-*'] }]);
+    expect(after.document.Statement).toEqual([{ Effect: 'Allow', Action: ['s3:CreateBucket', 's3:PutBucketTagging'], Resource: ['arn:aws:s3:::life-core-test-*'], Condition: { StringEquals: { 'aws:ResourceAccount': MOTO_ACCOUNT_ID } } }]);
     expect(((await admin.send(new ListPolicyVersionsCommand({ PolicyArn: POLICY_ARN }))).Versions ?? []).length).toBe(2);
 
     const shown = await p.cli(['permissions', 'audit', '--env', 'test', '--json']);

@@ -105,7 +105,7 @@ describe('resource scoping', () => {
     expect(plan.policyDocuments).toEqual([
       {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['s3:CreateBucket', 's3:GetBucketPolicy', 's3:PutBucketTagging'], Resource: ['arn:aws:s3:::myapp-core-test-*'] }],
+        Statement: [{ Effect: 'Allow', Action: ['s3:CreateBucket', 's3:GetBucketPolicy', 's3:PutBucketTagging'], Resource: ['arn:aws:s3:::myapp-core-test-*'], Condition: { StringEquals: { 'aws:ResourceAccount': ACCOUNT } } }],
       },
     ]);
     expect(plan.policyName).toBe('myapp-test-faber-cloud-deploy');
@@ -236,7 +236,8 @@ describe('resource scoping', () => {
     expect(plan.refused.map((r) => [r.action, r.reason])).toEqual([
       ['s3:PutAccountPublicAccessBlock', 'out-of-scope'],
       ['logs:PutResourcePolicy', 'out-of-scope'],
-      ['iam:UpdateAccountPasswordPolicy', 'out-of-scope'],
+      // credential rules: in the escalation floor, which is checked first
+      ['iam:UpdateAccountPasswordPolicy', 'escalation'],
       ['iam:CreateAccountAlias', 'out-of-scope'],
     ]);
   });
@@ -283,7 +284,10 @@ describe('escalation', () => {
   );
 
   it('covers every DESIGN §5 floor entry', () => {
-    expect(ESCALATION_FLOOR.map((r) => r.pattern)).toEqual(['iam:PassRole', 'sts:AssumeRole', 'iam:Put*Policy', 'iam:Attach*Policy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'organizations:*']);
+    const entries = new Map(ESCALATION_FLOOR.map((e) => [e.action, e]));
+    for (const action of [...floor, 'organizations:CreateAccount']) expect(entries.get(action)?.only_on_star, action).toBeUndefined();
+    for (const action of floor) expect(entries.has(action), action).toBe(true);
+    expect(ESCALATION_FLOOR.filter((e) => e.only_on_star).map((e) => e.action)).toEqual(['iam:PassRole', 'sts:AssumeRole']);
   });
 
   it.each(['iam:PassRole', 'sts:AssumeRole'])('%s: on * always refused; scoped only when the config list allows it', async (action) => {
@@ -319,8 +323,9 @@ describe('escalation', () => {
 
   it('never lets a grant cover the deploying identity or the deploy policy', async () => {
     const role = `arn:aws:sts::${ACCOUNT}:assumed-role/myapp-core-test-deployer/ci-42`;
-    const self = await planGrant([denial('iam:UpdateAssumeRolePolicy', undefined, { principalArn: role }), denial('iam:GetRole', undefined, { principalArn: role })], CTX);
-    expect(self.refused.map((r) => [r.action, r.reason])).toEqual([['iam:UpdateAssumeRolePolicy', 'escalation']]);
+    // (iam:TagRole is not in the floor: tags can feed ABAC conditions on the role's own permissions)
+    const self = await planGrant([denial('iam:TagRole', undefined, { principalArn: role }), denial('iam:GetRole', undefined, { principalArn: role })], CTX);
+    expect(self.refused.map((r) => [r.action, r.reason])).toEqual([['iam:TagRole', 'escalation']]);
     expect(self.refused[0]?.message).toContain(`arn:aws:iam::${ACCOUNT}:role/myapp-core-test-deployer`);
     expect(Object.keys(grantsOf(self))).toEqual(['iam:GetRole']);
 
@@ -435,8 +440,8 @@ describe('policy documents', () => {
     expect(plan.refused).toHaveLength(1);
     expect(plan.refused[0]?.denials).toEqual([5, 6]);
     expect(plan.policyDocuments[0]?.Statement).toEqual([
-      { Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::myapp-core-test-*'] },
-      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::myapp-core-test-*/*'] },
+      { Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['arn:aws:s3:::myapp-core-test-*'], Condition: { StringEquals: { 'aws:ResourceAccount': ACCOUNT } } },
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::myapp-core-test-*/*'], Condition: { StringEquals: { 'aws:ResourceAccount': ACCOUNT } } },
     ]);
   });
 
@@ -492,7 +497,7 @@ describe('policy documents', () => {
     expect(JSON.stringify(a.grantable.map(({ denials: _d, ...g }) => g))).toBe(JSON.stringify(c.grantable.map(({ denials: _d, ...g }) => g)));
     expect(docText(a)).toMatchInlineSnapshot(`
       [
-        "{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity"],"Resource":["*"]},{"Effect":"Allow","Action":["dynamodb:CreateTable","dynamodb:Query"],"Resource":["arn:aws:dynamodb:us-east-1:123456789012:table/myapp-core-test-*"]},{"Effect":"Allow","Action":["lambda:CreateFunction"],"Resource":["arn:aws:lambda:us-east-1:123456789012:function:myapp-core-test-*"]},{"Effect":"Allow","Action":["logs:CreateLogGroup"],"Resource":["arn:aws:logs:us-east-1:123456789012:log-group:myapp-core-test-*"]},{"Effect":"Allow","Action":["s3:CreateBucket"],"Resource":["arn:aws:s3:::myapp-core-test-*"]},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::myapp-core-test-*/*"]}]}",
+        "{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity"],"Resource":["*"]},{"Effect":"Allow","Action":["dynamodb:CreateTable","dynamodb:Query"],"Resource":["arn:aws:dynamodb:us-east-1:123456789012:table/myapp-core-test-*"]},{"Effect":"Allow","Action":["lambda:CreateFunction"],"Resource":["arn:aws:lambda:us-east-1:123456789012:function:myapp-core-test-*"]},{"Effect":"Allow","Action":["logs:CreateLogGroup"],"Resource":["arn:aws:logs:us-east-1:123456789012:log-group:myapp-core-test-*"]},{"Effect":"Allow","Action":["s3:CreateBucket"],"Resource":["arn:aws:s3:::myapp-core-test-*"],"Condition":{"StringEquals":{"aws:ResourceAccount":"123456789012"}}},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::myapp-core-test-*/*"],"Condition":{"StringEquals":{"aws:ResourceAccount":"123456789012"}}}]}",
       ]
     `);
   });
@@ -505,13 +510,17 @@ describe('with the parser', () => {
     const denials = parseDenials(fixture.input, fixture.context).filter((d): d is Denial => d.kind === 'denial');
     const strict = await planGrant(denials, CTX);
     expect(strict.grantable).toEqual([]);
-    expect(strict.refused.map((r) => r.reason)).toEqual(['not-fixable-reason', 'not-fixable-reason', 'not-fixable-reason']);
+    // iam:CreatePolicy ("Permissions management") is in the escalation floor, whatever the reason.
+    expect(strict.refused.map((r) => [r.action, r.reason])).toEqual([
+      ['s3:CreateBucket', 'not-fixable-reason'],
+      ['iam:CreatePolicy', 'escalation'],
+      ['dynamodb:CreateTable', 'not-fixable-reason'],
+    ]);
 
     const plan = await planGrant(denials, { ...CTX, grantUnknownReason: true });
-    expect(plan.refused).toEqual([]);
+    expect(plan.refused.map((r) => [r.action, r.reason])).toEqual([['iam:CreatePolicy', 'escalation']]);
     expect(grantsOf(plan)).toEqual({
       'dynamodb:CreateTable': [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/myapp-core-test-*`],
-      'iam:CreatePolicy': [`arn:aws:iam::${ACCOUNT}:policy/myapp-core-test-*`],
       's3:CreateBucket': ['arn:aws:s3:::myapp-core-test-*'],
     });
   });

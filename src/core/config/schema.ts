@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NEVER_AUTO_GRANT_DEFAULT } from '../../permissions/escalation.js';
 
 /**
  * The contract for `.fractary/plugins/faber-cloud/config/devops.json` (DESIGN §3).
@@ -23,20 +24,22 @@ export type DeployRole = (typeof DEPLOY_ROLES)[number];
 export const DEFAULT_NAMING_PATTERN = '{project}-{subsystem}-{environment}-{resource}';
 export const NAMING_PLACEHOLDERS = ['project', 'subsystem', 'environment', 'resource'] as const;
 
-/** Privilege-escalation actions that are never auto-granted, whatever the config says (DESIGN §5). */
-export const DEFAULT_NEVER_AUTO_GRANT = [
-  'iam:PassRole',
-  'iam:PutUserPolicy',
-  'iam:PutRolePolicy',
-  'iam:PutGroupPolicy',
-  'iam:AttachUserPolicy',
-  'iam:AttachRolePolicy',
-  'iam:AttachGroupPolicy',
-  'iam:CreatePolicyVersion',
-  'iam:SetDefaultPolicyVersion',
-  'sts:AssumeRole',
-  'organizations:*',
-];
+/**
+ * Default of permissions.never_auto_grant: the escalation floor's only-on-`*` actions
+ * (iam:PassRole, sts:AssumeRole), so scoped grants of them also need a project's opt-in.
+ * The floor itself (templates/iam-escalation.json) applies whatever this list says.
+ */
+export const DEFAULT_NEVER_AUTO_GRANT: string[] = [...NEVER_AUTO_GRANT_DEFAULT];
+
+/**
+ * The literal start every resource name of an environment shares: the naming pattern up to
+ * `{resource}`, placeholders filled (`myapp-core-test-`); undefined when the pattern does not
+ * end with `{resource}` or has no `{environment}` (the grant planner refuses such patterns).
+ */
+export function resourceNamePrefix(pattern: string, values: { project: string; subsystem: string; environment: string }): string | undefined {
+  if (!pattern.endsWith('{resource}') || !pattern.includes('{environment}')) return undefined;
+  return pattern.slice(0, -'{resource}'.length).replace(/\{(project|subsystem|environment)\}/g, (_m, key: 'project' | 'subsystem' | 'environment') => values[key]);
+}
 
 const comment = { $comment: z.string().optional() };
 
@@ -237,7 +240,10 @@ export const ConfigSchema = z
         max_auto_fix_rounds: z.number().int().min(0).max(10).default(3),
         never_auto_grant: z
           .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, 'actions look like service:Action'))
-          .default(DEFAULT_NEVER_AUTO_GRANT),
+          .default(DEFAULT_NEVER_AUTO_GRANT)
+          .describe(
+            'Actions (wildcards allowed) never auto-granted, in addition to the escalation floor of templates/iam-escalation.json, which this list cannot shrink. Default: iam:PassRole and sts:AssumeRole (refused on "*" always; leave them out to allow grants scoped to the environment\'s roles).',
+          ),
         grant_unstated_reason: z
           .boolean()
           .default(false)
@@ -356,6 +362,20 @@ export const ConfigSchema = z
           code: 'custom',
           path: ['environments', name, 'require_confirmation'],
           message: 'must be true for an environment deployed with the prod profile',
+        });
+      }
+    }
+    // Grants are name prefixes (`myapp-core-test-*`): one environment's prefix must not
+    // also select another's resources (`myapp-core-test-2-db`). See docs/DECISIONS.md.
+    const names = Object.keys(config.environments);
+    const prefixes = new Map(names.map((env) => [env, resourceNamePrefix(config.resource_naming.pattern, { project: config.project.name, subsystem: config.project.subsystem, environment: env })]));
+    for (const [a, pa] of prefixes) {
+      for (const [b, pb] of prefixes) {
+        if (a === b || pa === undefined || pb === undefined || !pb.startsWith(pa)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', b],
+          message: `environment '${b}' names its resources ${pb}…, inside the grant pattern ${pa}* of environment '${a}': rename one of the two so that neither one's names start with the other's (e.g. 'test2' rather than 'test-2')`,
         });
       }
     }

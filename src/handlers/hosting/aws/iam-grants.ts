@@ -1,6 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { NeedsHumanError, OperationError } from '../../../core/errors.js';
-import { buildPolicyDocuments, type PolicyDocument } from '../../../permissions/grant-plan.js';
+import { POLICY_MAX_CHARS, buildPolicyDocuments, resourceAccountCondition, type PolicyDocument } from '../../../permissions/grant-plan.js';
 import type { AppliedPolicy, GrantApplyRequest, GrantApplyResult, GrantPrincipal, GrantSpec } from '../types.js';
 import { createAwsClient } from './clients.js';
 
@@ -61,10 +61,21 @@ function parseDocument(text: string | undefined, policyArn: string): unknown {
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
+const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
+
+/** faber-cloud's only condition: the aws:ResourceAccount pin it writes itself, for this account. */
+function ownCondition(s: Record<string, unknown>, policyArn: string): boolean {
+  if (!('Condition' in s)) return true;
+  const resources = asList(s.Resource).filter((v): v is string => typeof v === 'string');
+  const expected = resourceAccountCondition(resources, accountOfArn(policyArn));
+  return expected !== undefined && JSON.stringify(s.Condition) === JSON.stringify(expected);
+}
+
 /**
  * The grants an existing faber-cloud policy document holds. A statement faber-cloud does not
- * write (Deny, Condition, NotAction, Principal, …) means a person edited the policy: merging
- * around it could change its meaning, so the grant stops there (nothing is dropped).
+ * write (Deny, a Condition other than its own aws:ResourceAccount pin, NotAction, Principal, …)
+ * means a person edited the policy: merging around it could change its meaning, so the grant
+ * stops there (nothing is dropped).
  */
 export function grantsOfDocument(document: unknown, policyArn: string): GrantSpec[] {
   const statements = asList((document as { Statement?: unknown } | null)?.Statement);
@@ -74,11 +85,12 @@ export function grantsOfDocument(document: unknown, policyArn: string): GrantSpe
     const keys = s && typeof s === 'object' ? Object.keys(s) : [];
     const simple =
       keys.length > 0 &&
-      keys.every((k) => k === 'Sid' || k === 'Effect' || k === 'Action' || k === 'Resource') &&
+      keys.every((k) => k === 'Sid' || k === 'Effect' || k === 'Action' || k === 'Resource' || k === 'Condition') &&
       s.Effect === 'Allow' &&
       asList(s.Action).length > 0 &&
       asList(s.Resource).length > 0 &&
-      [...asList(s.Action), ...asList(s.Resource)].every((v) => typeof v === 'string');
+      [...asList(s.Action), ...asList(s.Resource)].every((v) => typeof v === 'string') &&
+      ownCondition(s, policyArn);
     if (!simple) {
       throw new NeedsHumanError('E_IAM_POLICY_FOREIGN', `${policyArn} holds a statement faber-cloud does not manage: ${JSON.stringify(statement)}`, {
         hint: 'faber-cloud writes only Allow statements with Action and Resource; move hand-written statements to another policy, then re-run',
@@ -102,9 +114,15 @@ export function mergeGrants(...lists: GrantSpec[][]): GrantSpec[] {
   return [...byAction.entries()].map(([action, resources]) => ({ action, resources: [...resources] }));
 }
 
-/** Same permissions, whatever the statement order and grouping. */
-function canonical(grants: GrantSpec[]): string {
-  return JSON.stringify(mergeGrants(grants).map((g) => [g.action, [...g.resources].sort()]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
+/** Same permissions and conditions, whatever the statement order and grouping. */
+function canonical(document: unknown): string {
+  const entries = new Set<string>();
+  for (const statement of asList((document as { Statement?: unknown } | null)?.Statement)) {
+    const s = statement as Record<string, unknown>;
+    const condition = JSON.stringify(s.Condition ?? null);
+    for (const action of asList(s.Action)) for (const resource of asList(s.Resource)) entries.add(JSON.stringify([action, resource, condition]));
+  }
+  return JSON.stringify([...entries].sort());
 }
 
 interface ExistingPolicy {
@@ -112,6 +130,7 @@ interface ExistingPolicy {
   arn: string;
   defaultVersion: string;
   grants: GrantSpec[];
+  document: unknown;
 }
 
 async function readPolicy(sdk: Iam, client: IAMClient, arn: string, name: string): Promise<ExistingPolicy | undefined> {
@@ -131,7 +150,8 @@ async function readPolicy(sdk: Iam, client: IAMClient, arn: string, name: string
   } catch (error) {
     throw iamFailure(`read version ${defaultVersion} of ${arn}`, error);
   }
-  return { name, arn, defaultVersion, grants: grantsOfDocument(parseDocument(document, arn), arn) };
+  const parsed = parseDocument(document, arn);
+  return { name, arn, defaultVersion, grants: grantsOfDocument(parsed, arn), document: parsed };
 }
 
 /** Make room for one more version: delete the oldest non-default one when IAM's five are used. */
@@ -173,7 +193,8 @@ async function writePolicy(sdk: Iam, client: IAMClient, name: string, arn: strin
       throw iamFailure(`create policy ${name}`, error);
     }
   }
-  if (canonical(existing.grants) === canonical(grantsOfDocument(document, arn))) {
+  // A document from before the aws:ResourceAccount pin gets a new version with it.
+  if (canonical(existing.document) === canonical(document)) {
     return { name, arn, version: existing.defaultVersion, change: 'unchanged', prunedVersions: [] };
   }
   const prunedVersions = await pruneVersions(sdk, client, arn);
@@ -220,7 +241,7 @@ export async function applyGrant(request: GrantApplyRequest, env: NodeJS.Process
     }
 
     const merged = mergeGrants(...existing.map((p) => p.grants), request.grants);
-    const documents = buildPolicyDocuments(merged);
+    const documents = buildPolicyDocuments(merged, POLICY_MAX_CHARS, { resourceAccount: request.accountId });
     const written: Omit<AppliedPolicy, 'attached'>[] = [];
     for (const [i, document] of documents.entries()) {
       const name = nameOf(i);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, DEFAULT_NAMING_PATTERN, DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import { configJsonSchemaText } from '../../src/core/config/json-schema.js';
+import { ESCALATION_LIST } from '../../src/permissions/escalation.js';
 import { REPO_ROOT } from '../support/cli.js';
 
 /**
@@ -188,8 +189,12 @@ describe('defaults of a minimal config', () => {
     expect(ConfigSchema.parse(bare).handlers.hosting.aws?.region).toBe('us-east-1');
   });
 
-  it('never_auto_grant defaults to the escalation actions of DESIGN §5', () => {
-    expect(DEFAULT_NEVER_AUTO_GRANT).toEqual(expect.arrayContaining(['iam:PassRole', 'sts:AssumeRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'organizations:*']));
+  it('never_auto_grant defaults to the scoped role actions; with the escalation list it refuses every action of DESIGN §5', () => {
+    expect(DEFAULT_NEVER_AUTO_GRANT).toEqual(expect.arrayContaining(['iam:PassRole', 'sts:AssumeRole']));
+    const refused = new Set([...DEFAULT_NEVER_AUTO_GRANT, ...ESCALATION_LIST.map((e) => e.action)]);
+    for (const action of ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'organizations:CreateAccount', 'organizations:AttachPolicy']) {
+      expect(refused.has(action), action).toBe(true);
+    }
   });
 });
 

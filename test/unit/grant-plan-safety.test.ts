@@ -488,9 +488,9 @@ describe('malformed input and refusal messages', () => {
     expect('resource' in plan.refused[0]!).toBe(false);
     expect(plan.refused[1]?.resource).toBe(`arn:aws:iam::${ACCOUNT}:role/myapp-core-test-fn`);
     expect(plan.refused[0]?.message).toBe(
-      "iam:PutRolePolicy: iam:Put*Policy is a privilege-escalation action that faber-cloud never grants. A person with IAM administrator rights must decide: review why the deployment needs it and grant it by hand, scoped to the environment's resources (myapp-core-test-*), or change the infrastructure so it is not needed; then re-run.",
+      "iam:PutRolePolicy: iam:PutRolePolicy is a privilege-escalation action that faber-cloud never grants (templates/iam-escalation.json: permissions-management). A person with IAM administrator rights must decide: review why the deployment needs it and grant it by hand, scoped to the environment's resources (myapp-core-test-*), or change the infrastructure so it is not needed; then re-run.",
     );
-    expect(plan.refused[1]?.message).toMatch(new RegExp(`^iam:PutRolePolicy on arn:aws:iam::${ACCOUNT}:role/myapp-core-test-fn: iam:Put\\*Policy is a privilege-escalation`));
+    expect(plan.refused[1]?.message).toMatch(new RegExp(`^iam:PutRolePolicy on arn:aws:iam::${ACCOUNT}:role/myapp-core-test-fn: iam:PutRolePolicy is a privilege-escalation`));
     const star = await planGrant([denial('iam:PassRole', USER, '*')], { ...CTX, neverAutoGrant: [] });
     expect(star.refused[0]?.message).toMatch(/^iam:PassRole on \*: iam:PassRole on \* is a privilege-escalation action/);
   });
@@ -538,7 +538,8 @@ describe('malformed input and refusal messages', () => {
 
   it('explains the out-of-scope refusals', async () => {
     const msgOf = async (d: Denial) => (await planGrant([d], CTX)).refused[0]?.message;
-    expect(await msgOf(denial('iam:UpdateAccountPasswordPolicy', USER))).toContain('iam:UpdateAccountPasswordPolicy supports only Resource "*" and changes account-wide identity settings');
+    // Account-wide identity settings are on the escalation list: refused as escalation before the scope question.
+    expect(await msgOf(denial('iam:UpdateAccountPasswordPolicy', USER))).toContain('iam:UpdateAccountPasswordPolicy is a privilege-escalation action that faber-cloud never grants');
     expect(await msgOf(denial('s3:PutAccountPublicAccessBlock', USER))).toContain('s3:PutAccountPublicAccessBlock supports only Resource "*" and changes account-wide access controls');
     expect(await msgOf(denial('sts:GetCallerIdentity', USER, USER))).toContain(
       `is outside environment test's scope: the IAM catalogue says sts:GetCallerIdentity supports only Resource "*", but AWS evaluated it on a specific resource`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { artifact, validateArtifactFile, validateBeforeMutation } from '../core/artifacts.js';
 import { FaberError, GuardError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { withLock } from '../core/files/lock.js';
@@ -11,7 +12,8 @@ import type { Denial } from '../permissions/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
 import { loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
-import { appendHistory, readHistory, type HistoryEntry } from './history.js';
+import type { PlanRecord } from './plan-record.js';
+import { appendHistory, readHistory, readRunningRecord, type HistoryEntry, type RunningRecord } from './history.js';
 import type { PreTestResult } from './testing/results.js';
 
 /** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
@@ -80,7 +82,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
       profile: identity.profile,
       digest: saved.digest,
       plan: saved.redactedJson,
-    });
+    } satisfies Omit<PlanRecord, 'digest'> & { digest: PlanDigest });
     const nextCommand = applyCommand(open, planId, destroy);
     return { env: open.name, planId, planFile: files.tfplan, digest: saved.digest, destroy, identity, nextCommand, resources: saved.resources };
   } finally {
@@ -89,17 +91,18 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
 }
 
 export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
-  const open = await openForPreview(cwd, request, processEnv);
+  const open = await openForPreview(cwd, request, processEnv, 'infra preview');
   const identity = await identify(open.env, open.authorization, report);
   const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', () => savePlan(open.env, Boolean(request.destroy), identity, report));
   return result;
 }
 
 /** The environment bound to the profile `preview` uses (the deploy profile, read-only here). */
-async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv) {
+async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv, command: 'infra preview' | 'infra test') {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   await terraformDirectory(view);
   const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
+  await validateBeforeMutation(command, view.paths, view.name);
   return { env: await openEnvironment(view, authorization.profile, processEnv), authorization };
 }
 
@@ -118,7 +121,7 @@ export interface PlanTestResult {
  * made exactly as `infra preview` makes one (and kept, so it can be deployed by its id).
  */
 export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PlanTestResult> {
-  const { env: open, authorization } = await openForPreview(cwd, request, processEnv);
+  const { env: open, authorization } = await openForPreview(cwd, request, processEnv, 'infra test');
   if (request.planId) {
     const planId = request.planId;
     // A saved plan is read from disk only: no cloud call, so no identity is needed.
@@ -193,6 +196,8 @@ async function loadSavedPlan(open: OpenEnvironment, planId: string, destroy: boo
       hint: `run faber-cloud infra preview --env ${open.name}${destroy ? ' --destroy' : ''} and use the plan id it prints (a plan is used once)`,
     });
   }
+  // The record of what was reviewed must be intact before its plan is applied.
+  await validateArtifactFile(artifact('plans'), files.json, open.display(files.json));
   await open.iac.init();
   const saved = await open.iac.showPlan(files.tfplan);
   if (saved.digest.planId !== planId) {
@@ -261,6 +266,9 @@ async function guardedApply(
     }
     throw error;
   }
+  // Every record this run will write (or read once the apply has started) is judged now:
+  // a damaged one stops the run here, not after the cloud has changed (issue 13, defect 4).
+  await validateBeforeMutation(`infra ${request.operation}`, view.paths, view.name);
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
 
@@ -379,7 +387,7 @@ async function guardedApply(
 async function testsSinceLastEntry(open: OpenEnvironment) {
   const { resultsSince } = await import('./testing/results.js');
   const history = await readHistory(open.envPaths.historyFile, open.display(open.envPaths.historyFile));
-  return resultsSince(open.envPaths.dir, open.envPaths.testsDir, history.at(-1)?.finished_at);
+  return resultsSince(open.envPaths.dir, open.envPaths.testsDir, history.at(-1)?.finished_at, 10, open.display);
 }
 
 /** Everything a failure said, in the form the debugger reads best (diagnostics as -json lines). */
@@ -432,21 +440,15 @@ async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, 
   }
 }
 
-/** What `.running.json` holds while a deploy or destroy is under way. */
-type RunningRecord = Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn' | 'plan_id'> & { pid: number };
-
 /**
  * A run that was killed (or crashed) mid-apply leaves its `.running.json` behind and no
  * history line. We hold the lock, so that run is over: record it as interrupted, so the
  * history never silently loses an apply that may have changed the cloud.
  */
 async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Promise<void> {
-  let running: RunningRecord;
-  try {
-    running = JSON.parse(await readFile(open.envPaths.runFile, 'utf8')) as RunningRecord;
-  } catch {
-    return; // none (or unreadable: written atomically, so only a foreign file could be)
-  }
+  // A damaged record is an error (exit 2), never skipped: it may stand for an apply that changed the cloud.
+  const running = await readRunningRecord(open.envPaths.runFile, open.display(open.envPaths.runFile));
+  if (!running) return;
   const now = new Date();
   report({ kind: 'step', message: `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history` });
   const { pid, ...run } = running;

@@ -38,9 +38,10 @@ export type ArtifactName =
  * - `read`: reads it (or every file of a collection); bad content is an error of the artifact.
  * - `write`: rewrites or appends to it: validated before the command's first mutation.
  * - `create`: adds new files to a collection and never rewrites existing ones.
+ * - `read-named`: creates new files, and reads the one its command line names (`--plan ID`).
  * - `generate`: writes it from other artifacts, replacing whatever is there (DEPLOYED.md).
  */
-export type ArtifactAccess = 'read' | 'write' | 'create' | 'generate';
+export type ArtifactAccess = 'read' | 'write' | 'create' | 'read-named' | 'generate';
 
 export interface ArtifactSpec {
   name: ArtifactName;
@@ -175,7 +176,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     validate: (text, display) => parseJsonRecord(text, display, { what: 'a saved plan record', schema: PlanRecordSchema }),
     errorCode: 'E_ARTIFACT_CORRUPT',
     // --plan ID reads plans/ID.json (what was reviewed) before applying plans/ID.tfplan.
-    usedBy: { 'infra preview': 'create', 'infra test': 'create', 'infra deploy': 'create', 'infra destroy': 'create' },
+    usedBy: { 'infra preview': 'create', 'infra test': 'read-named', 'infra deploy': 'read-named', 'infra destroy': 'read-named' },
   },
   {
     name: 'designs',
@@ -254,6 +255,14 @@ export async function validateArtifact(paths: ProjectPaths, name: ArtifactName, 
   for (const member of names.filter((n) => spec.member?.test(n) ?? true).sort()) {
     await validateArtifactFile(spec, path.join(where, member), display(path.join(where, member)));
   }
+}
+
+/** The saved plan record `--plan ID` names, judged before its plan is applied or tested. */
+export async function validatePlanRecord(paths: ProjectPaths, env: string, planId: string): Promise<void> {
+  const spec = artifact('plans');
+  if (!spec.member?.test(`${planId}.json`)) return; // not a plan id: the caller's usage error says so
+  const file = path.join(spec.path(paths, env), `${planId}.json`);
+  await validateArtifactFile(spec, file, path.relative(paths.root, file));
 }
 
 /** The artifacts `command` rewrites, appends to, or reads in the course of a mutation. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { artifact, validateArtifactFile, validateBeforeMutation } from '../core/artifacts.js';
+import { validateBeforeMutation, validatePlanRecord } from '../core/artifacts.js';
 import { FaberError, GuardError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { withLock } from '../core/files/lock.js';
@@ -124,6 +124,7 @@ export async function testPlan(cwd: string, request: { env: string; planId?: str
   const { env: open, authorization } = await openForPreview(cwd, request, processEnv, 'infra test');
   if (request.planId) {
     const planId = request.planId;
+    await validatePlanRecord(open.paths, open.name, planId);
     // A saved plan is read from disk only: no cloud call, so no identity is needed.
     return withLock(open.envPaths.lockFile, 'infra test', async () => {
       const saved = await loadSavedPlan(open, planId, false);
@@ -197,7 +198,7 @@ async function loadSavedPlan(open: OpenEnvironment, planId: string, destroy: boo
     });
   }
   // The record of what was reviewed must be intact before its plan is applied.
-  await validateArtifactFile(artifact('plans'), files.json, open.display(files.json));
+  await validatePlanRecord(open.paths, open.name, planId);
   await open.iac.init();
   const saved = await open.iac.showPlan(files.tfplan);
   if (saved.digest.planId !== planId) {
@@ -269,6 +270,7 @@ async function guardedApply(
   // Every record this run will write (or read once the apply has started) is judged now:
   // a damaged one stops the run here, not after the cloud has changed (issue 13, defect 4).
   await validateBeforeMutation(`infra ${request.operation}`, view.paths, view.name);
+  if (request.planId) await validatePlanRecord(view.paths, view.name, request.planId);
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
 

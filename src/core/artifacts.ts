@@ -38,7 +38,7 @@ export type ArtifactName =
  * - `read`: reads it (or every file of a collection); bad content is an error of the artifact.
  * - `write`: rewrites or appends to it: validated before the command's first mutation.
  * - `create`: adds new files to a collection and never rewrites existing ones.
- * - `read-named`: creates new files, and reads the one its command line names (`--plan ID`).
+ * - `read-named`: reads (or creates) only the file its command line names (`--plan ID`, `--design SLUG`).
  * - `generate`: writes it from other artifacts, replacing whatever is there (DEPLOYED.md).
  */
 export type ArtifactAccess = 'read' | 'write' | 'create' | 'read-named' | 'generate';
@@ -187,7 +187,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     member: /^[a-z][a-z0-9-]*\.md$/,
     validate: (text, display) => checkDesignStructure(text, display),
     errorCode: 'E_DESIGN_INVALID',
-    usedBy: { 'infra architect': 'create', 'infra engineer': 'read' },
+    usedBy: { 'infra architect': 'create', 'infra engineer': 'read-named' },
   },
   {
     name: 'incidents',

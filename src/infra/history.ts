@@ -43,7 +43,7 @@ export const HistoryEntrySchema = z.strictObject({
   env: z.string(),
   started_at: z.string(),
   finished_at: z.string(),
-  duration_ms: z.number().min(0),
+  duration_ms: z.number(),
   /** `interrupted`: the process ended (killed, crashed) before it could record the outcome. */
   outcome: z.enum(['success', 'failed', 'no-changes', 'interrupted']),
   profile: z.string(),

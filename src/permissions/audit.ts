@@ -48,8 +48,6 @@ const AuditDenialSchema = z.looseObject({
   address: z.string().optional(),
 });
 
-const REFUSAL_REASONS = ['escalation', 'out-of-scope', 'not-fixable-reason', 'unknown-action', 'no-action'] as const satisfies readonly RefusalReason[];
-
 export const AuditEntrySchema = z.strictObject({
   id: z.string().min(1),
   /** When the entry was first written (before the IAM call). */
@@ -74,10 +72,14 @@ export const AuditEntrySchema = z.strictObject({
   source: z.enum(['cli', 'auto-fix']),
   granted_by_profile: z.string(),
   granted_by_arn: z.string(),
-  refusal: z.strictObject({ reason: z.enum(REFUSAL_REASONS), message: z.string() }).optional(),
+  // The planner's refusal classes may grow; a string keeps older and newer logs readable.
+  refusal: z.strictObject({ reason: z.string(), message: z.string() }).optional(),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
 });
-export type AuditEntry = Omit<z.output<typeof AuditEntrySchema>, 'reason'> & { reason: { text?: string; denials: Omit<Denial, 'raw'>[] } };
+export type AuditEntry = Omit<z.output<typeof AuditEntrySchema>, 'reason' | 'refusal'> & {
+  reason: { text?: string; denials: Omit<Denial, 'raw'>[] };
+  refusal?: { reason: RefusalReason; message: string };
+};
 
 export const AuditLogSchema = z.strictObject({
   schema_version: z.literal(AUDIT_SCHEMA_VERSION),

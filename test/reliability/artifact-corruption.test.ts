@@ -67,7 +67,7 @@ function invocation(command: string, artifactName: ArtifactName, access: Artifac
     'permissions grant/*': ['permissions', 'grant', '--env', 'test', '--action', 's3:CreateBucket', '--resource', `arn:aws:s3:::${PENDING}`, '--reason', 'cells'],
   };
   const argv = special[`${command}/${artifactName}`] ?? special[`${command}/*`] ?? exampleArgv(def, def.options?.some((o) => o.flags.startsWith('--env')) ? { '--env': 'test' } : {});
-  if (access === 'read-named') argv.push('--plan', PLAN_PLACEHOLDER);
+  if (access === 'read-named' && artifactName === 'plans') argv.push('--plan', PLAN_PLACEHOLDER);
   return [...argv, '--json'];
 }
 

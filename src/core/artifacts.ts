@@ -275,5 +275,8 @@ export function artifactsCheckedBefore(command: string): ArtifactName[] {
  * before its first mutation. Throws the artifact's error (exit 2) and changes nothing.
  */
 export async function validateBeforeMutation(command: string, paths: ProjectPaths, env?: string): Promise<void> {
-  for (const name of artifactsCheckedBefore(command)) await validateArtifact(paths, name, env);
+  const names = artifactsCheckedBefore(command);
+  // A command name the catalogue does not know would check nothing: a bug, not a pass.
+  if (names.length === 0) throw new Error(`the artifact catalogue lists nothing for '${command}'`);
+  for (const name of names) await validateArtifact(paths, name, env);
 }

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { describeIssues } from './config/issues.js';
 import { ArtifactError } from './errors.js';
 
+const MAX_PROBLEMS = 20;
+
 export function restoreHint(displayPath: string): string {
   return `restore ${displayPath} from version control or a backup (or fix the named field by hand); faber-cloud never resets it silently`;
 }
@@ -71,7 +73,8 @@ export function validateRecord<S extends z.ZodType>(data: unknown, displayPath: 
   const problems = describeIssues(rules.schema, parsed.error.issues, data);
   const first = problems[0];
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  throw new ArtifactError(`${at}: ${first?.path}: ${first?.message}${more}`, { hint: restoreHint(displayPath), details: { file: displayPath, problems } });
+  // The first problems are enough to start; a large damaged file must not flood the envelope.
+  throw new ArtifactError(`${at}: ${first?.path}: ${first?.message}${more}`, { hint: restoreHint(displayPath), details: { file: displayPath, problems: problems.slice(0, MAX_PROBLEMS), problem_count: problems.length } });
 }
 
 /** Parse and judge a JSON file's text as one record. */

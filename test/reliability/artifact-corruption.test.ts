@@ -31,23 +31,34 @@ const tally = new CellTally('artifact-corruption');
 const KEPT = 'life-core-test-kept';
 const PENDING = 'life-core-test-cells';
 
+/** Buckets that pass the pre-deploy gate (public access block, encryption), as in the tested-app fixture. */
 const MAIN_TF = (withPending: boolean) => `
 locals {
-  tags = { Project = "life", Environment = terraform.workspace, ManagedBy = "faber-cloud" }
+  buckets = toset(${JSON.stringify(withPending ? [KEPT, PENDING] : [KEPT])})
+  tags    = { Project = "life", Environment = terraform.workspace, ManagedBy = "faber-cloud" }
 }
-resource "aws_s3_bucket" "kept" {
-  bucket        = "${KEPT}"
+resource "aws_s3_bucket" "b" {
+  for_each      = local.buckets
+  bucket        = each.key
   force_destroy = true
   tags          = local.tags
 }
-${
-  withPending
-    ? `resource "aws_s3_bucket" "cells" {
-  bucket        = "${PENDING}"
-  force_destroy = true
-  tags          = local.tags
-}`
-    : ''
+resource "aws_s3_bucket_public_access_block" "b" {
+  for_each                = aws_s3_bucket.b
+  bucket                  = each.value.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "b" {
+  for_each = aws_s3_bucket.b
+  bucket   = each.value.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
 }
 `;
 

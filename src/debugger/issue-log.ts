@@ -4,8 +4,7 @@
  * an error naming the problem, never silently reset (it holds what the team learnt).
  */
 import { z } from 'zod';
-import { describeIssues } from '../core/config/issues.js';
-import { ArtifactError } from '../core/errors.js';
+import { validateRecord } from '../core/artifact-content.js';
 import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
 import { withWaitingLock } from '../core/files/lock.js';
 import { checkWritePath } from '../core/files/safe-path.js';
@@ -119,25 +118,7 @@ export function emptyIssueLog(now = new Date()): IssueLog {
 export async function readIssueLog(file: string, displayPath: string): Promise<IssueLog | undefined> {
   const data = await readJsonFile(file, displayPath);
   if (data === undefined) return undefined;
-  const hint = `fix the named entries by hand, or restore ${displayPath} from version control; faber-cloud never resets the issue log`;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ArtifactError(`${displayPath} is not an issue log (expected a JSON object)`, { hint });
-  }
-  const version = (data as { schema_version?: unknown }).schema_version;
-  if (version !== ISSUE_LOG_SCHEMA_VERSION) {
-    const newer = typeof version === 'number' && version > ISSUE_LOG_SCHEMA_VERSION;
-    throw new ArtifactError(`${displayPath} has schema_version ${JSON.stringify(version)}; this faber-cloud reads ${ISSUE_LOG_SCHEMA_VERSION}`, {
-      hint: newer ? 'it was written by a newer faber-cloud: upgrade faber-cloud' : hint,
-    });
-  }
-  const parsed = IssueLogSchema.safeParse(data);
-  if (!parsed.success) {
-    const problems = describeIssues(IssueLogSchema, parsed.error.issues, data);
-    const first = problems[0];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new ArtifactError(`${displayPath}: ${first?.path}: ${first?.message}${more}`, { hint, details: { file: displayPath, problems } });
-  }
-  return parsed.data;
+  return validateRecord(data, displayPath, { what: 'an issue log', schema: IssueLogSchema, schemaVersion: ISSUE_LOG_SCHEMA_VERSION });
 }
 
 /** Read, change and atomically write the log under its own lock. */

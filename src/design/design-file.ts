@@ -49,12 +49,11 @@ export function splitFrontMatter(text: string, displayPath: string): { json: str
   return { json: lines.slice(1, end).join('\n'), firstLine: 2, body: lines.slice(end + 1).join('\n') };
 }
 
-/** Parse and validate a design file's text against the catalogue and the project's naming. */
-export function parseDesign(text: string, displayPath: string, catalogue: Catalogue, naming: NamingContext): { design: DesignFrontMatter; body: string } {
+/** The front matter of a design file's text as parsed JSON, and the body; E_DESIGN_INVALID when it is not JSON. */
+function readFrontMatter(text: string, displayPath: string): { raw: unknown; body: string } {
   const { json, firstLine, body } = splitFrontMatter(text, displayPath);
-  let raw: unknown;
   try {
-    raw = JSON.parse(json);
+    return { raw: JSON.parse(json), body };
   } catch (error) {
     const message = (error as Error).message;
     const position = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
@@ -62,6 +61,22 @@ export function parseDesign(text: string, displayPath: string, catalogue: Catalo
     const reason = message.replace(/ in JSON at position \d+.*$/s, '');
     throw invalid(displayPath, [{ path: '(front matter)', message: `invalid JSON${line ? ` at line ${line}` : ''}: ${reason}` }]);
   }
+}
+
+/**
+ * The structure of a design file alone (front matter present, JSON, fields typed), without the
+ * catalogue or the project's naming: what the artifact catalogue checks before a command runs.
+ */
+export function checkDesignStructure(text: string, displayPath: string): DesignFrontMatter {
+  const { raw } = readFrontMatter(text, displayPath);
+  const parsed = DesignFrontMatterSchema.safeParse(raw);
+  if (!parsed.success) throw invalid(displayPath, describeIssues(DesignFrontMatterSchema, parsed.error.issues, raw));
+  return parsed.data;
+}
+
+/** Parse and validate a design file's text against the catalogue and the project's naming. */
+export function parseDesign(text: string, displayPath: string, catalogue: Catalogue, naming: NamingContext): { design: DesignFrontMatter; body: string } {
+  const { raw, body } = readFrontMatter(text, displayPath);
   return { design: validateDesign(raw, displayPath, catalogue, naming), body };
 }
 

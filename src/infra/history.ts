@@ -1,92 +1,103 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { parseJsonLines, restoreHint, validateRecord } from '../core/artifact-content.js';
 import { ArtifactError } from '../core/errors.js';
-import { appendTextNoFollow, type WriteScope } from '../core/files/atomic.js';
+import { appendTextNoFollow, readJsonFile, type WriteScope } from '../core/files/atomic.js';
 import { redactValue } from '../core/redaction/index.js';
 
 /** What an `ops remediate` entry changed, and how to put it back. */
-export interface RemediationRecord {
-  action: string;
+export const RemediationRecordSchema = z.strictObject({
+  action: z.string(),
   /** Registry address of the changed resource. */
-  target: string;
+  target: z.string(),
   /** The setting changed, e.g. desired_count. */
-  setting: string;
-  before: unknown;
-  after: unknown;
+  setting: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
   /** The command that restores `before`; null when the action cannot be undone (see undo_note). */
-  undo_command: string | null;
-  undo_note: string;
-}
-
-/** One line of deployments/{env}/history.jsonl. */
-export interface HistoryEntry {
-  id: string;
-  /** remediate: one catalogue action of `ops remediate` (plan_id null; the change is in `remediation`). */
-  operation: 'deploy' | 'destroy' | 'remediate';
-  env: string;
-  started_at: string;
-  finished_at: string;
-  duration_ms: number;
-  /** `interrupted`: the process ended (killed, crashed) before it could record the outcome. */
-  outcome: 'success' | 'failed' | 'no-changes' | 'interrupted';
-  profile: string;
-  account: string;
-  caller_arn: string;
-  plan_id: string | null;
-  add: number;
-  change: number;
-  destroy: number;
-  auto_fix_rounds: number;
-  error_codes: string[];
-  error_message?: string;
-  skipped_pre_tests?: boolean;
-  /** Summaries of the infra test results saved since the previous entry, oldest first (the last is the latest). */
-  tests?: TestResultSummary[];
-  /** The debugger issue-log issues this failure was counted against. */
-  issue_ids?: string[];
-  remediation?: RemediationRecord;
-}
+  undo_command: z.string().nullable(),
+  undo_note: z.string(),
+});
+export type RemediationRecord = z.output<typeof RemediationRecordSchema>;
 
 /** What a history entry says about one saved infra test result. */
-export interface TestResultSummary {
+export const TestResultSummarySchema = z.strictObject({
   /** The result file, relative to deployments/{env}/. */
-  file: string;
-  phase: 'pre' | 'post';
-  ran_at: string;
-  passed: boolean;
-  plan_id?: string;
+  file: z.string(),
+  phase: z.enum(['pre', 'post']),
+  ran_at: z.string(),
+  passed: z.boolean(),
+  plan_id: z.string().optional(),
   /** pre: findings per severity; post: checks per status. */
-  counts: Record<string, number>;
-}
+  counts: z.record(z.string(), z.number()),
+});
+export type TestResultSummary = z.output<typeof TestResultSummarySchema>;
+
+const count = z.number().int().min(0);
+
+/** One line of deployments/{env}/history.jsonl (strict: a line is exactly what this CLI writes). */
+export const HistoryEntrySchema = z.strictObject({
+  id: z.string().min(1),
+  /** remediate: one catalogue action of `ops remediate` (plan_id null; the change is in `remediation`). */
+  operation: z.enum(['deploy', 'destroy', 'remediate']),
+  env: z.string(),
+  started_at: z.string(),
+  finished_at: z.string(),
+  duration_ms: z.number(),
+  /** `interrupted`: the process ended (killed, crashed) before it could record the outcome. */
+  outcome: z.enum(['success', 'failed', 'no-changes', 'interrupted']),
+  profile: z.string(),
+  account: z.string(),
+  caller_arn: z.string(),
+  plan_id: z.string().nullable(),
+  add: count,
+  change: count,
+  destroy: count,
+  auto_fix_rounds: count,
+  error_codes: z.array(z.string()),
+  error_message: z.string().optional(),
+  skipped_pre_tests: z.boolean().optional(),
+  /** Summaries of the infra test results saved since the previous entry, oldest first (the last is the latest). */
+  tests: z.array(TestResultSummarySchema).optional(),
+  /** The debugger issue-log issues this failure was counted against. */
+  issue_ids: z.array(z.string()).optional(),
+  remediation: RemediationRecordSchema.optional(),
+});
+export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
+
+/** The fields of `.running.json`: the deploy or destroy under way, and the pid running it. */
+export const RunningRecordSchema = HistoryEntrySchema.pick({ id: true, operation: true, env: true, started_at: true, profile: true, account: true, caller_arn: true, plan_id: true }).extend({
+  pid: z.number().int().positive(),
+  /** Where the run is (absent in records written before hosts were recorded: taken as this host). */
+  host: z.string().optional(),
+  /** Its process start time (Linux), so a reused pid is not taken for the run. */
+  proc_start: z.string().optional(),
+});
+export type RunningRecord = z.output<typeof RunningRecordSchema>;
 
 /**
  * Append one entry as a single write of one line, then fsync: a crash leaves the file
- * with or without the line, and readers skip a torn final line rather than fail.
+ * with or without the line (a torn line is reported by readers, never skipped).
  */
 export async function appendHistory(file: string, entry: HistoryEntry, scope: WriteScope): Promise<void> {
   await appendTextNoFollow(file, `${JSON.stringify(redactValue(entry))}\n`, scope);
 }
 
+/** Every entry, each line validated: a bad line is an ArtifactError naming file and line. */
 export async function readHistory(file: string, displayPath: string): Promise<HistoryEntry[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    throw new ArtifactError(`${displayPath} cannot be read: ${(error as Error).message}`, { hint: restoreHint(displayPath) });
   }
-  const lines = text.split('\n');
-  const entries: HistoryEntry[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    try {
-      entries.push(JSON.parse(line) as HistoryEntry);
-    } catch {
-      // Only a torn last line (a crash mid-append) is tolerated; anything else is corruption.
-      if (i === lines.length - 1) break;
-      throw new ArtifactError(`${displayPath}:${i + 1}: not a JSON line`, { hint: `fix or remove line ${i + 1} of ${displayPath}` });
-    }
-  }
-  return entries;
+  return parseJsonLines(text, displayPath, { what: 'a history entry', schema: HistoryEntrySchema });
 }
 
+/** The running record, if any; bad content is an ArtifactError (it may describe an apply that changed the cloud). */
+export async function readRunningRecord(file: string, displayPath: string): Promise<RunningRecord | undefined> {
+  const data = await readJsonFile(file, displayPath);
+  if (data === undefined) return undefined;
+  return validateRecord(data, displayPath, { what: 'a running-deploy record', schema: RunningRecordSchema });
+}

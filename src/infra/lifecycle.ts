@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hostname } from 'node:os';
-import { ArtifactError, FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
+import { validateBeforeMutation, validatePlanRecord } from '../core/artifacts.js';
+import { FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { holderAlive, processStart, withLock } from '../core/files/lock.js';
 import { ensureDirectory } from '../core/files/safe-path.js';
@@ -14,7 +15,8 @@ import type { Denial } from '../permissions/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
 import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
-import { appendHistory, readHistory, type HistoryEntry } from './history.js';
+import type { PlanRecord } from './plan-record.js';
+import { appendHistory, readHistory, readRunningRecord, type HistoryEntry, type RunningRecord } from './history.js';
 import type { PreTestResult } from './testing/results.js';
 
 /** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
@@ -83,7 +85,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
       profile: identity.profile,
       digest: saved.digest,
       plan: saved.redactedJson,
-    }, open.paths);
+    } satisfies Omit<PlanRecord, 'digest'> & { digest: PlanDigest }, open.paths);
     const nextCommand = applyCommand(open, planId, destroy);
     return { env: open.name, planId, planFile: files.tfplan, digest: saved.digest, destroy, identity, nextCommand, resources: saved.resources };
   } finally {
@@ -92,18 +94,19 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
 }
 
 export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
-  const open = await openForPreview(cwd, request, processEnv, 'preview');
+  const open = await openForPreview(cwd, request, processEnv, 'infra preview');
   const identity = await identify(open.env, open.authorization, report);
   const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', open.env.paths, () => savePlan(open.env, Boolean(request.destroy), identity, report));
   return result;
 }
 
 /** The environment bound to the profile `preview` uses (the deploy profile, read-only here). */
-async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv, operation: 'preview' | 'test') {
+async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv, command: 'infra preview' | 'infra test') {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   await terraformDirectory(view);
-  await checkEnvironmentWrites(view, operation);
+  await checkEnvironmentWrites(view, command === 'infra preview' ? 'preview' : 'test');
   const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
+  await validateBeforeMutation(command, view.paths, view.name);
   return { env: await openEnvironment(view, authorization.profile, processEnv), authorization };
 }
 
@@ -122,9 +125,10 @@ export interface PlanTestResult {
  * made exactly as `infra preview` makes one (and kept, so it can be deployed by its id).
  */
 export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PlanTestResult> {
-  const { env: open, authorization } = await openForPreview(cwd, request, processEnv, 'test');
+  const { env: open, authorization } = await openForPreview(cwd, request, processEnv, 'infra test');
   if (request.planId) {
     const planId = request.planId;
+    await validatePlanRecord(open.paths, open.name, planId);
     // A saved plan is read from disk only: no cloud call, so no identity is needed.
     return withLock(open.envPaths.lockFile, 'infra test', open.paths, async () => {
       const saved = await loadSavedPlan(open, planId, false);
@@ -197,6 +201,8 @@ async function loadSavedPlan(open: OpenEnvironment, planId: string, destroy: boo
       hint: `run faber-cloud infra preview --env ${open.name}${destroy ? ' --destroy' : ''} and use the plan id it prints (a plan is used once)`,
     });
   }
+  // The record of what was reviewed must be intact before its plan is applied.
+  await validatePlanRecord(open.paths, open.name, planId);
   await open.iac.init();
   const saved = await open.iac.showPlan(files.tfplan);
   if (saved.digest.planId !== planId) {
@@ -267,6 +273,10 @@ async function guardedApply(
     }
     throw error;
   }
+  // Every record this run will write (or read once the apply has started) is judged now:
+  // a damaged one stops the run here, not after the cloud has changed (issue 13, defect 4).
+  await validateBeforeMutation(`infra ${request.operation}`, view.paths, view.name);
+  if (request.planId) await validatePlanRecord(view.paths, view.name, request.planId);
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
 
@@ -412,7 +422,7 @@ async function guardedApply(
 async function testsSinceLastEntry(open: OpenEnvironment) {
   const { resultsSince } = await import('./testing/results.js');
   const history = await readHistory(open.envPaths.historyFile, open.display(open.envPaths.historyFile));
-  return resultsSince(open.envPaths.dir, open.envPaths.testsDir, history.at(-1)?.finished_at);
+  return resultsSince(open.envPaths.dir, open.envPaths.testsDir, history.at(-1)?.finished_at, 10, open.display);
 }
 
 /** Everything a failure said, in the form the debugger reads best (diagnostics as -json lines). */
@@ -465,37 +475,6 @@ async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, 
   }
 }
 
-/** What `.running.json` holds while a deploy or destroy is under way. */
-type RunningRecord = Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn' | 'plan_id'> & {
-  pid: number;
-  /** Where the run is (absent in records written before hosts were recorded: taken as this host). */
-  host?: string;
-  /** Its process start time (Linux), so a reused pid is not taken for the run. */
-  proc_start?: string;
-};
-
-/** A running record as written by the lifecycle, or undefined for anything else. */
-function parseRunningRecord(text: string): RunningRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const r = value as Record<string, unknown>;
-  const strings = ['id', 'env', 'started_at', 'profile', 'account', 'caller_arn'].every((k) => typeof r[k] === 'string');
-  const ok =
-    strings &&
-    (r.operation === 'deploy' || r.operation === 'destroy') &&
-    (r.plan_id === null || typeof r.plan_id === 'string') &&
-    Number.isSafeInteger(r.pid) &&
-    (r.pid as number) > 0 &&
-    (r.host === undefined || typeof r.host === 'string') &&
-    (r.proc_start === undefined || typeof r.proc_start === 'string');
-  return ok ? (r as unknown as RunningRecord) : undefined;
-}
-
 /** The history entry of a run a signal stopped. */
 function stoppedEntry(
   base: Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn'>,
@@ -526,20 +505,9 @@ function stoppedEntry(
  * this host (whose lock was removed by hand) is refused as a lock holder, never recorded.
  */
 async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(open.envPaths.runFile, 'utf8');
-  } catch {
-    return; // none
-  }
-  const running = parseRunningRecord(text);
-  if (!running) {
-    // Written atomically by us, so only a foreign or damaged file: say so, change nothing.
-    const shown = open.display(open.envPaths.runFile);
-    throw new ArtifactError(`${shown} is not a running record (it names the deploy or destroy in progress)`, {
-      hint: `if no deploy or destroy of '${open.name}' is running, remove ${shown} and run again`,
-    });
-  }
+  // A damaged record is an error (exit 2), never skipped: it may stand for an apply that changed the cloud.
+  const running = await readRunningRecord(open.envPaths.runFile, open.display(open.envPaths.runFile));
+  if (!running) return;
   const here = running.host === undefined || running.host === hostname();
   if (here && running.pid !== process.pid && holderAlive(running)) {
     throw new LockedError(`${open.name} has a ${running.operation} still running: pid ${running.pid} (${running.id}, since ${running.started_at})`, {

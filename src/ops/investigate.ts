@@ -10,6 +10,7 @@ import { checkWritePath } from '../core/files/safe-path.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { diagnose, loadIssueLog, normaliserFor, type DebugContext, type Diagnosis } from '../debugger/debugger.js';
 import type { Alarm, AlarmStateChange } from '../handlers/hosting/monitoring.js';
+import { validateBeforeMutation } from '../core/artifacts.js';
 import { readHistory, type HistoryEntry } from '../infra/history.js';
 import { alarmConcerns } from './health.js';
 import { renderIncidentMarkdown } from './incident-md.js';
@@ -333,6 +334,8 @@ export async function investigate(session: OpsSession, request: InvestigateReque
     report({ kind: 'warning', message: `${problem.message}: ${problem.affects} left out of the report` });
   };
 
+  // Everything it reads back, judged before the first log query.
+  await validateBeforeMutation('ops investigate', view.paths, env);
   const found = await environmentResources(session, report);
   const matcher = serviceMatcher(config, env);
   const resources = selectService(found.resources, matcher, request.service, env);

@@ -8,6 +8,7 @@ import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { MoveResult, RemediationCapability, ResourceRef } from '../handlers/hosting/remediation.js';
 import { loadHostingHandler } from '../handlers/load.js';
 import { checkEnvironmentWrites, loadEnvironment, type EnvironmentConfigView } from '../infra/environment.js';
+import { validateBeforeMutation } from '../core/artifacts.js';
 import { appendHistory, type HistoryEntry, type RemediationRecord } from '../infra/history.js';
 import { readRegistry, type Registry, type RegistryResource } from '../registry/registry.js';
 import { rethrowAsOpsError, toOpsError } from './failures.js';
@@ -232,8 +233,12 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
     });
   }
   const impl = IMPLEMENTATIONS[action.id];
-  // A change is recorded in history.jsonl: its path is checked before anything is read or called.
-  if (request.apply) await checkEnvironmentWrites(view, 'remediate');
+  // An applied change is appended to the history: its path is checked and its content (and the
+  // registry's) judged before anything is read or called.
+  if (request.apply) {
+    await checkEnvironmentWrites(view, 'remediate');
+    await validateBeforeMutation('ops remediate', view.paths, request.env);
+  }
   const registry = await readRegistry(view.envPaths.registryFile, view.display(view.envPaths.registryFile));
   if (!registry || registry.resources.length === 0) {
     throw new UsageError(`no resources are recorded for '${request.env}': remediation acts only on the environment's registry`, {

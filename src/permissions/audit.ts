@@ -3,8 +3,10 @@ import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
 import { withWaitingLock } from '../core/files/lock.js';
 import { checkWritePath } from '../core/files/safe-path.js';
 import { ArtifactError } from '../core/errors.js';
+import { z } from 'zod';
+import { validateRecord } from '../core/artifact-content.js';
 import type { ProjectPaths } from '../core/paths.js';
-import type { Denial } from './denials.js';
+import { DENIAL_REASONS, type Denial } from './denials.js';
 import type { RefusalReason } from './grant-plan.js';
 
 /**
@@ -17,45 +19,73 @@ import type { RefusalReason } from './grant-plan.js';
 
 export const AUDIT_SCHEMA_VERSION = 1;
 
-export type AuditStatus = 'pending' | 'granted' | 'failed' | 'refused';
+const AuditStatusSchema = z.enum(['pending', 'granted', 'failed', 'refused']);
+export type AuditStatus = z.output<typeof AuditStatusSchema>;
 
-export interface AuditPolicy {
-  name: string;
-  arn: string;
+export const AuditPolicySchema = z.strictObject({
+  name: z.string(),
+  arn: z.string(),
   /** Default version after the grant (`v3`); null while pending. */
-  version: string | null;
-  change?: 'created' | 'updated' | 'unchanged';
-  pruned_versions?: string[];
-  attached?: boolean;
-}
+  version: z.string().nullable(),
+  change: z.enum(['created', 'updated', 'unchanged']).optional(),
+  pruned_versions: z.array(z.string()).optional(),
+  attached: z.boolean().optional(),
+});
+export type AuditPolicy = z.output<typeof AuditPolicySchema>;
 
-export interface AuditEntry {
-  id: string;
+/** A denial as the audit keeps it (the parser's Denial without its raw text). */
+const AuditDenialSchema = z.looseObject({
+  kind: z.literal('denial'),
+  principalArn: z.string().optional(),
+  action: z.string().optional(),
+  actionInferred: z.boolean(),
+  resourceArn: z.string().optional(),
+  resourceInferred: z.boolean(),
+  reason: z.enum(DENIAL_REASONS),
+  explicit: z.boolean().optional(),
+  policyArn: z.string().optional(),
+  code: z.string(),
+  encodedMessage: z.string().optional(),
+  address: z.string().optional(),
+});
+
+export const AuditEntrySchema = z.strictObject({
+  id: z.string().min(1),
   /** When the entry was first written (before the IAM call). */
-  timestamp: string;
+  timestamp: z.string(),
   /** When it was last changed (completion). */
-  updated_at: string;
-  status: AuditStatus;
-  environment: string;
-  account: string;
-  region: string;
-  actions: string[];
+  updated_at: z.string(),
+  status: AuditStatusSchema,
+  environment: z.string(),
+  account: z.string(),
+  region: z.string(),
+  actions: z.array(z.string()),
   /** The scoped resource patterns granted (or the resource named, for refusals). */
-  resources: string[];
-  target_principal: { arn: string; type?: 'user' | 'role'; name?: string };
+  resources: z.array(z.string()),
+  target_principal: z.strictObject({ arn: z.string(), type: z.enum(['user', 'role']).optional(), name: z.string().optional() }),
   /** First policy name and its version (convenience copy of policies[0]). */
-  policy_name: string;
-  policy_version: string | null;
-  policies: AuditPolicy[];
+  policy_name: z.string(),
+  policy_version: z.string().nullable(),
+  policies: z.array(AuditPolicySchema),
   /** Why: the parsed denial(s) the grant answers, and the person's reason text when given. */
-  reason: { text?: string; denials: Omit<Denial, 'raw'>[] };
+  reason: z.strictObject({ text: z.string().optional(), denials: z.array(AuditDenialSchema) }),
   /** `permissions grant` (cli) or the deploy's auto-fix. */
-  source: 'cli' | 'auto-fix';
-  granted_by_profile: string;
-  granted_by_arn: string;
+  source: z.enum(['cli', 'auto-fix']),
+  granted_by_profile: z.string(),
+  granted_by_arn: z.string(),
+  // The planner's refusal classes may grow; a string keeps older and newer logs readable.
+  refusal: z.strictObject({ reason: z.string(), message: z.string() }).optional(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+});
+export type AuditEntry = Omit<z.output<typeof AuditEntrySchema>, 'reason' | 'refusal'> & {
+  reason: { text?: string; denials: Omit<Denial, 'raw'>[] };
   refusal?: { reason: RefusalReason; message: string };
-  error?: { code: string; message: string };
-}
+};
+
+export const AuditLogSchema = z.strictObject({
+  schema_version: z.literal(AUDIT_SCHEMA_VERSION),
+  entries: z.array(AuditEntrySchema),
+});
 
 export interface AuditLog {
   schema_version: typeof AUDIT_SCHEMA_VERSION;
@@ -66,22 +96,11 @@ export function newAuditId(now = new Date()): string {
   return `g-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 }
 
-/** The log in `file`; an empty log when the file does not exist. */
+/** The log in `file`; an empty log when the file does not exist; bad content is an ArtifactError. */
 export async function readAuditLog(file: string, displayPath = file): Promise<AuditLog> {
   const data = await readJsonFile(file, displayPath);
   if (data === undefined) return { schema_version: AUDIT_SCHEMA_VERSION, entries: [] };
-  const log = data as Partial<AuditLog> | null;
-  const hint = `restore ${displayPath} from version control or a backup; faber-cloud never resets the audit log`;
-  if (!log || typeof log !== 'object' || Array.isArray(log)) throw new ArtifactError(`${displayPath} is not an IAM audit log (expected an object)`, { hint });
-  if (log.schema_version !== AUDIT_SCHEMA_VERSION) {
-    throw new ArtifactError(`${displayPath} has schema_version ${JSON.stringify(log.schema_version)}; this faber-cloud reads ${AUDIT_SCHEMA_VERSION}`, {
-      hint: typeof log.schema_version === 'number' && log.schema_version > AUDIT_SCHEMA_VERSION ? 'upgrade faber-cloud' : hint,
-    });
-  }
-  if (!Array.isArray(log.entries) || log.entries.some((e) => !e || typeof e !== 'object' || typeof (e as AuditEntry).id !== 'string')) {
-    throw new ArtifactError(`${displayPath} has no valid entries array`, { hint });
-  }
-  return log as AuditLog;
+  return validateRecord(data, displayPath, { what: 'an IAM audit log', schema: AuditLogSchema, schemaVersion: AUDIT_SCHEMA_VERSION }) as AuditLog;
 }
 
 /** Where the audit log and its lock live (ProjectPaths fits). */

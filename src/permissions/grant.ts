@@ -2,6 +2,7 @@ import { GuardError, NeedsHumanError, type FaberError } from '../core/errors.js'
 import { authorize, checkAccount, type Authorization } from '../core/guard.js';
 import { withLock } from '../core/files/lock.js';
 import { busyWhile } from '../core/interrupt.js';
+import { validateBeforeMutation } from '../core/artifacts.js';
 import path from 'node:path';
 import { loadHostingHandler } from '../handlers/load.js';
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
@@ -60,6 +61,8 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
   await checkEnvironmentWrites(view, 'grant');
   const aws = view.config.handlers.hosting.aws;
   if (!aws) throw new GuardError('E_GUARD_NO_HOSTING', 'no hosting provider is configured for this project');
+  // The audit log is written before and after the IAM call: judge it before any AWS call.
+  await validateBeforeMutation('permissions grant', view.paths, request.env);
   const hosting = await loadHostingHandler(view.config, processEnv);
 
   const identity = await hosting.callerIdentity(authorization.profile, authorization.region);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ArtifactError } from '../core/errors.js';
+import { validateRecord } from '../core/artifact-content.js';
 import { readJsonFile, writeJsonAtomic, type WriteScope } from '../core/files/atomic.js';
 import type { StateResource } from '../handlers/iac/types.js';
 
@@ -293,14 +293,7 @@ export async function readRegistry(file: string, displayPath: string): Promise<R
   const raw = await readJsonFile(file, displayPath);
   if (raw === undefined) return undefined;
   if (isRegistryShape(raw)) return raw;
-  const parsed = RegistrySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ArtifactError(`${displayPath}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, {
-      hint: `restore ${displayPath} from a backup, or delete it and run a deploy to rebuild it from state`,
-    });
-  }
-  return parsed.data;
+  return validateRecord(raw, displayPath, { what: 'a registry', schema: RegistrySchema, schemaVersion: REGISTRY_SCHEMA_VERSION });
 }
 
 export async function writeRegistry(file: string, registry: Registry, scope: WriteScope): Promise<void> {

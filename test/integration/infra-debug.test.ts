@@ -196,15 +196,17 @@ describe('corrupt or hand-edited issue logs', () => {
       expect(await readFile(file, 'utf8'), what).toBe(text);
     }
 
-    // A failed deploy still reports its own error, warns about the log, and leaves it as it is.
+    // A deploy, which writes the log after a failure, judges it first: it refuses (exit 2) before
+    // applying anything, and leaves the log as it is (DESIGN §4; issue 13, defect 4).
     await takeBucketName(BUCKET);
     const broken = '{"schema_version": 1, "issues": [';
     await writeFile(file, broken);
+    const linesBefore = (await historyLines(p)).length;
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
-    expect(deploy.code).toBe(1);
-    expect(deploy.json.error.code).toBe('E_APPLY_FAILED');
-    expect(deploy.stderr).toMatch(/could not be recorded in the debugger's issue log: .*issue-log\.json is not valid JSON/);
+    expect(deploy.code).toBe(2);
+    expect(deploy.json.error.code).toBe('E_ARTIFACT_CORRUPT');
+    expect(deploy.json.error.message).toMatch(/issue-log\.json is not valid JSON/);
     expect(await readFile(file, 'utf8')).toBe(broken);
-    expect((await historyLines(p)).at(-1)).toMatchObject({ outcome: 'failed' });
+    expect(await historyLines(p)).toHaveLength(linesBefore);
   }, 300_000);
 });

@@ -37,12 +37,12 @@ describe('history.jsonl', () => {
     expect((await readHistory(file, 'history.jsonl')).map((e) => e.id)).toEqual(['d-1', 'd-2']);
   });
 
-  it('tolerates a torn last line (crash mid-append) but reports corruption elsewhere with its line number', async () => {
+  it('reports a torn last line (the next append would run into it) and corruption elsewhere, with the line number', async () => {
     const file = path.join(await tempDir(), 'history.jsonl');
     await writeFile(file, `${JSON.stringify(entry(1))}\n{"id":"d-2","oper`);
-    expect((await readHistory(file, 'history.jsonl')).map((e) => e.id)).toEqual(['d-1']);
-    await writeFile(file, `garbage\n${JSON.stringify(entry(1))}\n`);
     await expect(readHistory(file, 'history.jsonl')).rejects.toThrow(ArtifactError);
+    await expect(readHistory(file, 'history.jsonl')).rejects.toThrow(/history\.jsonl:2: not a JSON line \(the last line is incomplete/);
+    await writeFile(file, `garbage\n${JSON.stringify(entry(1))}\n`);
     await expect(readHistory(file, 'history.jsonl')).rejects.toThrow(/history\.jsonl:1: not a JSON line/);
   });
 

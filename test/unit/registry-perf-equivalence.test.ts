@@ -6,12 +6,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mulberry32, syntheticState } from '../../bench/registry-build.mjs';
+import { validateRecord } from '../../src/core/artifact-content.js';
 import { ArtifactError } from '../../src/core/errors.js';
 import { stateResources, type ShowStateJson } from '../../src/handlers/iac/terraform/state.js';
 import {
   REGISTRY_FIELD_CHECKS,
   RESOURCE_FIELD_CHECKS,
   RegistryResourceSchema,
+  REGISTRY_SCHEMA_VERSION,
   RegistrySchema,
   buildRegistry,
   fingerprint,
@@ -172,8 +174,13 @@ describe('readRegistry: structural check and zod agree', () => {
   function viaZod(value: unknown): { data?: unknown; error?: string } {
     const parsed = RegistrySchema.safeParse(value);
     if (parsed.success) return { data: parsed.data };
-    const issue = parsed.error.issues[0];
-    return { error: `registry.json: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
+    // zod decides; the shared artifact wording (core/artifact-content.ts) says why.
+    try {
+      validateRecord(value, 'registry.json', { what: 'a registry', schema: RegistrySchema, schemaVersion: REGISTRY_SCHEMA_VERSION });
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+    throw new Error('zod rejected what validateRecord accepted');
   }
 
   it('checks the fields in zod’s order', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { validateBeforeMutation } from '../../core/artifacts.js';
 import { loadProjectConfig } from '../../core/config/load.js';
 import { CATEGORIES } from '../../debugger/categories.js';
 import { UsageError } from '../../core/errors.js';
@@ -53,6 +54,8 @@ export async function run(ctx: CommandContext, { args, options }: ActionInput): 
   if (env !== undefined) environmentOf(config, env);
   const debug: DebugContext = { config, paths, display: (file) => path.relative(paths.root, file) || '.' };
   const mode = modeOf(options);
+  // The issue log (written by the learning modes) and the environment's history, judged first.
+  await validateBeforeMutation('infra debug', paths, env);
   if (mode !== 'record-outcome' && args[0] !== undefined) {
     throw new UsageError(`unexpected argument '${args[0]}'`, { hint: 'an outcome (success|failure) goes with --record-outcome <solution-id>' });
   }

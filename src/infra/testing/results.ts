@@ -1,5 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
+import { parseJsonRecord } from '../../core/artifact-content.js';
 import { writeJsonAtomic, type WriteScope } from '../../core/files/atomic.js';
 import type { ResourceCheck } from '../../handlers/hosting/types.js';
 import type { TestResultSummary } from '../history.js';
@@ -41,6 +43,24 @@ export interface PostTestResult {
 
 export type TestResult = PreTestResult | PostTestResult;
 
+export const TEST_RESULT_SCHEMA_VERSION = 1;
+export const TEST_RESULT_FILE = /^\d{8}T\d{9}Z-(pre|post)\.json$/;
+
+/**
+ * What a saved result must hold for the history to summarise it: the fields it reads, typed.
+ * Loose on the rest (findings, adapters, checks): those are reports, shown as they are.
+ */
+const counts = z.record(z.string(), z.number());
+export const TestResultRecordSchema = z.discriminatedUnion('phase', [
+  z.looseObject({ schema_version: z.literal(TEST_RESULT_SCHEMA_VERSION), phase: z.literal('pre'), env: z.string(), plan_id: z.string(), ran_at: z.string(), passed: z.boolean(), gate: z.looseObject({ counts }) }),
+  z.looseObject({ schema_version: z.literal(TEST_RESULT_SCHEMA_VERSION), phase: z.literal('post'), env: z.string(), ran_at: z.string(), passed: z.boolean(), counts }),
+]);
+
+/** Judge one saved result's text; bad content is an ArtifactError naming the file. */
+export function parseTestResult(text: string, displayPath: string): TestResult {
+  return parseJsonRecord(text, displayPath, { what: 'an infra test result', schema: TestResultRecordSchema, schemaVersion: TEST_RESULT_SCHEMA_VERSION }) as unknown as TestResult;
+}
+
 function fileName(result: TestResult): string {
   return `${result.ran_at.replace(/[-:.]/g, '')}-${result.phase}.json`;
 }
@@ -65,19 +85,17 @@ export function summarise(result: TestResult, relativeFile: string): TestResultS
 
 /**
  * Summaries of the results saved after `since` (all when undefined), oldest first, at most
- * `limit` (the newest ones). Unreadable files are skipped: history must not fail on them.
+ * `limit` (the newest ones). A damaged result is an ArtifactError naming it (callers that write
+ * history validate the results before their mutation, see core/artifacts.ts).
  */
-export async function resultsSince(envDir: string, testsDir: string, since: string | undefined, limit = 10): Promise<TestResultSummary[]> {
+export async function resultsSince(envDir: string, testsDir: string, since: string | undefined, limit = 10, display: (file: string) => string = (f) => f): Promise<TestResultSummary[]> {
   const names = await readdir(testsDir).catch(() => [] as string[]);
   const summaries: TestResultSummary[] = [];
-  for (const name of names.filter((n) => /^\d{8}T\d{9}Z-(pre|post)\.json$/.test(n)).sort()) {
-    try {
-      const result = JSON.parse(await readFile(path.join(testsDir, name), 'utf8')) as TestResult;
-      if (since !== undefined && result.ran_at <= since) continue;
-      summaries.push(summarise(result, path.relative(envDir, path.join(testsDir, name))));
-    } catch {
-      // a foreign or damaged file is not ours to judge here
-    }
+  for (const name of names.filter((n) => TEST_RESULT_FILE.test(n)).sort()) {
+    const file = path.join(testsDir, name);
+    const result = parseTestResult(await readFile(file, 'utf8'), display(file));
+    if (since !== undefined && result.ran_at <= since) continue;
+    summaries.push(summarise(result, path.relative(envDir, file)));
   }
   return summaries.slice(-limit);
 }

@@ -84,6 +84,8 @@ const ARTIFACT_SCENARIOS: Record<string, string> = {
   deploymentsDir: 'the whole tree is searched',
   designsDir: 'design',
   iamAuditFile: 'grant',
+  iamAuditLockDir: 'grant (holder: pid, host, command, time)',
+  issueLogLockDir: 'deploy + debug (holder: pid, host, command, time)',
   issueLogFile: 'deploy + debug',
   incidentsDir: 'logs',
   dir: 'the whole tree is searched',
@@ -92,6 +94,7 @@ const ARTIFACT_SCENARIOS: Record<string, string> = {
   historyFile: 'deploy',
   plansDir: 'deploy (the .json copy; the IaC tool\'s own .tfplan is out of scope)',
   lockFile: 'deploy (holder: pid, host, command, time)',
+  grantLockDir: 'grant (holder: pid, host, command, time)',
   runFile: 'deploy',
   testsDir: 'arguments (infra test writes results from the plan: addresses and finding ids)',
 };

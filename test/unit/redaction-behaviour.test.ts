@@ -27,6 +27,13 @@ describe('registered sensitive values', () => {
     expect(redactText('[canary-a-longer-one-still] [canary-a]')).toBe(`[${REDACTED}] [${REDACTED}]`);
   });
 
+  it(`registers a value of exactly ${6} characters, not one of 5`, () => {
+    registerSensitive('abcde');
+    registerSensitive('abcdef');
+    expect(redactText('abcde abcdef')).toBe(`abcde ${REDACTED}`);
+    expect(sensitiveCount()).toBe(1);
+  });
+
   it('values with regex characters are matched literally', () => {
     registerSensitive('p@ss.w*rd(1)+[x]');
     expect(redactText('got p@ss.w*rd(1)+[x] here; not pXssXwrd11+x')).toBe(`got ${REDACTED} here; not pXssXwrd11+x`);
@@ -149,7 +156,7 @@ describe('secret shapes: what is redacted and what is kept', () => {
       'abcdefghijklmnopqrstuvwxyzabcdefghij1234', // no upper case
       'ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ1234', // no lower case
       'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn', // no digit
-      '/usr/local/lib/node_modules/Abc1/defghij', // a path
+      '/usr/local/lib/nodeModules/Abc1/defghijk', // a path
       'src/handlers/iac/terraform/Plan1/xyzABC/', // ends with /
       'modules/Net1//vpc/subnets/privateABCDEFG', // empty segment
     ]) {
@@ -160,7 +167,8 @@ describe('secret shapes: what is redacted and what is kept', () => {
 
   it('short text and text without a trigger pass unchanged; a 40-character run alone is checked', () => {
     expect(redactText('')).toBe('');
-    expect(redactText('pwd=abcd')).toBe(`pwd=${REDACTED}`);
+    expect(redactText('pwd=abc')).toBe(`pwd=${REDACTED}`);
+    expect(redactText('pwd=x')).toBe(`pwd=${REDACTED}`);
     expect(redactText('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe(REDACTED);
   });
 
@@ -207,9 +215,20 @@ describe('redactValue', () => {
     expect(JSON.stringify(out)).toBe(`{"password":"${REDACTED}"}`);
   });
 
-  it('very deep values are returned as they are past depth 200 (no stack overflow)', () => {
-    let deep: unknown = 'password=hunter2xyz';
+  it('a value nested too deep to walk is withheld, never written unredacted', () => {
+    let deep: unknown = { msg: 'password=hunter2xyz' };
     for (let i = 0; i < 250; i++) deep = { d: deep };
-    expect(() => JSON.stringify(redactValue(deep))).not.toThrow();
+    const text = JSON.stringify(redactValue(deep));
+    expect(text).not.toContain('hunter2xyz');
+    expect(text).toContain(REDACTED);
+    let shallow: unknown = { msg: 'password=hunter2xyz', n: 1 };
+    for (let i = 0; i < 150; i++) shallow = { d: shallow };
+    expect(JSON.stringify(redactValue(shallow))).toContain(`"msg":"password=${REDACTED}","n":1`);
+  });
+
+  it('a non-string passed where text is expected comes back as it is', () => {
+    registerSensitive('canary-nonstring');
+    expect(redactText(42 as unknown as string)).toBe(42);
+    expect(redactText(undefined as unknown as string)).toBeUndefined();
   });
 });

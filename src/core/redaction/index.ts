@@ -285,7 +285,8 @@ const TRIGGER = /-----BEGIN|authorization|bearer|basic|:\/\/[^/\s]*@|eyJ|FwoGZXI
 const RUN_40 = /[A-Za-z0-9/+]{40}/;
 
 function mayHoldShape(text: string): boolean {
-  return text.length >= 8 && (TRIGGER.test(text) || (text.length >= 40 && RUN_40.test(text)));
+  // The shortest text a shape matches is 5 characters (`pwd=x`).
+  return text.length >= 5 && (TRIGGER.test(text) || (text.length >= 40 && RUN_40.test(text)));
 }
 
 /** The text with every registered sensitive value and every secret shape replaced. */
@@ -322,7 +323,9 @@ function redactAny(value: unknown, depth: number, secretKey: boolean): unknown {
     if (secretKey && !NOT_A_SECRET_VALUE.test(value)) return REDACTED;
     return redactText(value);
   }
-  if (value === null || typeof value !== 'object' || depth > 200) return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Too deep to walk without risking the stack: withheld whole rather than written unredacted.
+  if (depth > 200) return REDACTED;
   if (value instanceof Date) return value;
   if (Array.isArray(value)) {
     let changed = false;

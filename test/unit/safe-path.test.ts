@@ -217,13 +217,13 @@ describe('what a refusal tells the user', () => {
     e = await refusal(checkWritePath(scope, path.join(t.root, 'dir', 'x.json'), 'file'));
     expect(e.message).toBe(`dir is a symbolic link (to ${t.outside}) above ${path.join('dir', 'x.json')}; faber-cloud never writes through a link`);
     expect(e.hint).toBe('replace the link dir with a real directory (rm dir, then re-run); a link in a cloned repository must not redirect writes');
-    expect(e.details).toEqual({ path: path.join('dir', 'x.json'), at: 'dir', reason: 'symlinked-parent', link: t.outside });
+    expect(e.details).toStrictEqual({ path: path.join('dir', 'x.json'), at: 'dir', reason: 'symlinked-parent', link: t.outside });
 
     await writeFile(path.join(t.root, 'plain'), 'x');
     e = await refusal(checkWritePath(scope, path.join(t.root, 'plain', 'x.json'), 'file'));
     expect(e.message).toBe(`plain is not a directory, so ${path.join('plain', 'x.json')} cannot be written`);
     expect(e.hint).toBe('move plain aside; faber-cloud keeps a directory there');
-    expect(e.details).toEqual({ path: path.join('plain', 'x.json'), at: 'plain', reason: 'not-a-directory' });
+    expect(e.details).toStrictEqual({ path: path.join('plain', 'x.json'), at: 'plain', reason: 'not-a-directory' });
     e = await refusal(ensureDirectory(scope, path.join(t.root, 'plain')));
     expect(e.details).toMatchObject({ at: 'plain', reason: 'not-a-directory' });
 
@@ -241,7 +241,7 @@ describe('what a refusal tells the user', () => {
     expect(e.message).toBe(`${t.victim} is outside the project root ${t.root}; faber-cloud writes only inside the project`);
     expect(e.hint).toContain('handlers.iac.terraform.allow_outside_project');
     e = await refusal(checkWritePath(scope, t.root, 'file'));
-    expect(e.details).toEqual({ path: '.', at: '.', reason: 'outside-project' });
+    expect(e.details).toStrictEqual({ path: '.', at: '.', reason: 'outside-project' });
     await t.untouched();
   });
 
@@ -320,6 +320,6 @@ describe('directoryScope, more shapes', () => {
     const e = await refusal(directoryScope(t.root, '../outside', false, 'terraform directory'));
     expect(e.message).toBe(`terraform directory ../outside resolves to ${await realpath(t.outside)}, outside the project root ${await realpath(t.root)}`);
     expect(e.hint).toContain('allow_outside_project: true');
-    expect(e.details).toEqual({ path: '../outside', resolved: await realpath(t.outside), reason: 'outside-project' });
+    expect(e.details).toStrictEqual({ path: '../outside', resolved: await realpath(t.outside), reason: 'outside-project' });
   });
 });

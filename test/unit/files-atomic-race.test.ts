@@ -12,7 +12,12 @@ import { tempDir } from '../support/cli.js';
  * (checkWritePath) and the open. The race is made deterministic by letting the check pass and
  * changing the path "after" it, as another process could.
  */
-const race = vi.hoisted(() => ({ after: undefined as undefined | ((file: string) => Promise<void>) }));
+const race = vi.hoisted(() => ({ after: undefined as undefined | ((file: string) => Promise<void>), fixedRandom: false }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  const randomBytes = ((n: number) => (race.fixedRandom ? Buffer.alloc(n) : real.randomBytes(n))) as typeof real.randomBytes;
+  return { ...real, default: { ...real, randomBytes }, randomBytes };
+});
 vi.mock('../../src/core/files/safe-path.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/core/files/safe-path.js')>();
   return {
@@ -27,6 +32,7 @@ const { appendTextNoFollow, writeTextAtomic } = await import('../../src/core/fil
 
 afterEach(() => {
   race.after = undefined;
+  race.fixedRandom = false;
 });
 
 async function setup() {
@@ -123,5 +129,15 @@ describe('a path that turns into a link or special file after the check', () => 
     expect(await readFile(t.victim, 'utf8')).toBe('ORIGINAL\n');
     expect(await readFile(file, 'utf8')).toBe('NEW\n');
     expect(await readdir(t.root)).toEqual(['DEPLOYED.md']);
+  });
+
+  it('replace: a link planted at the temp name is never opened through (O_EXCL), and the target is untouched', async () => {
+    const t = await setup();
+    race.fixedRandom = true;
+    await symlink(t.victim, path.join(t.root, '.DEPLOYED.md.000000000000.tmp'));
+    const error = await unsafe(writeTextAtomic(path.join(t.root, 'DEPLOYED.md'), 'NEW\n', { root: t.root }));
+    expect(error.details).toEqual({ path: '.DEPLOYED.md.000000000000.tmp', reason: 'symlink' });
+    expect(await readFile(t.victim, 'utf8')).toBe('ORIGINAL\n');
+    expect(existsSync(path.join(t.root, 'DEPLOYED.md'))).toBe(false);
   });
 });

@@ -71,7 +71,9 @@ describe('registered sensitive values', () => {
   });
 
   it('marks that do not fit the values register nothing', () => {
-    registerMarkedSensitive({ a: 'canary-mismatch-1' }, [true]);
+    registerMarkedSensitive({ 0: 'canary-mismatch-1' }, [true]);
+    registerMarkedSensitive({ a: 'canary-mismatch-4' }, null);
+    registerMarkedSensitive({ a: 'canary-mismatch-5' }, 'true');
     registerMarkedSensitive('canary-mismatch-2', { a: true });
     registerMarkedSensitive({ toString: 'canary-mismatch-3' }, { toString: true, valueOf: true });
     registerMarkedSensitive(null, { a: true });
@@ -122,6 +124,39 @@ describe('registered sensitive values', () => {
     });
     expect(redactText('visible-user-0 canary-user-1 canary-conn visible-s')).toBe(`visible-user-0 ${REDACTED} ${REDACTED} visible-s`);
     expect(sensitiveCount()).toBe(2);
+  });
+
+  it('stops at depth 64 in marks, in values under a mark, and in child modules', () => {
+    let values: unknown = 'canary-deep-marked';
+    let marks: unknown = true;
+    for (let i = 0; i < 70; i++) {
+      values = i % 2 ? { k: values } : [values];
+      marks = i % 2 ? { k: marks } : [marks];
+    }
+    registerMarkedSensitive(values, marks);
+    registerMarkedSensitive({ a: values }, { a: true });
+    let mod: unknown = { resources: [{ values: { pw: 'canary-deep-module' }, sensitive_values: { pw: true } }] };
+    for (let i = 0; i < 70; i++) mod = { child_modules: [mod] };
+    registerSensitiveFromShowJson({ values: { root_module: mod } });
+    expect(sensitiveCount()).toBe(0);
+  });
+
+  it('tolerates nulls and odd types anywhere in a plan or state', () => {
+    registerSensitiveFromShowJson({
+      values: {
+        outputs: null,
+        root_module: {
+          resources: [null, { values: { a: null, s: 'canary-ok-attr' }, sensitive_attributes: [null, [null], [{ value: 'a' }, { value: 'b' }], [{ value: 's' }]] }],
+          child_modules: [null, 'x'],
+        },
+      },
+      planned_values: { outputs: { o: null }, root_module: null },
+      configuration: { root_module: { variables: { v: null, w: { sensitive: true } } } },
+      variables: { w: null },
+      resource_changes: [{ change: null }],
+    });
+    expect(sensitiveCount()).toBe(1);
+    expect(redactText('canary-ok-attr')).toBe(REDACTED);
   });
 
   it('ignores documents that are not objects', () => {
@@ -216,11 +251,14 @@ describe('redactValue', () => {
   });
 
   it('a value nested too deep to walk is withheld, never written unredacted', () => {
-    let deep: unknown = { msg: 'password=hunter2xyz' };
-    for (let i = 0; i < 250; i++) deep = { d: deep };
-    const text = JSON.stringify(redactValue(deep));
-    expect(text).not.toContain('hunter2xyz');
-    expect(text).toContain(REDACTED);
+    for (const wrap of [(v: unknown) => ({ d: v }), (v: unknown) => [v], (v: unknown) => ({ toJSON: () => v })]) {
+      let deep: unknown = { msg: 'password=hunter2xyz', note: 'plain-note' };
+      for (let i = 0; i < 250; i++) deep = wrap(deep);
+      const text = JSON.stringify(redactValue(deep));
+      expect(text).not.toContain('hunter2xyz');
+      expect(text).not.toContain('plain-note');
+      expect(text).toContain(REDACTED);
+    }
     let shallow: unknown = { msg: 'password=hunter2xyz', n: 1 };
     for (let i = 0; i < 150; i++) shallow = { d: shallow };
     expect(JSON.stringify(redactValue(shallow))).toContain(`"msg":"password=${REDACTED}","n":1`);

@@ -262,6 +262,12 @@ describe('what a refusal tells the user', () => {
     expect((await refusal(checkWritePath({ root: t.root }, '..', 'directory'))).details).toMatchObject({ reason: 'outside-project' });
   });
 
+  it('a path that cannot be examined is an error, never taken for a missing one', async () => {
+    const t = await tree();
+    const error = await checkWritePath({ root: t.root }, path.join(t.root, 'x'.repeat(300), 'a.json'), 'file').catch((e: unknown) => e);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENAMETOOLONG');
+  });
+
   it('replacing a hard-linked file is fine (rename gives it a new inode); only appending is refused', async () => {
     const t = await tree();
     const linked = path.join(t.root, 'state.json');

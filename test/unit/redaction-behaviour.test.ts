@@ -14,7 +14,7 @@ afterEach(() => clearSensitive());
 
 describe('registered sensitive values', () => {
   it('registers numbers and the string leaves of nested objects and arrays, but not null, booleans or REDACTED itself', () => {
-    registerSensitive({ a: ['canary-one-11', { b: 987654321 }], c: null, d: true, e: REDACTED, f: 12345678901234567890n });
+    registerSensitive({ a: ['canary-one-11', { b: 987654321 }], c: null, d: true, e: REDACTED, f: 12345678901234567890n, g: undefined });
     expect(sensitiveCount()).toBe(3);
     expect(redactText('x canary-one-11 y 987654321 z 12345678901234567890 true')).toBe(`x ${REDACTED} y ${REDACTED} z ${REDACTED} true`);
   });
@@ -53,6 +53,10 @@ describe('registered sensitive values', () => {
     let deep: unknown = 'canary-deep-value';
     for (let i = 0; i < 70; i++) deep = [deep];
     registerSensitive(deep);
+    expect(sensitiveCount()).toBe(0);
+    let deepObject: unknown = 'canary-deep-object';
+    for (let i = 0; i < 70; i++) deepObject = { x: deepObject };
+    registerSensitive(deepObject);
     expect(sensitiveCount()).toBe(0);
     let shallow: unknown = 'canary-shallow-value';
     for (let i = 0; i < 60; i++) shallow = { x: shallow };

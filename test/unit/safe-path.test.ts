@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UnsafePathError } from '../../src/core/errors.js';
 import { appendTextNoFollow, writeJsonAtomic, writeTextAtomic } from '../../src/core/files/atomic.js';
 import { acquireLock } from '../../src/core/files/lock.js';
-import { checkWritePath, directoryScope, ensureDirectory } from '../../src/core/files/safe-path.js';
+import { checkWritePath, checkWritePaths, directoryScope, ensureDirectory } from '../../src/core/files/safe-path.js';
 import { tempDir } from '../support/cli.js';
 
 /** A project root and, beside it, a directory standing for "anywhere else on the machine". */
@@ -201,5 +201,131 @@ describe('directoryScope (the terraform directory)', () => {
     await symlink(t.victim, path.join(scope.root, 'linked.tf'));
     await refusal(writeTextAtomic(path.join(scope.root, 'linked.tf'), 'x', scope));
     await t.untouched();
+  });
+});
+
+describe('what a refusal tells the user', () => {
+  it('each reason has its own message and a hint that names the path to fix', async () => {
+    const t = await tree();
+    const scope = { root: t.root };
+    await symlink(t.victim, path.join(t.root, 'link.json'));
+    let e = await refusal(checkWritePath(scope, path.join(t.root, 'link.json'), 'file'));
+    expect(e.message).toBe(`link.json is a symbolic link (to ${t.victim}); faber-cloud never writes through a link`);
+    expect(e.hint).toBe('remove the link (rm link.json) and let faber-cloud create a real file; a link in a cloned repository must not redirect writes');
+
+    await symlink(t.outside, path.join(t.root, 'dir'));
+    e = await refusal(checkWritePath(scope, path.join(t.root, 'dir', 'x.json'), 'file'));
+    expect(e.message).toBe(`dir is a symbolic link (to ${t.outside}) above ${path.join('dir', 'x.json')}; faber-cloud never writes through a link`);
+    expect(e.hint).toBe('replace the link dir with a real directory (rm dir, then re-run); a link in a cloned repository must not redirect writes');
+    expect(e.details).toStrictEqual({ path: path.join('dir', 'x.json'), at: 'dir', reason: 'symlinked-parent', link: t.outside });
+
+    await writeFile(path.join(t.root, 'plain'), 'x');
+    e = await refusal(checkWritePath(scope, path.join(t.root, 'plain', 'x.json'), 'file'));
+    expect(e.message).toBe(`plain is not a directory, so ${path.join('plain', 'x.json')} cannot be written`);
+    expect(e.hint).toBe('move plain aside; faber-cloud keeps a directory there');
+    expect(e.details).toStrictEqual({ path: path.join('plain', 'x.json'), at: 'plain', reason: 'not-a-directory' });
+    e = await refusal(ensureDirectory(scope, path.join(t.root, 'plain')));
+    expect(e.details).toMatchObject({ at: 'plain', reason: 'not-a-directory' });
+
+    await mkdir(path.join(t.root, 'adir'));
+    e = await refusal(checkWritePath(scope, path.join(t.root, 'adir'), 'file'));
+    expect(e.message).toBe('adir is not a regular file; faber-cloud will not replace it');
+    expect(e.hint).toBe('move adir aside; faber-cloud keeps a regular file there');
+
+    await link(t.victim, path.join(t.root, 'h.jsonl'));
+    e = await refusal(checkWritePath(scope, path.join(t.root, 'h.jsonl'), 'append'));
+    expect(e.message).toBe('h.jsonl has other hard links; appending to it would change another file too');
+    expect(e.hint).toBe('replace h.jsonl with a copy of itself (cp h.jsonl x && mv x h.jsonl)');
+
+    e = await refusal(checkWritePath(scope, t.victim, 'file'));
+    expect(e.message).toBe(`${t.victim} is outside the project root ${t.root}; faber-cloud writes only inside the project`);
+    expect(e.hint).toContain('handlers.iac.terraform.allow_outside_project');
+    e = await refusal(checkWritePath(scope, t.root, 'file'));
+    expect(e.details).toStrictEqual({ path: '.', at: '.', reason: 'outside-project' });
+    await t.untouched();
+  });
+
+  it('paths are shown as the scope names its root (the terraform directory as configured)', async () => {
+    const t = await tree();
+    await mkdir(path.join(t.root, 'infra'));
+    await symlink(t.victim, path.join(t.root, 'infra', 'main.tf'));
+    const e = await refusal(checkWritePath({ root: path.join(t.root, 'infra'), shownAs: 'infra' }, path.join(t.root, 'infra', 'main.tf'), 'file'));
+    expect(e.details).toMatchObject({ path: path.join('infra', 'main.tf'), at: path.join('infra', 'main.tf') });
+    expect(e.message.startsWith(`${path.join('infra', 'main.tf')} is a symbolic link`)).toBe(true);
+  });
+
+  it('a relative path is taken relative to the root, and a sibling whose name starts with ".." is inside', async () => {
+    const t = await tree();
+    await checkWritePath({ root: t.root }, '..notes/x.json', 'file');
+    await symlink(t.victim, path.join(t.root, 'rel.json'));
+    expect((await refusal(checkWritePath({ root: t.root }, 'rel.json', 'file'))).details).toMatchObject({ reason: 'symlink' });
+    expect((await refusal(checkWritePath({ root: t.root }, '..', 'directory'))).details).toMatchObject({ reason: 'outside-project' });
+  });
+
+  it('a path that cannot be examined is an error, never taken for a missing one', async () => {
+    const t = await tree();
+    const error = await checkWritePath({ root: t.root }, path.join(t.root, 'x'.repeat(300), 'a.json'), 'file').catch((e: unknown) => e);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENAMETOOLONG');
+  });
+
+  it('replacing a hard-linked file is fine (rename gives it a new inode); only appending is refused', async () => {
+    const t = await tree();
+    const linked = path.join(t.root, 'state.json');
+    await link(t.victim, linked);
+    await writeTextAtomic(linked, 'NEW\n', { root: t.root });
+    expect(await readFile(linked, 'utf8')).toBe('NEW\n');
+    await t.untouched();
+  });
+
+  it('checkWritePaths refuses the whole plan before anything is written when any one write is unsafe', async () => {
+    const t = await tree();
+    await symlink(t.outside, path.join(t.root, 'linked'));
+    const plan = [
+      { path: path.join(t.root, 'ok', 'a.json'), kind: 'file' as const },
+      { path: path.join(t.root, 'linked', 'b.json'), kind: 'file' as const },
+    ];
+    expect((await refusal(checkWritePaths({ root: t.root }, plan))).details).toMatchObject({ at: 'linked' });
+    expect(await readdir(t.root)).toEqual(['linked']);
+    await checkWritePaths({ root: t.root }, [plan[0]!]);
+  });
+});
+
+describe('directoryScope, more shapes', () => {
+  it('shows the directory as configured, and the project root as "."', async () => {
+    const t = await tree();
+    expect((await directoryScope(t.root, path.join(t.root, 'infra', 'tf'), false, 'terraform directory')).shownAs).toBe(path.join('infra', 'tf'));
+    const here = await directoryScope(t.root, '.', false, 'terraform directory');
+    expect(here.shownAs).toBe('.');
+    expect(here.root).toBe(await realpath(t.root));
+  });
+
+  it('create() makes a missing directory inside the project (through no link), and one outside only with the opt-in', async () => {
+    const t = await tree();
+    const inside = await directoryScope(t.root, 'infrastructure/terraform', false, 'terraform directory');
+    await inside.create();
+    expect((await stat(path.join(t.root, 'infrastructure', 'terraform'))).isDirectory()).toBe(true);
+    const away = await directoryScope(t.root, path.join(t.outside, 'tf', 'prod'), true, 'terraform directory');
+    expect(away.insideProject).toBe(false);
+    await away.create();
+    expect((await stat(path.join(t.outside, 'tf', 'prod'))).isDirectory()).toBe(true);
+  });
+
+  it('a missing directory below a file is placed there and refused when created; a link loop is an error, not "missing"', async () => {
+    const t = await tree();
+    await writeFile(path.join(t.root, 'infra'), 'a file');
+    const scope = await directoryScope(t.root, 'infra/tf', false, 'terraform directory');
+    expect(scope.root).toBe(path.join(await realpath(t.root), 'infra', 'tf'));
+    expect((await refusal(scope.create())).details).toMatchObject({ reason: 'not-a-directory' });
+    await symlink(path.join(t.root, 'loop'), path.join(t.root, 'loop'));
+    const loop = await directoryScope(t.root, 'loop/tf', false, 'terraform directory').catch((e: unknown) => e);
+    expect((loop as NodeJS.ErrnoException).code).toBe('ELOOP');
+  });
+
+  it('the outside refusal names the setting that allows it', async () => {
+    const t = await tree();
+    const e = await refusal(directoryScope(t.root, '../outside', false, 'terraform directory'));
+    expect(e.message).toBe(`terraform directory ../outside resolves to ${await realpath(t.outside)}, outside the project root ${await realpath(t.root)}`);
+    expect(e.hint).toContain('allow_outside_project: true');
+    expect(e.details).toStrictEqual({ path: '../outside', resolved: await realpath(t.outside), reason: 'outside-project' });
   });
 });

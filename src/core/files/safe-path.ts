@@ -97,19 +97,14 @@ export async function checkWritePath(scope: WriteScope, target: string, kind: Wr
     current = path.join(current, parts[i] as string);
     const st = await lstatOrUndefined(current);
     if (!st) {
-      // ENOTDIR: something above is a file; find it for the message.
-      if (i > 0) {
-        const parent = path.dirname(current);
-        const above = await lstatOrUndefined(parent);
-        if (above && !above.isDirectory()) return refuse(root, parent, abs, 'not-a-directory', scope.shownAs);
-      }
+      // Missing (ensureDirectory creates the rest), or ENOTDIR: the component above is not a
+      // directory (the only check for that, so there is one path to the message).
+      const parent = path.dirname(current);
+      if (!(await lstat(parent)).isDirectory()) return refuse(root, parent, abs, 'not-a-directory', scope.shownAs);
       return;
     }
     if (st.isSymbolicLink()) return refuse(root, current, abs, last ? 'symlink' : 'symlinked-parent', scope.shownAs);
-    if (!last) {
-      if (!st.isDirectory()) return refuse(root, current, abs, 'not-a-directory', scope.shownAs);
-      continue;
-    }
+    if (!last) continue; // a non-directory here makes the next component ENOTDIR (above)
     if (kind === 'directory') {
       if (!st.isDirectory()) return refuse(root, current, abs, 'not-a-directory', scope.shownAs);
     } else if (!st.isFile()) {
@@ -139,6 +134,7 @@ export async function ensureDirectory(scope: WriteScope, dir: string): Promise<v
   for (const part of parts) {
     current = path.join(current, part);
     const st = await lstatOrUndefined(current);
+    // Stryker disable next-line ConditionalExpression: without it mkdir fails EEXIST and the same lstat below accepts the directory
     if (st) continue; // checked above
     try {
       await mkdir(current);
@@ -180,7 +176,9 @@ export async function directoryScope(projectRoot: string, dir: string, allowOuts
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const parent = path.dirname(existing);
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === existing) throw error;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      // Stryker disable next-line ConditionalExpression: true only at the filesystem root, which always exists (a guard against looping)
+      if (parent === existing) throw error;
       missing.unshift(path.basename(existing));
       existing = parent;
     }

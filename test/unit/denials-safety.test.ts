@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NAMING_PATTERN } from '../../src/core/config/schema.js';
 import { applyDecodedMessage, classifyDecodedMessage, parseDenials, type Denial, type ParsedError } from '../../src/permissions/denials.js';
 import { planGrant, type GrantContext } from '../../src/permissions/grant-plan.js';
+import { ACCOUNT, CTX as TEST_CTX } from '../support/grant-context.js';
 
 /**
  * The parser's answers that decide what the planner may grant: a `*` resource kept as `*`,
@@ -12,19 +12,9 @@ import { planGrant, type GrantContext } from '../../src/permissions/grant-plan.j
  * a decoded message, and bounded work on oversized input.
  */
 
-const ACCOUNT = '123456789012';
 const USER = `arn:aws:iam::${ACCOUNT}:user/faber-deployer`;
-const CTX: GrantContext = {
-  project: 'myapp',
-  subsystem: 'core',
-  env: 'test',
-  namingPattern: DEFAULT_NAMING_PATTERN,
-  accountId: ACCOUNT,
-  partition: 'aws',
-  region: 'us-east-1',
-  // Opted in to scoped PassRole/AssumeRole: only the `*` floor stands between them and a grant.
-  neverAutoGrant: [],
-};
+// Opted in to scoped PassRole/AssumeRole: only the `*` floor stands between them and a grant.
+const CTX: GrantContext = { ...TEST_CTX, neverAutoGrant: [] };
 const denialsOf = (list: ParsedError[]) => list.filter((e): e is Denial => e.kind === 'denial');
 const sentence = (action: string, resource: string, tail = `because no identity-based policy allows the ${action} action`) =>
   `User: ${USER} is not authorized to perform: ${action} on resource: ${resource} ${tail}`;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NAMING_PATTERN, DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
+import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { Denial } from '../../src/permissions/denials.js';
 import { POLICY_MAX_CHARS, arnMatches, buildPolicyDocuments, planGrant, type GrantContext, type GrantPlan } from '../../src/permissions/grant-plan.js';
 import type { CatalogueAction, CatalogueResourceType, IamCatalogue } from '../../src/permissions/iam-catalogue.js';
+import { ACCOUNT, CTX } from '../support/grant-context.js';
 
 /**
  * The planner's safety properties, each stated as what a user of the grant depends on: whose
@@ -11,17 +12,6 @@ import type { CatalogueAction, CatalogueResourceType, IamCatalogue } from '../..
  * cannot scope, and how grants are packed into the few managed policies a principal may hold.
  */
 
-const ACCOUNT = '123456789012';
-const CTX: GrantContext = {
-  project: 'myapp',
-  subsystem: 'core',
-  env: 'test',
-  namingPattern: DEFAULT_NAMING_PATTERN,
-  accountId: ACCOUNT,
-  partition: 'aws',
-  region: 'us-east-1',
-  neverAutoGrant: DEFAULT_NEVER_AUTO_GRANT,
-};
 
 function denial(action: string, principalArn: string, resourceArn?: string, extra: Partial<Denial> = {}): Denial {
   const d: Denial = {

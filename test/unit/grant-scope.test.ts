@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema, DEFAULT_NAMING_PATTERN, DEFAULT_NEVER_AUTO_GRANT, resourceNamePrefix } from '../../src/core/config/schema.js';
+import { ConfigSchema, DEFAULT_NAMING_PATTERN, resourceNamePrefix } from '../../src/core/config/schema.js';
 import { grantsOfDocument } from '../../src/handlers/hosting/aws/iam-grants.js';
 import type { Denial } from '../../src/permissions/denials.js';
-import { buildPolicyDocuments, planGrant, resourceAccountCondition, type GrantContext } from '../../src/permissions/grant-plan.js';
+import { buildPolicyDocuments, planGrant, resourceAccountCondition } from '../../src/permissions/grant-plan.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { ACCOUNT, CTX } from '../support/grant-context.js';
 
 /** The two open grant-scoping questions of issue 13 (docs/DECISIONS.md, "Grant scoping"). */
 
@@ -65,17 +66,6 @@ describe('environment names whose resource prefixes overlap', () => {
 });
 
 describe('S3 statements are pinned to the environment account (aws:ResourceAccount)', () => {
-  const ACCOUNT = '123456789012';
-  const CTX: GrantContext = {
-    project: 'myapp',
-    subsystem: 'core',
-    env: 'test',
-    namingPattern: DEFAULT_NAMING_PATTERN,
-    accountId: ACCOUNT,
-    partition: 'aws',
-    region: 'us-east-1',
-    neverAutoGrant: DEFAULT_NEVER_AUTO_GRANT,
-  };
   const denial = (action: string, resourceArn?: string): Denial => ({
     kind: 'denial',
     action,

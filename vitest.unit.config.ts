@@ -22,4 +22,4 @@ export const NOT_UNDER_MUTATION = [
   'test/unit/terraform-json.test.ts',
 ];
 
-export default mergeConfig(defineConfig({ test: shared }), defineConfig({ test: { include: ['test/unit/**/*.test.ts'], exclude: NOT_UNDER_MUTATION } }));
+export default mergeConfig(defineConfig({ test: shared }), defineConfig({ test: { include: ['test/unit/**/*.test.ts'], exclude: NOT_UNDER_MUTATION, setupFiles: ['test/support/mutation-preload.ts'] } }));

@@ -181,6 +181,13 @@ describe('directoryScope (the terraform directory)', () => {
     expect(scope.root).toBe(path.join(await realpath(t.root), 'infra', 'tf'));
   });
 
+  it('checks files planned in a terraform directory that does not exist yet (the engineer creates it)', async () => {
+    const t = await tree();
+    const scope = await directoryScope(t.root, './infrastructure/terraform', false, 'terraform directory');
+    await expect(checkWritePath(scope, path.join(scope.root, 'main.tf'), 'file')).resolves.toBeUndefined();
+    await expect(checkWritePaths(scope, [{ path: path.join(scope.root, 'lambda', 'fn.zip'), kind: 'file' }])).resolves.toBeUndefined();
+  });
+
   it('refuses an absolute path outside, a link to outside, and a missing directory below a link to outside', async () => {
     const t = await tree();
     for (const dir of [t.outside, '/etc', '../outside']) {

@@ -98,9 +98,11 @@ export async function checkWritePath(scope: WriteScope, target: string, kind: Wr
     const st = await lstatOrUndefined(current);
     if (!st) {
       // Missing (ensureDirectory creates the rest), or ENOTDIR: the component above is not a
-      // directory (the only check for that, so there is one path to the message).
+      // directory (the only check for that, so there is one path to the message). The root
+      // itself may not exist yet (a terraform directory the engineer is about to create).
       const parent = path.dirname(current);
-      if (!(await lstat(parent)).isDirectory()) return refuse(root, parent, abs, 'not-a-directory', scope.shownAs);
+      const above = await lstatOrUndefined(parent);
+      if (above && !above.isDirectory()) return refuse(root, parent, abs, 'not-a-directory', scope.shownAs);
       return;
     }
     if (st.isSymbolicLink()) return refuse(root, current, abs, last ? 'symlink' : 'symlinked-parent', scope.shownAs);

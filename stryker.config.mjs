@@ -25,7 +25,7 @@ export default {
   mutate: [
     'src/core/guard.ts',
     'src/permissions/grant-plan.ts',
-    'src/permissions/denials.ts',
+    'src/handlers/hosting/aws/denials.ts',
     'src/core/config/schema.ts',
     'src/debugger/normalise.ts',
     'src/core/redaction/**/*.ts',

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FaberConfig } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { ProjectPaths } from '../core/paths.js';
-import { parseDenials, type Denial } from '../permissions/denials.js';
+import { parseDenials, type Denial } from '../handlers/hosting/aws/denials.js';
 import { errorsIn, factsOf, type ErrorFacts } from './facts.js';
 import { readIssueLog, updateIssueLog, type Issue, type IssueLog, type RecordedFailure, type Solution } from './issue-log.js';
 import { withKnowledgeBase } from './knowledge-base.js';

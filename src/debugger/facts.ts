@@ -2,8 +2,8 @@
  * What one error says about itself: code, service, operation, resource type, category,
  * and its normalised form. Pure: no I/O.
  */
-import { OPERATION_PATTERNS, allMatches, clean, findErrorCodes, splitErrorBlocks, type ErrorBlock } from '../core/error-text.js';
-import { iamPrefixForService, typeOfAddress } from '../permissions/operations.js';
+import { OPERATION_PATTERNS, allMatches, clean, findErrorCodes, splitErrorBlocks, type ErrorBlock } from '../handlers/error-text.js';
+import { iamPrefixForService, typeOfAddress } from '../handlers/hosting/aws/operations.js';
 import { categorise, type Category } from './categories.js';
 import { signatureOf, tokenize, type Normaliser } from './normalise.js';
 

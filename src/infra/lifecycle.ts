@@ -11,7 +11,7 @@ import { busyWhile } from '../core/interrupt.js';
 import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
-import type { Denial } from '../permissions/denials.js';
+import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
 import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
@@ -571,7 +571,7 @@ async function autoFixRound(
   processEnv: NodeJS.ProcessEnv,
   report: Reporter,
 ): Promise<{ files: { tfplan: string; json: string }; digest: PlanDigest } | undefined> {
-  const { parseDenials } = await import('../permissions/denials.js');
+  const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
   const parsed = parseDenials(diagnosticLines(apply.diagnostics), { region: open.region, accountId: identity.account, partition: identity.partition });
   const credentials = parsed.find((p) => p.kind === 'credentials');
   if (credentials) {

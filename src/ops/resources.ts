@@ -1,7 +1,7 @@
 import type { FaberConfig } from '../core/config/schema.js';
 import { NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import type { TaggedResource } from '../handlers/hosting/types.js';
-import { sdkErrorText } from '../core/error-text.js';
+import { sdkErrorText } from '../handlers/error-text.js';
 import { readRegistry, type RegistryResource } from '../registry/registry.js';
 import { grantCommand } from './problems.js';
 import type { OpsReporter, OpsSession } from './session.js';
@@ -207,7 +207,7 @@ export async function environmentResources(session: OpsSession, report: OpsRepor
 
 /** The tag index is the only source left: a denial names the action and the grant. */
 async function taggingError(error: unknown, env: string): Promise<Error> {
-  const { parseDenials } = await import('../permissions/denials.js');
+  const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
   const cause = (error as { cause?: unknown }).cause ?? error;
   const denial = parseDenials(sdkErrorText(cause), { operation: 'tag:GetResources' }).find((p) => p.kind === 'denial');
   if (denial) {

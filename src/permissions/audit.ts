@@ -6,7 +6,7 @@ import { ArtifactError } from '../core/errors.js';
 import { z } from 'zod';
 import { validateRecord } from '../core/artifact-content.js';
 import type { ProjectPaths } from '../core/paths.js';
-import { DENIAL_REASONS, type Denial } from './denials.js';
+import { DENIAL_REASONS, type Denial } from '../handlers/hosting/aws/denials.js';
 import type { RefusalReason } from './grant-plan.js';
 
 /**

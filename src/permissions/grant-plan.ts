@@ -51,10 +51,10 @@
  *   further documents are named `…-deploy-2`, `…-deploy-3`. Same input, same bytes.
  */
 import { ConfigError, NeedsHumanError } from '../core/errors.js';
-import type { Denial } from './denials.js';
+import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { escalationEntry } from './escalation.js';
 import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
-import { partitionForRegion } from './operations.js';
+import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
 
 /** IAM's limit for a customer managed policy document, whitespace not counted. */
 export const POLICY_MAX_CHARS = 6144;

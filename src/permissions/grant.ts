@@ -8,9 +8,9 @@ import { loadHostingHandler } from '../handlers/load.js';
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
 import { checkEnvironmentWrites, loadEnvironment } from '../infra/environment.js';
 import { appendAuditEntries, completeAuditEntries, newAuditId, type AuditEntry } from './audit.js';
-import { decodeDenials, type Denial } from './denials.js';
+import { decodeDenials, type Denial } from '../handlers/hosting/aws/denials.js';
 import { planGrant, type GrantPlan } from './grant-plan.js';
-import { partitionForRegion } from './operations.js';
+import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
 
 /**
  * A permission grant, end to end (issue 5):

@@ -11,7 +11,7 @@ import {
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseDenials, type Denial } from '../../src/permissions/denials.js';
+import { parseDenials, type Denial } from '../../src/handlers/hosting/aws/denials.js';
 import { ESCALATION_LIST } from '../../src/permissions/escalation.js';
 import { grantPermissions } from '../../src/permissions/grant.js';
 import { KNOWN_ESCALATION_PATHS, type EscalationPath } from '../support/escalation-paths.js';

@@ -10,5 +10,5 @@ import '../../src/core/guard.js';
 import '../../src/core/config/schema.js';
 import '../../src/core/redaction/index.js';
 import '../../src/debugger/normalise.js';
-import '../../src/permissions/denials.js';
+import '../../src/handlers/hosting/aws/denials.js';
 import '../../src/permissions/grant-plan.js';

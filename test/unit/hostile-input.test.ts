@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfigData } from '../../src/core/config/load.js';
 import { substituteEnv } from '../../src/core/config/env-substitution.js';
 import { ConfigSchema, envNameProblem } from '../../src/core/config/schema.js';
-import { splitErrorBlocks } from '../../src/core/error-text.js';
+import { splitErrorBlocks } from '../../src/handlers/error-text.js';
 import { FaberError } from '../../src/core/errors.js';
 import { MAX_INPUT_BYTES, decodeInputText, readInputFileText, readStreamText } from '../../src/core/files/input-text.js';
 import { authorize, environmentOf } from '../../src/core/guard.js';

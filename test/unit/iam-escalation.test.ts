@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
 import { generateEscalationList } from '../../scripts/iam-escalation.mjs';
 import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
-import type { Denial } from '../../src/permissions/denials.js';
+import type { Denial } from '../../src/handlers/hosting/aws/denials.js';
 import { ESCALATION_ALLOWED, ESCALATION_LIST, ESCALATION_SERVICES, escalationEntry } from '../../src/permissions/escalation.js';
 import { planGrant } from '../../src/permissions/grant-plan.js';
 import { REPO_ROOT } from '../support/cli.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import type { Denial } from '../../permissions/denials.js';
+import type { Denial } from '../../handlers/hosting/aws/denials.js';
 import { grantPermissions } from '../../permissions/grant.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { parseDenials, type Denial } from '../../permissions/denials.js';
+import { parseDenials, type Denial } from '../../handlers/hosting/aws/denials.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 import { readInputFile, readStdin } from '../input.js';
 

@@ -1,5 +1,5 @@
-import { sdkErrorText } from '../../../core/error-text.js';
-import { parseDenials } from '../../../permissions/denials.js';
+import { sdkErrorText } from '../../error-text.js';
+import { parseDenials } from './denials.js';
 import { ProviderCallError, type ProviderFailure, type ProviderFailureReason } from '../failures.js';
 
 /**

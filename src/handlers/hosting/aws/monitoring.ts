@@ -1,4 +1,4 @@
-import { sdkErrorText } from '../../../core/error-text.js';
+import { sdkErrorText } from '../../error-text.js';
 import {
   MonitoringError,
   type Alarm,
@@ -38,7 +38,7 @@ const IAM_PREFIX: Record<string, string> = { monitoring: 'cloudwatch' };
 
 /** The denial parser (and the IAM catalogue behind it) is loaded only when a call has failed. */
 export async function classifyAwsError(error: unknown, action: string, region: string, resource?: string): Promise<MonitoringError> {
-  const { parseDenials } = await import('../../../permissions/denials.js');
+  const { parseDenials } = await import('./denials.js');
   const text = sdkErrorText(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   const parsed = parseDenials(text, { operation: action, region });

@@ -29,6 +29,7 @@ export default {
     'src/core/config/schema.ts',
     'src/debugger/normalise.ts',
     'src/core/redaction/**/*.ts',
+    'src/handlers/iac/terraform/sensitive.ts',
     'src/core/files/safe-path.ts',
     'src/core/files/atomic.ts',
   ],

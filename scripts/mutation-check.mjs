@@ -11,6 +11,7 @@ export const THRESHOLDS = [
   { pattern: /^src\/core\/guard\.ts$/, min: 90 },
   { pattern: /^src\/permissions\/grant-plan\.ts$/, min: 90 },
   { pattern: /^src\/core\/redaction\/.+\.ts$/, min: 90 },
+  { pattern: /^src\/handlers\/iac\/terraform\/sensitive\.ts$/, min: 90 },
   { pattern: /^src\/core\/files\/(safe-path|atomic)\.ts$/, min: 90 },
   { pattern: /^src\/handlers\/hosting\/aws\/denials\.ts$/, min: 85 },
   { pattern: /^src\/core\/config\/schema\.ts$/, min: 85 },

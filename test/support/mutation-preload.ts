@@ -9,6 +9,7 @@
 import '../../src/core/guard.js';
 import '../../src/core/config/schema.js';
 import '../../src/core/redaction/index.js';
+import '../../src/handlers/iac/terraform/sensitive.js';
 import '../../src/debugger/normalise.js';
 import '../../src/handlers/hosting/aws/denials.js';
 import '../../src/permissions/grant-plan.js';

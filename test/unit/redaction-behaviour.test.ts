@@ -4,11 +4,10 @@ import {
   REDACTED,
   redactText,
   redactValue,
-  registerMarkedSensitive,
   registerSensitive,
-  registerSensitiveFromShowJson,
   sensitiveCount,
 } from '../../src/core/redaction/index.js';
+import { registerMarkedSensitive, registerSensitiveFromShowJson } from '../../src/handlers/iac/terraform/sensitive.js';
 
 afterEach(() => clearSensitive());
 

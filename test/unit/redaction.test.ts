@@ -8,9 +8,9 @@ import {
   redactText,
   redactValue,
   registerSensitive,
-  registerSensitiveFromShowJson,
   SHAPE_NAMES,
 } from '../../src/core/redaction/index.js';
+import { registerSensitiveFromShowJson } from '../../src/handlers/iac/terraform/sensitive.js';
 
 afterEach(() => clearSensitive());
 

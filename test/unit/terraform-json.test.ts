@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseStreamLine, parseTextDiagnostics } from '../../src/handlers/iac/terraform/diagnostics.js';
 import { changeAction, digestPlan, planIdOf, redactPlanJson } from '../../src/handlers/iac/terraform/plan.js';
 import { parseJsonOutput } from '../../src/handlers/iac/terraform/runner.js';
-import { redactSensitive, stateResources } from '../../src/handlers/iac/terraform/state.js';
+import { redactSensitive } from '../../src/handlers/iac/terraform/sensitive.js';
+import { stateResources } from '../../src/handlers/iac/terraform/state.js';
 import { buildRegistry, type RegistryContext } from '../../src/registry/registry.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { syntheticState } from '../../bench/registry-build.mjs';
@@ -63,7 +64,7 @@ describe('state', () => {
   });
 
   it('removes values marked sensitive, at any depth', () => {
-    expect(redactSensitive({ a: 1, b: { c: 'secret', d: 2 }, e: ['x', 'y'] }, { b: { c: true }, e: [false, true] })).toEqual({ a: 1, b: { d: 2 }, e: ['x', undefined] });
+    expect(redactSensitive({ a: 1, b: { c: 'secret', d: 2 }, e: ['x', 'y'] }, { b: { c: true }, e: [false, true] })).toEqual({ a: 1, b: { d: 2 }, e: ['x', null] });
   });
 
   it('returns values as they are, not a copy, when nothing is marked sensitive', () => {
@@ -71,7 +72,7 @@ describe('state', () => {
     for (const sensitive of [undefined, null, false, {}, [], { b: {}, e: [false, { f: [false, false] }] }, { e: [] }, { z: false }]) {
       expect(redactSensitive(values, sensitive)).toBe(values);
     }
-    expect(redactSensitive(values, { e: [false, { f: [false, true] }] })).toEqual({ a: 1, b: { c: 'x' }, e: ['x', { f: [1, undefined] }], g: null });
+    expect(redactSensitive(values, { e: [false, { f: [false, true] }] })).toEqual({ a: 1, b: { c: 'x' }, e: ['x', { f: [1, null] }], g: null });
     // A `true` where values has nothing still means a copy, equal to values.
     const copy = redactSensitive(values, { z: true });
     expect(copy).not.toBe(values);

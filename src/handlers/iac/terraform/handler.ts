@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InterruptedError, OperationError } from '../../../core/errors.js';
-import { registerSensitiveFromShowJson } from '../../../core/redaction/index.js';
+import { registerSensitiveFromShowJson } from './sensitive.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
 import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics } from './diagnostics.js';
 import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChangeAction, PlanDigest, PlannedChange, PlannedResource } from '../types.js';
+import { redactSensitive } from './sensitive.js';
 
 /** The parts of `terraform show -json <planfile>` that we read. */
 export interface ShowPlanJson {
@@ -176,22 +177,6 @@ function truePaths(tree: unknown, prefix: string, into: string[]): void {
   else if (tree && typeof tree === 'object') for (const [k, v] of Object.entries(tree)) truePaths(v, prefix ? `${prefix}.${k}` : k, into);
 }
 
-/** A copy of `value` without the parts the sensitivity tree marks `true`. */
-function withoutSensitive(value: unknown, sensitive: unknown): unknown {
-  if (sensitive === true) return undefined;
-  if (!sensitive || typeof sensitive !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item, i) => withoutSensitive(item, (sensitive as unknown[])[i]) ?? null);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const kept = withoutSensitive(v, (sensitive as Record<string, unknown>)[k]);
-      if (kept !== undefined) out[k] = kept;
-    }
-    return out;
-  }
-  return value;
-}
-
 /**
  * The managed resources of a plan as they will be after apply: planned values without
  * sensitive ones, the paths known only after apply, and what each attribute refers to.
@@ -204,7 +189,7 @@ export function plannedResources(plan: ShowPlanJson): PlannedResource[] {
     if (rc.mode !== 'managed') continue;
     const action = changeAction(rc.change.actions);
     const deleted = action === 'delete';
-    const values = deleted ? {} : ((withoutSensitive(rc.change.after ?? {}, rc.change.after_sensitive) ?? {}) as Record<string, unknown>);
+    const values = deleted ? {} : ((redactSensitive(rc.change.after ?? {}, rc.change.after_sensitive) ?? {}) as Record<string, unknown>);
     const unknown: string[] = [];
     if (!deleted) truePaths(rc.change.after_unknown, '', unknown);
     const module = rc.module_address ?? '';

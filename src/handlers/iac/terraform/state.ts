@@ -1,4 +1,5 @@
 import type { StateResource } from '../types.js';
+import { redactSensitive } from './sensitive.js';
 
 /** The parts of `terraform show -json` (state or plan prior_state) that we read. */
 interface JsonModule {
@@ -22,47 +23,6 @@ export interface ShowStateJson {
   format_version?: string;
   terraform_version?: string;
   values?: { outputs?: Record<string, { value: unknown; sensitive?: boolean; type?: unknown }>; root_module?: JsonModule };
-}
-
-/**
- * Drop every attribute marked sensitive. `sensitive_values` mirrors `values` with `true`
- * where a value is sensitive, so walk both together. Most resources have nothing sensitive
- * (`sensitive_values` is all `{}`, `[]` and `false`): their values are returned as they are,
- * not copied (performance: a 5,000-resource state).
- */
-export function redactSensitive(values: unknown, sensitive: unknown): unknown {
-  return marksSensitive(sensitive) ? redact(values, sensitive) : values;
-}
-
-/** A `true` anywhere in `sensitive_values`. */
-function marksSensitive(sensitive: unknown): boolean {
-  if (sensitive === true) return true;
-  if (sensitive === null || typeof sensitive !== 'object') return false;
-  if (Array.isArray(sensitive)) {
-    for (const s of sensitive) if (marksSensitive(s)) return true;
-    return false;
-  }
-  for (const key in sensitive) {
-    if (Object.hasOwn(sensitive, key) && marksSensitive((sensitive as Record<string, unknown>)[key])) return true;
-  }
-  return false;
-}
-
-function redact(values: unknown, sensitive: unknown): unknown {
-  if (sensitive === true) return undefined;
-  if (sensitive === null || typeof sensitive !== 'object') return values;
-  if (Array.isArray(values)) {
-    return values.map((v, i) => redact(v, (sensitive as unknown[])[i]));
-  }
-  if (values !== null && typeof values === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(values)) {
-      const redacted = redact(value, (sensitive as Record<string, unknown>)[key]);
-      if (redacted !== undefined) out[key] = redacted;
-    }
-    return out;
-  }
-  return values;
 }
 
 /** Managed resources of every module (root and nested child modules), sensitive values removed. */

@@ -63,10 +63,10 @@ function main() {
   if (state.current) return 0;
   if (isLink(path.join(root, 'node_modules'))) {
     // A worktree sharing another checkout's node_modules: npm ci would replace theirs.
-    process.stderr.write(`npm test: ${state.reason}, but node_modules is a link to another checkout's; not reinstalling into it\n`);
+    process.stderr.write(`${state.reason}, but node_modules is a link to another checkout's; not reinstalling into it\n`);
     return 0;
   }
-  process.stdout.write(`npm test: ${state.reason}; installing the development dependencies (npm ci, about 20 s)\n`);
+  process.stdout.write(`${state.reason}: installing the development dependencies (npm ci, about 20 s)\n`);
   // Under npm, npm_execpath is the npm that runs this script; use the same one.
   const npm = process.env.npm_execpath;
   const [command, args] = npm && /\.[cm]?js$/.test(npm) ? [process.execPath, [npm]] : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];

@@ -96,7 +96,7 @@ describe('the pretest script', () => {
   it('on a fresh clone runs npm ci once, in the checkout, after one line saying why', async () => {
     const { script, env, npmLog } = await standIn();
     const { stdout } = await run(process.execPath, [script], { cwd: dir, env });
-    expect(stdout).toBe('npm test: node_modules is missing; installing the development dependencies (npm ci, about 20 s)\n');
+    expect(stdout).toBe('node_modules is missing: installing the development dependencies (npm ci, about 20 s)\n');
     expect(await npmCalls(npmLog)).toEqual([{ cwd: dir, args: ['ci', '--no-audit', '--no-fund', '--loglevel=error'] }]);
   });
 

@@ -9,7 +9,8 @@ const { projects: _projects, ...shared } = base.test ?? {};
 // Left out under mutation: generated-files compares dist/ with a rebuild of src/, which an
 // instrumented sandbox never matches; grant-plan-bundle bundles the planner with esbuild; the
 // others test the CLI surface, director, design and registry, import nearly all of src/ and
-// take most of the unit run's time, so each mutant of the security core would pay for them.
+// take most of the unit run's time, so each mutant of the security core would pay for them;
+// dist-stamp spawns node processes to test the integration setup's build check.
 export const NOT_UNDER_MUTATION = [
   'test/unit/generated-files.test.ts',
   'test/unit/grant-plan-bundle.test.ts',
@@ -20,6 +21,7 @@ export const NOT_UNDER_MUTATION = [
   'test/unit/registry-perf-equivalence.test.ts',
   'test/unit/console-urls.test.ts',
   'test/unit/terraform-json.test.ts',
+  'test/unit/dist-stamp.test.ts',
 ];
 
 export default mergeConfig(defineConfig({ test: shared }), defineConfig({ test: { include: ['test/unit/**/*.test.ts'], exclude: NOT_UNDER_MUTATION, setupFiles: ['test/support/mutation-preload.ts'] } }));

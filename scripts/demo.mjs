@@ -3,11 +3,12 @@
 // Sets up the embedded default (moto + OpenTofu + the aws provider, cached), starts moto on
 // 127.0.0.1, creates a sample project in a temp dir with `faber-cloud init`, previews and
 // deploys it to `test`, and prints the registry. The project directory is kept.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMoto } from './moto-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'bin', 'faber-cloud');
@@ -16,49 +17,6 @@ const say = (text) => process.stdout.write(`\n== ${text}\n`);
 function fail(message) {
   process.stderr.write(`demo: ${message}\n`);
   process.exit(1);
-}
-
-/**
- * Starts moto on 127.0.0.1 with port 0, so the kernel picks a free port and moto reports it
- * ("Running on http://127.0.0.1:PORT"): no pick-then-release race with another process.
- */
-function startMoto(binary) {
-  say('starting moto on 127.0.0.1 (it picks a free port)');
-  const child = spawn(binary, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stopping = false;
-  const stop = () => {
-    stopping = true;
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  };
-  const seen = [];
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => fail(`moto did not report its port within 30 s; it said:\n${seen.join('\n')}`), 30_000);
-    child.on('error', (error) => {
-      const why = error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'not executable' : error.message;
-      fail(`cannot start moto (${binary}): ${why}; run \`npm run setup-test-tools\` to install it`);
-    });
-    child.on('exit', (code, signal) => fail(`moto exited (${signal ?? `code ${code}`}) before it was ready; it said:\n${seen.join('\n')}`));
-    let buffered = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-      // moto logs every request on stderr: keep reading (a full pipe would stall it), keep the start.
-      if (seen.length > 40) return;
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        seen.push(line);
-        const url = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
-        if (url) {
-          clearTimeout(timer);
-          child.removeAllListeners('exit');
-          child.on('exit', (code, signal) => stopping || fail(`moto stopped unexpectedly (${signal ?? `code ${code}`})`));
-          process.stdout.write(`moto is on ${url}\n`);
-          resolve({ endpoint: url, stop });
-        }
-      }
-    });
-  });
 }
 
 say('setting up moto, OpenTofu and providers (cached after the first run)');
@@ -70,9 +28,13 @@ if (!tools.providers.some((p) => p.name === 'hashicorp/aws')) {
   fail('the hashicorp/aws provider is not in the mirror (FABER_CLOUD_AWS_PROVIDER=0?); run without it');
 }
 
-const moto = await startMoto(tools.moto_server);
+say('starting moto on 127.0.0.1 (it picks a free port and reports it)');
+const moto = await startMoto(tools.moto_server).catch((error) => fail(`${error.message}\nrun \`npm run setup-test-tools\` to install moto`));
 const endpoint = moto.endpoint;
-process.on('exit', moto.stop);
+process.stdout.write(`moto is on ${endpoint}\n`);
+let stopping = false;
+process.on('exit', () => moto.child.exitCode === null && moto.child.kill('SIGTERM'));
+moto.child.on('exit', (code, signal) => stopping || fail(`moto stopped unexpectedly (${signal ?? `code ${code}`})`));
 
 const project = mkdtempSync(path.join(tmpdir(), 'faber-demo-'));
 cpSync(path.join(root, 'templates', 'demo', 'terraform'), path.join(project, 'terraform'), { recursive: true });
@@ -120,4 +82,5 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
-moto.stop();
+stopping = true;
+await moto.stop();

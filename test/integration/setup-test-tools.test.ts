@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startMoto } from '../../scripts/moto-server.mjs';
 import { tempDir } from '../support/cli.js';
 import { testTools } from '../support/tools.js';
 
@@ -159,4 +160,27 @@ for (const [, name, version] of readFileSync('main.tf', 'utf8').matchAll(/(\\w+)
     expect(run.ms).toBeLessThan(20_000);
     expect(existsSync(goCalled)).toBe(false);
   }, 60_000);
+});
+
+describe('scripts/moto-server.mjs (the demo and the test setup start moto with it)', () => {
+  it('lets moto pick a free port and report it, and stops it', async () => {
+    const moto = await startMoto(testTools().moto_server);
+    expect(moto.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${moto.endpoint}/moto-api/data.json`)).status).toBe(200);
+    await moto.stop();
+    expect(moto.child.signalCode ?? moto.child.exitCode).not.toBeNull();
+    await expect(fetch(`${moto.endpoint}/moto-api/data.json`)).rejects.toThrow();
+    expect(existsSync(moto.logFile)).toBe(false);
+  });
+
+  it('turns a binary that cannot start, or exits early, into a clear error', async () => {
+    const dir = await tempDir('faber-moto-');
+    await expect(startMoto(path.join(dir, 'missing', 'moto_server'))).rejects.toThrow(`cannot start moto (${dir}/missing/moto_server): no such file`);
+    const quits = path.join(dir, 'quits');
+    await writeExecutable(quits, '#!/bin/sh\necho "ImportError: no module named moto" >&2\nexit 3\n');
+    await expect(startMoto(quits)).rejects.toThrow(`moto (${quits}) exited (code 3) before it was ready; it said:\nImportError: no module named moto`);
+    const silent = path.join(dir, 'silent');
+    await writeExecutable(silent, '#!/bin/sh\nexec sleep 30\n');
+    await expect(startMoto(silent, { timeoutMs: 500 })).rejects.toThrow(`moto (${silent}) did not report its port within 0.5 s`);
+  });
 });

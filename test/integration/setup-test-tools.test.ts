@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startMoto } from '../../scripts/moto-server.mjs';
+import { goPlatform } from '../../scripts/test-tools-lib.mjs';
 import { tempDir } from '../support/cli.js';
 import { testTools } from '../support/tools.js';
 
@@ -18,6 +19,8 @@ import { testTools } from '../support/tools.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = path.join(root, 'scripts', 'setup-test-tools');
+const uname = (flag: string) => execFileSync('uname', [flag], { encoding: 'utf8' }).trim();
+const platform = goPlatform(uname('-s'), uname('-m'));
 
 interface Run {
   code: number | null;
@@ -159,6 +162,93 @@ for (const [, name, version] of readFileSync('main.tf', 'utf8').matchAll(/(\\w+)
     // A few seconds for moto's version check and the binary's own, plus the one-second wait.
     expect(run.ms).toBeLessThan(20_000);
     expect(existsSync(goCalled)).toBe(false);
+  }, 60_000);
+});
+
+/**
+ * A `go` that stands in for the source build: `mod download -json` answers with a go.mod of its
+ * own (with a replace and a godebug block the wrapper module must repeat), `get` prints Go's
+ * chatter (1,280 "go: added" lines) and keeps the wrapper go.mod it was run in, and `build`
+ * copies the binaries already built for the team's cache to its -o path, or fails like an
+ * out-of-memory link when FAKE_GO_FAIL=build.
+ */
+function fakeGo(dir: string, tools: ReturnType<typeof testTools>): string {
+  return `#!/usr/bin/env node
+import { copyFileSync, chmodSync, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+const DIR = ${JSON.stringify(dir)};
+const args = process.argv.slice(2);
+if (args[0] === 'mod' && args[1] === 'download') {
+  const [module, version] = args.at(-1).split('@');
+  const gomod = path.join(DIR, module.replaceAll('/', '_') + '.mod');
+  writeFileSync(gomod, 'module ' + module + '\\n\\ngo 1.22\\n\\ngodebug (\\n\\tfake=1\\n)\\n\\nreplace example.com/a v1.0.0 => example.com/b v1.0.1\\n');
+  console.log(JSON.stringify({ Path: module, Version: version, GoMod: gomod }, null, '\\t'));
+} else if (args[0] === 'get') {
+  for (let i = 0; i < 1280; i++) console.error('go: added example.com/m' + i + ' v1.0.0');
+  mkdirSync(path.join(DIR, 'wrappers'), { recursive: true });
+  copyFileSync('go.mod', path.join(DIR, 'wrappers', path.basename(process.cwd()) + '.mod'));
+} else if (args[0] === 'build') {
+  if (process.env.FAKE_GO_FAIL === 'build') {
+    console.error('# github.com/opentofu/opentofu/cmd/tofu');
+    console.error('link: signal: killed');
+    process.exit(2);
+  }
+  const out = args[args.indexOf('-o') + 1];
+  let from = ${JSON.stringify(tools.iac_binary)};
+  const provider = /^terraform-provider-([a-z]+)_v([0-9.]+)$/.exec(path.basename(out));
+  if (provider) {
+    const mirror = ${JSON.stringify(tools.mirror_dir)};
+    const host = readdirSync(mirror).find((h) => existsSync(path.join(mirror, h, 'hashicorp', provider[1])));
+    from = path.join(mirror, host, 'hashicorp', provider[1], provider[2], ${JSON.stringify(platform)}, path.basename(out));
+  }
+  copyFileSync(from, out);
+  chmodSync(out, 0o755);
+} else {
+  console.error('fake go: unexpected ' + args.join(' '));
+  process.exit(1);
+}
+`;
+}
+
+describe('scripts/setup-test-tools: the source build, the last resort', () => {
+  it('prints one line per step with its expected duration and log, and keeps Go\'s chatter in the log', async () => {
+    const { cache, bin, env } = await scratch();
+    const tools = testTools();
+    const dir = path.dirname(bin);
+    await writeExecutable(path.join(bin, 'go'), fakeGo(dir, tools));
+    const run = await setup({ ...env, FABER_CLOUD_SOURCE_BUILD: '1', FABER_CLOUD_REGISTRY: '0' });
+    expect(run.stderr).not.toContain('error:');
+    expect(run.code).toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.every((l) => l.startsWith('[setup-test-tools] ')), run.stderr).toBe(true);
+    expect(lines.length).toBeLessThan(16);
+    expect(run.stderr).not.toContain('go: added');
+    expect(run.stderr).toContain(`building OpenTofu 1.12.6 from source through the Go module proxy (about 3 min on 2 cores; log: ${cache}/logs/tofu-1.12.6.log)`);
+    expect(run.stderr).toMatch(/building hashicorp\/random 3\.9\.0 from source \(github\.com\/terraform-providers\/terraform-provider-random@v1\.3\.2-[^;]+; about a minute; log: .*provider-random-3\.9\.0\.log\)/);
+    expect(run.stderr).toContain('FABER_CLOUD_REGISTRY=0: not trying the registry');
+    const log = await readFile(path.join(cache, 'logs', 'tofu-1.12.6.log'), 'utf8');
+    expect(log.match(/^go: added /gm)).toHaveLength(1280);
+
+    // The wrapper module repeats the go, godebug and replace lines of the module it builds.
+    const wrapper = await readFile(path.join(dir, 'wrappers', 'tofu-1.12.6.mod'), 'utf8');
+    expect(wrapper).toContain('module faber-cloud.local/tofu-build\n\ngo 1.22\n\ngodebug (\n\tfake=1\n)\n\nreplace (\n\texample.com/a v1.0.0 => example.com/b v1.0.1\n)');
+
+    const manifest = JSON.parse(await readFile(path.join(cache, 'test-tools.json'), 'utf8'));
+    expect(manifest).toMatchObject({ iac_kind: 'tofu', iac_binary: path.join(cache, 'tofu-1.12.6', 'tofu'), iac_origin: 'source', platform });
+    expect(manifest.providers.map((p: { name: string; origin: string }) => `${p.name} ${p.origin}`)).toEqual(['hashicorp/random source', 'hashicorp/local source']);
+    const stats = JSON.parse(await readFile(path.join(cache, 'build-stats', 'tofu-1.12.6.json'), 'utf8'));
+    expect(stats).toMatchObject({ step: 'tofu-1.12.6', seconds: expect.any(Number) });
+  }, 180_000);
+
+  it('stops at a failed build with the end of its log, and writes no manifest', async () => {
+    const { cache, bin, env } = await scratch();
+    await writeExecutable(path.join(bin, 'go'), fakeGo(path.dirname(bin), testTools()));
+    const run = await setup({ ...env, FABER_CLOUD_SOURCE_BUILD: '1', FABER_CLOUD_REGISTRY: '0', FAKE_GO_FAIL: 'build' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/tofu-1\.12\.6 failed \(exit \d+\); the end of .*\/logs\/tofu-1\.12\.6\.log:/);
+    expect(run.stderr).toContain('    link: signal: killed');
+    expect(existsSync(path.join(cache, 'test-tools.json'))).toBe(false);
+    expect(existsSync(path.join(cache, 'tofu-1.12.6', 'tofu'))).toBe(false);
   }, 60_000);
 });
 

@@ -89,7 +89,6 @@ function run(cmd, args, options) {
 
 /** The bare read: FilterLogEvents pages over the same groups, the same window and filter, counted. */
 const BASELINE = `
-import { startMoto as startMotoServer } from '../scripts/moto-server.mjs';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 const [groups, start, end, pattern] = JSON.parse(process.argv[2]);
 const client = new CloudWatchLogsClient({ region: '${REGION}', profile: 'life-test-deploy' });

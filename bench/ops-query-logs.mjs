@@ -8,14 +8,13 @@
 // time is checked against the issue's 2 s target.
 //
 // Usage: node bench/ops-query-logs.mjs [rounds]
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMoto as startMotoServer } from '../scripts/moto-server.mjs';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,24 +29,8 @@ function motoBinary() {
   return existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).moto_server : 'moto_server';
 }
 
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  return port;
-}
-
-export async function startMoto() {
-  const port = await freePort();
-  const child = spawn(motoBinary(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...process.env, MOTO_ACCOUNT_ID: '123456789012' } });
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(`${endpoint}/moto-api/data.json`).then((r) => r.ok, () => false)) return { endpoint, stop: () => child.kill('SIGTERM') };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('moto_server did not start');
+export function startMoto() {
+  return startMotoServer(motoBinary(), { env: { ...process.env, MOTO_ACCOUNT_ID: '123456789012' } });
 }
 
 const lambdaLine = (t, i, level, text) => `${new Date(t).toISOString()}\t${(i * 2654435761).toString(16).padStart(8, '0').slice(-8)}-0000-4000-a000-${String(i).padStart(12, '0')}\t${level}\t${text}`;

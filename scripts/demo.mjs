@@ -3,12 +3,12 @@
 // Sets up the embedded default (moto + OpenTofu + the aws provider, cached), starts moto on
 // 127.0.0.1, creates a sample project in a temp dir with `faber-cloud init`, previews and
 // deploys it to `test`, and prints the registry. The project directory is kept.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMoto } from './moto-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'bin', 'faber-cloud');
@@ -28,23 +28,13 @@ if (!tools.providers.some((p) => p.name === 'hashicorp/aws')) {
   fail('the hashicorp/aws provider is not in the mirror (FABER_CLOUD_AWS_PROVIDER=0?); run without it');
 }
 
-const port = await new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port: picked } = server.address();
-    server.close(() => resolve(picked));
-  });
-});
-const endpoint = `http://127.0.0.1:${port}`;
-say(`starting moto on ${endpoint}`);
-const moto = spawn(tools.moto_server, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-const stopMoto = () => moto.exitCode === null && moto.kill('SIGTERM');
-process.on('exit', stopMoto);
-for (let i = 0; ; i++) {
-  if (i > 300) fail(`moto did not start on ${endpoint}`);
-  const up = await fetch(`${endpoint}/moto-api/data.json`).then((r) => r.ok, () => false);
-  if (up) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+say('starting moto on 127.0.0.1 (it picks a free port and reports it)');
+const moto = await startMoto(tools.moto_server).catch((error) => fail(`${error.message}\nrun \`npm run setup-test-tools\` to install moto`));
+const endpoint = moto.endpoint;
+process.stdout.write(`moto is on ${endpoint}\n`);
+let stopping = false;
+process.on('exit', () => moto.child.exitCode === null && moto.child.kill('SIGTERM'));
+moto.child.on('exit', (code, signal) => stopping || fail(`moto stopped unexpectedly (${signal ?? `code ${code}`})`));
 
 const project = mkdtempSync(path.join(tmpdir(), 'faber-demo-'));
 cpSync(path.join(root, 'templates', 'demo', 'terraform'), path.join(project, 'terraform'), { recursive: true });
@@ -92,4 +82,5 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
-stopMoto();
+stopping = true;
+await moto.stop();

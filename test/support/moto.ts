@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { startMoto as startMotoServer } from '../../scripts/moto-server.mjs';
 
 /**
  * A real moto server on 127.0.0.1 for the tests: started by the global setup (one per
@@ -18,64 +16,10 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('could not pick a free port');
-  return address.port;
-}
-
-async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
-    try {
-      const res = await fetch(`${endpoint}/moto-api/data.json`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${output()}`);
-}
-
+/** Starts moto on 127.0.0.1 on a port it picks and reports (scripts/moto-server.mjs, shared with the demo). */
 export async function startMoto(motoServerBin: string): Promise<MotoServer> {
-  // A port can be taken between picking and binding; try a few.
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const child = spawn(motoServerBin, ['-H', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MOTO_ACCOUNT_ID },
-    });
-    let log = '';
-    const keep = (chunk: Buffer) => {
-      log = (log + chunk.toString()).slice(-4000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    const endpoint = `http://127.0.0.1:${port}`;
-    try {
-      await waitUntilUp(endpoint, child, () => log);
-    } catch (error) {
-      child.kill('SIGKILL');
-      if (attempt < 3 && /Address already in use/.test(log)) continue;
-      throw error;
-    }
-    return {
-      endpoint,
-      async stop() {
-        if (child.exitCode !== null) return;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await once(child, 'exit');
-        clearTimeout(timer);
-      },
-    };
-  }
+  const { endpoint, stop } = await startMotoServer(motoServerBin, { env: { ...process.env, MOTO_ACCOUNT_ID } });
+  return { endpoint, stop };
 }
 
 function endpoint(): string {

@@ -6,12 +6,16 @@ import path from 'node:path';
 export interface TestTools {
   moto_server: string;
   moto_version: string;
+  /** Which path produced each tool (scripts/test-tools-lib.mjs ORIGINS); absent in manifests written before issue 14. */
+  moto_origin?: 'machine' | 'pip';
   iac_kind: 'tofu' | 'terraform';
   iac_binary: string;
   iac_version: string;
+  iac_origin?: 'path' | 'source';
   cli_config_file: string;
   mirror_dir: string;
-  providers: { name: string; version: string; source: string }[];
+  platform?: string;
+  providers: { name: string; version: string; source: string; origin?: 'registry' | 'source' }[];
 }
 
 export function testToolsManifestPath(env: NodeJS.ProcessEnv = process.env): string {

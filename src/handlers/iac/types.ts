@@ -15,7 +15,7 @@ export interface StateResource {
   index?: string | number;
   /** Module address (empty for the root module). */
   module: string;
-  /** Provider, e.g. registry.opentofu.org/hashicorp/aws. */
+  /** Provider address as the IaC binary prints it: registry host/hashicorp/aws. */
   provider: string;
   /** Attribute values, with sensitive values already removed. */
   values: Record<string, unknown>;

@@ -10,7 +10,7 @@ import { checkWritePath } from '../core/files/safe-path.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { diagnose, loadIssueLog, normaliserFor, type DebugContext, type Diagnosis } from '../debugger/debugger.js';
 import type { Alarm, AlarmStateChange } from '../handlers/hosting/monitoring.js';
-import { validateBeforeMutation } from '../core/artifacts.js';
+import { validateBeforeMutation } from '../artifacts/catalogue.js';
 import { readHistory, type HistoryEntry } from '../infra/history.js';
 import { alarmConcerns } from './health.js';
 import { renderIncidentMarkdown } from './incident-md.js';

@@ -52,7 +52,7 @@
  */
 import { ConfigError, NeedsHumanError } from '../core/errors.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
-import { escalationEntry } from './escalation.js';
+import { escalationEntry } from '../core/escalation.js';
 import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
 import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
 
@@ -149,7 +149,7 @@ export interface GrantPlan {
 }
 
 /** The privilege-escalation floor, applied whatever `neverAutoGrant` says (./escalation.ts). */
-export { ESCALATION_LIST as ESCALATION_FLOOR } from './escalation.js';
+export { ESCALATION_LIST as ESCALATION_FLOOR } from '../core/escalation.js';
 
 /** Services whose wildcard-only writes change the whole account's identity or access setup. */
 const ACCOUNT_WIDE_SERVICES = new Set(['iam', 'sts', 'organizations', 'account']);

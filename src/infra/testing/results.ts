@@ -86,7 +86,7 @@ export function summarise(result: TestResult, relativeFile: string): TestResultS
 /**
  * Summaries of the results saved after `since` (all when undefined), oldest first, at most
  * `limit` (the newest ones). A damaged result is an ArtifactError naming it (callers that write
- * history validate the results before their mutation, see core/artifacts.ts).
+ * history validate the results before their mutation, see artifacts/catalogue.ts).
  */
 export async function resultsSince(envDir: string, testsDir: string, since: string | undefined, limit = 10, display: (file: string) => string = (f) => f): Promise<TestResultSummary[]> {
   const names = await readdir(testsDir).catch(() => [] as string[]);

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { parseJsonRecord } from '../../core/artifact-content.js';
 import { writeJsonAtomic, type WriteScope } from '../../core/files/atomic.js';
 import type { ResourceCheck } from '../../handlers/hosting/types.js';
-import type { TestResultSummary } from '../history.js';
 import type { AdapterRun, CostEstimate, Finding, GateResult, Unchecked } from './types.js';
 
 /** deployments/{env}/tests/{timestamp}-pre.json */
@@ -71,6 +70,19 @@ export async function saveTestResult(testsDir: string, result: TestResult, scope
   await writeJsonAtomic(file, result, scope);
   return file;
 }
+
+/** What a history entry (infra/history.ts) says about one saved infra test result. */
+export const TestResultSummarySchema = z.strictObject({
+  /** The result file, relative to deployments/{env}/. */
+  file: z.string(),
+  phase: z.enum(['pre', 'post']),
+  ran_at: z.string(),
+  passed: z.boolean(),
+  plan_id: z.string().optional(),
+  /** pre: findings per severity; post: checks per status. */
+  counts: z.record(z.string(), z.number()),
+});
+export type TestResultSummary = z.output<typeof TestResultSummarySchema>;
 
 export function summarise(result: TestResult, relativeFile: string): TestResultSummary {
   return {

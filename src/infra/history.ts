@@ -4,6 +4,7 @@ import { parseJsonLines, restoreHint, validateRecord } from '../core/artifact-co
 import { ArtifactError } from '../core/errors.js';
 import { appendTextNoFollow, readJsonFile, type WriteScope } from '../core/files/atomic.js';
 import { redactValue } from '../core/redaction/index.js';
+import { TestResultSummarySchema } from './testing/results.js';
 
 /** What an `ops remediate` entry changed, and how to put it back. */
 export const RemediationRecordSchema = z.strictObject({
@@ -19,19 +20,6 @@ export const RemediationRecordSchema = z.strictObject({
   undo_note: z.string(),
 });
 export type RemediationRecord = z.output<typeof RemediationRecordSchema>;
-
-/** What a history entry says about one saved infra test result. */
-export const TestResultSummarySchema = z.strictObject({
-  /** The result file, relative to deployments/{env}/. */
-  file: z.string(),
-  phase: z.enum(['pre', 'post']),
-  ran_at: z.string(),
-  passed: z.boolean(),
-  plan_id: z.string().optional(),
-  /** pre: findings per severity; post: checks per status. */
-  counts: z.record(z.string(), z.number()),
-});
-export type TestResultSummary = z.output<typeof TestResultSummarySchema>;
 
 const count = z.number().int().min(0);
 

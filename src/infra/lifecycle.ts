@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hostname } from 'node:os';
-import { validateBeforeMutation, validatePlanRecord } from '../core/artifacts.js';
+import { validateBeforeMutation, validatePlanRecord } from '../artifacts/catalogue.js';
 import { FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { holderAlive, processStart, withLock } from '../core/files/lock.js';
@@ -12,7 +12,7 @@ import { authorize, checkAccount, type Authorization, type GuardRequest } from '
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
-import { renderDeployedMarkdown } from '../registry/deployed-md.js';
+import { renderDeployedMarkdown } from './deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
 import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
 import type { PlanRecord } from './plan-record.js';
@@ -602,7 +602,7 @@ async function autoFixRound(
   }
   summary.rounds += 1;
   report({ kind: 'step', message: `auto-fix round ${summary.rounds}: ${denials.map((d) => d.action ?? '(unstated action)').join(', ')}` });
-  const { grantPermissions } = await import('../permissions/grant.js');
+  const { grantPermissions } = await import('./grant.js');
   // Refusals throw (exit 4) after granting what may be granted; the audit log has both.
   const granted = await grantPermissions(cwd, { env: open.name, denials, source: 'auto-fix', grantUnknownReason: permissions.grant_unstated_reason }, processEnv, (event) => {
     if (event.kind === 'step') report(event);

@@ -1,4 +1,4 @@
-import type { IncidentReport } from './investigate.js';
+import type { IncidentReport } from './incident.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

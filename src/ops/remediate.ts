@@ -8,7 +8,7 @@ import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { MoveResult, RemediationCapability, ResourceRef } from '../handlers/hosting/remediation.js';
 import { loadHostingHandler } from '../handlers/load.js';
 import { checkEnvironmentWrites, loadEnvironment, type EnvironmentConfigView } from '../infra/environment.js';
-import { validateBeforeMutation } from '../core/artifacts.js';
+import { validateBeforeMutation } from '../artifacts/catalogue.js';
 import { appendHistory, type HistoryEntry, type RemediationRecord } from '../infra/history.js';
 import { readRegistry, type Registry, type RegistryResource } from '../registry/registry.js';
 import { rethrowAsOpsError, toOpsError } from './failures.js';

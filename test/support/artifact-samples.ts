@@ -1,4 +1,4 @@
-import type { ArtifactName, ArtifactSpec } from '../../src/core/artifacts.js';
+import type { ArtifactName, ArtifactSpec } from '../../src/artifacts/catalogue.js';
 
 /**
  * A valid file of every artifact in the catalogue (as this CLI writes them), and the ways to

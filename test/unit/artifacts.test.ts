@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands.js';
-import { ARTIFACTS, artifactsCheckedBefore, validateArtifact, validateBeforeMutation, type ArtifactSpec } from '../../src/core/artifacts.js';
+import { ARTIFACTS, artifactsCheckedBefore, validateArtifact, validateBeforeMutation, type ArtifactSpec } from '../../src/artifacts/catalogue.js';
 import { FaberError } from '../../src/core/errors.js';
 import { projectPaths } from '../../src/core/paths.js';
 import { readHistory } from '../../src/infra/history.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, DEFAULT_NAMING_PATTERN, DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import { configJsonSchemaText } from '../../src/core/config/json-schema.js';
-import { ESCALATION_LIST } from '../../src/permissions/escalation.js';
+import { ESCALATION_LIST } from '../../src/core/escalation.js';
 import { REPO_ROOT } from '../support/cli.js';
 
 /**

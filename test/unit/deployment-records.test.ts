@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArtifactError } from '../../src/core/errors.js';
 import { appendHistory, readHistory, type HistoryEntry } from '../../src/infra/history.js';
-import { renderDeployedMarkdown } from '../../src/registry/deployed-md.js';
+import { renderDeployedMarkdown } from '../../src/infra/deployed-md.js';
 import type { Registry } from '../../src/registry/registry.js';
 import { tempDir } from '../support/cli.js';
 

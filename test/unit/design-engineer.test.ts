@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { slugify } from '../../src/design/architect.js';
 import { loadCatalogue, resolveKind, withDefaults } from '../../src/design/catalogue.js';
 import { parseDesign, validateDesign, type NamingContext } from '../../src/design/design-file.js';
@@ -177,5 +177,27 @@ describe('placeholder Lambda package', () => {
     await writeFile(file, node);
     expect(execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(z.namelist())', file], { encoding: 'utf8' }).trim()).toBe("['a.txt', 'dir/b.txt']");
     expect(placeholderPackage('nodejs22.x', 'app.main', 'api').toString('utf8')).toContain('export const main = async');
+  });
+
+  it('has the same bytes whatever the clock and time zone: entries dated 1980-01-01 00:00, mode 0644, stored', async () => {
+    const zipAt = (tz: string, now: string) => {
+      const saved = process.env.TZ;
+      process.env.TZ = tz;
+      vi.useFakeTimers({ now: new Date(now), toFake: ['Date'] });
+      try {
+        return placeholderPackage('nodejs22.x', 'index.handler', 'api');
+      } finally {
+        vi.useRealTimers();
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
+      }
+    };
+    const zip = zipAt('UTC', '2026-01-01T00:00:00Z');
+    expect(zipAt('Pacific/Kiritimati', '2031-06-15T12:34:56Z').equals(zip)).toBe(true);
+    expect(zipAt('America/Los_Angeles', '2026-01-01T00:00:00Z').equals(zip)).toBe(true);
+    const file = path.join(await tempDir('faber-zip-'), 'p.zip');
+    await writeFile(file, zip);
+    const info = execFileSync('python3', ['-c', 'import sys, zipfile; i = zipfile.ZipFile(sys.argv[1]).infolist()[0]; print(i.filename, i.date_time, oct(i.external_attr >> 16), i.create_system, i.compress_type)', file], { encoding: 'utf8' });
+    expect(info.trim()).toBe('index.mjs (1980, 1, 1, 0, 0, 0) 0o100644 3 0');
   });
 });

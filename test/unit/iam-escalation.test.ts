@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { generateEscalationList } from '../../scripts/iam-escalation.mjs';
 import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import type { Denial } from '../../src/handlers/hosting/aws/denials.js';
-import { ESCALATION_ALLOWED, ESCALATION_LIST, ESCALATION_SERVICES, escalationEntry } from '../../src/permissions/escalation.js';
+import { ESCALATION_ALLOWED, ESCALATION_LIST, ESCALATION_SERVICES, escalationEntry } from '../../src/core/escalation.js';
 import { planGrant } from '../../src/permissions/grant-plan.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { KNOWN_ESCALATION_PATHS } from '../support/escalation-paths.js';

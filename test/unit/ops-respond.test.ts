@@ -9,7 +9,7 @@ import { isReadAction, securityFindings } from '../../src/ops/audit-rules.js';
 import { costView } from '../../src/ops/pricing.js';
 import { IMPLEMENTED_ACTIONS, catalogue } from '../../src/ops/remediation-catalogue.js';
 import { resolveTarget } from '../../src/ops/targets.js';
-import { renderDeployedMarkdown } from '../../src/registry/deployed-md.js';
+import { renderDeployedMarkdown } from '../../src/infra/deployed-md.js';
 import type { Registry } from '../../src/registry/registry.js';
 
 const stmt = (s: Partial<PolicyStatementFacts>): PolicyStatementFacts => ({ effect: 'Allow', principals: [], actions: [], notAction: false, resources: [], hasCondition: false, ...s });

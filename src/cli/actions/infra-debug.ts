@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { validateBeforeMutation } from '../../core/artifacts.js';
+import { validateBeforeMutation } from '../../artifacts/catalogue.js';
 import { loadProjectConfig } from '../../core/config/load.js';
 import { CATEGORIES } from '../../debugger/categories.js';
 import { UsageError } from '../../core/errors.js';

@@ -9,7 +9,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
   const profile = typeof options.profile === 'string' ? { profile: options.profile } : {};
   if (phase === 'post') {
     if (typeof options.plan === 'string') throw new UsageError('--plan applies to --phase pre only', { hint: `faber-cloud infra test --env ${env} --phase post` });
-    const { runPostTests } = await import('../../infra/testing/post.js');
+    const { runPostTests } = await import('../../infra/post-test.js');
     const { result, file } = await runPostTests(ctx.cwd, { env, ...profile }, ctx.env, lifecycleReporter(ctx));
     const denied = result.checks.filter((c) => c.status === 'denied');
     const failed = result.checks.some((c) => c.status === 'missing' || c.status === 'unhealthy' || c.status === 'error');

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { Denial } from '../../handlers/hosting/aws/denials.js';
-import { grantPermissions } from '../../permissions/grant.js';
+import { grantPermissions } from '../../infra/grant.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 
 /** `--action` may be repeated or hold several actions: `--action s3:A s3:B`, `--action s3:A,s3:B`. */

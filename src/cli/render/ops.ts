@@ -1,6 +1,6 @@
 import type { Colors } from 'picocolors/types.js';
 import type { HealthReport, HealthStatus } from '../../ops/health.js';
-import type { IncidentReport } from '../../ops/investigate.js';
+import type { IncidentReport } from '../../ops/incident.js';
 import type { LogQueryResult } from '../../ops/logs.js';
 import { describeProblem } from '../../ops/problems.js';
 import type { OpsEvent } from '../../ops/session.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NEVER_AUTO_GRANT_DEFAULT } from '../../permissions/escalation.js';
+import { NEVER_AUTO_GRANT_DEFAULT } from '../escalation.js';
 
 /**
  * The contract for `.fractary/plugins/faber-cloud/config/devops.json` (DESIGN §3).

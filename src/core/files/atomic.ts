@@ -30,7 +30,7 @@ function linkRaced(file: string, scope: WriteScope, error: unknown): unknown {
 export async function writeTextAtomic(file: string, text: string | Uint8Array, scope: WriteScope & { mode?: number }): Promise<void> {
   // Stryker disable next-line ConditionalExpression: redactText returns a non-string as it is
   if (typeof text === 'string') text = redactText(text); // no secret is written to an artifact (core/redaction)
-  // Stryker disable next-line StringLiteral: any kind other than 'directory' and 'append' is checked as 'file'
+  // Stryker disable next-line StringLiteral: a kind other than 'directory' and 'append' is checked as 'file'
   await checkWritePath(scope, file, 'file');
   await ensureDirectory(scope, path.dirname(file));
   const previous = await lstat(file).catch(() => undefined);

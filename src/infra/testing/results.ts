@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { parseJsonRecord } from '../../core/artifact-content.js';
 import { writeJsonAtomic, type WriteScope } from '../../core/files/atomic.js';
 import type { ResourceCheck } from '../../handlers/hosting/types.js';
-import type { TestResultSummary } from '../history.js';
 import type { AdapterRun, CostEstimate, Finding, GateResult, Unchecked } from './types.js';
 
 /** deployments/{env}/tests/{timestamp}-pre.json */
@@ -72,6 +71,19 @@ export async function saveTestResult(testsDir: string, result: TestResult, scope
   return file;
 }
 
+/** What a history entry (infra/history.ts) says about one saved infra test result. */
+export const TestResultSummarySchema = z.strictObject({
+  /** The result file, relative to deployments/{env}/. */
+  file: z.string(),
+  phase: z.enum(['pre', 'post']),
+  ran_at: z.string(),
+  passed: z.boolean(),
+  plan_id: z.string().optional(),
+  /** pre: findings per severity; post: checks per status. */
+  counts: z.record(z.string(), z.number()),
+});
+export type TestResultSummary = z.output<typeof TestResultSummarySchema>;
+
 export function summarise(result: TestResult, relativeFile: string): TestResultSummary {
   return {
     file: relativeFile,
@@ -86,7 +98,7 @@ export function summarise(result: TestResult, relativeFile: string): TestResultS
 /**
  * Summaries of the results saved after `since` (all when undefined), oldest first, at most
  * `limit` (the newest ones). A damaged result is an ArtifactError naming it (callers that write
- * history validate the results before their mutation, see core/artifacts.ts).
+ * history validate the results before their mutation, see artifacts/catalogue.ts).
  */
 export async function resultsSince(envDir: string, testsDir: string, since: string | undefined, limit = 10, display: (file: string) => string = (f) => f): Promise<TestResultSummary[]> {
   const names = await readdir(testsDir).catch(() => [] as string[]);

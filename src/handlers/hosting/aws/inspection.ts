@@ -64,40 +64,54 @@ async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>)
   for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(fn));
 }
 
+/**
+ * The SDK packages inspection reads with, each with its client. Types only: the packages
+ * themselves are imported on first use, so commands that never inspect never load them.
+ */
+interface Sdks {
+  s3: { sdk: typeof import('@aws-sdk/client-s3'); client: import('@aws-sdk/client-s3').S3Client };
+  dynamodb: { sdk: typeof import('@aws-sdk/client-dynamodb'); client: import('@aws-sdk/client-dynamodb').DynamoDBClient };
+  ec2: { sdk: typeof import('@aws-sdk/client-ec2'); client: import('@aws-sdk/client-ec2').EC2Client };
+  iam: { sdk: typeof import('@aws-sdk/client-iam'); client: import('@aws-sdk/client-iam').IAMClient };
+  'cloudwatch-logs': { sdk: typeof import('@aws-sdk/client-cloudwatch-logs'); client: import('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient };
+}
+
+const LOADERS: { [K in keyof Sdks]: (session: Session) => Promise<Sdks[K]> } = {
+  s3: async (session) => {
+    const sdk = await import('@aws-sdk/client-s3');
+    return { sdk, client: createAwsClient(sdk.S3Client, session) };
+  },
+  dynamodb: async (session) => {
+    const sdk = await import('@aws-sdk/client-dynamodb');
+    return { sdk, client: createAwsClient(sdk.DynamoDBClient, session) };
+  },
+  ec2: async (session) => {
+    const sdk = await import('@aws-sdk/client-ec2');
+    return { sdk, client: createAwsClient(sdk.EC2Client, session) };
+  },
+  iam: async (session) => {
+    const sdk = await import('@aws-sdk/client-iam');
+    return { sdk, client: createAwsClient(sdk.IAMClient, session) };
+  },
+  'cloudwatch-logs': async (session) => {
+    const sdk = await import('@aws-sdk/client-cloudwatch-logs');
+    return { sdk, client: createAwsClient(sdk.CloudWatchLogsClient, session) };
+  },
+};
+
 /** Reads the live configuration audits look at: S3, DynamoDB, EBS, IAM roles, security groups, log groups. */
 export class AwsInspection implements InspectionCapability {
   readonly inspectedTypes = ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_ebs_volume', 'aws_iam_role', 'aws_security_group', 'aws_cloudwatch_log_group'] as const;
-  private readonly clients = new Map<string, Promise<{ sdk: any; client: any }>>();
+  private readonly clients = new Map<keyof Sdks, Promise<Sdks[keyof Sdks]>>();
 
   constructor(private readonly session: Session) {}
 
   /** One client per SDK package, imported on first use. */
-  private client(pkg: 's3' | 'dynamodb' | 'ec2' | 'iam' | 'cloudwatch-logs'): Promise<{ sdk: any; client: any }> {
-    let made = this.clients.get(pkg);
+  private client<K extends keyof Sdks>(pkg: K): Promise<Sdks[K]> {
+    // The map holds, under each key, what LOADERS[key] made: the entry is that key's type.
+    let made = this.clients.get(pkg) as Promise<Sdks[K]> | undefined;
     if (!made) {
-      const load = {
-        s3: async () => {
-          const sdk = await import('@aws-sdk/client-s3');
-          return { sdk, client: createAwsClient(sdk.S3Client, this.session) };
-        },
-        dynamodb: async () => {
-          const sdk = await import('@aws-sdk/client-dynamodb');
-          return { sdk, client: createAwsClient(sdk.DynamoDBClient, this.session) };
-        },
-        ec2: async () => {
-          const sdk = await import('@aws-sdk/client-ec2');
-          return { sdk, client: createAwsClient(sdk.EC2Client, this.session) };
-        },
-        iam: async () => {
-          const sdk = await import('@aws-sdk/client-iam');
-          return { sdk, client: createAwsClient(sdk.IAMClient, this.session) };
-        },
-        'cloudwatch-logs': async () => {
-          const sdk = await import('@aws-sdk/client-cloudwatch-logs');
-          return { sdk, client: createAwsClient(sdk.CloudWatchLogsClient, this.session) };
-        },
-      }[pkg];
-      made = load();
+      made = LOADERS[pkg](this.session);
       this.clients.set(pkg, made);
     }
     return made;
@@ -151,11 +165,11 @@ export class AwsInspection implements InspectionCapability {
   }
 
   /** A bucket setting that may be absent: its absence is `fallback`, not an error. */
-  private async optional<T>(action: string, fn: () => Promise<T>, fallback: T): Promise<T> {
+  private async optional<T>(action: string, fn: () => Promise<T>): Promise<T | null> {
     try {
       return await call(action, fn);
     } catch (error) {
-      if (error instanceof ProviderCallError && error.failure.code && NOT_CONFIGURED.has(error.failure.code)) return fallback;
+      if (error instanceof ProviderCallError && error.failure.code && NOT_CONFIGURED.has(error.failure.code)) return null;
       throw error;
     }
   }
@@ -163,19 +177,19 @@ export class AwsInspection implements InspectionCapability {
   private async bucket(Bucket: string, read: Reader): Promise<BucketFacts | undefined> {
     const { sdk, client } = await this.client('s3');
     const [block, acl, policy, encryption] = await Promise.all([
-      read('public access block', () => this.optional('s3:GetBucketPublicAccessBlock', () => client.send(new sdk.GetPublicAccessBlockCommand({ Bucket })), null)),
+      read('public access block', () => this.optional('s3:GetBucketPublicAccessBlock', () => client.send(new sdk.GetPublicAccessBlockCommand({ Bucket })))),
       read('bucket ACL', () => call('s3:GetBucketAcl', () => client.send(new sdk.GetBucketAclCommand({ Bucket })))),
-      read('bucket policy', () => this.optional('s3:GetBucketPolicy', () => client.send(new sdk.GetBucketPolicyCommand({ Bucket })), null)),
-      read('default encryption', () => this.optional('s3:GetEncryptionConfiguration', () => client.send(new sdk.GetBucketEncryptionCommand({ Bucket })), null)),
+      read('bucket policy', () => this.optional('s3:GetBucketPolicy', () => client.send(new sdk.GetBucketPolicyCommand({ Bucket })))),
+      read('default encryption', () => this.optional('s3:GetEncryptionConfiguration', () => client.send(new sdk.GetBucketEncryptionCommand({ Bucket })))),
     ]);
     if (block === undefined && acl === undefined && policy === undefined && encryption === undefined) return undefined;
-    const config = (block as any)?.PublicAccessBlockConfiguration;
+    const config = block?.PublicAccessBlockConfiguration;
     const grants: BucketFacts['publicGrants'] = [];
-    for (const g of (acl as any)?.Grants ?? []) {
+    for (const g of acl?.Grants ?? []) {
       const uri = g.Grantee?.URI;
       if (uri === ALL_USERS || uri === AUTHENTICATED_USERS) grants.push({ grantee: uri === ALL_USERS ? 'everyone' : 'authenticated-users', permission: g.Permission ?? 'UNKNOWN' });
     }
-    const rule = (encryption as any)?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+    const rule = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
     return {
       kind: 'bucket',
       name: Bucket,
@@ -188,7 +202,7 @@ export class AwsInspection implements InspectionCapability {
           }
         : null,
       publicGrants: grants,
-      policyStatements: (policy as any)?.Policy ? parsePolicyDocument((policy as any).Policy) : [],
+      policyStatements: policy?.Policy ? parsePolicyDocument(policy.Policy) : [],
       defaultEncryption: rule?.SSEAlgorithm ?? null,
     };
   }
@@ -197,7 +211,7 @@ export class AwsInspection implements InspectionCapability {
     const { sdk, client } = await this.client('dynamodb');
     const out = await read('table encryption', () => call('dynamodb:DescribeTable', () => client.send(new sdk.DescribeTableCommand({ TableName }))));
     if (!out) return undefined;
-    const sse = (out as any).Table?.SSEDescription;
+    const sse = out.Table?.SSEDescription;
     // No SSEDescription: DynamoDB encrypts with an AWS owned key (every table is encrypted at rest).
     const encryption: TableFacts['encryption'] = !sse ? 'provider-owned' : sse.Status === 'DISABLED' || sse.Status === 'DISABLING' ? 'disabled' : 'managed-key';
     return { kind: 'table', name: TableName, encryption };
@@ -206,7 +220,7 @@ export class AwsInspection implements InspectionCapability {
   private async volume(id: string, read: Reader): Promise<VolumeFacts | undefined> {
     const { sdk, client } = await this.client('ec2');
     const out = await read('volume encryption', () => call('ec2:DescribeVolumes', () => client.send(new sdk.DescribeVolumesCommand({ VolumeIds: [id] }))));
-    const volume = (out as any)?.Volumes?.[0];
+    const volume = out?.Volumes?.[0];
     return volume ? { kind: 'volume', id, encrypted: Boolean(volume.Encrypted) } : undefined;
   }
 
@@ -216,7 +230,7 @@ export class AwsInspection implements InspectionCapability {
       const arns: { name: string; arn: string }[] = [];
       let Marker: string | undefined;
       do {
-        const page: any = await call('iam:ListAttachedRolePolicies', () => client.send(new sdk.ListAttachedRolePoliciesCommand({ RoleName, ...(Marker ? { Marker } : {}) })));
+        const page = await call('iam:ListAttachedRolePolicies', () => client.send(new sdk.ListAttachedRolePoliciesCommand({ RoleName, ...(Marker ? { Marker } : {}) })));
         for (const p of page.AttachedPolicies ?? []) arns.push({ name: p.PolicyName ?? '', arn: p.PolicyArn ?? '' });
         Marker = page.IsTruncated ? page.Marker : undefined;
       } while (Marker);
@@ -227,8 +241,8 @@ export class AwsInspection implements InspectionCapability {
     // AWS managed policies (arn:aws:iam::aws:policy/…) are AWS's to maintain, not the project's.
     for (const p of attached.filter((a) => !/^arn:[^:]+:iam::aws:policy\//.test(a.arn))) {
       const document = await read(`policy ${p.name}`, async () => {
-        const policy: any = await call('iam:GetPolicy', () => client.send(new sdk.GetPolicyCommand({ PolicyArn: p.arn })));
-        const version: any = await call('iam:GetPolicyVersion', () =>
+        const policy = await call('iam:GetPolicy', () => client.send(new sdk.GetPolicyCommand({ PolicyArn: p.arn })));
+        const version = await call('iam:GetPolicyVersion', () =>
           client.send(new sdk.GetPolicyVersionCommand({ PolicyArn: p.arn, VersionId: policy.Policy?.DefaultVersionId ?? 'v1' })),
         );
         return String(version.PolicyVersion?.Document ?? '{}');
@@ -241,7 +255,7 @@ export class AwsInspection implements InspectionCapability {
   private async firewall(GroupId: string, read: Reader): Promise<FirewallFacts | undefined> {
     const { sdk, client } = await this.client('ec2');
     const out = await read('ingress rules', () => call('ec2:DescribeSecurityGroups', () => client.send(new sdk.DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }))));
-    const group = (out as any)?.SecurityGroups?.[0];
+    const group = out?.SecurityGroups?.[0];
     if (!group) return undefined;
     const ingress: FirewallFacts['ingress'] = [];
     for (const p of group.IpPermissions ?? []) {
@@ -258,8 +272,8 @@ export class AwsInspection implements InspectionCapability {
     const group = await read('retention', async () => {
       let nextToken: string | undefined;
       do {
-        const page: any = await call('logs:DescribeLogGroups', () => client.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) })));
-        const found = (page.logGroups ?? []).find((g: any) => g.logGroupName === name);
+        const page = await call('logs:DescribeLogGroups', () => client.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) })));
+        const found = (page.logGroups ?? []).find((g) => g.logGroupName === name);
         if (found) return found;
         nextToken = page.nextToken;
       } while (nextToken);

@@ -1,10 +1,10 @@
-import { UsageError } from '../../core/errors.js';
-import { authorize } from '../../core/guard.js';
-import type { ResourceCheck } from '../../handlers/hosting/types.js';
-import { readRegistry } from '../../registry/registry.js';
-import { checkEnvironmentWrites, loadEnvironment, openEnvironment } from '../environment.js';
-import { identify, type Reporter } from '../lifecycle.js';
-import { saveTestResult, type PostTestResult } from './results.js';
+import { UsageError } from '../core/errors.js';
+import { authorize } from '../core/guard.js';
+import type { ResourceCheck } from '../handlers/hosting/types.js';
+import { readRegistry } from '../registry/registry.js';
+import { checkEnvironmentWrites, loadEnvironment, openEnvironment } from './environment.js';
+import { identify, type Reporter } from './lifecycle.js';
+import { saveTestResult, type PostTestResult } from './testing/results.js';
 
 /** Statuses that fail the post-deploy tests. */
 const FAILING: readonly ResourceCheck['status'][] = ['missing', 'unhealthy', 'error', 'denied'];

@@ -2,14 +2,14 @@ import { GuardError, NeedsHumanError, type FaberError } from '../core/errors.js'
 import { authorize, checkAccount, type Authorization } from '../core/guard.js';
 import { withLock } from '../core/files/lock.js';
 import { busyWhile } from '../core/interrupt.js';
-import { validateBeforeMutation } from '../core/artifacts.js';
+import { validateBeforeMutation } from '../artifacts/catalogue.js';
 import path from 'node:path';
 import { loadHostingHandler } from '../handlers/load.js';
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
-import { checkEnvironmentWrites, loadEnvironment } from '../infra/environment.js';
-import { appendAuditEntries, completeAuditEntries, newAuditId, type AuditEntry } from './audit.js';
+import { checkEnvironmentWrites, loadEnvironment } from './environment.js';
+import { appendAuditEntries, completeAuditEntries, newAuditId, type AuditEntry } from '../permissions/audit.js';
 import { decodeDenials, type Denial } from '../handlers/hosting/aws/denials.js';
-import { planGrant, type GrantPlan } from './grant-plan.js';
+import { planGrant, type GrantPlan } from '../permissions/grant-plan.js';
 import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
 
 /**

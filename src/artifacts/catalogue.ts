@@ -16,9 +16,9 @@ import { PLAN_RECORD_FILE, PlanRecordSchema } from '../infra/plan-record.js';
 import { parseTestResult, TEST_RESULT_FILE } from '../infra/testing/results.js';
 import { AUDIT_SCHEMA_VERSION, AuditLogSchema } from '../permissions/audit.js';
 import { isRegistryShape, REGISTRY_SCHEMA_VERSION, RegistrySchema } from '../registry/registry.js';
-import { parseJsonLines, parseJsonRecord, parseJsonText, restoreHint, validateRecord } from './artifact-content.js';
-import { ArtifactError } from './errors.js';
-import type { ProjectPaths } from './paths.js';
+import { parseJsonLines, parseJsonRecord, parseJsonText, restoreHint, validateRecord } from '../core/artifact-content.js';
+import { ArtifactError } from '../core/errors.js';
+import type { ProjectPaths } from '../core/paths.js';
 
 export type ArtifactName =
   | 'registry'

@@ -1,6 +1,6 @@
 import type { OutputValue } from '../handlers/iac/types.js';
-import type { HistoryEntry } from '../infra/history.js';
-import type { Registry } from './registry.js';
+import type { HistoryEntry } from './history.js';
+import type { Registry } from '../registry/registry.js';
 
 /** Service name from a resource type: aws_s3_bucket -> s3, terraform_data -> terraform. */
 function serviceOf(type: string): string {

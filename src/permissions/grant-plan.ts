@@ -54,7 +54,7 @@ import { ConfigError, NeedsHumanError } from '../core/errors.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { escalationEntry } from './escalation.js';
 import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
-import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
+import { partitionForRegion } from '../handlers/hosting/aws/partition.js';
 
 /** IAM's limit for a customer managed policy document, whitespace not counted. */
 export const POLICY_MAX_CHARS = 6144;

@@ -1,6 +1,7 @@
 import link2aws from 'link2aws';
 import { describe, expect, it } from 'vitest';
-import { OVERRIDDEN_TYPES, SUPPORTED_TYPES, consoleLinkFor, fastLibraryLink, partitionForRegion } from '../../src/handlers/hosting/aws/console-urls.js';
+import { OVERRIDDEN_TYPES, SUPPORTED_TYPES, consoleLinkFor, fastLibraryLink } from '../../src/handlers/hosting/aws/console-urls.js';
+import { partitionForRegion } from '../../src/handlers/hosting/aws/partition.js';
 
 const { ARN } = link2aws;
 
@@ -305,6 +306,12 @@ describe('consoleLinkFor: partitions', () => {
     expect(partitionForRegion('cn-north-1')).toBe('aws-cn');
     expect(partitionForRegion('us-gov-west-1')).toBe('aws-us-gov');
     expect(partitionForRegion('eu-central-1')).toBe('aws');
+  });
+
+  it('an isolated-region resource gets its own partition ARN and no link to the public console', () => {
+    // Regression: console-urls.ts had its own partition rule that put us-iso-east-1 in aws.
+    expect(link('aws_s3_bucket', { bucket: 'b' }, { region: 'us-iso-east-1' })).toEqual({ arn: 'arn:aws-iso:s3:::b' });
+    expect(link('aws_dynamodb_table', { name: 't' }, { region: 'us-isob-east-1', accountId: ACCT })).toEqual({ arn: `arn:aws-iso-b:dynamodb:us-isob-east-1:${ACCT}:table/t` });
   });
 
   it('China regions use console.amazonaws.cn and aws-cn ARNs', () => {

@@ -10,6 +10,7 @@
 // gets wrong. Any other ARN falls back to the console's generic `go/view?arn=` resolver.
 
 import link2aws from 'link2aws';
+import { partitionForRegion } from './partition.js';
 
 const { ARN } = link2aws;
 
@@ -235,12 +236,6 @@ function parseArn(s: unknown): ParsedArn | undefined {
   return m ? { partition: m[1] ?? '', region: m[2] ?? '', account: m[3] ?? '' } : undefined;
 }
 
-export function partitionForRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 const ACCOUNT = /^\d{12}$/;
 
 /** ARN-like values in state: `arn` and `id` first, then any other top-level string. */
@@ -374,7 +369,7 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
   let arnsCache: ParsedArn[] | undefined;
   const arns = () => (arnsCache ??= arnsIn(values));
   const ownArn = parseArn(stateArn) ?? parseArn(values.id);
-  const partition = ctx.partition || ownArn?.partition || arns()[0]?.partition || partitionForRegion(ctx.region || ownArn?.region || '');
+  const partition = ctx.partition || ownArn?.partition || arns()[0]?.partition || (partitionForRegion(ctx.region || ownArn?.region) ?? 'aws');
   const region = ctx.region || ownArn?.region || '';
   const accountFor = () =>
     [ctx.accountId, ...arns().map((a) => a.account), values.owner_id, values.registry_id, values.account_id]

@@ -49,12 +49,12 @@ import {
   kindForType,
   normaliseAction,
   parseQueueUrl,
-  partitionForRegion,
   serviceForOperation,
   typeOfAddress,
   type ArnEnv,
   type ResourceKind,
 } from './operations.js';
+import { partitionForRegion } from './partition.js';
 
 export { actionForOperation, actionForOperationHint, normaliseAction } from './operations.js';
 export { sdkErrorText } from '../../error-text.js';

@@ -358,12 +358,3 @@ export function typeOfAddress(address: string): string | undefined {
   const type = parts[i];
   return type && parts[i + 1] && /^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(type) ? type : undefined;
 }
-
-export function partitionForRegion(region: string | undefined): string | undefined {
-  if (!region) return undefined;
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
-}

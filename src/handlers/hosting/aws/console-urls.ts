@@ -10,6 +10,7 @@
 // gets wrong. Any other ARN falls back to the console's generic `go/view?arn=` resolver.
 
 import link2aws from 'link2aws';
+import { ACCOUNT_ID, parseArn, type Arn } from './arn.js';
 import { partitionForRegion } from './partition.js';
 
 const { ARN } = link2aws;
@@ -225,23 +226,10 @@ function consoleHost(partition: string | undefined): string | undefined {
   return partition !== undefined && Object.hasOwn(CONSOLE_HOSTS, partition) ? CONSOLE_HOSTS[partition] : undefined;
 }
 
-interface ParsedArn {
-  partition: string;
-  region: string;
-  account: string;
-}
-
-function parseArn(s: unknown): ParsedArn | undefined {
-  const m = typeof s === 'string' ? /^arn:([^:]+):[^:]*:([^:]*):([^:]*):./.exec(s) : null;
-  return m ? { partition: m[1] ?? '', region: m[2] ?? '', account: m[3] ?? '' } : undefined;
-}
-
-const ACCOUNT = /^\d{12}$/;
-
 /** ARN-like values in state: `arn` and `id` first, then any other top-level string. */
-function arnsIn(values: Values): ParsedArn[] {
+function arnsIn(values: Values): Arn[] {
   const ordered = [values.arn, values.id, ...Object.entries(values).filter(([k]) => k !== 'arn' && k !== 'id').map(([, x]) => x)];
-  return ordered.map(parseArn).filter((a): a is ParsedArn => a !== undefined);
+  return ordered.map(parseArn).filter((a): a is Arn => a !== undefined);
 }
 
 // --- link2aws fast path -------------------------------------------------------------------------
@@ -366,15 +354,15 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
   }
 
   // The ARNs in values (and the account) are looked for only where needed (performance).
-  let arnsCache: ParsedArn[] | undefined;
+  let arnsCache: Arn[] | undefined;
   const arns = () => (arnsCache ??= arnsIn(values));
   const ownArn = parseArn(stateArn) ?? parseArn(values.id);
   const partition = ctx.partition || ownArn?.partition || arns()[0]?.partition || (partitionForRegion(ctx.region || ownArn?.region) ?? 'aws');
   const region = ctx.region || ownArn?.region || '';
   const accountFor = () =>
-    [ctx.accountId, ...arns().map((a) => a.account), values.owner_id, values.registry_id, values.account_id]
+    [ctx.accountId, ...arns().map((a) => a.accountId), values.owner_id, values.registry_id, values.account_id]
       .map(str)
-      .find((a) => a !== undefined && ACCOUNT.test(a));
+      .find((a) => a !== undefined && ACCOUNT_ID.test(a));
 
   // Where the Terraform id is an ARN (topics, policies, load balancers, ECS, secrets, ...), it is this resource's ARN.
   let arn = stateArn ?? (parseArn(values.id) ? str(values.id) : undefined);

@@ -10,6 +10,8 @@
  * IAM action has another name.
  */
 
+import { ACCOUNT_ID } from './arn.js';
+
 /** SDK service id (lowercased, spaces removed) -> IAM action prefix, where the naive rule is wrong. */
 const SERVICE_PREFIX: Record<string, string> = {
   accessanalyzer: 'access-analyzer',
@@ -240,8 +242,6 @@ export interface ResourceKind {
   arn(id: string, env: ArnEnv): string | undefined;
 }
 
-const ACCOUNT = /^\d{12}$/;
-
 /** SQS queue URL -> its parts. */
 export function parseQueueUrl(url: string): { region: string; account: string; name: string } | undefined {
   const m = /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?)\/(\d{12})\/([A-Za-z0-9_.-]+)\/?$/.exec(url);
@@ -252,7 +252,7 @@ export function parseQueueUrl(url: string): { region: string; account: string; n
 function regional(service: string, path: (name: string) => string) {
   return (id: string, env: ArnEnv): string | undefined => {
     if (id.startsWith('arn:')) return id;
-    if (!env.region || !env.account || !ACCOUNT.test(env.account)) return undefined;
+    if (!env.region || !env.account || !ACCOUNT_ID.test(env.account)) return undefined;
     return `arn:${env.partition}:${service}:${env.region}:${env.account}:${path(id)}`;
   };
 }
@@ -260,7 +260,7 @@ function regional(service: string, path: (name: string) => string) {
 function global(service: string, path: (name: string) => string) {
   return (id: string, env: ArnEnv): string | undefined => {
     if (id.startsWith('arn:')) return id;
-    if (!env.account || !ACCOUNT.test(env.account)) return undefined;
+    if (!env.account || !ACCOUNT_ID.test(env.account)) return undefined;
     return `arn:${env.partition}:${service}::${env.account}:${path(id)}`;
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The least-privilege grant planner: turns parsed AccessDenied errors (./denials.ts) into the
  * IAM policy documents that would fix them, and the list of what it refuses to grant and why.
- * Pure: no AWS calls, no files (the IAM catalogue's data is read lazily, see ./iam-catalogue.ts).
+ * Pure: no AWS calls, no files (the IAM catalogue's data is read lazily, see ../handlers/hosting/aws/iam-catalogue.ts).
  * Granting, the audit log and exit codes belong to the caller; `refusalError` builds the
  * exit-4 error for the refusals.
  *
@@ -53,7 +53,7 @@
 import { ConfigError, NeedsHumanError } from '../core/errors.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { escalationEntry } from './escalation.js';
-import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
+import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from '../handlers/hosting/aws/iam-catalogue.js';
 import { iamPrincipalOf, parseArn } from '../handlers/hosting/aws/arn.js';
 import { partitionForRegion } from '../handlers/hosting/aws/partition.js';
 

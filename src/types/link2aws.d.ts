@@ -11,6 +11,9 @@ declare module 'link2aws' {
     readonly console: string;
     /** The console URL; throws for unknown services and resource types, some templates return null. */
     readonly consoleLink: string | null | undefined;
+    /** Built by the constructor (~1,000 closures over `this`); console-urls.ts reuses one table. */
+    _linkTemplates: Record<string, Record<string, ((arn: ARN) => string | null) | null>>;
+    _getLinkTemplates(): ARN['_linkTemplates'];
   }
   const link2aws: { ARN: typeof ARN };
   export default link2aws;

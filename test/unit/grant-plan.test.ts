@@ -15,7 +15,7 @@ import {
   refusalError,
   type GrantPlan,
 } from '../../src/permissions/grant-plan.js';
-import { iamCatalogue } from '../../src/permissions/iam-catalogue.js';
+import { iamCatalogue } from '../../src/handlers/hosting/aws/iam-catalogue.js';
 import { ACCOUNT, CTX } from '../support/grant-context.js';
 
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:user/faber-deployer`;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plannedResources, type ShowPlanJson } from '../../src/handlers/iac/terraform/plan.js';
-import { iamCatalogue } from '../../src/permissions/iam-catalogue.js';
+import { iamCatalogue } from '../../src/handlers/hosting/aws/iam-catalogue.js';
 import { ruleCatalogue } from '../../src/infra/testing/catalogue.js';
 import { runRules } from '../../src/infra/testing/rules.js';
 import { REPO_ROOT } from '../support/cli.js';

@@ -1,4 +1,4 @@
-import type { IamCatalogue } from '../../permissions/iam-catalogue.js';
+import type { IamCatalogue } from '../../handlers/hosting/aws/iam-catalogue.js';
 
 /** An IAM policy document, reduced to what the rules read. */
 export interface PolicyStatement {

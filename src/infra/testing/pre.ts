@@ -23,7 +23,7 @@ export interface PreTestInput {
 /** Security rules, adapters, cost estimate and the gate over one plan. Reads only. */
 export async function runPreTests(input: PreTestInput): Promise<PreTestResult> {
   const ranAt = new Date().toISOString();
-  const { iamCatalogue } = await import('../../permissions/iam-catalogue.js');
+  const { iamCatalogue } = await import('../../handlers/hosting/aws/iam-catalogue.js');
   const own = await runRules(input.resources, ruleCatalogue, iamCatalogue);
   const adapters = input.writePlanJson
     ? await runAdapters(input.testing.adapters, input.writePlanJson, input.processEnv)

@@ -1,5 +1,5 @@
 import type { PlannedResource } from '../../handlers/iac/types.js';
-import type { IamCatalogue } from '../../permissions/iam-catalogue.js';
+import type { IamCatalogue } from '../../handlers/hosting/aws/iam-catalogue.js';
 import { ruleById, SEVERITY_RANK, type RuleCatalogue } from './catalogue.js';
 import { isScopableWrite, parsePolicy } from './policy.js';
 import type { Finding, Unchecked } from './types.js';

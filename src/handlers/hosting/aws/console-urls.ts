@@ -1,6 +1,7 @@
 // Console deep links and ARNs for Terraform-managed AWS resources.
 // Why: the resource registry and DEPLOYED.md show a console link (and the ARN) for every resource so
-// a human can jump straight to it. Everything here is partition-aware (aws, aws-cn, aws-us-gov), is
+// a human can jump straight to it. Everything here is partition-aware (ARNs in every partition,
+// from ./partition.ts; links only where link2aws knows the console: aws, aws-cn, aws-us-gov), is
 // computed only from state values plus context (no AWS calls), never invents an account id, and
 // never throws: unknown types or missing identifiers simply yield fewer fields.
 //
@@ -10,6 +11,8 @@
 // gets wrong. Any other ARN falls back to the console's generic `go/view?arn=` resolver.
 
 import link2aws from 'link2aws';
+import { ACCOUNT_ID, parseArn, type Arn } from './arn.js';
+import { partitionForRegion } from './partition.js';
 
 const { ARN } = link2aws;
 
@@ -213,115 +216,49 @@ export const SUPPORTED_TYPES: readonly string[] = Object.keys(SPECS);
 /** The subset whose URL is built here rather than by link2aws (exported for tests). */
 export const OVERRIDDEN_TYPES: readonly string[] = Object.keys(SPECS).filter((t) => SPECS[t]!.override);
 
-const CONSOLE_HOSTS: Record<string, string> = {
-  aws: 'console.aws.amazon.com',
-  'aws-cn': 'console.amazonaws.cn',
-  'aws-us-gov': 'console.amazonaws-us-gov.com',
-};
+// Console hosts are link2aws's (its `console` getter, which throws for partitions it has no
+// console for): one table, not a second copy here.
+const consoleOf = Object.getOwnPropertyDescriptor(ARN.prototype, 'console')?.get;
 
-/** The console host of a partition; own keys only, so 'constructor' is not a partition. */
+/** The console host of a partition, or undefined (isolated partitions, names like 'constructor'). */
 function consoleHost(partition: string | undefined): string | undefined {
-  return partition !== undefined && Object.hasOwn(CONSOLE_HOSTS, partition) ? CONSOLE_HOSTS[partition] : undefined;
+  if (partition === undefined || !consoleOf) return undefined;
+  try {
+    const host: unknown = consoleOf.call({ partition });
+    return typeof host === 'string' ? host : undefined;
+  } catch {
+    return undefined;
+  }
 }
-
-interface ParsedArn {
-  partition: string;
-  region: string;
-  account: string;
-}
-
-function parseArn(s: unknown): ParsedArn | undefined {
-  const m = typeof s === 'string' ? /^arn:([^:]+):[^:]*:([^:]*):([^:]*):./.exec(s) : null;
-  return m ? { partition: m[1] ?? '', region: m[2] ?? '', account: m[3] ?? '' } : undefined;
-}
-
-export function partitionForRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
-const ACCOUNT = /^\d{12}$/;
 
 /** ARN-like values in state: `arn` and `id` first, then any other top-level string. */
-function arnsIn(values: Values): ParsedArn[] {
+function arnsIn(values: Values): Arn[] {
   const ordered = [values.arn, values.id, ...Object.entries(values).filter(([k]) => k !== 'arn' && k !== 'id').map(([, x]) => x)];
-  return ordered.map(parseArn).filter((a): a is ParsedArn => a !== undefined);
+  return ordered.map(parseArn).filter((a): a is Arn => a !== undefined);
 }
 
-// --- link2aws fast path -------------------------------------------------------------------------
-// Performance only: `new ARN(arn)` builds link2aws's whole template table (~1,000 closures) for
-// every ARN, ~100 ms of a 5,000-resource registry build. For the high-volume ARN types below the
-// URL is built here instead, with link2aws's own parsing rules and templates (copied from
-// link2aws 1.0.26, `ARN` constructor and `_getLinkTemplates`). link2aws stays the reference:
-// test/unit/console-urls.test.ts pins fastLibraryLink(arn) === new ARN(arn).consoleLink for these
-// types (all partitions, IAM paths, qualifiers, special characters, and random ARNs). Any other
-// ARN, and any ARN link2aws would reject, is left to link2aws itself. Not here: SQS, whose
-// aws_sqs_queue URL is an override anyway.
-
-/** link2aws's view of an ARN: its fields as the `ARN` constructor sets them. */
-interface Link2awsArn {
-  arn: string;
-  region: string;
-  resource: string;
-  /** link2aws's `console` getter. */
-  console: string;
+// --- link2aws, one template table --------------------------------------------------------------
+// link2aws's `ARN` constructor builds its whole template table (~1,000 closures over the instance)
+// for every ARN: ~100 ms of a 5,000-resource registry build (docs/PERFORMANCE.md). The wrapper
+// below keeps link2aws's parser and templates and builds the table once: `Parsed` runs the real
+// constructor (all its checks) but reuses the table of one `cursor` instance, whose fields are then
+// set to the parsed ARN's, so the table's closures read them. Synchronous, so one cursor is safe.
+// test/unit/console-urls.test.ts pins `link2awsLink(arn)` to `new ARN(arn).consoleLink` on every
+// supported type, every partition and 10,000 random ARN-like strings; the version is pinned exactly.
+const cursor = new ARN('arn:aws:s3:::cursor');
+class Parsed extends ARN {
+  override _getLinkTemplates(): InstanceType<typeof ARN>['_linkTemplates'] {
+    return cursor._linkTemplates;
+  }
 }
-
-const LINK2AWS_TEMPLATES = new Map<string, (a: Link2awsArn) => string>([
-  // `${service} ${resource_type}`: S3 buckets and SNS topics have no resource type.
-  ['s3 ', (a) => `https://s3.${a.console}/s3/buckets/${a.resource}`],
-  ['lambda function', (a) => `https://${a.region}.${a.console}/lambda/home?region=${a.region}#/functions/${a.resource}`],
-  ['dynamodb table', (a) => `https://${a.region}.${a.console}/dynamodbv2/home?region=${a.region}#table?name=${a.resource}`],
-  // link2aws's `pathLast`.
-  ['iam role', (a) => `https://${a.console}/iam/home?#/roles/${a.resource.slice(a.resource.lastIndexOf('/') + 1)}`],
-  [
-    'logs log-group',
-    (a) =>
-      `https://${a.region}.${a.console}/cloudwatch/home?region=${a.region}#logsV2:log-groups/log-group/${a.resource.replace(/:\*$/, '').replace(/#/g, '$2523').replace(/[/]/g, '$252F')}`,
-  ],
-  ['sns ', (a) => `https://${a.console}/sns/v3/home?region=${a.region}#/topic/${a.arn}`],
-]);
-
-/** link2aws's `console` getter. */
-const LINK2AWS_CONSOLES: Record<string, string> = {
-  aws: 'console.aws.amazon.com',
-  'aws-us-gov': 'console.amazonaws-us-gov.com',
-  'aws-cn': 'console.amazonaws.cn',
-};
 
 /**
- * `new ARN(arn).consoleLink` for the types in LINK2AWS_TEMPLATES; undefined for any other ARN and
- * wherever link2aws would throw (exported for tests).
+ * `new ARN(arn).consoleLink` without rebuilding link2aws's template table; throws where it does
+ * (exported for tests).
  */
-export function fastLibraryLink(input: string): string | undefined {
-  // The ARN constructor: trim, length and character checks, tokens (the resource keeps its colons).
-  const text = input.trim();
-  if (text.length > 2048 || !/^[a-zA-Z0-9:/+=,.@_*#\-]*$/.test(text)) return undefined;
-  const rest = text.split(':');
-  const tokens = rest.splice(0, 6);
-  if (rest.length > 0) tokens.push(rest.join(':'));
-  const [prefix, partition, service, region, , t5, t6] = tokens;
-  let type: string;
-  let resource: string;
-  if (t5 === undefined || prefix === undefined || partition === undefined || service === undefined || region === undefined) {
-    return undefined; // "Bad number of tokens"
-  } else if (t6 !== undefined) {
-    const slash = t5.indexOf('/');
-    [type, resource] = slash > 0 ? [t5.slice(0, slash), t5.slice(slash + 1)] : [t5, t6];
-  } else if (t5.slice(1).indexOf('/') >= 0) {
-    const t = t5.startsWith('/') ? t5.slice(1) : t5;
-    [type, resource] = [t.slice(0, t.indexOf('/')), t.slice(t.indexOf('/') + 1)];
-  } else {
-    [type, resource] = ['', t5];
-  }
-  if (region !== '' && !/^[a-z0-9-]*$/.test(region)) return undefined;
-  // consoleLink: prefix, then the template, which reads the console host (throws for other partitions).
-  if (prefix !== 'arn') return undefined;
-  const template = LINK2AWS_TEMPLATES.get(`${service} ${type}`);
-  const host = Object.hasOwn(LINK2AWS_CONSOLES, partition) ? LINK2AWS_CONSOLES[partition] : undefined;
-  if (!template || host === undefined) return undefined;
-  return template({ arn: text, region, resource, console: host });
+export function link2awsLink(arn: string): string | null | undefined {
+  Object.assign(cursor, new Parsed(arn));
+  return cursor.consoleLink;
 }
 
 /**
@@ -334,7 +271,7 @@ function libraryLink(arn: string): string | undefined {
   try {
     const host = consoleHost(parseArn(arn)?.partition);
     if (!host) return undefined;
-    const url = fastLibraryLink(arn) ?? new ARN(arn).consoleLink;
+    const url = link2awsLink(arn);
     if (typeof url !== 'string') return undefined;
     const u = new URL(url);
     const onHost = u.hostname === host || u.hostname.endsWith(`.${host}`);
@@ -371,15 +308,15 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
   }
 
   // The ARNs in values (and the account) are looked for only where needed (performance).
-  let arnsCache: ParsedArn[] | undefined;
+  let arnsCache: Arn[] | undefined;
   const arns = () => (arnsCache ??= arnsIn(values));
   const ownArn = parseArn(stateArn) ?? parseArn(values.id);
-  const partition = ctx.partition || ownArn?.partition || arns()[0]?.partition || partitionForRegion(ctx.region || ownArn?.region || '');
+  const partition = ctx.partition || ownArn?.partition || arns()[0]?.partition || (partitionForRegion(ctx.region || ownArn?.region) ?? 'aws');
   const region = ctx.region || ownArn?.region || '';
   const accountFor = () =>
-    [ctx.accountId, ...arns().map((a) => a.account), values.owner_id, values.registry_id, values.account_id]
+    [ctx.accountId, ...arns().map((a) => a.accountId), values.owner_id, values.registry_id, values.account_id]
       .map(str)
-      .find((a) => a !== undefined && ACCOUNT.test(a));
+      .find((a) => a !== undefined && ACCOUNT_ID.test(a));
 
   // Where the Terraform id is an ARN (topics, policies, load balancers, ECS, secrets, ...), it is this resource's ARN.
   let arn = stateArn ?? (parseArn(values.id) ? str(values.id) : undefined);

@@ -49,12 +49,13 @@ import {
   kindForType,
   normaliseAction,
   parseQueueUrl,
-  partitionForRegion,
   serviceForOperation,
   typeOfAddress,
   type ArnEnv,
   type ResourceKind,
 } from './operations.js';
+import { ACCOUNT_ID, parseArn } from './arn.js';
+import { partitionForRegion } from './partition.js';
 
 export { actionForOperation, actionForOperationHint, normaliseAction } from './operations.js';
 export { sdkErrorText } from '../../error-text.js';
@@ -260,8 +261,8 @@ function parseBlock(block: ErrorBlock, ctx: DenialContext): ParsedError[] {
 }
 
 function principalParts(arn: string | undefined): { partition?: string; account?: string } {
-  const m = arn ? /^arn:([^:]+):[^:]*:[^:]*:([^:]*):/.exec(arn) : null;
-  return m ? { partition: m[1], account: /^\d{12}$/.test(m[2] ?? '') ? m[2] : undefined } : {};
+  const parsed = parseArn(arn);
+  return parsed ? { partition: parsed.partition, account: ACCOUNT_ID.test(parsed.accountId) ? parsed.accountId : undefined } : {};
 }
 
 function codeNear(codes: Hit[], index: number, fallback: string): string {
@@ -452,7 +453,7 @@ function inferResource(text: string, action: string | undefined, principalArn: s
     if (arn) return arn;
   }
   if (hint) {
-    if (hint.arn && (service === undefined || hint.arn.split(':')[2] === service)) return hint.arn;
+    if (hint.arn && (service === undefined || parseArn(hint.arn)?.service === service)) return hint.arn;
     const kind = kindForType(hint.type ?? typeOfAddress(address ?? '') ?? '');
     const id = hint.name ?? hint.id;
     if (kind && id && fits(kind)) {
@@ -563,7 +564,7 @@ export function classifyDecodedMessage(decodedJson: string): DecodedAuthorizatio
         // matched statement naming it, else from the resource ARN.
         const op = rawAction.trim();
         const named = statements.flatMap((s) => s.actions).find((a) => a.toLowerCase().endsWith(`:${op.toLowerCase()}`));
-        const service = named?.split(':')[0] ?? (resource?.startsWith('arn:') ? resource.split(':')[2] : undefined);
+        const service = named?.split(':')[0] ?? parseArn(resource)?.service;
         if (service && /^[A-Za-z0-9]+$/.test(op)) action = normaliseAction(`${service}:${op}`);
       }
       if (action) result.action = action;

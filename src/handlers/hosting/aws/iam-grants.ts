@@ -2,6 +2,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { NeedsHumanError, OperationError } from '../../../core/errors.js';
 import { POLICY_MAX_CHARS, buildPolicyDocuments, resourceAccountCondition, type PolicyDocument } from '../../../permissions/grant-plan.js';
 import type { AppliedPolicy, GrantApplyRequest, GrantApplyResult, GrantPrincipal, GrantSpec } from '../types.js';
+import { iamPrincipalOf, parseArn } from './arn.js';
 import { createAwsClient } from './clients.js';
 
 /**
@@ -21,10 +22,8 @@ type Iam = typeof import('@aws-sdk/client-iam');
 
 /** The IAM principal a caller ARN belongs to: users and roles (assumed-role sessions map to their role). */
 export function grantPrincipalOf(callerArn: string): GrantPrincipal {
-  const assumed = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
-  if (assumed) return { type: 'role', name: assumed[3] as string, arn: `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` };
-  const iam = /^arn:[a-z-]+:iam::\d{12}:(user|role)\/(?:.*\/)?([^/]+)$/.exec(callerArn);
-  if (iam) return { type: iam[1] as 'user' | 'role', name: iam[2] as string, arn: callerArn };
+  const principal = iamPrincipalOf(callerArn);
+  if (principal) return principal;
   throw new NeedsHumanError('E_IAM_GRANT_PRINCIPAL', `cannot attach a policy to ${callerArn}: only IAM users and roles (or their assumed-role sessions) can be deploy principals`, {
     hint: 'configure the deploy profile with an IAM user or role, then re-run',
   });
@@ -61,7 +60,7 @@ function parseDocument(text: string | undefined, policyArn: string): unknown {
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
-const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
+const accountOfArn = (arn: string) => parseArn(arn)?.accountId ?? '';
 
 /** faber-cloud's only condition: the aws:ResourceAccount pin it writes itself, for this account. */
 function ownCondition(s: Record<string, unknown>, policyArn: string): boolean {

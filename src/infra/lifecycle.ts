@@ -7,10 +7,11 @@ import { FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError,
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { holderAlive, processStart, withLock } from '../core/files/lock.js';
 import { ensureDirectory } from '../core/files/safe-path.js';
+import { identityEvent, step, warning, type EventSink } from '../core/events.js';
 import { busyWhile } from '../core/interrupt.js';
 import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
-import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
+import type { ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { renderDeployedMarkdown } from '../registry/deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
@@ -18,15 +19,6 @@ import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDire
 import type { PlanRecord } from './plan-record.js';
 import { appendHistory, readHistory, readRunningRecord, type HistoryEntry, type RunningRecord } from './history.js';
 import type { PreTestResult } from './testing/results.js';
-
-/** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
-export type LifecycleEvent =
-  | { kind: 'identity'; identity: CallerIdentity; authorization: Authorization }
-  | { kind: 'step'; message: string }
-  | { kind: 'warning'; message: string }
-  | { kind: 'apply'; event: ApplyEvent };
-
-export type Reporter = (event: LifecycleEvent) => void;
 
 export interface PreviewResult {
   env: string;
@@ -40,9 +32,9 @@ export interface PreviewResult {
 }
 
 /** Who the profile is (shown before anything else), checked against the configured account. */
-export async function identify(open: OpenEnvironment, authorization: Authorization, report: Reporter): Promise<CallerIdentity> {
+export async function identify(open: OpenEnvironment, authorization: Authorization, report: EventSink): Promise<CallerIdentity> {
   const identity = await open.hosting.callerIdentity(authorization.profile, authorization.region);
-  report({ kind: 'identity', identity, authorization });
+  report(identityEvent(identity, authorization));
   checkAccount(authorization, identity);
   return identity;
 }
@@ -65,11 +57,11 @@ function applyCommand(open: OpenEnvironment, planId: string, destroy: boolean): 
 type PlanWithValues = PreviewResult & { resources: PlannedResource[] };
 
 /** Plan into a temp file, then name it by its plan id; store the redacted JSON beside it. */
-async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: Reporter): Promise<PlanWithValues> {
+async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: EventSink): Promise<PlanWithValues> {
   await ensureDirectory(open.paths, open.envPaths.plansDir);
-  report({ kind: 'step', message: `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}` });
+  report(step('LIFECYCLE_STEP', `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}`));
   await open.iac.init();
-  report({ kind: 'step', message: destroy ? 'planning destroy' : 'planning' });
+  report(step('LIFECYCLE_STEP', destroy ? 'planning destroy' : 'planning'));
   const pending = path.join(open.envPaths.plansDir, `.pending-${randomBytes(4).toString('hex')}.tfplan`);
   try {
     const saved = destroy ? await open.iac.destroyPlan(pending) : await open.iac.plan(pending);
@@ -93,7 +85,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
   }
 }
 
-export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
+export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PreviewResult> {
   const open = await openForPreview(cwd, request, processEnv, 'infra preview');
   const identity = await identify(open.env, open.authorization, report);
   const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', open.env.paths, () => savePlan(open.env, Boolean(request.destroy), identity, report));
@@ -124,7 +116,7 @@ export interface PlanTestResult {
  * `infra test --phase pre`: the pre-deploy tests on a saved plan (--plan), or on a fresh plan
  * made exactly as `infra preview` makes one (and kept, so it can be deployed by its id).
  */
-export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PlanTestResult> {
+export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PlanTestResult> {
   const { env: open, authorization } = await openForPreview(cwd, request, processEnv, 'infra test');
   if (request.planId) {
     const planId = request.planId;
@@ -149,9 +141,9 @@ async function runPlanTests(
   plan: { planId: string; planFile: string; resources: PlannedResource[] },
   trigger: PreTestResult['trigger'],
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
 ): Promise<Omit<PlanTestResult, 'previewed'>> {
-  report({ kind: 'step', message: `testing plan ${plan.planId}: security rules, cost estimate, gate` });
+  report(step('LIFECYCLE_STEP', `testing plan ${plan.planId}: security rules, cost estimate, gate`));
   const { runPreTests } = await import('./testing/pre.js');
   const { saveTestResult } = await import('./testing/results.js');
   const result = await runPreTests({
@@ -229,7 +221,7 @@ export async function applyPlan(
   cwd: string,
   request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
 ): Promise<DeployResult> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   const recorded = new WeakSet<FaberError>();
@@ -250,7 +242,7 @@ async function guardedApply(
   view: EnvironmentConfigView,
   request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
   recorded: WeakSet<FaberError>,
 ): Promise<DeployResult> {
   const destroy = request.operation === 'destroy';
@@ -298,7 +290,7 @@ async function guardedApply(
     ).catch((error: unknown) => stoppedBeforeApply(error, request.planId ?? null));
     // The deployer tests what it is about to apply; a blocked gate applies nothing.
     const skippedPreTests = !destroy && digest.hasChanges && Boolean(request.skipPreTests);
-    if (skippedPreTests) report({ kind: 'warning', message: 'pre-deploy tests skipped (--skip-pre-tests); the history records it' });
+    if (skippedPreTests) report(warning('LIFECYCLE_WARNING', 'pre-deploy tests skipped (--skip-pre-tests); the history records it'));
     else if (!destroy && digest.hasChanges) {
       const tested = await runPlanTests(open, { planId: digest.planId, planFile: files.tfplan, resources }, 'infra deploy', processEnv, report).catch((error: unknown) =>
         stoppedBeforeApply(error, digest.planId),
@@ -324,7 +316,7 @@ async function guardedApply(
     let current = { files, digest };
     while (current.digest.hasChanges) {
       const d = current.digest;
-      report({ kind: 'step', message: `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})` });
+      report(step('LIFECYCLE_STEP', `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})`));
       // Each round's own result: a throwing apply must not leave the previous round's counted twice.
       apply = null;
       failure = undefined;
@@ -334,7 +326,7 @@ async function guardedApply(
         break;
       }
       try {
-        apply = await open.iac.apply(current.files.tfplan, (event) => report({ kind: 'apply', event }));
+        apply = await open.iac.apply(current.files.tfplan, report);
       } catch (error) {
         failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
         // Interrupted mid-apply: count what completed before it stopped.
@@ -357,7 +349,7 @@ async function guardedApply(
     // Always, even after a failure or a signal: the registry must match what really exists,
     // and the run is recorded. The CLI waits for this before exiting on a signal.
     const recordedRun = await busyWhile(async () => {
-      report({ kind: 'step', message: 'reading state into the registry' });
+      report(step('LIFECYCLE_STEP', 'reading state into the registry'));
       const registry = await refreshRegistry(open, identity, deploymentId);
       const finished = new Date();
       const interrupted = failure instanceof InterruptedError;
@@ -442,7 +434,7 @@ function failureText(failure: FaberError, apply: ApplyResult | null): string {
 async function logFailure(
   view: EnvironmentConfigView,
   input: { env: string; operation: 'deploy' | 'destroy'; deploymentId: string | null; failure: FaberError; apply: ApplyResult | null },
-  report: Reporter,
+  report: EventSink,
 ): Promise<string[]> {
   try {
     const { recordFailure } = await import('../debugger/debugger.js');
@@ -457,20 +449,20 @@ async function logFailure(
     input.failure.addDetails({ debugger: knownIssueSummary(result, input.env) });
     return result.issueIds;
   } catch (error) {
-    report({ kind: 'warning', message: `the failure could not be recorded in the debugger's issue log: ${(error as Error).message}` });
+    report(warning('LIFECYCLE_WARNING', `the failure could not be recorded in the debugger's issue log: ${(error as Error).message}`));
     return [];
   }
 }
 
 /** A success proves the solutions applied for this environment worked. */
-async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, report: Reporter): Promise<string[]> {
+async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, report: EventSink): Promise<string[]> {
   try {
     const { recordSuccess } = await import('../debugger/debugger.js');
     const worked = await recordSuccess(view, env);
-    if (worked.length > 0) report({ kind: 'step', message: `recorded in the issue log: ${worked.join(', ')} worked` });
+    if (worked.length > 0) report(step('LIFECYCLE_STEP', `recorded in the issue log: ${worked.join(', ')} worked`));
     return worked;
   } catch (error) {
-    report({ kind: 'warning', message: `applied solutions could not be settled in the debugger's issue log: ${(error as Error).message}` });
+    report(warning('LIFECYCLE_WARNING', `applied solutions could not be settled in the debugger's issue log: ${(error as Error).message}`));
     return [];
   }
 }
@@ -504,7 +496,7 @@ function stoppedEntry(
  * may have changed the cloud, but only once that run is really gone: a run still alive on
  * this host (whose lock was removed by hand) is refused as a lock holder, never recorded.
  */
-async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Promise<void> {
+async function recordInterruptedRun(open: OpenEnvironment, report: EventSink): Promise<void> {
   // A damaged record is an error (exit 2), never skipped: it may stand for an apply that changed the cloud.
   const running = await readRunningRecord(open.envPaths.runFile, open.display(open.envPaths.runFile));
   if (!running) return;
@@ -516,7 +508,7 @@ async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Pr
     });
   }
   const now = new Date();
-  report({ kind: 'step', message: `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history` });
+  report(step('LIFECYCLE_STEP', `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history`));
   const { pid, host: _host, proc_start: _start, ...run } = running;
   await appendHistory(open.envPaths.historyFile, {
     ...run,
@@ -569,7 +561,7 @@ async function autoFixRound(
   reviewed: PlanDigest,
   identity: CallerIdentity,
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
 ): Promise<{ files: { tfplan: string; json: string }; digest: PlanDigest } | undefined> {
   const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
   const parsed = parseDenials(diagnosticLines(apply.diagnostics), { region: open.region, accountId: identity.account, partition: identity.partition });
@@ -601,17 +593,18 @@ async function autoFixRound(
     throw new NeedsHumanError('E_AUTO_FIX_EXHAUSTED', why(`${summary.rounds} auto-fix round(s) already ran (permissions.max_auto_fix_rounds)`), { details: { denials } });
   }
   summary.rounds += 1;
-  report({ kind: 'step', message: `auto-fix round ${summary.rounds}: ${denials.map((d) => d.action ?? '(unstated action)').join(', ')}` });
+  report(step('LIFECYCLE_STEP', `auto-fix round ${summary.rounds}: ${denials.map((d) => d.action ?? '(unstated action)').join(', ')}`));
   const { grantPermissions } = await import('../permissions/grant.js');
   // Refusals throw (exit 4) after granting what may be granted; the audit log has both.
   const granted = await grantPermissions(cwd, { env: open.name, denials, source: 'auto-fix', grantUnknownReason: permissions.grant_unstated_reason }, processEnv, (event) => {
-    if (event.kind === 'step') report(event);
+    // The grant's own identity line (the discover profile) would read as the deploy's.
+    if (event.code !== 'IDENTITY') report(event);
   });
   const actions = granted.plan.grantable.map((g) => g.action);
   if (actions.length === 0) return undefined;
   summary.granted.push(...actions);
   if (permissions.propagation_wait_seconds > 0) {
-    report({ kind: 'step', message: `waiting ${permissions.propagation_wait_seconds}s for IAM to propagate` });
+    report(step('LIFECYCLE_STEP', `waiting ${permissions.propagation_wait_seconds}s for IAM to propagate`));
     await new Promise((resolve) => setTimeout(resolve, permissions.propagation_wait_seconds * 1000));
   }
   const next = await savePlan(open, request.operation === 'destroy', identity, report);

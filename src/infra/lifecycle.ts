@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { validateBeforeMutation, validatePlanRecord } from '../core/artifacts.js';
 import { FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
-import { holderAlive, processStart, withLock } from '../core/files/lock.js';
+import { holderAlive, processStart, withLock, type HeldLock } from '../core/files/lock.js';
 import { ensureDirectory } from '../core/files/safe-path.js';
 import { identityEvent, step, warning, type EventSink } from '../core/events.js';
 import { busyWhile } from '../core/interrupt.js';
@@ -213,13 +213,16 @@ function errorCodesOf(diagnostics: readonly Diagnostic[]): string[] {
   return [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary))];
 }
 
+/** What `infra deploy` / `infra destroy` ask for: the guard's request plus the apply's own switches. */
+export type ApplyRequest = Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean };
+
 /**
  * Apply exactly one saved plan (deploy or destroy) under the environment lock, then bring
  * the registry, DEPLOYED.md and history up to date from real state, whatever the outcome.
  */
 export async function applyPlan(
   cwd: string,
-  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
+  request: ApplyRequest,
   processEnv: NodeJS.ProcessEnv,
   report: EventSink,
 ): Promise<DeployResult> {
@@ -237,153 +240,54 @@ export async function applyPlan(
   }
 }
 
+/** A plan about to be applied: its files, digest and planned values. */
+interface PlanToApply {
+  files: { tfplan: string; json: string };
+  digest: PlanDigest;
+  resources: PlannedResource[];
+}
+
+/** What the apply rounds did: the last round's result and failure, the totals of every round. */
+interface AppliedRounds {
+  apply: ApplyResult | null;
+  failure: FaberError | undefined;
+  autoFix: AutoFixSummary;
+  totals: { add: number; change: number; destroy: number };
+  /** The plan the last round applied (a new one after an auto-fix grant). */
+  planId: string;
+}
+
+/** The history entry's fields known when the run starts. */
+type RunBase = Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn'>;
+
+/**
+ * Guard, identity, then under the environment lock: the plan, the pre-deploy tests, the apply
+ * rounds, and the record of the run (whatever the outcome).
+ */
 async function guardedApply(
   cwd: string,
   view: EnvironmentConfigView,
-  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
+  request: ApplyRequest,
   processEnv: NodeJS.ProcessEnv,
   report: EventSink,
   recorded: WeakSet<FaberError>,
 ): Promise<DeployResult> {
-  const destroy = request.operation === 'destroy';
-  await terraformDirectory(view);
-  // Every artifact this run may write is checked before the plan, the identity call and the apply.
-  await checkEnvironmentWrites(view, request.operation, request.autoFix === false ? { autoFix: false } : {});
-  let authorization: Authorization;
-  try {
-    authorization = authorize(view.config, request);
-  } catch (error) {
-    // Production without a reviewed plan: show the plan to review and the exact command.
-    const needsReview = error instanceof GuardError && !request.planId && ['E_GUARD_PLAN_REQUIRED', 'E_GUARD_CONFIRMATION_REQUIRED'].includes(error.code);
-    if (needsReview) {
-      const previewed = await preview(cwd, { env: request.env, destroy, ...(request.profile ? { profile: request.profile } : {}) }, processEnv, report);
-      const command = previewed.nextCommand;
-      throw new PlanReviewRequired((error as GuardError).code as `E_GUARD_${string}`, `${(error as GuardError).message}; review plan ${previewed.planId} and re-run`, {
-        hint: command,
-        details: { plan_id: previewed.planId, digest: previewed.digest, command },
-      });
-    }
-    throw error;
-  }
-  // Every record this run will write (or read once the apply has started) is judged now:
-  // a damaged one stops the run here, not after the cloud has changed (issue 13, defect 4).
-  await validateBeforeMutation(`infra ${request.operation}`, view.paths, view.name);
-  if (request.planId) await validatePlanRecord(view.paths, view.name, request.planId);
+  const authorization = await authorizeApply(cwd, view, request, processEnv, report);
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
 
   return withLock(open.envPaths.lockFile, `infra ${request.operation}`, open.paths, async (lock) => {
     await recordInterruptedRun(open, report);
     const started = new Date();
-    const deploymentId = newDeploymentId(started);
-    const base = { id: deploymentId, operation: request.operation, env: open.name, started_at: started.toISOString(), profile: authorization.profile, account: identity.account, caller_arn: identity.arn };
-    // Stopped by a signal before anything was applied: the history still shows the attempt.
-    const stoppedBeforeApply = async (error: unknown, planId: string | null): Promise<never> => {
-      if (error instanceof InterruptedError) {
-        await busyWhile(() => appendHistory(open.envPaths.historyFile, stoppedEntry(base, planId, error, 'stopped before anything was applied'), open.paths));
-      }
-      throw error;
-    };
-    const { files, digest, resources } = await (request.planId
-      ? loadSavedPlan(open, request.planId, destroy)
-      : savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest, resources: p.resources }))
-    ).catch((error: unknown) => stoppedBeforeApply(error, request.planId ?? null));
-    // The deployer tests what it is about to apply; a blocked gate applies nothing.
-    const skippedPreTests = !destroy && digest.hasChanges && Boolean(request.skipPreTests);
-    if (skippedPreTests) report(warning('LIFECYCLE_WARNING', 'pre-deploy tests skipped (--skip-pre-tests); the history records it'));
-    else if (!destroy && digest.hasChanges) {
-      const tested = await runPlanTests(open, { planId: digest.planId, planFile: files.tfplan, resources }, 'infra deploy', processEnv, report).catch((error: unknown) =>
-        stoppedBeforeApply(error, digest.planId),
-      );
-      if (!tested.result.passed) {
-        const blocked = new PreTestsBlocked('E_PRE_TESTS_BLOCKED', `the pre-deploy tests block plan ${digest.planId}: ${tested.result.gate.blocked_by.join('; ')}; nothing was applied`, {
-          hint: `fix the findings (faber-cloud infra test --env ${open.name} --plan ${digest.planId} shows them), or deploy anyway with --skip-pre-tests (recorded in the history)`,
-          details: { result: tested.result, file: tested.file },
-        });
-        recorded.add(blocked);
-        throw blocked;
-      }
-    }
-    const running: RunningRecord = { ...base, plan_id: digest.planId, pid: process.pid, host: hostname() };
-    const start = processStart(process.pid);
-    if (start) running.proc_start = start;
-    await writeJsonAtomic(open.envPaths.runFile, running, open.paths);
-
-    let apply: ApplyResult | null = null;
-    let failure: FaberError | undefined;
-    const autoFix: AutoFixSummary = { rounds: 0, granted: [] };
-    const totals = { add: 0, change: 0, destroy: 0 };
-    let current = { files, digest };
-    while (current.digest.hasChanges) {
-      const d = current.digest;
-      report(step('LIFECYCLE_STEP', `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})`));
-      // Each round's own result: a throwing apply must not leave the previous round's counted twice.
-      apply = null;
-      failure = undefined;
-      // Lost the lock (another process removed it): apply nothing more.
-      if (lock.compromised) {
-        failure = lock.compromised;
-        break;
-      }
-      try {
-        apply = await open.iac.apply(current.files.tfplan, report);
-      } catch (error) {
-        failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
-        // Interrupted mid-apply: count what completed before it stopped.
-        const partial = (failure.details as { apply?: { counts?: ApplyResult['counts'] } } | undefined)?.apply?.counts;
-        if (failure instanceof InterruptedError && partial) for (const key of ['add', 'change', 'destroy'] as const) totals[key] += partial[key];
-      }
-      // A plan is applied once: a second apply of the same file is refused by the tool anyway.
-      await rm(current.files.tfplan, { force: true });
-      if (apply) for (const key of ['add', 'change', 'destroy'] as const) totals[key] += apply.counts[key];
-      if (!apply || apply.ok || failure) break;
-      failure = applyFailure(request.operation, open.name, apply);
-      const next = await autoFixRound(cwd, open, request, apply, autoFix, digest, identity, processEnv, report).catch((error: unknown) => {
-        failure = error instanceof FaberError ? error : new OperationError('E_AUTO_FIX_FAILED', (error as Error).message);
-        return undefined;
-      });
-      if (!next) break;
-      current = next;
-    }
-
+    const base: RunBase = { id: newDeploymentId(started), operation: request.operation, env: open.name, started_at: started.toISOString(), profile: authorization.profile, account: identity.account, caller_arn: identity.arn };
+    const plan = await planToApply(open, request, identity, report).catch((error: unknown) => stoppedBeforeApply(open, base, request.planId ?? null, error));
+    const skippedPreTests = await gateOnPreTests(open, request, plan, processEnv, report, recorded).catch((error: unknown) => stoppedBeforeApply(open, base, plan.digest.planId, error));
+    const running = await writeRunningRecord(open, base, plan.digest.planId);
+    const rounds = await applyRounds(cwd, open, request, plan, identity, lock, processEnv, report);
     // Always, even after a failure or a signal: the registry must match what really exists,
     // and the run is recorded. The CLI waits for this before exiting on a signal.
-    const recordedRun = await busyWhile(async () => {
-      report(step('LIFECYCLE_STEP', 'reading state into the registry'));
-      const registry = await refreshRegistry(open, identity, deploymentId);
-      const finished = new Date();
-      const interrupted = failure instanceof InterruptedError;
-      const outcome: HistoryEntry['outcome'] = interrupted ? 'interrupted' : failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
-      const lost = lock.compromised && failure !== lock.compromised ? [lock.compromised.code] : [];
-      const planId = current.digest.planId;
-      // An interruption is not an infrastructure failure: it does not go to the issue log.
-      const issueIds = failure && !interrupted ? await logFailure(view, { env: open.name, operation: request.operation, deploymentId, failure, apply }, report) : [];
-      if (failure) recorded.add(failure);
-      const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
-      const { pid: _pid, host: _host, proc_start: _start, ...run } = running;
-      const tests = await testsSinceLastEntry(open);
-      const entry: HistoryEntry = {
-        ...run,
-        finished_at: finished.toISOString(),
-        duration_ms: finished.getTime() - started.getTime(),
-        outcome,
-        plan_id: planId,
-        add: totals.add,
-        change: totals.change,
-        destroy: totals.destroy,
-        auto_fix_rounds: autoFix.rounds,
-        error_codes: [...(failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : []), ...lost],
-        ...(failure ? { error_message: failure.message } : {}),
-        ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
-        ...(skippedPreTests ? { skipped_pre_tests: true } : {}),
-        ...(tests.length > 0 ? { tests } : {}),
-      };
-      await appendHistory(open.envPaths.historyFile, entry, open.paths);
-      await rm(open.envPaths.runFile, { force: true });
-      await writeDeployedMarkdown(open, registry);
-      return { registry, outcome, planId, confirmed };
-    });
-    const { registry, outcome, planId, confirmed } = recordedRun;
+    const { registry, outcome, confirmed } = await busyWhile(() => recordRun(view, open, { operation: request.operation, running, started, digest: plan.digest, rounds, skippedPreTests, lock }, identity, report, recorded));
+    const { failure, totals } = rounds;
     // The lock was lost after the apply: the run is recorded as it went, then refused.
     if (!failure && lock.compromised) throw lock.compromised;
     if (failure instanceof InterruptedError) {
@@ -395,19 +299,208 @@ async function guardedApply(
     if (failure) throw failure;
     return {
       env: open.name,
-      deploymentId,
+      deploymentId: base.id,
       operation: request.operation,
       outcome,
-      planId,
-      digest,
-      apply,
-      auto_fix: autoFix,
+      planId: rounds.planId,
+      digest: plan.digest,
+      apply: rounds.apply,
+      auto_fix: rounds.autoFix,
       registry: { file: open.envPaths.registryFile, resources: registry.resources.length },
       deployedMarkdown: open.envPaths.deployedMarkdownFile,
       identity,
       solutions_confirmed: confirmed,
     };
   });
+}
+
+/**
+ * The guard's checks before any cloud call: the IaC directory, every artifact the run may write,
+ * the profile's role and the confirmations. Production without a reviewed plan previews one and
+ * refuses with the exact command (PlanReviewRequired).
+ */
+async function authorizeApply(cwd: string, view: EnvironmentConfigView, request: ApplyRequest, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<Authorization> {
+  await terraformDirectory(view);
+  // Every artifact this run may write is checked before the plan, the identity call and the apply.
+  await checkEnvironmentWrites(view, request.operation, request.autoFix === false ? { autoFix: false } : {});
+  let authorization: Authorization;
+  try {
+    authorization = authorize(view.config, request);
+  } catch (error) {
+    const needsReview = error instanceof GuardError && !request.planId && ['E_GUARD_PLAN_REQUIRED', 'E_GUARD_CONFIRMATION_REQUIRED'].includes(error.code);
+    if (needsReview) throw await planReviewRequired(cwd, request, error, processEnv, report);
+    throw error;
+  }
+  // Every record this run will write (or read once the apply has started) is judged now:
+  // a damaged one stops the run here, not after the cloud has changed (issue 13, defect 4).
+  await validateBeforeMutation(`infra ${request.operation}`, view.paths, view.name);
+  if (request.planId) await validatePlanRecord(view.paths, view.name, request.planId);
+  return authorization;
+}
+
+/** Production without a reviewed plan: preview the plan to review, and name the exact command. */
+async function planReviewRequired(cwd: string, request: ApplyRequest, refusal: GuardError, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PlanReviewRequired> {
+  const previewed = await preview(cwd, { env: request.env, destroy: request.operation === 'destroy', ...(request.profile ? { profile: request.profile } : {}) }, processEnv, report);
+  const command = previewed.nextCommand;
+  return new PlanReviewRequired(refusal.code as `E_GUARD_${string}`, `${refusal.message}; review plan ${previewed.planId} and re-run`, {
+    hint: command,
+    details: { plan_id: previewed.planId, digest: previewed.digest, command },
+  });
+}
+
+/** The saved plan named by --plan, or a fresh one. */
+async function planToApply(open: OpenEnvironment, request: ApplyRequest, identity: CallerIdentity, report: EventSink): Promise<PlanToApply> {
+  const destroy = request.operation === 'destroy';
+  if (request.planId) return loadSavedPlan(open, request.planId, destroy);
+  const saved = await savePlan(open, destroy, identity, report);
+  return { files: planPaths(open, saved.planId), digest: saved.digest, resources: saved.resources };
+}
+
+/** Stopped by a signal before anything was applied: the history still shows the attempt. */
+async function stoppedBeforeApply(open: OpenEnvironment, base: RunBase, planId: string | null, error: unknown): Promise<never> {
+  if (error instanceof InterruptedError) {
+    await busyWhile(() => appendHistory(open.envPaths.historyFile, stoppedEntry(base, planId, error, 'stopped before anything was applied'), open.paths));
+  }
+  throw error;
+}
+
+/**
+ * The deployer tests what it is about to apply; a blocked gate applies nothing (PreTestsBlocked).
+ * Returns whether the tests were skipped (--skip-pre-tests), which the history records.
+ */
+async function gateOnPreTests(open: OpenEnvironment, request: ApplyRequest, plan: PlanToApply, processEnv: NodeJS.ProcessEnv, report: EventSink, recorded: WeakSet<FaberError>): Promise<boolean> {
+  const { digest } = plan;
+  if (request.operation === 'destroy' || !digest.hasChanges) return false;
+  if (request.skipPreTests) {
+    report(warning('LIFECYCLE_WARNING', 'pre-deploy tests skipped (--skip-pre-tests); the history records it'));
+    return true;
+  }
+  const tested = await runPlanTests(open, { planId: digest.planId, planFile: plan.files.tfplan, resources: plan.resources }, 'infra deploy', processEnv, report);
+  if (!tested.result.passed) {
+    const blocked = new PreTestsBlocked('E_PRE_TESTS_BLOCKED', `the pre-deploy tests block plan ${digest.planId}: ${tested.result.gate.blocked_by.join('; ')}; nothing was applied`, {
+      hint: `fix the findings (faber-cloud infra test --env ${open.name} --plan ${digest.planId} shows them), or deploy anyway with --skip-pre-tests (recorded in the history)`,
+      details: { result: tested.result, file: tested.file },
+    });
+    // A refusal, not an infrastructure failure: not for the issue log.
+    recorded.add(blocked);
+    throw blocked;
+  }
+  return false;
+}
+
+/** The `.running.json` a killed run leaves behind, so the next run records it (recordInterruptedRun). */
+async function writeRunningRecord(open: OpenEnvironment, base: RunBase, planId: string): Promise<RunningRecord> {
+  const running: RunningRecord = { ...base, plan_id: planId, pid: process.pid, host: hostname() };
+  const start = processStart(process.pid);
+  if (start) running.proc_start = start;
+  await writeJsonAtomic(open.envPaths.runFile, running, open.paths);
+  return running;
+}
+
+/**
+ * Apply the plan; after a permission denial, one auto-fix round grants and re-plans, and the
+ * new plan is applied, until one succeeds, fails for another reason, or auto-fix gives up.
+ * Failures are returned, not thrown: the run is recorded whatever happened.
+ */
+async function applyRounds(
+  cwd: string,
+  open: OpenEnvironment,
+  request: ApplyRequest,
+  plan: PlanToApply,
+  identity: CallerIdentity,
+  lock: HeldLock,
+  processEnv: NodeJS.ProcessEnv,
+  report: EventSink,
+): Promise<AppliedRounds> {
+  let apply: ApplyResult | null = null;
+  let failure: FaberError | undefined;
+  const autoFix: AutoFixSummary = { rounds: 0, granted: [] };
+  const totals = { add: 0, change: 0, destroy: 0 };
+  let current = { files: plan.files, digest: plan.digest };
+  while (current.digest.hasChanges) {
+    const d = current.digest;
+    report(step('LIFECYCLE_STEP', `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})`));
+    // Each round's own result: a throwing apply must not leave the previous round's counted twice.
+    apply = null;
+    failure = undefined;
+    // Lost the lock (another process removed it): apply nothing more.
+    if (lock.compromised) {
+      failure = lock.compromised;
+      break;
+    }
+    try {
+      apply = await open.iac.apply(current.files.tfplan, report);
+    } catch (error) {
+      failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
+      // Interrupted mid-apply: count what completed before it stopped.
+      const partial = (failure.details as { apply?: { counts?: ApplyResult['counts'] } } | undefined)?.apply?.counts;
+      if (failure instanceof InterruptedError && partial) addCounts(totals, partial);
+    }
+    // A plan is applied once: a second apply of the same file is refused by the tool anyway.
+    await rm(current.files.tfplan, { force: true });
+    if (apply) addCounts(totals, apply.counts);
+    if (!apply || apply.ok || failure) break;
+    failure = applyFailure(request.operation, open.name, apply);
+    const next = await autoFixRound(cwd, open, request, apply, autoFix, plan.digest, identity, processEnv, report).catch((error: unknown) => {
+      failure = error instanceof FaberError ? error : new OperationError('E_AUTO_FIX_FAILED', (error as Error).message);
+      return undefined;
+    });
+    if (!next) break;
+    current = next;
+  }
+  return { apply, failure, autoFix, totals, planId: current.digest.planId };
+}
+
+function addCounts(totals: AppliedRounds['totals'], counts: ApplyResult['counts']): void {
+  for (const key of ['add', 'change', 'destroy'] as const) totals[key] += counts[key];
+}
+
+/**
+ * The run's record from real state: the registry, the issue log (a failure) or the settled
+ * solutions (a success), the history line, and DEPLOYED.md; the running record goes.
+ */
+async function recordRun(
+  view: EnvironmentConfigView,
+  open: OpenEnvironment,
+  run: { operation: 'deploy' | 'destroy'; running: RunningRecord; started: Date; digest: PlanDigest; rounds: AppliedRounds; skippedPreTests: boolean; lock: HeldLock },
+  identity: CallerIdentity,
+  report: EventSink,
+  recorded: WeakSet<FaberError>,
+): Promise<{ registry: Registry; outcome: HistoryEntry['outcome']; confirmed: string[] }> {
+  const { running, started, digest, rounds, lock } = run;
+  const { apply, failure, totals } = rounds;
+  report(step('LIFECYCLE_STEP', 'reading state into the registry'));
+  const registry = await refreshRegistry(open, identity, running.id);
+  const finished = new Date();
+  const interrupted = failure instanceof InterruptedError;
+  const outcome: HistoryEntry['outcome'] = interrupted ? 'interrupted' : failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
+  const lost = lock.compromised && failure !== lock.compromised ? [lock.compromised.code] : [];
+  // An interruption is not an infrastructure failure: it does not go to the issue log.
+  const issueIds = failure && !interrupted ? await logFailure(view, { env: open.name, operation: run.operation, deploymentId: running.id, failure, apply }, report) : [];
+  if (failure) recorded.add(failure);
+  const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
+  const { pid: _pid, host: _host, proc_start: _start, ...base } = running;
+  const tests = await testsSinceLastEntry(open);
+  const entry: HistoryEntry = {
+    ...base,
+    finished_at: finished.toISOString(),
+    duration_ms: finished.getTime() - started.getTime(),
+    outcome,
+    plan_id: rounds.planId,
+    add: totals.add,
+    change: totals.change,
+    destroy: totals.destroy,
+    auto_fix_rounds: rounds.autoFix.rounds,
+    error_codes: [...(failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : []), ...lost],
+    ...(failure ? { error_message: failure.message } : {}),
+    ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
+    ...(run.skippedPreTests ? { skipped_pre_tests: true } : {}),
+    ...(tests.length > 0 ? { tests } : {}),
+  };
+  await appendHistory(open.envPaths.historyFile, entry, open.paths);
+  await rm(open.envPaths.runFile, { force: true });
+  await writeDeployedMarkdown(open, registry);
+  return { registry, outcome, confirmed };
 }
 
 /** The infra test results saved since the environment's previous history entry. */

@@ -1,4 +1,5 @@
 import type { Colors } from 'picocolors/types.js';
+import type { EventSink } from '../core/events.js';
 
 /** Everything a command's action gets from the CLI layer. */
 export interface CommandContext {
@@ -9,16 +10,8 @@ export interface CommandContext {
   /** Colour functions; identity functions when colour is off. */
   style: Colors;
   env: NodeJS.ProcessEnv;
-  progress: Progress;
-}
-
-/** Progress on long work. Always stderr, so stdout stays one JSON object under --json. */
-export interface Progress {
-  step(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  /** A problem reported while the operation goes on (the final error follows). */
-  problem(message: string): void;
+  /** Progress of long work: the one renderer (render/events.ts), always on stderr. */
+  events: EventSink;
 }
 
 /** What an action returns: data for --json, text for a person. */

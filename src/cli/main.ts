@@ -5,7 +5,7 @@ import { interruptCount, interruption, isBusy, onBusyEnd, onInterrupt, requestIn
 import { commandGroups, commands } from './commands.js';
 import type { CommandContext, CommandDefinition } from './context.js';
 import { errorEnvelope, printErr, printOut, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
-import { createProgress } from './progress.js';
+import { createEventRenderer } from './render/events.js';
 import { VERSION } from './version.js';
 import { sanitizeLine, sanitizeOutput, singleLine } from '../core/text.js';
 
@@ -220,7 +220,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       verbose: Boolean(globals.verbose),
       style,
       env: process.env,
-      progress: createProgress(style, false),
+      events: createEventRenderer(style, { verbose: Boolean(globals.verbose) }),
     };
     const module = await def.load();
     throwIfInterrupted();

@@ -1,5 +1,6 @@
 import { GuardError, NeedsHumanError, type FaberError } from '../core/errors.js';
-import { authorize, checkAccount, type Authorization } from '../core/guard.js';
+import { identityEvent, noEvents, step, type EventSink } from '../core/events.js';
+import { authorize, checkAccount } from '../core/guard.js';
 import { withLock } from '../core/files/lock.js';
 import { busyWhile } from '../core/interrupt.js';
 import { validateBeforeMutation } from '../artifacts/catalogue.js';
@@ -50,11 +51,9 @@ export interface GrantResult {
   applied?: GrantApplyResult;
 }
 
-export type GrantReporter = (event: { kind: 'identity'; identity: CallerIdentity; authorization: Authorization } | { kind: 'step'; message: string }) => void;
-
 const stripRaw = ({ raw: _raw, ...rest }: Denial): Omit<Denial, 'raw'> => rest;
 
-export async function grantPermissions(cwd: string, request: GrantRequest, processEnv: NodeJS.ProcessEnv, report: GrantReporter = () => {}): Promise<GrantResult> {
+export async function grantPermissions(cwd: string, request: GrantRequest, processEnv: NodeJS.ProcessEnv, report: EventSink = noEvents): Promise<GrantResult> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   // Static guard first: a wrong profile is refused before any AWS call.
   const authorization = authorize(view.config, { operation: 'iam-grant', env: request.env, ...(request.profile !== undefined ? { profile: request.profile } : {}) });
@@ -66,14 +65,14 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
   const hosting = await loadHostingHandler(view.config, processEnv);
 
   const identity = await hosting.callerIdentity(authorization.profile, authorization.region);
-  report({ kind: 'identity', identity, authorization });
+  report(identityEvent(identity, authorization));
   checkAccount(authorization, identity);
 
   // The principal that deploys the environment: the grant's target.
   const deployProfile = aws.profiles[authorization.environment.profile];
   const deployIdentity = await hosting.callerIdentity(deployProfile, authorization.region);
   checkAccount({ ...authorization, profile: deployProfile }, deployIdentity);
-  report({ kind: 'step', message: `deploy principal ${deployIdentity.arn} (profile ${deployProfile})` });
+  report(step('GRANT_STEP', `deploy principal ${deployIdentity.arn} (profile ${deployProfile})`));
 
   const decoded = await decodeDenials(request.denials, (encoded) => hosting.decodeAuthorizationMessage(authorization.profile, authorization.region, encoded));
   const denials = decoded.map((d) => (d.principalArn ? d : { ...d, principalArn: deployIdentity.arn }));
@@ -162,7 +161,7 @@ export async function grantPermissions(cwd: string, request: GrantRequest, proce
       await appendAuditEntries(view.paths, display, pending);
       const ids = pending.map((e) => e.id);
       result.auditIds = ids;
-      report({ kind: 'step', message: `granting ${plan.grantable.map((g) => g.action).join(', ')} on ${[...new Set(plan.grantable.flatMap((g) => g.resources))].sort().join(', ')}` });
+      report(step('GRANT_STEP', `granting ${plan.grantable.map((g) => g.action).join(', ')} on ${[...new Set(plan.grantable.flatMap((g) => g.resources))].sort().join(', ')}`));
       // The change and its audit entry go together: after a signal the CLI waits for both.
       result.applied = await busyWhile(async () => {
         let applied: GrantApplyResult;

@@ -5,12 +5,13 @@ import { hostname } from 'node:os';
 import { validateBeforeMutation, validatePlanRecord } from '../artifacts/catalogue.js';
 import { FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
-import { holderAlive, processStart, withLock } from '../core/files/lock.js';
+import { holderAlive, processStart, withLock, type HeldLock } from '../core/files/lock.js';
 import { ensureDirectory } from '../core/files/safe-path.js';
+import { identityEvent, step, warning, type EventSink } from '../core/events.js';
 import { busyWhile } from '../core/interrupt.js';
 import { authorize, checkAccount, type Authorization, type GuardRequest } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
-import type { ApplyEvent, ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
+import type { ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { renderDeployedMarkdown } from './deployed-md.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
@@ -18,15 +19,6 @@ import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDire
 import type { PlanRecord } from './plan-record.js';
 import { appendHistory, readHistory, readRunningRecord, type HistoryEntry, type RunningRecord } from './history.js';
 import type { PreTestResult } from './testing/results.js';
-
-/** What the lifecycle tells the CLI as it goes; the CLI decides how to show it. */
-export type LifecycleEvent =
-  | { kind: 'identity'; identity: CallerIdentity; authorization: Authorization }
-  | { kind: 'step'; message: string }
-  | { kind: 'warning'; message: string }
-  | { kind: 'apply'; event: ApplyEvent };
-
-export type Reporter = (event: LifecycleEvent) => void;
 
 export interface PreviewResult {
   env: string;
@@ -40,9 +32,9 @@ export interface PreviewResult {
 }
 
 /** Who the profile is (shown before anything else), checked against the configured account. */
-export async function identify(open: OpenEnvironment, authorization: Authorization, report: Reporter): Promise<CallerIdentity> {
+export async function identify(open: OpenEnvironment, authorization: Authorization, report: EventSink): Promise<CallerIdentity> {
   const identity = await open.hosting.callerIdentity(authorization.profile, authorization.region);
-  report({ kind: 'identity', identity, authorization });
+  report(identityEvent(identity, authorization));
   checkAccount(authorization, identity);
   return identity;
 }
@@ -65,11 +57,11 @@ function applyCommand(open: OpenEnvironment, planId: string, destroy: boolean): 
 type PlanWithValues = PreviewResult & { resources: PlannedResource[] };
 
 /** Plan into a temp file, then name it by its plan id; store the redacted JSON beside it. */
-async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: Reporter): Promise<PlanWithValues> {
+async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: EventSink): Promise<PlanWithValues> {
   await ensureDirectory(open.paths, open.envPaths.plansDir);
-  report({ kind: 'step', message: `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}` });
+  report(step('LIFECYCLE_STEP', `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}`));
   await open.iac.init();
-  report({ kind: 'step', message: destroy ? 'planning destroy' : 'planning' });
+  report(step('LIFECYCLE_STEP', destroy ? 'planning destroy' : 'planning'));
   const pending = path.join(open.envPaths.plansDir, `.pending-${randomBytes(4).toString('hex')}.tfplan`);
   try {
     const saved = destroy ? await open.iac.destroyPlan(pending) : await open.iac.plan(pending);
@@ -93,7 +85,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
   }
 }
 
-export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PreviewResult> {
+export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PreviewResult> {
   const open = await openForPreview(cwd, request, processEnv, 'infra preview');
   const identity = await identify(open.env, open.authorization, report);
   const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', open.env.paths, () => savePlan(open.env, Boolean(request.destroy), identity, report));
@@ -124,7 +116,7 @@ export interface PlanTestResult {
  * `infra test --phase pre`: the pre-deploy tests on a saved plan (--plan), or on a fresh plan
  * made exactly as `infra preview` makes one (and kept, so it can be deployed by its id).
  */
-export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: Reporter): Promise<PlanTestResult> {
+export async function testPlan(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PlanTestResult> {
   const { env: open, authorization } = await openForPreview(cwd, request, processEnv, 'infra test');
   if (request.planId) {
     const planId = request.planId;
@@ -149,9 +141,9 @@ async function runPlanTests(
   plan: { planId: string; planFile: string; resources: PlannedResource[] },
   trigger: PreTestResult['trigger'],
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
 ): Promise<Omit<PlanTestResult, 'previewed'>> {
-  report({ kind: 'step', message: `testing plan ${plan.planId}: security rules, cost estimate, gate` });
+  report(step('LIFECYCLE_STEP', `testing plan ${plan.planId}: security rules, cost estimate, gate`));
   const { runPreTests } = await import('./testing/pre.js');
   const { saveTestResult } = await import('./testing/results.js');
   const result = await runPreTests({
@@ -221,15 +213,18 @@ function errorCodesOf(diagnostics: readonly Diagnostic[]): string[] {
   return [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary))];
 }
 
+/** What `infra deploy` / `infra destroy` ask for: the guard's request plus the apply's own switches. */
+export type ApplyRequest = Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean };
+
 /**
  * Apply exactly one saved plan (deploy or destroy) under the environment lock, then bring
  * the registry, DEPLOYED.md and history up to date from real state, whatever the outcome.
  */
 export async function applyPlan(
   cwd: string,
-  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
+  request: ApplyRequest,
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
 ): Promise<DeployResult> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   const recorded = new WeakSet<FaberError>();
@@ -245,153 +240,54 @@ export async function applyPlan(
   }
 }
 
+/** A plan about to be applied: its files, digest and planned values. */
+interface PlanToApply {
+  files: { tfplan: string; json: string };
+  digest: PlanDigest;
+  resources: PlannedResource[];
+}
+
+/** What the apply rounds did: the last round's result and failure, the totals of every round. */
+interface AppliedRounds {
+  apply: ApplyResult | null;
+  failure: FaberError | undefined;
+  autoFix: AutoFixSummary;
+  totals: { add: number; change: number; destroy: number };
+  /** The plan the last round applied (a new one after an auto-fix grant). */
+  planId: string;
+}
+
+/** The history entry's fields known when the run starts. */
+type RunBase = Pick<HistoryEntry, 'id' | 'operation' | 'env' | 'started_at' | 'profile' | 'account' | 'caller_arn'>;
+
+/**
+ * Guard, identity, then under the environment lock: the plan, the pre-deploy tests, the apply
+ * rounds, and the record of the run (whatever the outcome).
+ */
 async function guardedApply(
   cwd: string,
   view: EnvironmentConfigView,
-  request: Omit<GuardRequest, 'operation'> & { operation: 'deploy' | 'destroy'; autoFix?: boolean; skipPreTests?: boolean },
+  request: ApplyRequest,
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
   recorded: WeakSet<FaberError>,
 ): Promise<DeployResult> {
-  const destroy = request.operation === 'destroy';
-  await terraformDirectory(view);
-  // Every artifact this run may write is checked before the plan, the identity call and the apply.
-  await checkEnvironmentWrites(view, request.operation, request.autoFix === false ? { autoFix: false } : {});
-  let authorization: Authorization;
-  try {
-    authorization = authorize(view.config, request);
-  } catch (error) {
-    // Production without a reviewed plan: show the plan to review and the exact command.
-    const needsReview = error instanceof GuardError && !request.planId && ['E_GUARD_PLAN_REQUIRED', 'E_GUARD_CONFIRMATION_REQUIRED'].includes(error.code);
-    if (needsReview) {
-      const previewed = await preview(cwd, { env: request.env, destroy, ...(request.profile ? { profile: request.profile } : {}) }, processEnv, report);
-      const command = previewed.nextCommand;
-      throw new PlanReviewRequired((error as GuardError).code as `E_GUARD_${string}`, `${(error as GuardError).message}; review plan ${previewed.planId} and re-run`, {
-        hint: command,
-        details: { plan_id: previewed.planId, digest: previewed.digest, command },
-      });
-    }
-    throw error;
-  }
-  // Every record this run will write (or read once the apply has started) is judged now:
-  // a damaged one stops the run here, not after the cloud has changed (issue 13, defect 4).
-  await validateBeforeMutation(`infra ${request.operation}`, view.paths, view.name);
-  if (request.planId) await validatePlanRecord(view.paths, view.name, request.planId);
+  const authorization = await authorizeApply(cwd, view, request, processEnv, report);
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
 
   return withLock(open.envPaths.lockFile, `infra ${request.operation}`, open.paths, async (lock) => {
     await recordInterruptedRun(open, report);
     const started = new Date();
-    const deploymentId = newDeploymentId(started);
-    const base = { id: deploymentId, operation: request.operation, env: open.name, started_at: started.toISOString(), profile: authorization.profile, account: identity.account, caller_arn: identity.arn };
-    // Stopped by a signal before anything was applied: the history still shows the attempt.
-    const stoppedBeforeApply = async (error: unknown, planId: string | null): Promise<never> => {
-      if (error instanceof InterruptedError) {
-        await busyWhile(() => appendHistory(open.envPaths.historyFile, stoppedEntry(base, planId, error, 'stopped before anything was applied'), open.paths));
-      }
-      throw error;
-    };
-    const { files, digest, resources } = await (request.planId
-      ? loadSavedPlan(open, request.planId, destroy)
-      : savePlan(open, destroy, identity, report).then((p) => ({ files: planPaths(open, p.planId), digest: p.digest, resources: p.resources }))
-    ).catch((error: unknown) => stoppedBeforeApply(error, request.planId ?? null));
-    // The deployer tests what it is about to apply; a blocked gate applies nothing.
-    const skippedPreTests = !destroy && digest.hasChanges && Boolean(request.skipPreTests);
-    if (skippedPreTests) report({ kind: 'warning', message: 'pre-deploy tests skipped (--skip-pre-tests); the history records it' });
-    else if (!destroy && digest.hasChanges) {
-      const tested = await runPlanTests(open, { planId: digest.planId, planFile: files.tfplan, resources }, 'infra deploy', processEnv, report).catch((error: unknown) =>
-        stoppedBeforeApply(error, digest.planId),
-      );
-      if (!tested.result.passed) {
-        const blocked = new PreTestsBlocked('E_PRE_TESTS_BLOCKED', `the pre-deploy tests block plan ${digest.planId}: ${tested.result.gate.blocked_by.join('; ')}; nothing was applied`, {
-          hint: `fix the findings (faber-cloud infra test --env ${open.name} --plan ${digest.planId} shows them), or deploy anyway with --skip-pre-tests (recorded in the history)`,
-          details: { result: tested.result, file: tested.file },
-        });
-        recorded.add(blocked);
-        throw blocked;
-      }
-    }
-    const running: RunningRecord = { ...base, plan_id: digest.planId, pid: process.pid, host: hostname() };
-    const start = processStart(process.pid);
-    if (start) running.proc_start = start;
-    await writeJsonAtomic(open.envPaths.runFile, running, open.paths);
-
-    let apply: ApplyResult | null = null;
-    let failure: FaberError | undefined;
-    const autoFix: AutoFixSummary = { rounds: 0, granted: [] };
-    const totals = { add: 0, change: 0, destroy: 0 };
-    let current = { files, digest };
-    while (current.digest.hasChanges) {
-      const d = current.digest;
-      report({ kind: 'step', message: `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})` });
-      // Each round's own result: a throwing apply must not leave the previous round's counted twice.
-      apply = null;
-      failure = undefined;
-      // Lost the lock (another process removed it): apply nothing more.
-      if (lock.compromised) {
-        failure = lock.compromised;
-        break;
-      }
-      try {
-        apply = await open.iac.apply(current.files.tfplan, (event) => report({ kind: 'apply', event }));
-      } catch (error) {
-        failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
-        // Interrupted mid-apply: count what completed before it stopped.
-        const partial = (failure.details as { apply?: { counts?: ApplyResult['counts'] } } | undefined)?.apply?.counts;
-        if (failure instanceof InterruptedError && partial) for (const key of ['add', 'change', 'destroy'] as const) totals[key] += partial[key];
-      }
-      // A plan is applied once: a second apply of the same file is refused by the tool anyway.
-      await rm(current.files.tfplan, { force: true });
-      if (apply) for (const key of ['add', 'change', 'destroy'] as const) totals[key] += apply.counts[key];
-      if (!apply || apply.ok || failure) break;
-      failure = applyFailure(request.operation, open.name, apply);
-      const next = await autoFixRound(cwd, open, request, apply, autoFix, digest, identity, processEnv, report).catch((error: unknown) => {
-        failure = error instanceof FaberError ? error : new OperationError('E_AUTO_FIX_FAILED', (error as Error).message);
-        return undefined;
-      });
-      if (!next) break;
-      current = next;
-    }
-
+    const base: RunBase = { id: newDeploymentId(started), operation: request.operation, env: open.name, started_at: started.toISOString(), profile: authorization.profile, account: identity.account, caller_arn: identity.arn };
+    const plan = await planToApply(open, request, identity, report).catch((error: unknown) => stoppedBeforeApply(open, base, request.planId ?? null, error));
+    const skippedPreTests = await gateOnPreTests(open, request, plan, processEnv, report, recorded).catch((error: unknown) => stoppedBeforeApply(open, base, plan.digest.planId, error));
+    const running = await writeRunningRecord(open, base, plan.digest.planId);
+    const rounds = await applyRounds(cwd, open, request, plan, identity, lock, processEnv, report);
     // Always, even after a failure or a signal: the registry must match what really exists,
     // and the run is recorded. The CLI waits for this before exiting on a signal.
-    const recordedRun = await busyWhile(async () => {
-      report({ kind: 'step', message: 'reading state into the registry' });
-      const registry = await refreshRegistry(open, identity, deploymentId);
-      const finished = new Date();
-      const interrupted = failure instanceof InterruptedError;
-      const outcome: HistoryEntry['outcome'] = interrupted ? 'interrupted' : failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
-      const lost = lock.compromised && failure !== lock.compromised ? [lock.compromised.code] : [];
-      const planId = current.digest.planId;
-      // An interruption is not an infrastructure failure: it does not go to the issue log.
-      const issueIds = failure && !interrupted ? await logFailure(view, { env: open.name, operation: request.operation, deploymentId, failure, apply }, report) : [];
-      if (failure) recorded.add(failure);
-      const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
-      const { pid: _pid, host: _host, proc_start: _start, ...run } = running;
-      const tests = await testsSinceLastEntry(open);
-      const entry: HistoryEntry = {
-        ...run,
-        finished_at: finished.toISOString(),
-        duration_ms: finished.getTime() - started.getTime(),
-        outcome,
-        plan_id: planId,
-        add: totals.add,
-        change: totals.change,
-        destroy: totals.destroy,
-        auto_fix_rounds: autoFix.rounds,
-        error_codes: [...(failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : []), ...lost],
-        ...(failure ? { error_message: failure.message } : {}),
-        ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
-        ...(skippedPreTests ? { skipped_pre_tests: true } : {}),
-        ...(tests.length > 0 ? { tests } : {}),
-      };
-      await appendHistory(open.envPaths.historyFile, entry, open.paths);
-      await rm(open.envPaths.runFile, { force: true });
-      await writeDeployedMarkdown(open, registry);
-      return { registry, outcome, planId, confirmed };
-    });
-    const { registry, outcome, planId, confirmed } = recordedRun;
+    const { registry, outcome, confirmed } = await busyWhile(() => recordRun(view, open, { operation: request.operation, running, started, digest: plan.digest, rounds, skippedPreTests, lock }, identity, report, recorded));
+    const { failure, totals } = rounds;
     // The lock was lost after the apply: the run is recorded as it went, then refused.
     if (!failure && lock.compromised) throw lock.compromised;
     if (failure instanceof InterruptedError) {
@@ -403,19 +299,208 @@ async function guardedApply(
     if (failure) throw failure;
     return {
       env: open.name,
-      deploymentId,
+      deploymentId: base.id,
       operation: request.operation,
       outcome,
-      planId,
-      digest,
-      apply,
-      auto_fix: autoFix,
+      planId: rounds.planId,
+      digest: plan.digest,
+      apply: rounds.apply,
+      auto_fix: rounds.autoFix,
       registry: { file: open.envPaths.registryFile, resources: registry.resources.length },
       deployedMarkdown: open.envPaths.deployedMarkdownFile,
       identity,
       solutions_confirmed: confirmed,
     };
   });
+}
+
+/**
+ * The guard's checks before any cloud call: the IaC directory, every artifact the run may write,
+ * the profile's role and the confirmations. Production without a reviewed plan previews one and
+ * refuses with the exact command (PlanReviewRequired).
+ */
+async function authorizeApply(cwd: string, view: EnvironmentConfigView, request: ApplyRequest, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<Authorization> {
+  await terraformDirectory(view);
+  // Every artifact this run may write is checked before the plan, the identity call and the apply.
+  await checkEnvironmentWrites(view, request.operation, request.autoFix === false ? { autoFix: false } : {});
+  let authorization: Authorization;
+  try {
+    authorization = authorize(view.config, request);
+  } catch (error) {
+    const needsReview = error instanceof GuardError && !request.planId && ['E_GUARD_PLAN_REQUIRED', 'E_GUARD_CONFIRMATION_REQUIRED'].includes(error.code);
+    if (needsReview) throw await planReviewRequired(cwd, request, error, processEnv, report);
+    throw error;
+  }
+  // Every record this run will write (or read once the apply has started) is judged now:
+  // a damaged one stops the run here, not after the cloud has changed (issue 13, defect 4).
+  await validateBeforeMutation(`infra ${request.operation}`, view.paths, view.name);
+  if (request.planId) await validatePlanRecord(view.paths, view.name, request.planId);
+  return authorization;
+}
+
+/** Production without a reviewed plan: preview the plan to review, and name the exact command. */
+async function planReviewRequired(cwd: string, request: ApplyRequest, refusal: GuardError, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PlanReviewRequired> {
+  const previewed = await preview(cwd, { env: request.env, destroy: request.operation === 'destroy', ...(request.profile ? { profile: request.profile } : {}) }, processEnv, report);
+  const command = previewed.nextCommand;
+  return new PlanReviewRequired(refusal.code as `E_GUARD_${string}`, `${refusal.message}; review plan ${previewed.planId} and re-run`, {
+    hint: command,
+    details: { plan_id: previewed.planId, digest: previewed.digest, command },
+  });
+}
+
+/** The saved plan named by --plan, or a fresh one. */
+async function planToApply(open: OpenEnvironment, request: ApplyRequest, identity: CallerIdentity, report: EventSink): Promise<PlanToApply> {
+  const destroy = request.operation === 'destroy';
+  if (request.planId) return loadSavedPlan(open, request.planId, destroy);
+  const saved = await savePlan(open, destroy, identity, report);
+  return { files: planPaths(open, saved.planId), digest: saved.digest, resources: saved.resources };
+}
+
+/** Stopped by a signal before anything was applied: the history still shows the attempt. */
+async function stoppedBeforeApply(open: OpenEnvironment, base: RunBase, planId: string | null, error: unknown): Promise<never> {
+  if (error instanceof InterruptedError) {
+    await busyWhile(() => appendHistory(open.envPaths.historyFile, stoppedEntry(base, planId, error, 'stopped before anything was applied'), open.paths));
+  }
+  throw error;
+}
+
+/**
+ * The deployer tests what it is about to apply; a blocked gate applies nothing (PreTestsBlocked).
+ * Returns whether the tests were skipped (--skip-pre-tests), which the history records.
+ */
+async function gateOnPreTests(open: OpenEnvironment, request: ApplyRequest, plan: PlanToApply, processEnv: NodeJS.ProcessEnv, report: EventSink, recorded: WeakSet<FaberError>): Promise<boolean> {
+  const { digest } = plan;
+  if (request.operation === 'destroy' || !digest.hasChanges) return false;
+  if (request.skipPreTests) {
+    report(warning('LIFECYCLE_WARNING', 'pre-deploy tests skipped (--skip-pre-tests); the history records it'));
+    return true;
+  }
+  const tested = await runPlanTests(open, { planId: digest.planId, planFile: plan.files.tfplan, resources: plan.resources }, 'infra deploy', processEnv, report);
+  if (!tested.result.passed) {
+    const blocked = new PreTestsBlocked('E_PRE_TESTS_BLOCKED', `the pre-deploy tests block plan ${digest.planId}: ${tested.result.gate.blocked_by.join('; ')}; nothing was applied`, {
+      hint: `fix the findings (faber-cloud infra test --env ${open.name} --plan ${digest.planId} shows them), or deploy anyway with --skip-pre-tests (recorded in the history)`,
+      details: { result: tested.result, file: tested.file },
+    });
+    // A refusal, not an infrastructure failure: not for the issue log.
+    recorded.add(blocked);
+    throw blocked;
+  }
+  return false;
+}
+
+/** The `.running.json` a killed run leaves behind, so the next run records it (recordInterruptedRun). */
+async function writeRunningRecord(open: OpenEnvironment, base: RunBase, planId: string): Promise<RunningRecord> {
+  const running: RunningRecord = { ...base, plan_id: planId, pid: process.pid, host: hostname() };
+  const start = processStart(process.pid);
+  if (start) running.proc_start = start;
+  await writeJsonAtomic(open.envPaths.runFile, running, open.paths);
+  return running;
+}
+
+/**
+ * Apply the plan; after a permission denial, one auto-fix round grants and re-plans, and the
+ * new plan is applied, until one succeeds, fails for another reason, or auto-fix gives up.
+ * Failures are returned, not thrown: the run is recorded whatever happened.
+ */
+async function applyRounds(
+  cwd: string,
+  open: OpenEnvironment,
+  request: ApplyRequest,
+  plan: PlanToApply,
+  identity: CallerIdentity,
+  lock: HeldLock,
+  processEnv: NodeJS.ProcessEnv,
+  report: EventSink,
+): Promise<AppliedRounds> {
+  let apply: ApplyResult | null = null;
+  let failure: FaberError | undefined;
+  const autoFix: AutoFixSummary = { rounds: 0, granted: [] };
+  const totals = { add: 0, change: 0, destroy: 0 };
+  let current = { files: plan.files, digest: plan.digest };
+  while (current.digest.hasChanges) {
+    const d = current.digest;
+    report(step('LIFECYCLE_STEP', `applying plan ${d.planId} (+${d.counts.create} ~${d.counts.update} ±${d.counts.replace} -${d.counts.delete})`));
+    // Each round's own result: a throwing apply must not leave the previous round's counted twice.
+    apply = null;
+    failure = undefined;
+    // Lost the lock (another process removed it): apply nothing more.
+    if (lock.compromised) {
+      failure = lock.compromised;
+      break;
+    }
+    try {
+      apply = await open.iac.apply(current.files.tfplan, report);
+    } catch (error) {
+      failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
+      // Interrupted mid-apply: count what completed before it stopped.
+      const partial = (failure.details as { apply?: { counts?: ApplyResult['counts'] } } | undefined)?.apply?.counts;
+      if (failure instanceof InterruptedError && partial) addCounts(totals, partial);
+    }
+    // A plan is applied once: a second apply of the same file is refused by the tool anyway.
+    await rm(current.files.tfplan, { force: true });
+    if (apply) addCounts(totals, apply.counts);
+    if (!apply || apply.ok || failure) break;
+    failure = applyFailure(request.operation, open.name, apply);
+    const next = await autoFixRound(cwd, open, request, apply, autoFix, plan.digest, identity, processEnv, report).catch((error: unknown) => {
+      failure = error instanceof FaberError ? error : new OperationError('E_AUTO_FIX_FAILED', (error as Error).message);
+      return undefined;
+    });
+    if (!next) break;
+    current = next;
+  }
+  return { apply, failure, autoFix, totals, planId: current.digest.planId };
+}
+
+function addCounts(totals: AppliedRounds['totals'], counts: ApplyResult['counts']): void {
+  for (const key of ['add', 'change', 'destroy'] as const) totals[key] += counts[key];
+}
+
+/**
+ * The run's record from real state: the registry, the issue log (a failure) or the settled
+ * solutions (a success), the history line, and DEPLOYED.md; the running record goes.
+ */
+async function recordRun(
+  view: EnvironmentConfigView,
+  open: OpenEnvironment,
+  run: { operation: 'deploy' | 'destroy'; running: RunningRecord; started: Date; digest: PlanDigest; rounds: AppliedRounds; skippedPreTests: boolean; lock: HeldLock },
+  identity: CallerIdentity,
+  report: EventSink,
+  recorded: WeakSet<FaberError>,
+): Promise<{ registry: Registry; outcome: HistoryEntry['outcome']; confirmed: string[] }> {
+  const { running, started, digest, rounds, lock } = run;
+  const { apply, failure, totals } = rounds;
+  report(step('LIFECYCLE_STEP', 'reading state into the registry'));
+  const registry = await refreshRegistry(open, identity, running.id);
+  const finished = new Date();
+  const interrupted = failure instanceof InterruptedError;
+  const outcome: HistoryEntry['outcome'] = interrupted ? 'interrupted' : failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
+  const lost = lock.compromised && failure !== lock.compromised ? [lock.compromised.code] : [];
+  // An interruption is not an infrastructure failure: it does not go to the issue log.
+  const issueIds = failure && !interrupted ? await logFailure(view, { env: open.name, operation: run.operation, deploymentId: running.id, failure, apply }, report) : [];
+  if (failure) recorded.add(failure);
+  const confirmed = failure ? [] : await settleAppliedSolutions(view, open.name, report);
+  const { pid: _pid, host: _host, proc_start: _start, ...base } = running;
+  const tests = await testsSinceLastEntry(open);
+  const entry: HistoryEntry = {
+    ...base,
+    finished_at: finished.toISOString(),
+    duration_ms: finished.getTime() - started.getTime(),
+    outcome,
+    plan_id: rounds.planId,
+    add: totals.add,
+    change: totals.change,
+    destroy: totals.destroy,
+    auto_fix_rounds: rounds.autoFix.rounds,
+    error_codes: [...(failure ? [failure.code, ...errorCodesOf(apply?.diagnostics ?? [])] : []), ...lost],
+    ...(failure ? { error_message: failure.message } : {}),
+    ...(issueIds.length > 0 ? { issue_ids: issueIds } : {}),
+    ...(run.skippedPreTests ? { skipped_pre_tests: true } : {}),
+    ...(tests.length > 0 ? { tests } : {}),
+  };
+  await appendHistory(open.envPaths.historyFile, entry, open.paths);
+  await rm(open.envPaths.runFile, { force: true });
+  await writeDeployedMarkdown(open, registry);
+  return { registry, outcome, confirmed };
 }
 
 /** The infra test results saved since the environment's previous history entry. */
@@ -442,7 +527,7 @@ function failureText(failure: FaberError, apply: ApplyResult | null): string {
 async function logFailure(
   view: EnvironmentConfigView,
   input: { env: string; operation: 'deploy' | 'destroy'; deploymentId: string | null; failure: FaberError; apply: ApplyResult | null },
-  report: Reporter,
+  report: EventSink,
 ): Promise<string[]> {
   try {
     const { recordFailure } = await import('../debugger/debugger.js');
@@ -457,20 +542,20 @@ async function logFailure(
     input.failure.addDetails({ debugger: knownIssueSummary(result, input.env) });
     return result.issueIds;
   } catch (error) {
-    report({ kind: 'warning', message: `the failure could not be recorded in the debugger's issue log: ${(error as Error).message}` });
+    report(warning('LIFECYCLE_WARNING', `the failure could not be recorded in the debugger's issue log: ${(error as Error).message}`));
     return [];
   }
 }
 
 /** A success proves the solutions applied for this environment worked. */
-async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, report: Reporter): Promise<string[]> {
+async function settleAppliedSolutions(view: EnvironmentConfigView, env: string, report: EventSink): Promise<string[]> {
   try {
     const { recordSuccess } = await import('../debugger/debugger.js');
     const worked = await recordSuccess(view, env);
-    if (worked.length > 0) report({ kind: 'step', message: `recorded in the issue log: ${worked.join(', ')} worked` });
+    if (worked.length > 0) report(step('LIFECYCLE_STEP', `recorded in the issue log: ${worked.join(', ')} worked`));
     return worked;
   } catch (error) {
-    report({ kind: 'warning', message: `applied solutions could not be settled in the debugger's issue log: ${(error as Error).message}` });
+    report(warning('LIFECYCLE_WARNING', `applied solutions could not be settled in the debugger's issue log: ${(error as Error).message}`));
     return [];
   }
 }
@@ -504,7 +589,7 @@ function stoppedEntry(
  * may have changed the cloud, but only once that run is really gone: a run still alive on
  * this host (whose lock was removed by hand) is refused as a lock holder, never recorded.
  */
-async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Promise<void> {
+async function recordInterruptedRun(open: OpenEnvironment, report: EventSink): Promise<void> {
   // A damaged record is an error (exit 2), never skipped: it may stand for an apply that changed the cloud.
   const running = await readRunningRecord(open.envPaths.runFile, open.display(open.envPaths.runFile));
   if (!running) return;
@@ -516,7 +601,7 @@ async function recordInterruptedRun(open: OpenEnvironment, report: Reporter): Pr
     });
   }
   const now = new Date();
-  report({ kind: 'step', message: `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history` });
+  report(step('LIFECYCLE_STEP', `recording the interrupted ${running.operation} ${running.id} (pid ${running.pid}) in the history`));
   const { pid, host: _host, proc_start: _start, ...run } = running;
   await appendHistory(open.envPaths.historyFile, {
     ...run,
@@ -569,7 +654,7 @@ async function autoFixRound(
   reviewed: PlanDigest,
   identity: CallerIdentity,
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
 ): Promise<{ files: { tfplan: string; json: string }; digest: PlanDigest } | undefined> {
   const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
   const parsed = parseDenials(diagnosticLines(apply.diagnostics), { region: open.region, accountId: identity.account, partition: identity.partition });
@@ -601,17 +686,18 @@ async function autoFixRound(
     throw new NeedsHumanError('E_AUTO_FIX_EXHAUSTED', why(`${summary.rounds} auto-fix round(s) already ran (permissions.max_auto_fix_rounds)`), { details: { denials } });
   }
   summary.rounds += 1;
-  report({ kind: 'step', message: `auto-fix round ${summary.rounds}: ${denials.map((d) => d.action ?? '(unstated action)').join(', ')}` });
+  report(step('LIFECYCLE_STEP', `auto-fix round ${summary.rounds}: ${denials.map((d) => d.action ?? '(unstated action)').join(', ')}`));
   const { grantPermissions } = await import('./grant.js');
   // Refusals throw (exit 4) after granting what may be granted; the audit log has both.
   const granted = await grantPermissions(cwd, { env: open.name, denials, source: 'auto-fix', grantUnknownReason: permissions.grant_unstated_reason }, processEnv, (event) => {
-    if (event.kind === 'step') report(event);
+    // The grant's own identity line (the discover profile) would read as the deploy's.
+    if (event.code !== 'IDENTITY') report(event);
   });
   const actions = granted.plan.grantable.map((g) => g.action);
   if (actions.length === 0) return undefined;
   summary.granted.push(...actions);
   if (permissions.propagation_wait_seconds > 0) {
-    report({ kind: 'step', message: `waiting ${permissions.propagation_wait_seconds}s for IAM to propagate` });
+    report(step('LIFECYCLE_STEP', `waiting ${permissions.propagation_wait_seconds}s for IAM to propagate`));
     await new Promise((resolve) => setTimeout(resolve, permissions.propagation_wait_seconds * 1000));
   }
   const next = await savePlan(open, request.operation === 'destroy', identity, report);

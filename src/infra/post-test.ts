@@ -3,7 +3,8 @@ import { authorize } from '../core/guard.js';
 import type { ResourceCheck } from '../handlers/hosting/types.js';
 import { readRegistry } from '../registry/registry.js';
 import { checkEnvironmentWrites, loadEnvironment, openEnvironment } from './environment.js';
-import { identify, type Reporter } from './lifecycle.js';
+import { step, type EventSink } from '../core/events.js';
+import { identify } from './lifecycle.js';
 import { saveTestResult, type PostTestResult } from './testing/results.js';
 
 /** Statuses that fail the post-deploy tests. */
@@ -18,7 +19,7 @@ export async function runPostTests(
   cwd: string,
   request: { env: string; profile?: string },
   processEnv: NodeJS.ProcessEnv,
-  report: Reporter,
+  report: EventSink,
 ): Promise<{ result: PostTestResult; file: string }> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   await checkEnvironmentWrites(view, 'post-test');
@@ -33,7 +34,7 @@ export async function runPostTests(
   const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
   const open = await openEnvironment(view, authorization.profile, processEnv);
   const identity = await identify(open, authorization, report);
-  report({ kind: 'step', message: `checking ${registry.resources.length} deployed resource(s)` });
+  report(step('LIFECYCLE_STEP', `checking ${registry.resources.length} deployed resource(s)`));
   const ranAt = new Date().toISOString();
   const checks = await open.hosting.checkResources({
     profile: authorization.profile,

@@ -1,5 +1,6 @@
 import { NeedsHumanError } from '../core/errors.js';
-import { authorize, checkAccount, type Authorization } from '../core/guard.js';
+import { identityEvent, step, type EventSink } from '../core/events.js';
+import { authorize, checkAccount } from '../core/guard.js';
 import type { InspectionTarget } from '../handlers/hosting/inspection.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import { loadHostingHandler } from '../handlers/load.js';
@@ -47,9 +48,7 @@ export interface AuditReport {
   identity: CallerIdentity | null;
 }
 
-export type AuditEvent = { kind: 'identity'; identity: CallerIdentity; authorization: Authorization } | { kind: 'step'; message: string };
-
-export async function audit(cwd: string, request: { env: string; type: AuditType; profile?: string }, processEnv: NodeJS.ProcessEnv, report: (e: AuditEvent) => void): Promise<AuditReport> {
+export async function audit(cwd: string, request: { env: string; type: AuditType; profile?: string }, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<AuditReport> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   const settings = view.config.audit;
   const registry = await readRegistry(view.envPaths.registryFile, view.display(view.envPaths.registryFile));
@@ -64,12 +63,12 @@ export async function audit(cwd: string, request: { env: string; type: AuditType
     const authorization = authorize(view.config, { operation: 'ops-read', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
     const hosting = await loadHostingHandler(view.config, processEnv);
     identity = await hosting.callerIdentity(authorization.profile, authorization.region);
-    report({ kind: 'identity', identity, authorization });
+    report(identityEvent(identity, authorization));
     checkAccount(authorization, identity);
     const inspector = await hosting.inspection({ profile: authorization.profile, region: authorization.region });
     const inspectedTypes = new Set(inspector.inspectedTypes);
     const targets: InspectionTarget[] = resources.filter((r) => inspectedTypes.has(r.type)).map((r) => ({ address: r.address, type: r.type, id: r.id, arn: r.arn, region: r.region }));
-    report({ kind: 'step', message: `reading the live configuration of ${targets.length} resource(s)` });
+    report(step('AUDIT_STEP', `reading the live configuration of ${targets.length} resource(s)`));
     const result = await inspector.inspect(targets).catch(rethrowAsOpsError(request.env, 'ops audit'));
     for (const facts of result.facts) findings.push(...securityFindings(facts));
     for (const gap of result.gaps) {

@@ -7,7 +7,8 @@ import type { OpsConfig } from '../core/config/schema.js';
 import type { Alarm, ContainerServiceState, MetricQuery, MetricValue, QueueState } from '../handlers/hosting/monitoring.js';
 import { problemOf, type OpsProblem } from './problems.js';
 import { environmentResources, selectService, serviceMatcher, type OpsKind, type OpsResource } from './resources.js';
-import type { OpsReporter, OpsSession } from './session.js';
+import { step, warning, type EventSink } from '../core/events.js';
+import type { OpsSession } from './session.js';
 import type { OpsWindow } from './window.js';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
@@ -305,7 +306,7 @@ export interface HealthRequest {
 }
 
 /** Read what the checks need (each read on its own: one failing leaves the others standing), then judge. */
-export async function checkHealth(session: OpsSession, request: HealthRequest, report: OpsReporter): Promise<HealthReport> {
+export async function checkHealth(session: OpsSession, request: HealthRequest, report: EventSink): Promise<HealthReport> {
   const { view, monitoring } = session;
   const env = view.name;
   const found = await environmentResources(session, report);
@@ -319,12 +320,12 @@ export async function checkHealth(session: OpsSession, request: HealthRequest, r
     } catch (error) {
       const problem = problemOf(error, env, affects);
       problems.push(problem);
-      report({ kind: 'warning', message: problem.message });
+      report(warning('OPS_WARNING', problem.message));
       return null;
     }
   };
 
-  report({ kind: 'step', message: `checking ${checked.length} resources of '${env}'${request.service ? ` (service ${request.service})` : ''} over ${request.window.since} (${found.source === 'registry' ? found.registry : 'found by tag'})` });
+  report(step('OPS_STEP', `checking ${checked.length} resources of '${env}'${request.service ? ` (service ${request.service})` : ''} over ${request.window.since} (${found.source === 'registry' ? found.registry : 'found by tag'})`));
   const needs = planMetrics(checked);
   const ecsWanted = checked.filter((r) => r.kind === 'ecs-service' && r.cluster).map((r) => ({ cluster: r.cluster as string, service: r.name }));
   const queuesWanted = checked.filter((r) => r.kind === 'sqs-queue').map((r) => ({ name: r.name, url: r.url }));

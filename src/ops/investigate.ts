@@ -18,7 +18,8 @@ import { INCIDENT_SCHEMA_VERSION, type DeploymentSuspect, type Evidence, type Hy
 import { queryLogs, type LogQueryResult, type MessageGroup } from './logs.js';
 import { problemOf, type OpsProblem } from './problems.js';
 import { environmentResources, logGroupsOf, selectService, serviceMatcher, type OpsResource } from './resources.js';
-import type { OpsReporter, OpsSession } from './session.js';
+import { step, warning, type EventSink } from '../core/events.js';
+import type { OpsSession } from './session.js';
 import { spanMs, type OpsWindow } from './window.js';
 
 export interface InvestigateRequest {
@@ -261,7 +262,7 @@ async function freeName(dir: string, base: string): Promise<string> {
 }
 
 /** Read everything in the window, correlate, and save the report (.json and .md, each atomically). */
-export async function investigate(session: OpsSession, request: InvestigateRequest, report: OpsReporter, now: Date = new Date()): Promise<IncidentReport> {
+export async function investigate(session: OpsSession, request: InvestigateRequest, report: EventSink, now: Date = new Date()): Promise<IncidentReport> {
   const { view, monitoring, authorization, identity } = session;
   const env = view.name;
   const config = view.config;
@@ -270,7 +271,7 @@ export async function investigate(session: OpsSession, request: InvestigateReque
   const gaps: OpsProblem[] = [];
   const gap = (problem: OpsProblem) => {
     gaps.push(problem);
-    report({ kind: 'warning', message: `${problem.message}: ${problem.affects} left out of the report` });
+    report(warning('OPS_WARNING', `${problem.message}: ${problem.affects} left out of the report`));
   };
 
   // Everything it reads back, judged before the first log query.
@@ -286,9 +287,9 @@ export async function investigate(session: OpsSession, request: InvestigateReque
   if (groups.length === 0) {
     gap({ action: 'logs:FilterLogEvents', failure: 'not-found', message: `no log groups known for ${request.service ? `service ${request.service}` : `'${env}'`}`, affects: 'error logs', grant: null });
   } else {
-    report({ kind: 'step', message: `reading error logs of ${groups.length} log group${groups.length === 1 ? '' : 's'} over ${request.window.since}` });
+    report(step('OPS_STEP', `reading error logs of ${groups.length} log group${groups.length === 1 ? '' : 's'} over ${request.window.since}`));
     try {
-      errors = await queryLogs(monitoring, { groups, window: request.window, level: 'error', limit: config.ops.logs.max_events }, normaliserFor(config), env, (m) => report({ kind: 'step', message: m }));
+      errors = await queryLogs(monitoring, { groups, window: request.window, level: 'error', limit: config.ops.logs.max_events }, normaliserFor(config), env, report);
     } catch (error) {
       const problem = isFaberError(error) ? (error.details as { problem?: OpsProblem } | undefined)?.problem : undefined;
       if (!problem) throw error;
@@ -297,7 +298,7 @@ export async function investigate(session: OpsSession, request: InvestigateReque
   }
 
   // 2. Alarms of these resources and what they did in the window (plus the lookback).
-  report({ kind: 'step', message: 'reading alarms and their history' });
+  report(step('OPS_STEP', 'reading alarms and their history'));
   let concerning: Alarm[] = [];
   try {
     concerning = (await monitoring.alarms()).filter((a) => resources.some((r) => alarmConcerns(a, r)));

@@ -6,6 +6,7 @@
 import levelData from '../../templates/ops/log-levels.json' with { type: 'json' };
 import type { LogEvent, MonitoringApi } from '../handlers/hosting/monitoring.js';
 import type { FaberConfig } from '../core/config/schema.js';
+import { noEvents, type EventSink } from '../core/events.js';
 import { createNormaliser, type Normaliser } from '../debugger/normalise.js';
 import { redactText } from '../core/redaction/index.js';
 import { problemError, problemOf, type OpsProblem } from './problems.js';
@@ -105,7 +106,6 @@ export interface LogQueryResult {
   groups: MessageGroup[];
 }
 
-export type LogProgress = (message: string) => void;
 
 /** The debugger's normaliser for this project's names (as infra debug builds it), without loading the debugger. */
 export function logNormaliser(config: FaberConfig): Normaliser {
@@ -185,7 +185,7 @@ export class MessageGrouper {
  * is reported, not an error; a denied or unavailable FilterLogEvents stops the query with the
  * action named (and, for a denial, the permission manager's command).
  */
-export async function queryLogs(monitoring: MonitoringApi, query: LogQuery, normalise: Normaliser, env: string, progress: LogProgress = () => {}): Promise<LogQueryResult> {
+export async function queryLogs(monitoring: MonitoringApi, query: LogQuery, normalise: Normaliser, env: string, report: EventSink = noEvents): Promise<LogQueryResult> {
   const level = query.level ? levelFilter(query.level) : undefined;
   const serverFilter = query.filter?.trim() || level?.pattern || undefined;
   const grouper = new MessageGrouper(normalise);
@@ -226,7 +226,7 @@ export async function queryLogs(monitoring: MonitoringApi, query: LogQuery, norm
         grouper.add(event);
       }
       nextToken = page.nextToken ?? undefined;
-      if (nextToken) progress(`read ${read.toLocaleString('en-US')} events so far (${entry.name}: ${entry.events.toLocaleString('en-US')})`);
+      if (nextToken) report({ level: 'info', code: 'LOGS_PROGRESS', data: { events_read: read, log_group: entry.name, log_group_events: entry.events } });
     } while (nextToken);
   };
 

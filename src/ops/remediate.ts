@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GuardError, UsageError } from '../core/errors.js';
 import { withLock } from '../core/files/lock.js';
 import { busyWhile } from '../core/interrupt.js';
+import { identityEvent, step, type EventSink } from '../core/events.js';
 import { authorize, checkAccount, type Authorization } from '../core/guard.js';
 import type { FaberConfig } from '../core/config/schema.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
@@ -32,8 +33,6 @@ export interface RemediateRequest {
   confirm?: string;
   profile?: string;
 }
-
-export type RemediateEvent = { kind: 'identity'; identity: CallerIdentity; authorization: Authorization } | { kind: 'step'; message: string };
 
 export interface RemediationResult {
   env: string;
@@ -223,7 +222,7 @@ function newRemediationId(now: Date): string {
   return `r-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function remediate(cwd: string, request: RemediateRequest, processEnv: NodeJS.ProcessEnv, report: (event: RemediateEvent) => void): Promise<RemediationResult> {
+export async function remediate(cwd: string, request: RemediateRequest, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<RemediationResult> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
   const action = catalogueAction(request.action);
   if (!action || !isImplemented(action.id)) {
@@ -268,7 +267,7 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
 
   const hosting = await loadHostingHandler(view.config, processEnv);
   const identity = await hosting.callerIdentity(authorization.profile, authorization.region);
-  report({ kind: 'identity', identity, authorization });
+  report(identityEvent(identity, authorization));
   checkAccount(authorization, identity);
   const cap = await hosting.remediation({ profile: authorization.profile, region: authorization.region });
   const doing = `${action.id} on ${target.address}`;
@@ -292,7 +291,7 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
   });
 
   if (!request.apply || missingConfirmation) {
-    report({ kind: 'step', message: `reading ${action.setting} of ${target.address}` });
+    report(step('REMEDIATE_STEP', `reading ${action.setting} of ${target.address}`));
     const before = await impl.read(cap, ref, params).catch(rethrowAsOpsError(request.env, doing));
     const result: RemediationResult = { ...base, outcome: impl.unchanged(before, params) ? 'no-change' : 'dry-run', before, after: impl.planned(before, params), undo: undoOf(before), history_id: null };
     if (missingConfirmation) {
@@ -305,14 +304,14 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
   }
 
   return withLock(view.envPaths.lockFile, 'ops remediate', view.paths, async () => {
-    report({ kind: 'step', message: `reading ${action.setting} of ${target.address}` });
+    report(step('REMEDIATE_STEP', `reading ${action.setting} of ${target.address}`));
     const before = await impl.read(cap, ref, params).catch(rethrowAsOpsError(request.env, doing));
     if (impl.unchanged(before, params)) {
       return { ...base, outcome: 'no-change' as const, before, after: before, undo: undoOf(before), history_id: null };
     }
     const started = new Date();
     const id = newRemediationId(started);
-    report({ kind: 'step', message: `${action.api}: ${target.address} ${action.setting} ${show(before)} -> ${show(impl.planned(before, params))}` });
+    report(step('REMEDIATE_STEP', `${action.api}: ${target.address} ${action.setting} ${show(before)} -> ${show(impl.planned(before, params))}`));
     const record: RemediationRecord = { action: action.id, target: target.address, setting: action.setting, before, after: null, undo_command: undoOf(before).command, undo_note: action.undo_note };
     const entryOf = (finished: Date, outcome: 'success' | 'failed', extra: Partial<HistoryEntry>): HistoryEntry => ({
       id,

@@ -5,7 +5,8 @@ import type { TaggedResource } from '../handlers/hosting/types.js';
 import { sdkErrorText } from '../handlers/error-text.js';
 import { readRegistry, type RegistryResource } from '../registry/registry.js';
 import { grantCommand } from './problems.js';
-import type { OpsReporter, OpsSession } from './session.js';
+import { step, warning, type EventSink } from '../core/events.js';
+import type { OpsSession } from './session.js';
 
 /** What ops does with a resource: the kinds it has checks or logs for. */
 export type OpsKind = 'lambda' | 'ecs-service' | 'dynamodb-table' | 'sqs-queue' | 'api-gateway-rest' | 'api-gateway-http' | 'log-group' | 'alarm' | 'other';
@@ -189,13 +190,13 @@ export interface EnvironmentResources {
  * The environment's resources from its registry (what the last deploy recorded); when there is
  * no registry or it is empty, the resources tagged Project/Environment in the provider.
  */
-export async function environmentResources(session: OpsSession, report: OpsReporter): Promise<EnvironmentResources> {
+export async function environmentResources(session: OpsSession, report: EventSink): Promise<EnvironmentResources> {
   const { view } = session;
   const file = view.envPaths.registryFile;
   const registry = await readRegistry(file, view.display(file));
   if (registry && registry.resources.length > 0) return { source: 'registry', registry: view.display(file), resources: registry.resources.map(fromRegistry) };
   const tags = { Project: view.config.project.name, Environment: view.name };
-  report({ kind: 'step', message: `no resources recorded for '${view.name}': looking for resources tagged Project=${tags.Project}, Environment=${tags.Environment}` });
+  report(step('OPS_STEP', `no resources recorded for '${view.name}': looking for resources tagged Project=${tags.Project}, Environment=${tags.Environment}`));
   let tagged: TaggedResource[];
   try {
     tagged = await session.hosting.resourcesByTags({ profile: session.authorization.profile, region: session.authorization.region, tags });

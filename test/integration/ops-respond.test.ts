@@ -50,10 +50,13 @@ describe('ops remediate and ops audit against moto', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('desired_count  2 -> 5');
     expect(human.stderr).toContain(`account ${MOTO_ACCOUNT_ID}`);
+    // A dry-run only reads: its identity line says so, as every ops read's does.
+    expect(human.stderr).toMatch(/profile \S+ \(test, read-only\)/);
 
     const applied = await p.cli(['ops', 'remediate', '--env', 'test', '--action', 'scale-service', '--target', seeded.serviceArn, '--count', '5', '--apply', '--json']);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(applied.json.data).toMatchObject({ outcome: 'success', before: 2, after: 5 });
+    expect(applied.stderr).not.toContain('read-only');
     expect(await desiredCount()).toBe(5);
 
     const entries = await history();

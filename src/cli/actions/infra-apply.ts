@@ -4,7 +4,7 @@ import type { PreTestResult } from '../../infra/testing/results.js';
 import type { PlanDigest } from '../../handlers/iac/types.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 import { printErr } from '../output.js';
-import { lifecycleReporter, renderDigest } from '../render/lifecycle.js';
+import { renderDigest } from '../render/lifecycle.js';
 import { relative, renderPreTest } from '../render/testing.js';
 
 /** `infra deploy` and `infra destroy`: the same guarded apply of one saved plan. */
@@ -25,7 +25,7 @@ export function applyAction(operation: 'deploy' | 'destroy') {
           ...(options.skipPreTests === true ? { skipPreTests: true } : {}),
         },
         ctx.env,
-        lifecycleReporter(ctx),
+        ctx.events,
       );
     } catch (error) {
       // The plan to review goes to stderr for a person; --json callers get it in error.details.

@@ -1,6 +1,5 @@
 import { NeedsHumanError, UsageError } from '../../core/errors.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
-import { lifecycleReporter } from '../render/lifecycle.js';
 import { relative, renderPostTest, renderPreTest } from '../render/testing.js';
 
 export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
@@ -10,7 +9,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
   if (phase === 'post') {
     if (typeof options.plan === 'string') throw new UsageError('--plan applies to --phase pre only', { hint: `faber-cloud infra test --env ${env} --phase post` });
     const { runPostTests } = await import('../../infra/post-test.js');
-    const { result, file } = await runPostTests(ctx.cwd, { env, ...profile }, ctx.env, lifecycleReporter(ctx));
+    const { result, file } = await runPostTests(ctx.cwd, { env, ...profile }, ctx.env, ctx.events);
     const denied = result.checks.filter((c) => c.status === 'denied');
     const failed = result.checks.some((c) => c.status === 'missing' || c.status === 'unhealthy' || c.status === 'error');
     // Nothing failed but some checks were not allowed: a person must grant the read actions.
@@ -24,7 +23,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     return { data: { ...result, file }, human: renderPostTest(result, relative(ctx.cwd, file), ctx.style).join('\n'), exitCode: result.passed ? 0 : 1 };
   }
   const { testPlan } = await import('../../infra/lifecycle.js');
-  const tested = await testPlan(ctx.cwd, { env, ...(typeof options.plan === 'string' ? { planId: options.plan } : {}), ...profile }, ctx.env, lifecycleReporter(ctx));
+  const tested = await testPlan(ctx.cwd, { env, ...(typeof options.plan === 'string' ? { planId: options.plan } : {}), ...profile }, ctx.env, ctx.events);
   const { result, file } = tested;
   const lines = renderPreTest(result, relative(ctx.cwd, file), ctx.style);
   if (result.passed) {

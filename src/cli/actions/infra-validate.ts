@@ -1,8 +1,9 @@
+import { step } from '../../core/events.js';
 import { validateInfrastructure } from '../../infra/validate.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 
 export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  ctx.progress.step('checking formatting and validating');
+  ctx.events(step('VALIDATE_STEP', 'checking formatting and validating'));
   const result = await validateInfrastructure(ctx.cwd, String(options.env), ctx.env);
   const s = ctx.style;
   const lines = [

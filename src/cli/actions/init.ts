@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { warning } from '../../core/events.js';
 import { initProject } from '../../core/init/init-project.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 
@@ -19,7 +20,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     },
     ctx.env,
   );
-  for (const warning of result.warnings) ctx.progress.warn(warning);
+  for (const text of result.warnings) ctx.events(warning('INIT_WARNING', text));
   const s = ctx.style;
   const rel = (p: string) => path.relative(result.root, p) || '.';
   const lines = [

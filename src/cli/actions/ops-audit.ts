@@ -1,6 +1,5 @@
 import { audit, type AuditReport, type AuditType } from '../../ops/audit.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
-import { lifecycleReporter } from '../render/lifecycle.js';
 
 function render(r: AuditReport, ctx: CommandContext): string {
   const s = ctx.style;
@@ -39,7 +38,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     ctx.cwd,
     { env: String(options.env), type: String(options.type ?? 'all') as AuditType, ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) },
     ctx.env,
-    lifecycleReporter(ctx),
+    ctx.events,
   );
   return { data: report, human: render(report, ctx), exitCode: report.failing ? 1 : 0 };
 }

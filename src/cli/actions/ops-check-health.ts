@@ -2,12 +2,12 @@ import { checkHealth } from '../../ops/health.js';
 import { withOpsSession } from '../../ops/session.js';
 import { parseSince } from '../../ops/window.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
-import { opsReporter, renderHealth } from '../render/ops.js';
+import { renderHealth } from '../render/ops.js';
 import { opsRequest } from '../ops-options.js';
 
 export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
   const { request, service, since } = opsRequest(options);
-  const report = opsReporter(ctx);
+  const report = ctx.events;
   const result = await withOpsSession(ctx.cwd, request, ctx.env, report, (session) =>
     checkHealth(session, { service, window: parseSince(since ?? session.view.config.ops.health.window) }, report),
   );

@@ -1,10 +1,11 @@
 import { UsageError } from '../../core/errors.js';
+import { step } from '../../core/events.js';
 import { logNormaliser, queryLogs, type LogLevel } from '../../ops/logs.js';
 import { environmentResources, logGroupsOf, selectService, serviceMatcher } from '../../ops/resources.js';
 import { withOpsSession } from '../../ops/session.js';
 import { parseSince } from '../../ops/window.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
-import { opsReporter, renderLogs } from '../render/ops.js';
+import { renderLogs } from '../render/ops.js';
 import { opsRequest, parseLimit } from '../ops-options.js';
 
 export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
@@ -13,7 +14,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
   const level = typeof options.level === 'string' ? (options.level as LogLevel) : undefined;
   const filter = typeof options.filter === 'string' ? options.filter : undefined;
   if (!service) throw new UsageError('--service needs a name', { hint: 'e.g. --service api' });
-  const report = opsReporter(ctx);
+  const report = ctx.events;
   return withOpsSession(ctx.cwd, request, ctx.env, report, async (session) => {
     const { view } = session;
     const window = parseSince(since ?? view.config.ops.logs.window);
@@ -27,8 +28,8 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
       });
     }
     const limit = limitOption ?? view.config.ops.logs.max_events;
-    report({ kind: 'step', message: `querying ${groups.length} log group${groups.length === 1 ? '' : 's'} (${groups.join(', ')}) over ${window.since}` });
-    const result = await queryLogs(session.monitoring, { groups, window, level, filter, limit }, logNormaliser(view.config), view.name, (m) => report({ kind: 'step', message: m }));
+    report(step('OPS_STEP', `querying ${groups.length} log group${groups.length === 1 ? '' : 's'} (${groups.join(', ')}) over ${window.since}`));
+    const result = await queryLogs(session.monitoring, { groups, window, level, filter, limit }, logNormaliser(view.config), view.name, report);
     return { data: { env: view.name, service, source: found.source, ...result }, human: renderLogs(result, service, view.name, ctx.style) };
   });
 }

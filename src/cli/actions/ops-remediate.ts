@@ -2,7 +2,6 @@ import { GuardError, UsageError } from '../../core/errors.js';
 import { remediate, type RemediationResult } from '../../ops/remediate.js';
 import type { ActionInput, CommandContext, CommandResult } from '../context.js';
 import { printErr } from '../output.js';
-import { lifecycleReporter } from '../render/lifecycle.js';
 import { showValue as show } from '../render/values.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -48,7 +47,7 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
         ...(profile ? { profile } : {}),
       },
       ctx.env,
-      lifecycleReporter(ctx),
+      ctx.events,
     );
     return { data: result, human: render(result, ctx) };
   } catch (error) {

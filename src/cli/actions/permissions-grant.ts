@@ -37,19 +37,14 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     raw: '',
   }));
 
-  const s = ctx.style;
   const result = await grantPermissions(
     ctx.cwd,
     { env, denials, reasonText, source: 'cli', ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) },
     ctx.env,
-    (event) => {
-      if (event.kind === 'identity') {
-        ctx.progress.step(`account ${s.bold(event.identity.account)} · region ${event.authorization.region} · profile ${event.authorization.profile} (${event.authorization.role})`);
-        ctx.progress.info(`caller ${event.identity.arn}`);
-      } else ctx.progress.step(event.message);
-    },
+    ctx.events,
   );
 
+  const s = ctx.style;
   const lines: string[] = [];
   for (const g of result.plan.grantable) lines.push(`${s.green('✓')} granted ${g.action} on ${g.resources.join(', ')}`);
   for (const p of result.applied?.policies ?? []) {

@@ -3,26 +3,6 @@ import type { HealthReport, HealthStatus } from '../../ops/health.js';
 import type { IncidentReport } from '../../ops/incident.js';
 import type { LogQueryResult } from '../../ops/logs.js';
 import { describeProblem } from '../../ops/problems.js';
-import type { OpsEvent } from '../../ops/session.js';
-import type { CommandContext } from '../context.js';
-import { reportIdentity } from './lifecycle.js';
-
-/** Progress of ops commands on stderr: who we are first, then steps and warnings. */
-export function opsReporter(ctx: CommandContext): (event: OpsEvent) => void {
-  return (event) => {
-    switch (event.kind) {
-      case 'identity':
-        reportIdentity(ctx, event.identity, event.authorization, ', read-only');
-        break;
-      case 'step':
-        ctx.progress.step(event.message);
-        break;
-      case 'warning':
-        ctx.progress.warn(event.message);
-        break;
-    }
-  };
-}
 
 function paint(status: HealthStatus | string, s: Colors, width = 0): string {
   const text = status.toUpperCase().padEnd(width);

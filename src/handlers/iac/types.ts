@@ -3,6 +3,8 @@
  * the domain modules. Domain code depends on these shapes, never on a tool's own JSON.
  */
 
+import type { EventSink } from '../../core/events.js';
+
 /** One managed resource instance in the current state. */
 export interface StateResource {
   /** Full address, e.g. module.storage.aws_s3_bucket.logs["a"]. */
@@ -55,14 +57,6 @@ export interface Diagnostic {
   line?: number;
   column?: number;
 }
-
-/** Progress of an apply, one event per resource step. */
-export type ApplyEvent =
-  | { kind: 'start'; address: string; action: string }
-  | { kind: 'progress'; address: string; action: string; elapsedSeconds: number }
-  | { kind: 'complete'; address: string; action: string; elapsedSeconds: number }
-  | { kind: 'errored'; address: string; action: string; elapsedSeconds: number }
-  | { kind: 'diagnostic'; diagnostic: Diagnostic };
 
 export interface ApplyResult {
   ok: boolean;
@@ -137,7 +131,8 @@ export interface IacHandler {
    * for third-party scanners (checkov, trivy); the caller deletes it right after.
    */
   writePlanJson(planFile: string, out: string): Promise<void>;
-  apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult>;
+  /** Reports each resource step and diagnostic as APPLY_RESOURCE / APPLY_DIAGNOSTIC events. */
+  apply(planFile: string, events?: EventSink): Promise<ApplyResult>;
   showState(): Promise<StateResource[]>;
   outputs(): Promise<OutputValue[]>;
 }

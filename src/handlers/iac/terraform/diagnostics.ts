@@ -1,4 +1,13 @@
-import type { ApplyEvent, Diagnostic } from '../types.js';
+import type { FaberEvent } from '../../../core/events.js';
+import type { Diagnostic } from '../types.js';
+
+/** One line of the tool's machine output that matters here: a resource step or a diagnostic. */
+export type StreamEvent =
+  | { kind: 'start'; address: string; action: string }
+  | { kind: 'progress'; address: string; action: string; elapsedSeconds: number }
+  | { kind: 'complete'; address: string; action: string; elapsedSeconds: number }
+  | { kind: 'errored'; address: string; action: string; elapsedSeconds: number }
+  | { kind: 'diagnostic'; diagnostic: Diagnostic };
 
 interface JsonDiagnostic {
   severity?: string;
@@ -19,7 +28,7 @@ export function fromJsonDiagnostic(d: JsonDiagnostic): Diagnostic {
 }
 
 /** One line of `plan -json` / `apply -json` machine output, as an event (or nothing). */
-export function parseStreamLine(line: string): ApplyEvent | undefined {
+export function parseStreamLine(line: string): StreamEvent | undefined {
   if (!line.startsWith('{')) return undefined;
   let message: { type?: string; hook?: { resource?: { addr?: string }; action?: string; elapsed_seconds?: number }; diagnostic?: JsonDiagnostic };
   try {
@@ -45,6 +54,16 @@ export function parseStreamLine(line: string): ApplyEvent | undefined {
     default:
       return undefined;
   }
+}
+
+/** A stream event as the one event type the CLI renders: a still-running resource is debug detail. */
+export function toEvent(event: StreamEvent): FaberEvent {
+  if (event.kind === 'diagnostic') {
+    const { severity, summary, address } = event.diagnostic;
+    return { level: severity === 'error' ? 'error' : 'warn', code: 'APPLY_DIAGNOSTIC', data: { severity, summary, ...(address ? { address } : {}) } };
+  }
+  const level = event.kind === 'errored' ? 'error' : event.kind === 'progress' ? 'debug' : 'info';
+  return { level, code: 'APPLY_RESOURCE', data: { phase: event.kind, address: event.address, action: event.action, ...(event.kind === 'start' ? {} : { elapsed_seconds: event.elapsedSeconds }) } };
 }
 
 /**

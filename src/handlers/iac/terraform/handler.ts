@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InterruptedError, OperationError } from '../../../core/errors.js';
 import { registerSensitiveFromShowJson } from './sensitive.js';
-import type { ApplyEvent, ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
-import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics } from './diagnostics.js';
+import type { EventSink } from '../../../core/events.js';
+import type { ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
+import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics, toEvent } from './diagnostics.js';
 import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
 import { IacRunner, parseJsonOutput, resolveIacBinary, type BinaryPreference } from './runner.js';
 import { stateResources, type ShowStateJson } from './state.js';
@@ -130,7 +131,7 @@ export class TerraformHandler implements IacHandler {
     await writeFile(out, JSON.stringify(json), { mode: 0o600, flag: 'wx' });
   }
 
-  async apply(planFile: string, onEvent?: (event: ApplyEvent) => void): Promise<ApplyResult> {
+  async apply(planFile: string, events?: EventSink): Promise<ApplyResult> {
     await this.selectWorkspace();
     const runner = await this.runner();
     const diagnostics: Diagnostic[] = [];
@@ -156,7 +157,7 @@ export class TerraformHandler implements IacHandler {
           else if (event.action === 'delete') counted.destroy++;
         }
         if (event.kind === 'errored') failed.push(event.address);
-        onEvent?.(event);
+        events?.(toEvent(event));
       },
     });
     // Stopped by a signal: what completed before it stopped goes into the history.

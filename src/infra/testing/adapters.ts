@@ -1,7 +1,7 @@
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { findOnPath, runProcess } from '../../core/process.js';
 import type { AdapterRun, Finding, Severity } from './types.js';
 
 /**
@@ -11,15 +11,6 @@ import type { AdapterRun, Finding, Severity } from './types.js';
  */
 
 export type AdapterTool = 'checkov' | 'trivy';
-
-/** The executable's path when it is on PATH. */
-export async function onPath(tool: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, tool);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
-  }
-  return undefined;
-}
 
 const SEVERITY_WORDS: Record<string, Severity> = { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low', INFO: 'low', UNKNOWN: 'low' };
 
@@ -120,7 +111,7 @@ export async function runAdapters(
       runs.push({ tool, status: 'disabled', detail: `off (testing.adapters.${tool})`, findings: 0 });
       continue;
     }
-    const binary = await onPath(tool, env);
+    const binary = await findOnPath(tool, env);
     if (binary) ready.push([tool, binary]);
     else runs.push({ tool, status: 'not-installed', detail: 'not installed, skipped', findings: 0 });
   }
@@ -130,14 +121,14 @@ export async function runAdapters(
     const planJson = path.join(dir, 'tfplan.json');
     await writePlanJson(planJson);
     for (const [tool, binary] of ready) {
-      const result = await execa(binary, COMMANDS[tool](planJson), { reject: false, env, timeout: settings.timeout_seconds * 1000, stdin: 'ignore' });
+      const result = await runProcess(binary, COMMANDS[tool](planJson), { env: { ...process.env, ...env }, timeoutMs: settings.timeout_seconds * 1000 });
       // Both exit non-zero when they find something; only unreadable output is a failure.
       try {
-        const found = PARSERS[tool](String(result.stdout ?? ''));
+        const found = PARSERS[tool](result.stdout);
         findings.push(...found);
         runs.push({ tool, status: 'ran', detail: `ran ${binary}`, findings: found.length });
       } catch {
-        const reason = result.timedOut ? `timed out after ${settings.timeout_seconds}s` : (String(result.stderr ?? '').trim().split('\n').pop() ?? `exit ${result.exitCode}`);
+        const reason = result.timedOut ? `timed out after ${settings.timeout_seconds}s` : (result.stderr.trim().split('\n').pop() ?? `exit ${result.exitCode}`);
         runs.push({ tool, status: 'failed', detail: `${binary} gave no JSON report: ${reason}`, findings: 0 });
       }
     }

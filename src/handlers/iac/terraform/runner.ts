@@ -1,8 +1,6 @@
-import { access, constants } from 'node:fs/promises';
-import path from 'node:path';
-import { execa } from 'execa';
 import { ConfigError, OperationError } from '../../../core/errors.js';
-import { busyWhile, interruption, onInterrupt } from '../../../core/interrupt.js';
+import { busyWhile, interruption } from '../../../core/interrupt.js';
+import { findOnPath, isExecutable, runProcess, type ProcessResult } from '../../../core/process.js';
 
 /**
  * The one wrapper around the terraform/tofu binary. Every call is non-interactive
@@ -40,20 +38,6 @@ const TAKES_INPUT_FLAG = new Set(['init', 'plan', 'apply', 'destroy', 'import', 
 /** Subcommands that accept -no-color. */
 const TAKES_NO_COLOR = new Set(['init', 'validate', 'plan', 'apply', 'destroy', 'show', 'output', 'fmt', 'import', 'refresh', 'state', 'workspace', 'providers', 'force-unlock']);
 
-async function isExecutable(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function which(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir && (await isExecutable(path.join(dir, name)))) return path.join(dir, name);
-  }
-  return undefined;
-}
-
 /**
  * Find the IaC binary: FABER_CLOUD_IAC_BINARY (an explicit path) wins; otherwise the
  * configured name on PATH, where `auto` prefers tofu, then terraform.
@@ -71,7 +55,7 @@ export async function resolveIacBinary(preference: BinaryPreference, env: NodeJS
   } else {
     const names = preference === 'auto' ? ['tofu', 'terraform'] : [preference];
     for (const name of names) {
-      found = await which(name, env);
+      found = await findOnPath(name, env);
       if (found) break;
     }
     if (!found) {
@@ -80,7 +64,8 @@ export async function resolveIacBinary(preference: BinaryPreference, env: NodeJS
       });
     }
   }
-  const result = await execa(found, ['version', '-json'], { reject: false, env: { ...env, CHECKPOINT_DISABLE: '1' }, stdin: 'ignore' });
+  const versionEnv = { ...process.env, ...env, CHECKPOINT_DISABLE: '1' };
+  const result = await runProcess(found, ['version', '-json'], { env: versionEnv, spareSignals: 2 });
   let version = '';
   try {
     version = String((JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version ?? '');
@@ -90,7 +75,7 @@ export async function resolveIacBinary(preference: BinaryPreference, env: NodeJS
   if (result.exitCode !== 0 || version === '') {
     throw new ConfigError('E_CONFIG_IAC_BINARY', `${found} did not answer \`version\`: ${result.stderr || result.stdout}`.trim());
   }
-  const plain = await execa(found, ['version'], { reject: false, env: { ...env, CHECKPOINT_DISABLE: '1' }, stdin: 'ignore' });
+  const plain = await runProcess(found, ['version'], { env: versionEnv, spareSignals: 2 });
   const kind = /OpenTofu/i.test(plain.stdout) ? 'tofu' : 'terraform';
   return { path: found, kind, version };
 }
@@ -123,60 +108,27 @@ export class IacRunner {
     const result = await busyWhile(() => this.spawn(argv, options));
     const stopped = interruption();
     if (stopped && result.exitCode !== 0) {
-      stopped.addDetails({ argv, exitCode: result.exitCode, stderr: String(result.stderr ?? '').slice(-4000) });
+      stopped.addDetails({ argv, exitCode: result.exitCode, stderr: result.stderr.slice(-4000) });
       throw stopped;
     }
     return this.checked(args, argv, result, options);
   }
 
-  /**
-   * Run the binary in its own process group, so a terminal's Ctrl-C reaches it once, through
-   * us: tofu stops gracefully on one SIGINT and exits at once on a second. A first and second
-   * signal to faber-cloud are forwarded as SIGINT; a third kills the child. A read (recording
-   * the outcome) is short and is left to finish until the third.
-   */
-  private async spawn(argv: string[], options: RunOptions) {
-    const read = READS.has(argv[0] ?? '');
-    const subprocess = execa(this.binary.path, argv, {
+  /** The binary as a child process (process group and signal forwarding: core/process.ts). */
+  private spawn(argv: string[], options: RunOptions): Promise<ProcessResult> {
+    return runProcess(this.binary.path, argv, {
       cwd: this.options.cwd,
       env: { ...(this.options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      detached: true,
-      ...(options.signal ? { cancelSignal: options.signal } : {}),
+      // A read (recording the outcome) is short and is left to finish until the third signal.
+      spareSignals: READS.has(argv[0] ?? '') ? 2 : 0,
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    const forward = (count: number) => {
-      if (read && count < 3) return;
-      try {
-        subprocess.kill(count >= 3 ? 'SIGKILL' : 'SIGINT');
-      } catch {
-        // already gone
-      }
-    };
-    const unsubscribe = onInterrupt((_signal, count) => forward(count));
-    if (options.onLine) {
-      let buffered = '';
-      subprocess.stdout?.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) options.onLine?.(line);
-      });
-      subprocess.stdout?.on('end', () => {
-        if (buffered) options.onLine?.(buffered);
-      });
-    }
-    try {
-      return await subprocess;
-    } finally {
-      unsubscribe();
-    }
   }
 
-  private checked(args: readonly string[], argv: string[], result: { exitCode?: number | undefined; stdout?: unknown; stderr?: unknown }, options: RunOptions): RunResult {
-    const exitCode = result.exitCode ?? 1;
-    const out: RunResult = { exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
+  private checked(args: readonly string[], argv: string[], result: ProcessResult, options: RunOptions): RunResult {
+    const { exitCode } = result;
+    const out: RunResult = { exitCode, stdout: result.stdout, stderr: result.stderr };
     if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {
       const reason = firstErrorLine(out.stderr) ?? firstErrorLine(out.stdout) ?? `exit code ${exitCode}`;
       throw new OperationError('E_IAC_FAILED', `${this.binary.kind} ${args[0]} failed: ${reason}`, {

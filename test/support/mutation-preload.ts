@@ -11,4 +11,5 @@ import '../../src/core/config/schema.js';
 import '../../src/core/redaction/index.js';
 import '../../src/debugger/normalise.js';
 import '../../src/handlers/hosting/aws/denials.js';
+import '../../src/handlers/hosting/aws/policy-document.js';
 import '../../src/permissions/grant-plan.js';

@@ -1,6 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { NeedsHumanError, OperationError } from '../../../core/errors.js';
-import { POLICY_MAX_CHARS, buildPolicyDocuments, resourceAccountCondition, type PolicyDocument } from '../../../permissions/grant-plan.js';
+import { POLICY_MAX_CHARS, buildPolicyDocuments, resourceAccountCondition, type PolicyDocument } from './policy-document.js';
 import type { AppliedPolicy, GrantApplyRequest, GrantApplyResult, GrantPrincipal, GrantSpec } from '../types.js';
 import { createAwsClient } from './clients.js';
 

@@ -15,6 +15,8 @@ export function describeFailure(failure: ProviderFailure): string {
       return `credentials rejected (${failure.code ?? failure.message})`;
     case 'unavailable':
       return `service unavailable for ${failure.action}: ${failure.message}`;
+    case 'throttled':
+      return `throttled on ${failure.action}: ${failure.message}`;
     case 'not-found':
       return `not found (${failure.action}): ${failure.message}`;
     default:
@@ -43,6 +45,7 @@ export function toOpsError(error: unknown, env: string, doing: string): unknown 
         details,
       });
     case 'unavailable':
+    case 'throttled':
       return new OperationError('E_PROVIDER_UNAVAILABLE', `${doing}: the service did not answer ${f.action}: ${f.message}`, {
         hint: 'nothing was changed by this call; check the service health (or AWS_ENDPOINT_URL) and re-run',
         details,

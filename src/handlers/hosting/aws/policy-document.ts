@@ -1,8 +1,8 @@
 /**
  * IAM identity-policy documents as faber-cloud writes them: the JSON shape, IAM's size limit,
  * the aws:ResourceAccount pin on account-less ARNs, and the packing of grants into as few
- * documents as fit. AWS facts, so they live behind the AWS hosting handler; the grant planner
- * (the permissions layer's grant planner) and the IAM side of a grant (./iam-grants.ts) both use them.
+ * documents as fit. AWS facts, so they live behind the AWS hosting handler; the permissions
+ * layer's grant planner and the IAM side of a grant (./iam-grants.ts) both use them.
  * Pure: no AWS calls.
  */
 

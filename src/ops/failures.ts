@@ -1,10 +1,6 @@
 import { NeedsHumanError, OperationError } from '../core/errors.js';
 import { isProviderCallError, type ProviderFailure } from '../handlers/hosting/failures.js';
-
-/** The permission manager command that grants `action` to the environment's deploy identity. */
-export function grantCommand(env: string, action: string, reason: string): string {
-  return `faber-cloud permissions grant --env ${env} --action ${action} --reason '${reason.replace(/'/g, '')}'`;
-}
+import { grantCommand } from './problems.js';
 
 /** One line saying what a failed provider call means, for reports that go on after it. */
 export function describeFailure(failure: ProviderFailure): string {

@@ -24,6 +24,7 @@ export interface OpsProblem {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** The permission manager command that grants `action` to the environment's deploy identity. */
 export function grantCommand(env: string, action: string, reason: string): string {
   return `faber-cloud permissions grant --env ${env} --action ${action} --reason ${quote(reason)}`;
 }

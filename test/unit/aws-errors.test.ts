@@ -121,6 +121,11 @@ describe('each class keeps the stable codes users see', () => {
     expect(codeOf(sdkError('InvalidParameterValueException', 'bad', 400))).toEqual(['E_PROVIDER_REJECTED', 1]);
   });
 
+  it('the grant command is one for ops: a quote in the reason is quoted for the shell, not dropped', () => {
+    const e = toOpsError(failed(sdkError('AccessDenied', 'Access Denied', 403), 'sqs:StartMessageMoveTask'), 'test', `redrive-dlq on aws_sqs_queue.q["it's"]`) as { details: { grant_command: string } };
+    expect(e.details.grant_command).toBe(`faber-cloud permissions grant --env test --action sqs:StartMessageMoveTask --reason 'redrive-dlq on aws_sqs_queue.q["it'\\''s"]'`);
+  });
+
   it('monitoring reads: the failure words of the ops JSON output', () => {
     const failureOf = (error: unknown) => problemOf(failed(error), 'test', 'x').failure;
     expect(failureOf(motoXml(403, 'AccessDenied', denied('logs:FilterLogEvents'), 'lost'))).toBe('denied');

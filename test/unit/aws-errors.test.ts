@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { splitErrorBlocks } from '../../src/handlers/error-text.js';
+import { splitAwsErrorBlocks } from '../../src/handlers/hosting/aws/error-text.js';
 import { call, classifyAwsError } from '../../src/handlers/hosting/aws/errors.js';
 import { ProviderCallError, type ProviderFailureReason } from '../../src/handlers/hosting/failures.js';
 import { toOpsError } from '../../src/ops/failures.js';
@@ -143,5 +145,27 @@ describe('each class keeps the stable codes users see', () => {
     expect(message(sdkError('ResourceNotFoundException', 'The specified log group does not exist.', 400), 'logs:FilterLogEvents', '/g')).toBe('logs:FilterLogEvents: /g does not exist (ResourceNotFoundException: The specified log group does not exist.)');
     // An HTML error page says nothing worth repeating.
     expect(message(motoXml(501, 'x', 'y', 'lost'), 'cloudwatch:DescribeAlarmHistory')).toBe('cloudwatch:DescribeAlarmHistory is unavailable here (HTTP 501)');
+  });
+});
+
+describe('tool output: the neutral splitter and the AWS dialect', () => {
+  const output = [
+    'Error: creating S3 Bucket (b): operation error S3: CreateBucket, StatusCode: 403, api error AccessDenied: Access Denied',
+    '',
+    'An error occurred (AccessDeniedException) when calling the ListFunctions operation: User is not authorized',
+    '{"name":"ThrottlingException","message":"Rate exceeded","$metadata":{"httpStatusCode":400}}',
+  ].join('\n');
+
+  it('Terraform framing alone: the AWS CLI line stays inside the block, the SDK error object is not an error', () => {
+    expect(splitErrorBlocks(output).map((b) => b.text.split('\n')[0])).toEqual(['Error: creating S3 Bucket (b): operation error S3: CreateBucket, StatusCode: 403, api error AccessDenied: Access Denied']);
+  });
+
+  it('with the AWS dialect: the CLI line starts its own block and the SDK error object is read as one', () => {
+    const blocks = splitAwsErrorBlocks(output);
+    expect(blocks.map((b) => b.text.split('\n')[0])).toEqual([
+      'Error: creating S3 Bucket (b): operation error S3: CreateBucket, StatusCode: 403, api error AccessDenied: Access Denied',
+      'An error occurred (AccessDeniedException) when calling the ListFunctions operation: User is not authorized',
+      'ThrottlingException: Rate exceeded',
+    ]);
   });
 });

@@ -26,6 +26,7 @@ export default {
     'src/core/guard.ts',
     'src/permissions/grant-plan.ts',
     'src/handlers/hosting/aws/denials.ts',
+    'src/handlers/hosting/aws/policy-document.ts',
     'src/core/config/schema.ts',
     'src/debugger/normalise.ts',
     'src/core/redaction/**/*.ts',

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 export const THRESHOLDS = [
   { pattern: /^src\/core\/guard\.ts$/, min: 90 },
   { pattern: /^src\/permissions\/grant-plan\.ts$/, min: 90 },
+  { pattern: /^src\/handlers\/hosting\/aws\/policy-document\.ts$/, min: 90 },
   { pattern: /^src\/core\/redaction\/.+\.ts$/, min: 90 },
   { pattern: /^src\/handlers\/iac\/terraform\/sensitive\.ts$/, min: 90 },
   { pattern: /^src\/core\/files\/(safe-path|atomic)\.ts$/, min: 90 },

@@ -2,7 +2,8 @@
  * What one error says about itself: code, service, operation, resource type, category,
  * and its normalised form. Pure: no I/O.
  */
-import { OPERATION_PATTERNS, allMatches, clean, findErrorCodes, splitErrorBlocks, type ErrorBlock } from '../handlers/error-text.js';
+import { allMatches, clean, type ErrorBlock } from '../handlers/error-text.js';
+import { OPERATION_PATTERNS, findErrorCodes, splitAwsErrorBlocks } from '../handlers/hosting/aws/error-text.js';
 import { iamPrefixForService, typeOfAddress } from '../handlers/hosting/aws/operations.js';
 import { categorise, type Category } from './categories.js';
 import { signatureOf, tokenize, type Normaliser } from './normalise.js';
@@ -82,7 +83,7 @@ export function factsOf(block: ErrorBlock, normalise: Normaliser): ErrorFacts {
 export function errorsIn(text: string, normalise: Normaliser): ErrorFacts[] {
   const seen = new Set<string>();
   const out: ErrorFacts[] = [];
-  const blocks = splitErrorBlocks(text);
+  const blocks = splitAwsErrorBlocks(text);
   // Output around the errors (`Initializing provider plugins...`) is not an error of its own.
   const errors = blocks.some((b) => b.marked) ? blocks.filter((b) => b.marked) : blocks;
   // A log repeats the same error (retries, many resources): normalise each distinct text once.

@@ -1,9 +1,11 @@
 /**
- * Error text as IaC tools and AWS SDKs print it, split into one block per error: the
- * `-json` diagnostic stream, Terraform/OpenTofu human output (`Error:` blocks framed with
- * │ ╷ ╵, `with ADDRESS,` locators, 0.11-era `* ADDRESS:` bullets), AWS CLI errors, and SDK
- * errors as JSON or as thrown objects. Shared by the denial parser and the debugger.
- * Pure: no I/O.
+ * IaC tool output split into one block per error: the `-json` diagnostic stream,
+ * Terraform/OpenTofu human output (`Error:` blocks framed with │ ╷ ╵, `with ADDRESS,`
+ * locators, 0.11-era `* ADDRESS:` bullets). Which lines and JSON objects are a cloud's own
+ * errors (the AWS CLI's `An error occurred (…)`, SDK errors as JSON) comes from the caller as
+ * an ErrorDialect: the AWS one is handlers/hosting/aws/error-text.ts. Handler-neutral, because
+ * the hosting side (the denial parser) reads what the IaC side printed, and the debugger reads
+ * both. Pure: no I/O.
  */
 
 /** One error, with the resource address it is about when the output says. */
@@ -14,47 +16,15 @@ export interface ErrorBlock {
   marked?: boolean;
 }
 
-/**
- * A thrown AWS SDK error (v3 JavaScript, or anything shaped like one) as text this parser
- * reads: code and message, HTTP status, and the raw response body when the SDK kept it
- * (`$responseBodyText`, the body of moto's XML answer to a JSON-protocol call).
- */
-export function sdkErrorText(error: unknown, depth = 0): string {
-  try {
-    if (typeof error === 'string') return error;
-    if (error === null || typeof error !== 'object') return error === undefined ? '' : String(error);
-    const get = (key: string): unknown => {
-      try {
-        return (error as Record<string, unknown>)[key];
-      } catch {
-        return undefined;
-      }
-    };
-    const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    const inner = get('Error');
-    const innerGet = (key: string) => (inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[key] : undefined);
-    const name = str(get('name'));
-    const code = (str(get('Code')) ?? str(innerGet('Code')) ?? str(get('__type')) ?? str(get('errorCode')) ?? str(get('code')))?.replace(/^.*#/, '');
-    const message = str(get('message')) ?? str(get('Message')) ?? str(innerGet('Message')) ?? str(get('errorMessage'));
-    const metadata = get('$metadata');
-    const response = get('$response');
-    const statusOf = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-    const status =
-      statusOf(metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>).httpStatusCode : undefined) ??
-      statusOf(get('statusCode')) ??
-      statusOf(response && typeof response === 'object' ? (response as Record<string, unknown>).statusCode : undefined);
-    const body = str(get('$responseBodyText')) ?? str(response && typeof response === 'object' ? (response as Record<string, unknown>).body : undefined);
-    const label = code ?? name ?? 'Error';
-    const lines = [message !== undefined ? `${label}: ${message}` : label];
-    if (status !== undefined) lines.push(`status code: ${status}`);
-    if (body) lines.push(body);
-    const cause = get('cause');
-    if (cause !== undefined && depth < 3) lines.push(sdkErrorText(cause, depth + 1));
-    return lines.join('\n');
-  } catch {
-    return '';
-  }
+/** How a cloud's own errors look inside tool output (none by default: Terraform's framing only). */
+export interface ErrorDialect {
+  /** A line that starts an error block of its own (e.g. the AWS CLI's `An error occurred (…) when calling`). */
+  errorLine?: RegExp;
+  /** The text of a JSON object that is one of the cloud's errors; undefined when it is not one. */
+  errorObjectText?: (value: Record<string, unknown>) => string | undefined;
 }
+
+const NO_DIALECT: ErrorDialect = {};
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
 const ADDRESS_SRC = String.raw`(?:module\.[A-Za-z0-9_-]+(?:\[[^\]\n]*\])?\.)*(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\[[^\]\n]*\])?`;
@@ -62,13 +32,12 @@ const BULLET = new RegExp(String.raw`^\s*\*\s+(${ADDRESS_SRC}):\s`);
 const WITH_LINE = new RegExp(String.raw`^\s*with (${ADDRESS_SRC}),?\s*$`);
 const IN_RESOURCE = /^\s*on .{1,500} line \d+, in resource "([^"]+)" "([^"]+)":?\s*$/;
 const HEADER = /^\s*(Error|Warning):\s/;
-const CLI_ERROR = /An error occurred \([^)\n]*\) when calling|A client error \([^)\n]*\) occurred when calling/;
 
 export function clean(text: string): string {
   return text.replace(ANSI, '').replace(/\r\n?/g, '\n');
 }
 
-export function splitErrorBlocks(input: string): ErrorBlock[] {
+export function splitErrorBlocks(input: string, dialect: ErrorDialect = NO_DIALECT): ErrorBlock[] {
   const text = clean(input);
   const trimmed = text.trim();
   // One JSON document (SDK error, `validate -json`, a saved diagnostics array, …).
@@ -76,7 +45,7 @@ export function splitErrorBlocks(input: string): ErrorBlock[] {
     const whole = tryJson(trimmed);
     if (whole !== undefined && !(trimmed.startsWith('{') && /\}\s*\n\s*\{/.test(trimmed))) {
       const blocks: ErrorBlock[] = [];
-      fromJson(whole, 0, blocks, false);
+      fromJson(whole, 0, blocks, false, dialect);
       return blocks;
     }
   }
@@ -84,7 +53,7 @@ export function splitErrorBlocks(input: string): ErrorBlock[] {
   const blocks: ErrorBlock[] = [];
   let plain: string[] = [];
   const flushPlain = () => {
-    if (plain.length) pushAll(blocks, splitText(plain.join('\n')));
+    if (plain.length) pushAll(blocks, splitText(plain.join('\n'), dialect));
     plain = [];
   };
   for (const line of text.split('\n')) {
@@ -93,7 +62,7 @@ export function splitErrorBlocks(input: string): ErrorBlock[] {
       const value = tryJson(t);
       if (value !== undefined && value !== null && typeof value === 'object') {
         flushPlain();
-        fromJson(value, 0, blocks, true);
+        fromJson(value, 0, blocks, true, dialect);
         continue;
       }
     }
@@ -122,27 +91,15 @@ export function tryJson(text: string): unknown {
 export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function looksLikeSdkError(o: Record<string, unknown>): boolean {
-  return (
-    typeof o.message === 'string' ||
-    typeof o.Message === 'string' ||
-    typeof o.errorMessage === 'string' ||
-    typeof o.__type === 'string' ||
-    typeof o.Code === 'string' ||
-    isRecord(o.$metadata) ||
-    isRecord(o.Error)
-  );
-}
-
 /** JSON values -> blocks. `streamLine`: a line of a -json stream (only diagnostics count). */
-function fromJson(value: unknown, depth: number, out: ErrorBlock[], streamLine: boolean): void {
+function fromJson(value: unknown, depth: number, out: ErrorBlock[], streamLine: boolean, dialect: ErrorDialect): void {
   if (depth > 8) return;
   if (typeof value === 'string') {
-    pushAll(out, splitText(value));
+    pushAll(out, splitText(value, dialect));
     return;
   }
   if (Array.isArray(value)) {
-    for (const item of value.slice(0, 10_000)) fromJson(item, depth + 1, out, false);
+    for (const item of value.slice(0, 10_000)) fromJson(item, depth + 1, out, false, dialect);
     return;
   }
   if (!isRecord(value)) return;
@@ -154,26 +111,30 @@ function fromJson(value: unknown, depth: number, out: ErrorBlock[], streamLine: 
     return;
   }
   if (Array.isArray(value.diagnostics)) {
-    fromJson(value.diagnostics, depth + 1, out, false);
+    fromJson(value.diagnostics, depth + 1, out, false, dialect);
     return;
   }
   if ('@level' in value || streamLine) {
     // A UI line that is not a diagnostic (version, planned_change, apply_errored, …), or
-    // some other JSON log line: only an error-level message can carry an AWS error.
-    if (value['@level'] === 'error' && typeof value['@message'] === 'string') pushAll(out, splitText(value['@message']));
-    else if (!('@level' in value) && looksLikeSdkError(value)) pushAll(out, splitText(sdkErrorText(value)));
+    // some other JSON log line: only an error-level message can carry a cloud error.
+    if (value['@level'] === 'error' && typeof value['@message'] === 'string') pushAll(out, splitText(value['@message'], dialect));
+    else if (!('@level' in value)) {
+      const text = dialect.errorObjectText?.(value);
+      if (text !== undefined) pushAll(out, splitText(text, dialect));
+    }
     return;
   }
-  if (looksLikeSdkError(value)) {
-    pushAll(out, splitText(sdkErrorText(value)));
-    for (const key of ['error', 'errors', 'cause']) if (key in value) fromJson(value[key], depth + 1, out, false);
+  const text = dialect.errorObjectText?.(value);
+  if (text !== undefined) {
+    pushAll(out, splitText(text, dialect));
+    for (const key of ['error', 'errors', 'cause']) if (key in value) fromJson(value[key], depth + 1, out, false, dialect);
     return;
   }
-  for (const item of Object.values(value)) fromJson(item, depth + 1, out, false);
+  for (const item of Object.values(value)) fromJson(item, depth + 1, out, false, dialect);
 }
 
-/** Human output -> one block per error (Terraform `Error:` blocks, CLI errors, 0.11 bullets). */
-function splitText(text: string): ErrorBlock[] {
+/** Human output -> one block per error (Terraform `Error:` blocks, 0.11 bullets, the dialect's error lines). */
+function splitText(text: string, dialect: ErrorDialect): ErrorBlock[] {
   const blocks: ErrorBlock[] = [];
   let lines: string[] = [];
   let address: string | undefined;
@@ -190,7 +151,7 @@ function splitText(text: string): ErrorBlock[] {
     const line = rawLine.replace(/^[ \t]*[│╷╵┃][ \t]?/, '');
     const header = HEADER.exec(line);
     const bullet = BULLET.exec(line);
-    if (header || bullet || CLI_ERROR.test(line)) {
+    if (header || bullet || dialect.errorLine?.test(line)) {
       flush();
       skip = header?.[1] === 'Warning';
       marked = true;
@@ -212,9 +173,7 @@ function splitText(text: string): ErrorBlock[] {
   return blocks;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Facts every AWS error states somewhere: its code, HTTP status and the call that failed
-
+/** One regex match: the captured value and where the whole match is. */
 export interface Hit {
   value: string;
   index: number;
@@ -231,37 +190,4 @@ export function allMatches(text: string, re: RegExp, group = 1): Hit[] {
     if (m[0].length === 0) re.lastIndex++;
   }
   return hits;
-}
-
-/** Where SDKs, the AWS CLI and the AWS provider put the error code. */
-export const AWS_ERROR_CODE_PATTERNS: readonly RegExp[] = [
-  /api error ([A-Za-z][\w.]{0,100}):/g,
-  /An error occurred \(([\w.]{1,100})\) when calling/g,
-  /A client error \(([\w.]{1,100})\) occurred when calling/g,
-  /<Code>\s*([\w.]{1,100})\s*<\/Code>/g,
-  /"(?:Code|code|__type|errorCode)"\s*:\s*"(?:[\w.]{0,200}#)?([\w.]{1,100})"/g,
-  /\b(?:Code|code|name)\s*:\s*'([\w.]{1,100})'/g,
-  /Error Code: ([\w.]{1,100})/g,
-];
-
-export const STATUS_PATTERN = /(?:StatusCode|status code|Status Code|httpStatusCode"?)\s*[:=]\s*(\d{3})\b|An error occurred \((\d{3})\) when calling/gi;
-
-/** `service: true`: the first group is the SDK service id, the second the operation. */
-export const OPERATION_PATTERNS: readonly { re: RegExp; service: boolean }[] = [
-  { re: /operation error ([A-Za-z0-9][A-Za-z0-9 ._-]{0,60}?): ([A-Za-z0-9]{1,100})\b/g, service: true },
-  { re: /when calling the ([A-Za-z0-9]{1,100}) operation/g, service: false },
-];
-
-/** JavaScript error class names that are not AWS error codes. */
-const NOT_CODES = new Set(['Error', 'SyntaxError', 'TypeError', 'RangeError', 'ReferenceError', 'TimeoutError', 'AbortError']);
-
-export function normaliseErrorCode(code: string): string {
-  return code.replace(/^.*#/, '').replace(/^(?:Client|Server)\./, '');
-}
-
-/** Every error code `patterns` find in `text`, in order of appearance. */
-export function findErrorCodes(text: string, patterns: readonly RegExp[] = AWS_ERROR_CODE_PATTERNS): Hit[] {
-  const hits: Hit[] = [];
-  for (const re of patterns) for (const h of allMatches(text, re)) hits.push({ ...h, value: normaliseErrorCode(h.value) });
-  return hits.filter((h) => h.value && !NOT_CODES.has(h.value)).sort((a, b) => a.index - b.index);
 }

@@ -7,7 +7,8 @@ import { loadHostingHandler } from '../handlers/load.js';
 import { loadEnvironment } from '../infra/environment.js';
 import { readRegistry } from '../registry/registry.js';
 import { securityFindings, severityRank, sortFindings, SEVERITIES, type Finding, type Severity } from './audit-rules.js';
-import { describeFailure, grantCommand, rethrowAsOpsError } from './failures.js';
+import { describeFailure, rethrowAsOpsError } from './failures.js';
+import { grantCommand } from './problems.js';
 import { costView, type CostView } from './pricing.js';
 
 /**

@@ -1,10 +1,6 @@
 import { NeedsHumanError, OperationError } from '../core/errors.js';
 import { isProviderCallError, type ProviderFailure } from '../handlers/hosting/failures.js';
-
-/** The permission manager command that grants `action` to the environment's deploy identity. */
-export function grantCommand(env: string, action: string, reason: string): string {
-  return `faber-cloud permissions grant --env ${env} --action ${action} --reason '${reason.replace(/'/g, '')}'`;
-}
+import { grantCommand } from './problems.js';
 
 /** One line saying what a failed provider call means, for reports that go on after it. */
 export function describeFailure(failure: ProviderFailure): string {
@@ -15,6 +11,8 @@ export function describeFailure(failure: ProviderFailure): string {
       return `credentials rejected (${failure.code ?? failure.message})`;
     case 'unavailable':
       return `service unavailable for ${failure.action}: ${failure.message}`;
+    case 'throttled':
+      return `throttled on ${failure.action}: ${failure.message}`;
     case 'not-found':
       return `not found (${failure.action}): ${failure.message}`;
     default:
@@ -43,6 +41,7 @@ export function toOpsError(error: unknown, env: string, doing: string): unknown 
         details,
       });
     case 'unavailable':
+    case 'throttled':
       return new OperationError('E_PROVIDER_UNAVAILABLE', `${doing}: the service did not answer ${f.action}: ${f.message}`, {
         hint: 'nothing was changed by this call; check the service health (or AWS_ENDPOINT_URL) and re-run',
         details,

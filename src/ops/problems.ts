@@ -1,5 +1,12 @@
 import { NeedsHumanError, OperationError } from '../core/errors.js';
-import { MonitoringError, type MonitoringFailure } from '../handlers/hosting/monitoring.js';
+import { isProviderCallError, type ProviderFailure } from '../handlers/hosting/failures.js';
+
+/**
+ * Why a monitoring read failed, as ops reports it (`failure` in the JSON output): `denied`
+ * (the identity lacks `action`), `credentials`, `not-found` (the log group or resource does
+ * not exist), `unavailable` (outage, throttling, unsupported endpoint, 5xx), `failed` (anything else).
+ */
+export type OpsFailure = 'denied' | 'credentials' | 'not-found' | 'unavailable' | 'failed';
 
 /**
  * A provider call an ops command could not make: which action, why, what it left unchecked,
@@ -7,7 +14,7 @@ import { MonitoringError, type MonitoringFailure } from '../handlers/hosting/mon
  */
 export interface OpsProblem {
   action: string;
-  failure: MonitoringFailure;
+  failure: OpsFailure;
   message: string;
   /** What could not be checked or read because of it. */
   affects: string;
@@ -17,19 +24,43 @@ export interface OpsProblem {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** The permission manager command that grants `action` to the environment's deploy identity. */
 export function grantCommand(env: string, action: string, reason: string): string {
   return `faber-cloud permissions grant --env ${env} --action ${action} --reason ${quote(reason)}`;
 }
 
+/** The provider's failure as one line for the OpsProblem: what ops says about each reason. */
+function problemText(f: ProviderFailure): { failure: OpsFailure; message: string } {
+  const said = f.code ? `${f.code}: ${f.message}` : f.message;
+  switch (f.reason) {
+    case 'permission-denied':
+      return { failure: 'denied', message: `${f.action} was denied${f.resource ? ` on ${f.resource}` : ''}` };
+    case 'credentials':
+      return { failure: 'credentials', message: `${f.action}: the credentials were rejected (${said})` };
+    case 'not-found':
+      return { failure: 'not-found', message: `${f.action}: ${f.resource ?? 'the resource'} does not exist (${said})` };
+    case 'throttled':
+      return { failure: 'unavailable', message: `${f.action} was throttled (${said})` };
+    case 'unavailable': {
+      // An HTML error page (an emulator's "not implemented", a proxy) says nothing worth repeating.
+      const detail = /Deserialization error|Unexpected token|is not valid JSON/.test(f.message) ? '' : `: ${said}`;
+      return { failure: 'unavailable', message: `${f.action} is unavailable here${f.status ? ` (HTTP ${f.status})` : ''}${detail}` };
+    }
+    default:
+      return { failure: 'failed', message: `${f.action} failed: ${said}` };
+  }
+}
+
 /** The problem behind a failed monitoring call; anything else is rethrown (it is a bug or an outage we cannot name). */
 export function problemOf(error: unknown, env: string, affects: string): OpsProblem {
-  if (!(error instanceof MonitoringError)) throw error;
+  if (!isProviderCallError(error)) throw error;
+  const { failure, message } = problemText(error.failure);
   return {
-    action: error.action,
-    failure: error.failure,
-    message: error.message,
+    action: error.failure.action,
+    failure,
+    message,
     affects,
-    grant: error.failure === 'denied' ? grantCommand(env, error.action, `faber-cloud ops reads ${affects}`) : null,
+    grant: failure === 'denied' ? grantCommand(env, error.failure.action, `faber-cloud ops reads ${affects}`) : null,
   };
 }
 

@@ -2,7 +2,7 @@ import type { FaberConfig } from '../core/config/schema.js';
 import { NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
 import { ecsServiceOf, parseArn } from '../handlers/hosting/aws/arn.js';
 import type { TaggedResource } from '../handlers/hosting/types.js';
-import { sdkErrorText } from '../handlers/error-text.js';
+import { isProviderCallError } from '../handlers/hosting/failures.js';
 import { readRegistry, type RegistryResource } from '../registry/registry.js';
 import { grantCommand } from './problems.js';
 import { step, warning, type EventSink } from '../core/events.js';
@@ -201,25 +201,23 @@ export async function environmentResources(session: OpsSession, report: EventSin
   try {
     tagged = await session.hosting.resourcesByTags({ profile: session.authorization.profile, region: session.authorization.region, tags });
   } catch (error) {
-    throw await taggingError(error, view.name);
+    throw taggingError(error, view.name);
   }
   return { source: 'tags', registry: null, resources: tagged.map(fromTagged) };
 }
 
 /** The tag index is the only source left: a denial names the action and the grant. */
-async function taggingError(error: unknown, env: string): Promise<Error> {
-  const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
-  const cause = (error as { cause?: unknown }).cause ?? error;
-  const denial = parseDenials(sdkErrorText(cause), { operation: 'tag:GetResources' }).find((p) => p.kind === 'denial');
-  if (denial) {
-    const action = denial.action?.replace(/^tagging:/, 'tag:') ?? 'tag:GetResources';
+function taggingError(error: unknown, env: string): Error {
+  if (!isProviderCallError(error)) return error instanceof Error ? error : new OperationError('E_AWS_TAGGING', String(error));
+  if (error.failure.reason === 'permission-denied') {
+    const action = error.failure.action;
     const grant = grantCommand(env, action, 'faber-cloud ops finds the environment\'s resources by tag');
     return new NeedsHumanError('E_OPS_PERMISSION_DENIED', `${action} was denied: cannot find the resources of '${env}' by tag (there is no registry to read)`, {
       hint: `deploy with faber-cloud first (it records the registry), or grant it: ${grant}`,
       details: { problem: { action, failure: 'denied', affects: 'the environment\'s resources', grant } },
     });
   }
-  return error instanceof Error ? error : new OperationError('E_AWS_TAGGING', String(error));
+  return new OperationError('E_AWS_TAGGING', `listing resources by tag failed: ${error.failure.message}`, { cause: error, details: { failure: error.failure } });
 }
 
 /** Only the resources of one service; a service that matches nothing is a usage error naming the known ones. */

@@ -12,4 +12,5 @@ import '../../src/core/redaction/index.js';
 import '../../src/handlers/iac/terraform/sensitive.js';
 import '../../src/debugger/normalise.js';
 import '../../src/handlers/hosting/aws/denials.js';
+import '../../src/handlers/hosting/aws/policy-document.js';
 import '../../src/permissions/grant-plan.js';

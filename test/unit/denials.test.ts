@@ -5,18 +5,16 @@ import { mulberry32 } from '../../bench/registry-build.mjs';
 import { describe, expect, it } from 'vitest';
 import {
   DENIAL_REASONS,
-  actionForOperation,
-  actionForOperationHint,
   applyDecodedMessage,
   classifyDecodedMessage,
   decodeDenials,
-  normaliseAction,
   parseDenials,
-  sdkErrorText,
   type Denial,
   type DenialContext,
   type ParsedError,
 } from '../../src/handlers/hosting/aws/denials.js';
+import { sdkErrorText } from '../../src/handlers/hosting/aws/error-text.js';
+import { actionForOperation, actionForOperationHint, normaliseAction } from '../../src/handlers/hosting/aws/operations.js';
 
 type Expected = Omit<Denial, 'raw'> | { kind: 'credentials'; code: string };
 interface Fixture {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { Denial } from '../../src/handlers/hosting/aws/denials.js';
-import { POLICY_MAX_CHARS, arnMatches, buildPolicyDocuments, planGrant, type GrantContext, type GrantPlan } from '../../src/permissions/grant-plan.js';
+import { POLICY_MAX_CHARS, buildPolicyDocuments } from '../../src/handlers/hosting/aws/policy-document.js';
+import { arnMatches, planGrant, type GrantContext, type GrantPlan } from '../../src/permissions/grant-plan.js';
 import type { CatalogueAction, CatalogueResourceType, IamCatalogue } from '../../src/handlers/hosting/aws/iam-catalogue.js';
 import { ACCOUNT, CTX } from '../support/grant-context.js';
 

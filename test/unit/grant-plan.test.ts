@@ -6,15 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NEVER_AUTO_GRANT } from '../../src/core/config/schema.js';
 import { ConfigError, ExitCode, NeedsHumanError } from '../../src/core/errors.js';
 import { parseDenials, type Denial, type DenialReason } from '../../src/handlers/hosting/aws/denials.js';
-import {
-  ESCALATION_FLOOR,
-  POLICY_MAX_CHARS,
-  arnMatches,
-  buildPolicyDocuments,
-  planGrant,
-  refusalError,
-  type GrantPlan,
-} from '../../src/permissions/grant-plan.js';
+import { POLICY_MAX_CHARS, buildPolicyDocuments } from '../../src/handlers/hosting/aws/policy-document.js';
+import { ESCALATION_FLOOR, arnMatches, planGrant, refusalError, type GrantPlan } from '../../src/permissions/grant-plan.js';
 import { iamCatalogue } from '../../src/handlers/hosting/aws/iam-catalogue.js';
 import { ACCOUNT, CTX } from '../support/grant-context.js';
 

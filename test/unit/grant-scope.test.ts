@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigSchema, DEFAULT_NAMING_PATTERN, resourceNamePrefix } from '../../src/core/config/schema.js';
 import { grantsOfDocument } from '../../src/handlers/hosting/aws/iam-grants.js';
 import type { Denial } from '../../src/handlers/hosting/aws/denials.js';
-import { buildPolicyDocuments, planGrant, resourceAccountCondition } from '../../src/permissions/grant-plan.js';
+import { buildPolicyDocuments, resourceAccountCondition } from '../../src/handlers/hosting/aws/policy-document.js';
+import { planGrant } from '../../src/permissions/grant-plan.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { ACCOUNT, CTX } from '../support/grant-context.js';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/core/config/schema.js';
 import { createNormaliser } from '../../src/debugger/normalise.js';
-import { classifyAwsError } from '../../src/handlers/hosting/aws/monitoring.js';
-import { MonitoringError, type Alarm } from '../../src/handlers/hosting/monitoring.js';
+import { classifyAwsError } from '../../src/handlers/hosting/aws/errors.js';
+import { ProviderCallError } from '../../src/handlers/hosting/failures.js';
+import type { Alarm } from '../../src/handlers/hosting/monitoring.js';
 import { judge, overallStatus, planMetrics, type Observations } from '../../src/ops/health.js';
 import { issueTerms, problemStart, rankHypotheses, slugOf, suspectDeployments, type Correlation } from '../../src/ops/investigate.js';
 import { levelFilter, levelRank, MessageGrouper } from '../../src/ops/logs.js';
@@ -208,22 +209,26 @@ describe('investigation', () => {
 });
 
 describe('monitoring errors', () => {
-  it('classifies denials (moto\'s XML body included), missing resources, outages and credentials', async () => {
+  // What ops reports for a failed monitoring read, as AwsMonitoring raises it.
+  const problem = (error: unknown, action: string) => problemOf(new ProviderCallError(classifyAwsError(error, action, { region: 'us-east-1' })), 'test', 'x');
+
+  it('classifies denials (moto\'s XML body included), missing resources, outages and credentials', () => {
     const motoDenial = Object.assign(new SyntaxError('Deserialization error'), {
       $metadata: { httpStatusCode: 403 },
       $responseBodyText: '<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/u is not authorized to perform: monitoring:GetMetricData</Message></Error></ErrorResponse>',
     });
-    expect(await classifyAwsError(motoDenial, 'cloudwatch:GetMetricData', 'us-east-1')).toMatchObject({ failure: 'denied', action: 'cloudwatch:GetMetricData' });
+    expect(problem(motoDenial, 'cloudwatch:GetMetricData')).toMatchObject({ failure: 'denied', action: 'cloudwatch:GetMetricData' });
     const awsDenial = Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: logs:FilterLogEvents on resource: arn:aws:logs:us-east-1:123456789012:log-group:/g:log-stream: because no identity-based policy allows the logs:FilterLogEvents action'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
-    expect(await classifyAwsError(awsDenial, 'logs:FilterLogEvents', 'us-east-1')).toMatchObject({ failure: 'denied', action: 'logs:FilterLogEvents' });
-    expect((await classifyAwsError(Object.assign(new Error('The specified log group does not exist.'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }), 'logs:FilterLogEvents', 'us-east-1')).failure).toBe('not-found');
-    expect((await classifyAwsError(Object.assign(new Error('x'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }), 'cloudwatch:DescribeAlarmHistory', 'us-east-1')).failure).toBe('unavailable');
-    expect((await classifyAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'ecs:DescribeServices', 'us-east-1')).failure).toBe('unavailable');
-    expect((await classifyAwsError(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' }), 'sqs:GetQueueAttributes', 'us-east-1')).failure).toBe('credentials');
+    expect(problem(awsDenial, 'logs:FilterLogEvents')).toMatchObject({ failure: 'denied', action: 'logs:FilterLogEvents' });
+    expect(problem(Object.assign(new Error('The specified log group does not exist.'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }), 'logs:FilterLogEvents').failure).toBe('not-found');
+    expect(problem(Object.assign(new Error('x'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }), 'cloudwatch:DescribeAlarmHistory').failure).toBe('unavailable');
+    expect(problem(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'ecs:DescribeServices').failure).toBe('unavailable');
+    expect(problem(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' }), 'sqs:GetQueueAttributes').failure).toBe('credentials');
   });
 
   it('turns a denial into the permission manager\'s command, and an unknown error into a rethrow', () => {
-    const problem = problemOf(new MonitoringError('denied', 'logs:FilterLogEvents', 'logs:FilterLogEvents was denied'), 'test', "log group /aws/lambda/it's");
+    const problem = problemOf(new ProviderCallError({ reason: 'permission-denied', action: 'logs:FilterLogEvents', message: 'denied' }), 'test', "log group /aws/lambda/it's");
+    expect(problem.message).toBe('logs:FilterLogEvents was denied');
     expect(problem.grant).toBe("faber-cloud permissions grant --env test --action logs:FilterLogEvents --reason 'faber-cloud ops reads log group /aws/lambda/it'\\''s'");
     expect(problemError(problem)).toMatchObject({ code: 'E_OPS_PERMISSION_DENIED', exitCode: 4 });
     expect(problemError({ ...problem, failure: 'unavailable', grant: null })).toMatchObject({ code: 'E_OPS_SERVICE_UNAVAILABLE', exitCode: 1 });

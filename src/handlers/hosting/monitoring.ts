@@ -1,11 +1,9 @@
-import { OperationError } from '../../core/errors.js';
-
 /**
  * What the ops commands read from a provider's monitoring services: alarms and their history,
  * metric statistics, container-service and queue state, and log events. Deliberately narrow:
  * every method is one read the ops modules need, so a GCP or Azure handler implements the same
  * few calls (Cloud Monitoring / Azure Monitor alert policies, metrics, Cloud Logging queries).
- * Read-only: nothing here changes a resource.
+ * Read-only: nothing here changes a resource. A failed call throws ProviderCallError (./failures.ts).
  */
 export interface MonitoringApi {
   /** Metric alarms, optionally only those in some states. */
@@ -110,24 +108,4 @@ export interface LogEvent {
 export interface LogEventPage {
   events: LogEvent[];
   nextToken: string | null;
-}
-
-/**
- * Why a monitoring call failed: `denied` (the identity lacks `action`), `credentials`,
- * `not-found` (the log group or resource does not exist), `unavailable` (the service or the
- * call is not offered here: outage, unsupported endpoint, 5xx), or `failed` (anything else).
- */
-export type MonitoringFailure = 'denied' | 'credentials' | 'not-found' | 'unavailable' | 'failed';
-
-/** A failed monitoring call, named by the provider action it made (e.g. `logs:FilterLogEvents`). */
-export class MonitoringError extends OperationError {
-  constructor(
-    readonly failure: MonitoringFailure,
-    /** The action that failed, as an IAM-style `service:Action` (what a grant would name). */
-    readonly action: string,
-    message: string,
-    options: { cause?: unknown; resource?: string | undefined } = {},
-  ) {
-    super(`E_MONITORING_${failure.toUpperCase().replace('-', '_')}`, message, { cause: options.cause, details: { action, failure, resource: options.resource ?? null } });
-  }
 }

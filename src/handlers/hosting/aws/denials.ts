@@ -26,20 +26,8 @@
  * guess, and the caller decides what to do with `unknown` (DESIGN §5: auto-fix only for
  * "no identity-based policy allows").
  */
-import {
-  AWS_ERROR_CODE_PATTERNS,
-  OPERATION_PATTERNS,
-  STATUS_PATTERN,
-  allMatches,
-  asString,
-  findErrorCodes,
-  isRecord,
-  sdkErrorText,
-  splitErrorBlocks,
-  tryJson,
-  type ErrorBlock,
-  type Hit,
-} from '../../error-text.js';
+import { allMatches, asString, isRecord, tryJson, type ErrorBlock, type Hit } from '../../error-text.js';
+import { AWS_ERROR_CODE_PATTERNS, OPERATION_PATTERNS, STATUS_PATTERN, findErrorCodes, sdkErrorText, splitAwsErrorBlocks } from './error-text.js';
 import {
   PHRASE_ACTIONS,
   RESOURCE_KINDS,
@@ -56,9 +44,6 @@ import {
 } from './operations.js';
 import { ACCOUNT_ID, parseArn } from './arn.js';
 import { partitionForRegion } from './partition.js';
-
-export { actionForOperation, actionForOperationHint, normaliseAction } from './operations.js';
-export { sdkErrorText } from '../../error-text.js';
 
 export const DENIAL_REASONS = [
   'no-identity-policy',
@@ -176,7 +161,7 @@ export function parseDenials(input: string, context: DenialContext = {}): Parsed
     const text = typeof input === 'string' ? input : sdkErrorText(input);
     const ctx: DenialContext = context !== null && typeof context === 'object' ? context : {};
     const out: ParsedError[] = [];
-    for (const block of splitErrorBlocks(text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text)) {
+    for (const block of splitAwsErrorBlocks(text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text)) {
       try {
         out.push(...parseBlock(block, ctx));
       } catch {

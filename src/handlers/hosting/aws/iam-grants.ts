@@ -1,9 +1,10 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { NeedsHumanError, OperationError } from '../../../core/errors.js';
-import { POLICY_MAX_CHARS, buildPolicyDocuments, resourceAccountCondition, type PolicyDocument } from '../../../permissions/grant-plan.js';
+import { POLICY_MAX_CHARS, buildPolicyDocuments, resourceAccountCondition, type PolicyDocument } from './policy-document.js';
 import type { AppliedPolicy, GrantApplyRequest, GrantApplyResult, GrantPrincipal, GrantSpec } from '../types.js';
 import { iamPrincipalOf, parseArn } from './arn.js';
 import { createAwsClient } from './clients.js';
+import { classifyAwsError } from './errors.js';
 
 /**
  * IAM side of a permission grant (issue 5): the environment's customer-managed deploy
@@ -36,7 +37,7 @@ function errorName(error: unknown): string {
 function iamFailure(what: string, error: unknown): Error {
   const name = errorName(error);
   const message = (error as Error).message ?? String(error);
-  if (name === 'AccessDenied' || name === 'AccessDeniedException' || /not authorized to perform/i.test(message)) {
+  if (classifyAwsError(error, 'iam').reason === 'permission-denied') {
     return new NeedsHumanError('E_IAM_GRANT_DENIED', `the discover profile may not ${what}: ${message}`, {
       hint: 'the discover profile needs IAM rights on the deploy policy and the deploy principal; an administrator must grant them',
       cause: error,
@@ -138,7 +139,7 @@ async function readPolicy(sdk: Iam, client: IAMClient, arn: string, name: string
     const out = await client.send(new sdk.GetPolicyCommand({ PolicyArn: arn }));
     defaultVersion = out.Policy?.DefaultVersionId;
   } catch (error) {
-    if (errorName(error) === 'NoSuchEntityException' || errorName(error) === 'NoSuchEntity') return undefined;
+    if (classifyAwsError(error, 'iam:GetPolicy').reason === 'not-found') return undefined;
     throw iamFailure(`read policy ${arn}`, error);
   }
   if (!defaultVersion) throw new OperationError('E_IAM_GRANT_FAILED', `IAM returned no default version for ${arn}`);

@@ -3,17 +3,6 @@ import type { CallerIdentity } from '../types.js';
 import { parseArn } from './arn.js';
 import { createAwsClient, type AwsClientOptions } from './clients.js';
 
-/** Credential problems are not permission problems: a person must refresh or fix them. */
-const CREDENTIAL_ERRORS = new Set([
-  'InvalidClientTokenId',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'SignatureDoesNotMatch',
-  'UnrecognizedClientException',
-  'CredentialsProviderError',
-  'AuthFailure',
-]);
-
 export function partitionOfArn(arn: string): string {
   return parseArn(arn)?.partition ?? 'aws';
 }
@@ -27,9 +16,11 @@ export async function callerIdentity(options: AwsClientOptions): Promise<CallerI
     const arn = out.Arn ?? '';
     return { account: out.Account ?? '', arn, userId: out.UserId ?? '', partition: partitionOfArn(arn), profile: options.profile ?? null, region: options.region };
   } catch (error) {
-    const name = (error as { name?: string }).name ?? '';
     const message = (error as Error).message;
-    if (CREDENTIAL_ERRORS.has(name) || /could not load credentials|profile .* (could not be found|not found)/i.test(message)) {
+    // Credential problems are not permission problems: a person must refresh or fix them.
+    // The classifier (and the denial parser behind it) loads only when the call failed.
+    const { classifyAwsError } = await import('./errors.js');
+    if (classifyAwsError(error, 'sts:GetCallerIdentity').reason === 'credentials' || /profile .* (could not be found|not found)/i.test(message)) {
       throw new NeedsHumanError('E_AWS_CREDENTIALS', `no valid credentials for profile ${options.profile ?? '(default)'}: ${message}`, {
         hint: `configure the profile (aws configure --profile ${options.profile ?? 'NAME'}) or refresh its session, then re-run`,
       });

@@ -1,6 +1,5 @@
-import { sdkErrorText } from '../../error-text.js';
+import { ProviderCallError } from '../failures.js';
 import {
-  MonitoringError,
   type Alarm,
   type AlarmState,
   type AlarmStateChange,
@@ -10,7 +9,6 @@ import {
   type MetricQuery,
   type MetricValue,
   type MonitoringApi,
-  type MonitoringFailure,
   type QueueState,
   type TimeWindow,
 } from '../monitoring.js';
@@ -20,7 +18,7 @@ import { createAwsClient, type AwsClientOptions } from './clients.js';
  * MonitoringApi on AWS: CloudWatch (alarms, alarm history, GetMetricData), CloudWatch Logs
  * (FilterLogEvents), ECS (DescribeServices) and SQS (GetQueueAttributes). Each SDK package is
  * imported the first time a method needs it, and every client comes from createAwsClient.
- * Errors leave as MonitoringError naming the IAM action that failed.
+ * Errors leave as ProviderCallError (./errors.ts) naming the IAM action that failed.
  */
 
 type Lazy<T> = () => Promise<T>;
@@ -30,34 +28,10 @@ function once<T>(make: () => Promise<T>): Lazy<T> {
   return () => (value ??= make());
 }
 
-const NOT_FOUND = /ResourceNotFoundException|NonExistentQueue|QueueDoesNotExist|ClusterNotFoundException|ServiceNotFoundException/;
-const UNAVAILABLE = /NotImplemented|UnknownOperation|InvalidAction|ServiceUnavailable|InternalFailure|InternalError|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up|TimeoutError/;
-
-/** Signing names that differ from IAM's service prefix (moto's denials use the signing name). */
-const IAM_PREFIX: Record<string, string> = { monitoring: 'cloudwatch' };
-
-/** The denial parser (and the IAM catalogue behind it) is loaded only when a call has failed. */
-export async function classifyAwsError(error: unknown, action: string, region: string, resource?: string): Promise<MonitoringError> {
-  const { parseDenials } = await import('./denials.js');
-  const text = sdkErrorText(error);
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  const parsed = parseDenials(text, { operation: action, region });
-  const make = (failure: MonitoringFailure, named: string, message: string) => new MonitoringError(failure, named, message, { cause: error, resource });
-  const firstLine = text.split('\n')[0] ?? 'unknown error';
-  if (parsed.some((p) => p.kind === 'credentials')) return make('credentials', action, `${action}: the credentials were rejected (${firstLine})`);
-  const denial = parsed.find((p) => p.kind === 'denial');
-  if (denial) {
-    const [service = '', op = ''] = (denial.action ?? action).split(':');
-    const named = `${IAM_PREFIX[service] ?? service}:${op}`;
-    return make('denied', named, `${named} was denied${resource ? ` on ${resource}` : ''}`);
-  }
-  if (NOT_FOUND.test(text)) return make('not-found', action, `${action}: ${resource ?? 'the resource'} does not exist (${firstLine})`);
-  if ((status !== undefined && status >= 500) || UNAVAILABLE.test(text) || UNAVAILABLE.test(String((error as { code?: unknown })?.code ?? ''))) {
-    // An HTML error page (an emulator's "not implemented", a proxy) says nothing worth repeating.
-    const detail = /Deserialization error|Unexpected token|is not valid JSON/.test(text) ? '' : `: ${firstLine}`;
-    return make('unavailable', action, `${action} is unavailable here${status ? ` (HTTP ${status})` : ''}${detail}`);
-  }
-  return make('failed', action, `${action} failed: ${firstLine}`);
+/** The classifier (and the denial parser behind it) is loaded only when a call has failed. */
+async function failure(error: unknown, action: string, region: string, resource?: string): Promise<ProviderCallError> {
+  const { classifyAwsError } = await import('./errors.js');
+  return new ProviderCallError(classifyAwsError(error, action, { region, ...(resource !== undefined ? { resource } : {}) }), error);
 }
 
 /** Metric data queries per GetMetricData call (the API allows 500). */
@@ -118,7 +92,7 @@ export class AwsMonitoring implements MonitoringApi {
   }
 
   private async fail(error: unknown, action: string, resource?: string): Promise<never> {
-    throw await classifyAwsError(error, action, this.options.region, resource);
+    throw await failure(error, action, this.options.region, resource);
   }
 
   async alarms(filter: { states?: readonly AlarmState[] } = {}): Promise<Alarm[]> {
@@ -266,8 +240,8 @@ export class AwsMonitoring implements MonitoringApi {
       try {
         if (!url) url = (await client.send(new sdk.GetQueueUrlCommand({ QueueName: q.name }))).QueueUrl ?? null;
       } catch (error) {
-        const failure = await classifyAwsError(error, 'sqs:GetQueueUrl', this.options.region, q.name);
-        if (failure.failure !== 'not-found') throw failure;
+        const failed = await failure(error, 'sqs:GetQueueUrl', this.options.region, q.name);
+        if (failed.failure.reason !== 'not-found') throw failed;
       }
       if (!url) {
         out.push({ name: q.name, url: null, arn: null, found: false, visibleMessages: 0, inFlightMessages: 0, deadLetterTargetArn: null });
@@ -291,8 +265,8 @@ export class AwsMonitoring implements MonitoringApi {
           deadLetterTargetArn,
         });
       } catch (error) {
-        const failure = await classifyAwsError(error, 'sqs:GetQueueAttributes', this.options.region, q.name);
-        if (failure.failure !== 'not-found') throw failure;
+        const failed = await failure(error, 'sqs:GetQueueAttributes', this.options.region, q.name);
+        if (failed.failure.reason !== 'not-found') throw failed;
         out.push({ name: q.name, url, arn: null, found: false, visibleMessages: 0, inFlightMessages: 0, deadLetterTargetArn: null });
       }
     }

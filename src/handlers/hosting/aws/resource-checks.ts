@@ -1,5 +1,6 @@
 import type { CheckedResource, ResourceCheck, ResourceCheckRequest } from '../types.js';
 import { createAwsClient, type AwsClientOptions } from './clients.js';
+import { classifyAwsError } from './errors.js';
 
 /**
  * Post-deploy checks: one read-only call per resource that says whether it exists and is
@@ -10,29 +11,12 @@ import { createAwsClient, type AwsClientOptions } from './clients.js';
 
 type Checker = (resource: CheckedResource, options: AwsClientOptions) => Promise<Omit<ResourceCheck, 'address' | 'type'>>;
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException', 'Forbidden', 'UnauthorizedAccess']);
-const NOT_FOUND = new Set(['NotFound', 'NoSuchBucket', 'ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'NotFoundException', 'NonExistentQueue']);
-
-interface SdkError {
-  name?: string;
-  Code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-  $response?: { body?: unknown };
-}
-
-/** A failed call as a check result: gone, not allowed to look, or another error. */
+/** A failed call as a check result: gone, not allowed to look, or another error (./errors.ts classifies). */
 function fromError(error: unknown, check: string): Omit<ResourceCheck, 'address' | 'type'> {
-  const e = error as SdkError;
-  const name = e?.name ?? e?.Code ?? '';
-  const status = e?.$metadata?.httpStatusCode;
-  const message = (e?.message ?? String(error)).split('\n')[0] ?? '';
-  // moto answers JSON-protocol denials with XML, which the SDK reports as a deserialisation error with status 403.
-  if (DENIED.has(name) || status === 403 || /not authorized to perform|AccessDenied/.test(message)) {
-    return { check, status: 'denied', detail: `${check} was denied: ${message || name}`, action: check };
-  }
-  if (NOT_FOUND.has(name) || status === 404 || /does not exist|not found/i.test(message)) return { check, status: 'missing', detail: `not found (${name || status})` };
-  return { check, status: 'error', detail: `${check} failed: ${name ? `${name}: ` : ''}${message}` };
+  const f = classifyAwsError(error, check);
+  if (f.reason === 'permission-denied') return { check, status: 'denied', detail: `${check} was denied: ${f.message}`, action: f.action };
+  if (f.reason === 'not-found') return { check, status: 'missing', detail: `not found (${f.code ?? f.status ?? f.message})` };
+  return { check, status: 'error', detail: `${check} failed: ${f.code ? `${f.code}: ` : ''}${f.message}` };
 }
 
 const nameFromArn = (arn: string | null) => (arn ? arn.slice(arn.lastIndexOf(arn.includes('/') ? '/' : ':') + 1) : undefined);

@@ -1,6 +1,7 @@
-import { OperationError } from '../../../core/errors.js';
+import { ProviderCallError } from '../failures.js';
 import type { TaggedResource } from '../types.js';
 import { createAwsClient } from './clients.js';
+import { classifyAwsError } from './errors.js';
 
 /**
  * Resources by tag through the Resource Groups Tagging API: what really exists with the
@@ -25,7 +26,7 @@ export async function resourcesByTags(
       PaginationToken = page.PaginationToken || undefined;
     } while (PaginationToken);
   } catch (error) {
-    throw new OperationError('E_AWS_TAGGING', `listing resources by tag failed: ${(error as Error).message}`, { cause: error });
+    throw new ProviderCallError(classifyAwsError(error, 'tag:GetResources', { region: request.region }), error);
   } finally {
     client.destroy();
   }

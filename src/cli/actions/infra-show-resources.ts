@@ -1,11 +1,13 @@
 import { loadEnvironment } from '../../infra/environment.js';
 import { readRegistry } from '../../registry/registry.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { infraShowResources } from '../command-sets/infra-lifecycle.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const view = await loadEnvironment(ctx.cwd, String(options.env), ctx.env);
+export async function run(ctx: CommandContext, { options }: InputOf<typeof infraShowResources>): Promise<CommandResult> {
+  const view = await loadEnvironment(ctx.cwd, options.env, ctx.env);
   const registry = await readRegistry(view.envPaths.registryFile, view.display(view.envPaths.registryFile));
-  const type = typeof options.type === 'string' ? options.type : undefined;
+  const { type } = options;
   const resources = (registry?.resources ?? []).filter((r) => !type || r.type === type);
   const data = { env: view.name, registry: view.display(view.envPaths.registryFile), account: registry?.account ?? null, updated_at: registry?.updated_at ?? null, resources };
   if (!registry) return { data, human: `No resources recorded for '${view.name}' yet.\nNext: faber-cloud infra preview --env ${view.name}` };

@@ -3,14 +3,16 @@ import { loadProjectConfig } from '../../core/config/load.js';
 import { environmentOf } from '../../core/guard.js';
 import { UsageError } from '../../core/errors.js';
 import { filterAudit, readAuditLog } from '../../permissions/audit.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { permissionsAudit } from '../command-sets/permissions.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+export async function run(ctx: CommandContext, { options }: InputOf<typeof permissionsAudit>): Promise<CommandResult> {
   const { config, paths } = await loadProjectConfig(ctx.cwd, ctx.env);
-  const env = typeof options.env === 'string' ? options.env : undefined;
+  const { env } = options;
   if (env !== undefined) environmentOf(config, env);
   let since: Date | undefined;
-  if (typeof options.since === 'string') {
+  if (options.since !== undefined) {
     since = new Date(options.since);
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${options.since}: not a date (use ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
   }

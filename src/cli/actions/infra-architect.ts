@@ -53,18 +53,8 @@ async function listAction(ctx: CommandContext): Promise<CommandResult> {
 }
 
 async function kindsAction(ctx: CommandContext): Promise<CommandResult> {
-  const { loadCatalogue } = await import('../../design/catalogue.js');
-  const catalogue = await loadCatalogue();
-  const kinds = catalogue.names.map((name) => {
-    const kind = catalogue.kinds[name]!;
-    return {
-      kind: name,
-      title: kind.title,
-      aliases: kind.aliases,
-      purpose: kind.purpose,
-      settings: Object.entries(kind.settings).map(([key, s]) => ({ name: key, type: s.type === 'ref' ? `ref ${s.ref_kind}` : s.type, default: s.default ?? null, description: s.description, ...(s.type === 'enum' ? { values: s.values } : {}) })),
-    };
-  });
+  const { describeKinds, loadCatalogue } = await import('../../design/catalogue.js');
+  const kinds = describeKinds(await loadCatalogue());
   const s = ctx.style;
   const lines: string[] = [];
   for (const k of kinds) {

@@ -1,10 +1,7 @@
-import path from 'node:path';
-import { validateBeforeMutation } from '../../core/artifacts.js';
-import { loadProjectConfig } from '../../core/config/load.js';
 import { CATEGORIES } from '../../debugger/categories.js';
 import { UsageError } from '../../core/errors.js';
-import { environmentOf } from '../../core/guard.js';
-import { addSolution, diagnose, listIssues, loadIssueLog, markApplied, recordOutcome, type DebugContext } from '../../debugger/debugger.js';
+import { addSolution, diagnose, listIssues, loadIssueLog, markApplied, recordOutcome } from '../../debugger/debugger.js';
+import { openDebugContext } from '../../debugger/open.js';
 import { findError, solutionTarget, type ErrorReaders } from '../../debugger/error-source.js';
 import { readHistory } from '../../infra/history.js';
 import type { infraDebug } from '../command-sets/infra-lifecycle.js';
@@ -24,13 +21,10 @@ function modeOf(options: Options): 'record-outcome' | 'applied' | 'add-solution'
 }
 
 export async function run(ctx: CommandContext, { args, options }: InputOf<typeof infraDebug>): Promise<CommandResult> {
-  const { config, paths } = await loadProjectConfig(ctx.cwd, ctx.env);
   const { env } = options;
-  if (env !== undefined) environmentOf(config, env);
-  const debug: DebugContext = { config, paths, display: (file) => path.relative(paths.root, file) || '.' };
+  const debug = await openDebugContext(ctx.cwd, ctx.env, env);
+  const { paths } = debug;
   const mode = modeOf(options);
-  // The issue log (written by the learning modes) and the environment's history, judged first.
-  await validateBeforeMutation('infra debug', paths, env);
   if (mode !== 'record-outcome' && args[0] !== undefined) {
     throw new UsageError(`unexpected argument '${args[0]}'`, { hint: 'an outcome (success|failure) goes with --record-outcome <solution-id>' });
   }

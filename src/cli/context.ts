@@ -21,38 +21,3 @@ export interface CommandResult {
   /** 0 unless the command reports a failed state in data (e.g. an unhealthy check). */
   exitCode?: 0 | 1;
 }
-
-export interface OptionDefinition {
-  /** Commander flags, e.g. '--project <name>' or '--force'. */
-  flags: string;
-  description: string;
-  defaultValue?: string | boolean;
-  /** Must be given (commander reports it missing, exit 2). */
-  required?: boolean;
-  /** Restrict to these values (validated by the CLI, exit 2 otherwise). */
-  choices?: readonly string[];
-}
-
-export interface ArgumentDefinition {
-  name: string;
-  description: string;
-  required?: boolean;
-}
-
-export type ActionInput = { args: string[]; options: Record<string, unknown> };
-
-export interface CommandModule {
-  run(ctx: CommandContext, input: ActionInput): Promise<CommandResult>;
-}
-
-/** One declarative definition per command; the action module is imported only when run. */
-export interface CommandDefinition {
-  /** Words after `faber-cloud`, e.g. ['config', 'show']. */
-  path: readonly string[];
-  summary: string;
-  description?: string;
-  arguments?: readonly ArgumentDefinition[];
-  options?: readonly OptionDefinition[];
-  examples?: readonly string[];
-  load(): Promise<CommandModule>;
-}

@@ -3,7 +3,8 @@ import pc from 'picocolors';
 import { isFaberError, UsageError, type FaberError } from '../core/errors.js';
 import { interruptCount, interruption, isBusy, onBusyEnd, onInterrupt, requestInterrupt, throwIfInterrupted } from '../core/interrupt.js';
 import { commandGroups, commands } from './commands.js';
-import type { CommandContext, CommandDefinition } from './context.js';
+import type { CommandContext } from './context.js';
+import type { ActionInput, CommandDefinition, CommandModule } from './definition.js';
 import { errorEnvelope, printErr, printOut, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
 import { createEventRenderer } from './render/events.js';
 import { VERSION } from './version.js';
@@ -87,7 +88,9 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
       }
       parent = group;
     }
-    const cmd = parent.command(def.path.at(-1) as string).description(reflow(def.description ?? def.summary), {});
+    const leaf = def.path.at(-1);
+    if (leaf === undefined) throw new Error('a command definition has an empty path');
+    const cmd = parent.command(leaf).description(reflow(def.description ?? def.summary), {});
     cmd.summary(def.summary);
     for (const arg of def.arguments ?? []) cmd.argument(arg.required ? `<${arg.name}>` : `[${arg.name}]`, arg.description);
     for (const opt of def.options ?? []) {
@@ -95,6 +98,7 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
       if (opt.defaultValue !== undefined) option.default(opt.defaultValue);
       if (opt.choices) option.choices(opt.choices);
       if (opt.required) option.makeOptionMandatory(true);
+      if (opt.conflicts) option.conflicts([...opt.conflicts]);
       cmd.addOption(option);
     }
     if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join('\n')}`);
@@ -131,8 +135,12 @@ function commandName(cmd: Command): string {
   return names.join(' ');
 }
 
+/** Commander's parse errors are usage errors (E_USAGE, exit 2), like every other bad input. */
 function usageErrorFrom(error: CommanderError): FaberError {
   const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  // Options declared `conflicts` (a command's separate modes): name the two flags and say what to do.
+  const conflict = error.code === 'commander.conflictingOption' ? /option '(--[\w-]+)[^']*' cannot be used with option '(--[\w-]+)/.exec(message) : null;
+  if (conflict) return new UsageError(`${conflict[1]} and ${conflict[2]} cannot be combined`, { hint: 'they are separate uses of the command: run one of them at a time' });
   return new UsageError(message, { hint: 'run `faber-cloud --help` (or `faber-cloud <command> --help`) for usage' });
 }
 
@@ -224,7 +232,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     const module = await def.load();
     throwIfInterrupted();
-    const result = await module.run(ctx, cleanInput(cmd));
+    // The one untyped boundary: commander built these options from def's own specs (buildProgram),
+    // which is what the action's typed input is derived from.
+    const result = await (module.run as CommandModule<ActionInput>['run'])(ctx, cleanInput(cmd));
     const command = name;
     printResult = () => {
       if (json) writeJson(successEnvelope(command, result.data));

@@ -134,3 +134,17 @@ export function withDefaults(kind: KindDefinition, name: string, settings: Recor
 export function derivedValues(kind: KindDefinition, settings: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(kind.derived ?? {}).map(([key, rule]) => [key, rule.map[String(settings[rule.from])] ?? null]));
 }
+
+/** What a design may use, for `infra architect --kinds`: each kind with its settings, types and defaults. */
+export function describeKinds(catalogue: Catalogue) {
+  return catalogue.names.map((name) => {
+    const kind = catalogue.kinds[name]!;
+    return {
+      kind: name,
+      title: kind.title,
+      aliases: kind.aliases,
+      purpose: kind.purpose,
+      settings: Object.entries(kind.settings).map(([key, s]) => ({ name: key, type: s.type === 'ref' ? `ref ${s.ref_kind}` : s.type, default: s.default ?? null, description: s.description, ...(s.type === 'enum' ? { values: s.values } : {}) })),
+    };
+  });
+}

@@ -629,7 +629,8 @@ function needsConfirmation(spec: OperationSpec, args: RouteArgs, ctx: RouteConte
   return typeof args.env !== 'string' || isProd(args.env, ctx);
 }
 
-function argvOf(spec: OperationSpec, args: RouteArgs): string[] {
+/** The command line of an operation with these values: its command words, then each value's flag (exported for the contract test). */
+export function argvOf(spec: OperationSpec, args: RouteArgs): string[] {
   const argv = [...spec.command];
   for (const name of spec.args) {
     const value = args[name];

@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { NeedsHumanError, UsageError } from '../core/errors.js';
 import { authorize } from '../core/guard.js';
 import type { ResourceCheck } from '../handlers/hosting/types.js';
 import { readRegistry } from '../registry/registry.js';
@@ -55,5 +55,22 @@ export async function runPostTests(
     checks,
   };
   const file = await saveTestResult(open.envPaths.testsDir, result, open.paths);
+  const deniedOnly = deniedOnlyError(result, file, open.display(file));
+  if (deniedOnly) throw deniedOnly;
   return { result, file };
+}
+
+/**
+ * Nothing failed, but some checks were not allowed: not a verdict on the deployment. A person
+ * must grant the read actions (exit 4, with the grant command); the result is saved all the same.
+ */
+export function deniedOnlyError(result: PostTestResult, file: string, displayFile: string): NeedsHumanError | undefined {
+  const denied = result.checks.filter((c) => c.status === 'denied');
+  const failed = result.checks.some((c) => c.status === 'missing' || c.status === 'unhealthy' || c.status === 'error');
+  if (failed || denied.length === 0) return undefined;
+  const actions = [...new Set(denied.map((c) => c.action).filter(Boolean))];
+  return new NeedsHumanError('E_PERMISSION_DENIED', `the post-deploy checks of '${result.env}' were denied ${actions.join(', ')}; the result is saved in ${displayFile}`, {
+    hint: `faber-cloud permissions grant --env ${result.env} ${actions.map((a) => `--action ${a}`).join(' ')} --reason "post-deploy checks"`,
+    details: { result, file },
+  });
 }

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readJsonFile, writeJsonAtomic } from '../core/files/atomic.js';
 import { withWaitingLock } from '../core/files/lock.js';
 import { checkWritePath } from '../core/files/safe-path.js';
-import { ArtifactError } from '../core/errors.js';
+import { ArtifactError, UsageError } from '../core/errors.js';
+import { loadProjectConfig } from '../core/config/load.js';
+import { environmentOf } from '../core/guard.js';
+import path from 'node:path';
 import { z } from 'zod';
 import { validateRecord } from '../core/artifact-content.js';
 import type { ProjectPaths } from '../core/paths.js';
@@ -148,4 +151,23 @@ export interface AuditQuery {
 
 export function filterAudit(log: AuditLog, query: AuditQuery): AuditEntry[] {
   return log.entries.filter((e) => (query.env === undefined || e.environment === query.env) && (query.since === undefined || Date.parse(e.timestamp) >= query.since.getTime()));
+}
+
+/**
+ * `permissions audit`: the project's audit log, narrowed to an environment (which must be
+ * configured) and entries at or after `since` (an ISO 8601 date or time).
+ */
+export async function auditReport(cwd: string, query: { env?: string | undefined; since?: string | undefined }, processEnv: NodeJS.ProcessEnv): Promise<{ file: string; schema_version: number; entries: AuditEntry[]; since: Date | undefined }> {
+  const { config, paths } = await loadProjectConfig(cwd, processEnv);
+  const { env } = query;
+  if (env !== undefined) environmentOf(config, env);
+  let since: Date | undefined;
+  if (query.since !== undefined) {
+    since = new Date(query.since);
+    if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${query.since}: not a date (use ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
+  }
+  const file = path.relative(paths.root, paths.iamAuditFile);
+  const log = await readAuditLog(paths.iamAuditFile, file);
+  const entries = filterAudit(log, { ...(env !== undefined ? { env } : {}), ...(since ? { since } : {}) });
+  return { file, schema_version: log.schema_version, entries, since };
 }

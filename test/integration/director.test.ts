@@ -8,17 +8,17 @@ describe('faber-cloud director', () => {
     const p = await createProject('bucket-taken');
     const deploy = await p.cli(['director', 'deploy infrastructure to test', '--json']);
     expect(deploy.code, deploy.stdout).toBe(0);
-    expect(deploy.json.data).toMatchObject({ kind: 'route', manager: 'infra-manager', operation: 'deploy', argv: ['infra', 'deploy', '--env', 'test'], needs_confirmation: false, available: true });
+    expect(deploy.json.data).toMatchObject({ kind: 'route', manager: 'infra-manager', operation: 'deploy', argv: ['infra', 'deploy', '--env', 'test'], needs_confirmation: false });
 
     const prod = await p.cli(['director', 'ship it to production', '--json']);
     expect(prod.json.data).toMatchObject({ operation: 'deploy', argv: ['infra', 'deploy', '--env', 'prod'], needs_confirmation: true });
     expect(prod.json.data.argv).not.toContain('--confirm');
 
     const health = await p.cli(['director', 'is prod healthy?', '--json']);
-    expect(health.json.data).toMatchObject({ operation: 'check-health', argv: ['ops', 'check-health', '--env', 'prod'], available: true });
+    expect(health.json.data).toMatchObject({ operation: 'check-health', argv: ['ops', 'check-health', '--env', 'prod'] });
 
     const audit = await p.cli(['director', 'audit prod security', '--json']);
-    expect(audit.json.data).toMatchObject({ operation: 'audit', argv: ['ops', 'audit', '--env', 'prod', '--type', 'security'], available: true, needs_confirmation: false });
+    expect(audit.json.data).toMatchObject({ operation: 'audit', argv: ['ops', 'audit', '--env', 'prod', '--type', 'security'], needs_confirmation: false });
 
     const question = await p.cli(['director', 'deploy', '--json']);
     expect(question.json.data.kind).toBe('question');

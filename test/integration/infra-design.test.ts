@@ -102,7 +102,9 @@ describe('infra architect', () => {
       [['--feature', 'x', '--resource', 's3:customer-uploads-archive-bucket'], 'E_DESIGN_INVALID', /resources\[0\]\.name: gives 'a-rather-long-project-name-core-test-customer-uploads-archive-bucket' in environment test: 68 characters, a s3_bucket allows 63/],
       [['--feature', 'x', '--resource', 's3:Files'], 'E_DESIGN_INVALID', /resources\[0\]\.name: must be lowercase/],
       [['--from-file', 'missing.md'], 'E_USAGE', /--from-file missing.md: no such file/],
-      [['--list', '--feature', 'x'], 'E_USAGE', /separate uses/],
+      [['--list', '--feature', 'x'], 'E_USAGE', /--list and --feature cannot be combined/],
+      [['--kinds', '--resource', 's3:files'], 'E_USAGE', /--kinds and --resource cannot be combined/],
+      [['--list', '--kinds'], 'E_USAGE', /--list and --kinds cannot be combined/],
       [[], 'E_USAGE', /--feature/],
     ];
     for (const [args, code, message] of cases) {

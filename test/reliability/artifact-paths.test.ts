@@ -1,7 +1,7 @@
 import { cp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CommandDefinition } from '../../src/cli/context.js';
+import type { CommandDefinition } from '../../src/cli/definition.js';
 import { projectPaths, type EnvironmentPaths, type ProjectPaths } from '../../src/core/paths.js';
 import { runCli, snapshotTree, tempDir, type CliRun } from '../support/cli.js';
 import { writeRegistryFile } from '../support/ops-monitor-seed.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandDefinition } from '../../src/cli/context.js';
+import type { CommandDefinition } from '../../src/cli/definition.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { MOTO_ACCOUNT_ID, defaultProfiles, writeProfiles } from '../support/moto.js';
 import { ALL_COMMANDS, CellTally, commandName, exampleArgv, startAwsCounter } from './support/cells.js';

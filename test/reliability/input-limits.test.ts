@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandDefinition, OptionDefinition } from '../../src/cli/context.js';
+import type { CommandDefinition } from '../../src/cli/definition.js';
+import type { OptionSpec } from '../../src/cli/options.js';
 import { runCli, tempDir, type CliRun } from '../support/cli.js';
 import { MOTO_ACCOUNT_ID } from '../support/moto.js';
 import { ALL_COMMANDS, CellTally, commandName, exampleArgv, startAwsCounter } from './support/cells.js';
@@ -16,11 +17,11 @@ import { ALL_COMMANDS, CellTally, commandName, exampleArgv, startAwsCounter } fr
 interface Row {
   def: CommandDefinition;
   /** Undefined for input piped in with no option at all. */
-  option: OptionDefinition | undefined;
+  option: OptionSpec | undefined;
   via: 'file' | 'stdin' | 'pipe';
 }
 
-const flagOf = (o: OptionDefinition | undefined) => (o === undefined ? '(piped)' : o.flags.split(/[ ,]+/).find((w) => w.startsWith('--')) as string);
+const flagOf = (o: OptionSpec | undefined) => (o === undefined ? '(piped)' : o.flags.split(/[ ,]+/).find((w) => w.startsWith('--')) as string);
 
 function rows(): Row[] {
   const out: Row[] = [];

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { loadConfigFile, loadProjectConfig } from '../../core/config/load.js';
 import { configWarnings } from '../../core/config/warnings.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { configValidate } from '../command-sets/project.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const file = typeof options.file === 'string' ? path.resolve(ctx.cwd, options.file) : undefined;
-  const { config, root, displayPath } = file
-    ? { config: await loadConfigFile(file, options.file as string, ctx.env), root: undefined, displayPath: options.file as string }
+export async function run(ctx: CommandContext, { options }: InputOf<typeof configValidate>): Promise<CommandResult> {
+  const { config, root, displayPath } = options.file !== undefined
+    ? { config: await loadConfigFile(path.resolve(ctx.cwd, options.file), options.file, ctx.env), root: undefined, displayPath: options.file }
     : await loadProjectConfig(ctx.cwd, ctx.env).then((l) => ({ config: l.config, root: l.paths.root, displayPath: l.displayPath }));
   const warnings = await configWarnings(config, root);
   const lines = [`${ctx.style.green('✓')} ${displayPath} is valid (${Object.keys(config.environments).join(', ')})`];

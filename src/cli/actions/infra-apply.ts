@@ -2,15 +2,26 @@ import path from 'node:path';
 import { applyPlan, PlanReviewRequired, PreTestsBlocked } from '../../infra/lifecycle.js';
 import type { PreTestResult } from '../../infra/testing/results.js';
 import type { PlanDigest } from '../../handlers/iac/types.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { ActionInput } from '../definition.js';
 import { printErr } from '../output.js';
 import { renderDigest } from '../render/lifecycle.js';
 import { relative, renderPreTest } from '../render/testing.js';
 
+/** The options `infra deploy` and `infra destroy` have in common; destroy has no auto-fix nor pre-deploy tests. */
+interface ApplyOptions {
+  env: string;
+  plan?: string;
+  confirm?: string;
+  profile?: string;
+  autoFix?: boolean;
+  skipPreTests?: true;
+}
+
 /** `infra deploy` and `infra destroy`: the same guarded apply of one saved plan. */
 export function applyAction(operation: 'deploy' | 'destroy') {
-  return async (ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> => {
-    const env = String(options.env);
+  return async (ctx: CommandContext, { options }: ActionInput<ApplyOptions>): Promise<CommandResult> => {
+    const { env } = options;
     let result;
     try {
       result = await applyPlan(
@@ -18,9 +29,9 @@ export function applyAction(operation: 'deploy' | 'destroy') {
         {
           operation,
           env,
-          ...(typeof options.plan === 'string' ? { planId: options.plan } : {}),
-          ...(typeof options.confirm === 'string' ? { confirm: options.confirm } : {}),
-          ...(typeof options.profile === 'string' ? { profile: options.profile } : {}),
+          ...(options.plan !== undefined ? { planId: options.plan } : {}),
+          ...(options.confirm !== undefined ? { confirm: options.confirm } : {}),
+          ...(options.profile !== undefined ? { profile: options.profile } : {}),
           ...(options.autoFix === false ? { autoFix: false } : {}),
           ...(options.skipPreTests === true ? { skipPreTests: true } : {}),
         },

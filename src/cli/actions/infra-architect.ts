@@ -1,34 +1,28 @@
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
-import { UsageError } from '../../core/errors.js';
+import type { infraArchitect } from '../command-sets/infra-design.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-function list(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+type Options = InputOf<typeof infraArchitect>['options'];
+
+// --list, --kinds and creating a design are separate uses: their options are declared in conflict.
+export async function run(ctx: CommandContext, { options }: InputOf<typeof infraArchitect>): Promise<CommandResult> {
+  if (options.list) return listAction(ctx);
+  if (options.kinds) return kindsAction(ctx);
+  return createAction(ctx, options);
 }
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const o = options as Record<string, unknown>;
-  const modes = [o.list, o.kinds].filter(Boolean).length;
-  const creating = o.feature !== undefined || o.fromFile !== undefined || list(o.resource).length > 0;
-  if (modes > 1 || (modes === 1 && creating)) {
-    throw new UsageError('--list, --kinds and creating a design (--feature/--from-file/--resource) are separate uses', { hint: 'run one of them at a time' });
-  }
-  if (o.list) return listAction(ctx);
-  if (o.kinds) return kindsAction(ctx);
-  return createAction(ctx, o);
-}
-
-async function createAction(ctx: CommandContext, o: Record<string, unknown>): Promise<CommandResult> {
+async function createAction(ctx: CommandContext, o: Options): Promise<CommandResult> {
   const { createDesign } = await import('../../design/architect.js');
   const result = await createDesign(
     ctx.cwd,
     {
-      ...(typeof o.feature === 'string' ? { feature: o.feature } : {}),
-      ...(typeof o.fromFile === 'string' ? { fromFile: o.fromFile } : {}),
-      ...(typeof o.slug === 'string' ? { slug: o.slug } : {}),
-      ...(typeof o.title === 'string' ? { title: o.title } : {}),
-      resources: list(o.resource),
-      sets: list(o.set),
-      force: Boolean(o.force),
+      ...(o.feature !== undefined ? { feature: o.feature } : {}),
+      ...(o.fromFile !== undefined ? { fromFile: o.fromFile } : {}),
+      ...(o.slug !== undefined ? { slug: o.slug } : {}),
+      ...(o.title !== undefined ? { title: o.title } : {}),
+      resources: o.resource ?? [],
+      sets: o.set ?? [],
+      force: o.force === true,
     },
     ctx.env,
   );
@@ -59,18 +53,8 @@ async function listAction(ctx: CommandContext): Promise<CommandResult> {
 }
 
 async function kindsAction(ctx: CommandContext): Promise<CommandResult> {
-  const { loadCatalogue } = await import('../../design/catalogue.js');
-  const catalogue = await loadCatalogue();
-  const kinds = catalogue.names.map((name) => {
-    const kind = catalogue.kinds[name]!;
-    return {
-      kind: name,
-      title: kind.title,
-      aliases: kind.aliases,
-      purpose: kind.purpose,
-      settings: Object.entries(kind.settings).map(([key, s]) => ({ name: key, type: s.type === 'ref' ? `ref ${s.ref_kind}` : s.type, default: s.default ?? null, description: s.description, ...(s.type === 'enum' ? { values: s.values } : {}) })),
-    };
-  });
+  const { describeKinds, loadCatalogue } = await import('../../design/catalogue.js');
+  const kinds = describeKinds(await loadCatalogue());
   const s = ctx.style;
   const lines: string[] = [];
   for (const k of kinds) {

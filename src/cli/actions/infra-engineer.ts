@@ -1,8 +1,10 @@
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { infraEngineer } from '../command-sets/infra-design.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+export async function run(ctx: CommandContext, { options }: InputOf<typeof infraEngineer>): Promise<CommandResult> {
   const { engineerDesign } = await import('../../engineer/engineer.js');
-  const result = await engineerDesign(ctx.cwd, { design: String(options.design), force: Boolean(options.force) }, ctx.env);
+  const result = await engineerDesign(ctx.cwd, { design: options.design, force: options.force === true }, ctx.env);
   const s = ctx.style;
   const mark = (status: string) => (['created', 'updated', 'overwritten'].includes(status) ? s.green(status) : status === 'removed' ? s.yellow(status) : s.dim(status));
   const width = Math.max(...result.files.map((f) => f.file.length), ...result.packages.map((p) => p.file.length));

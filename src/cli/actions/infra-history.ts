@@ -1,16 +1,13 @@
-import { loadEnvironment } from '../../infra/environment.js';
-import { readHistory } from '../../infra/history.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
-import { UsageError } from '../../core/errors.js';
+import { recentHistory } from '../../infra/views.js';
+import type { infraHistory } from '../command-sets/infra-lifecycle.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 import { showValue as show } from '../render/values.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const view = await loadEnvironment(ctx.cwd, String(options.env), ctx.env);
-  const limit = Number(options.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${String(options.limit)}: expected a positive whole number`);
-  const entries = (await readHistory(view.envPaths.historyFile, view.display(view.envPaths.historyFile))).slice(-limit).reverse();
-  const data = { env: view.name, entries };
-  if (entries.length === 0) return { data, human: `No deployments or remediations recorded for '${view.name}' yet.` };
+export async function run(ctx: CommandContext, { options }: InputOf<typeof infraHistory>): Promise<CommandResult> {
+  const data = await recentHistory(ctx.cwd, options.env, options.limit, ctx.env);
+  const { entries } = data;
+  if (entries.length === 0) return { data, human: `No deployments or remediations recorded for '${data.env}' yet.` };
   const s = ctx.style;
   const lines = entries.map((h) => {
     const outcome = h.outcome === 'failed' ? s.red(h.outcome) : h.outcome === 'interrupted' ? s.yellow(h.outcome) : s.green(h.outcome);

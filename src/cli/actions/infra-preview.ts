@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { preview } from '../../infra/lifecycle.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { infraPreview } from '../command-sets/infra-lifecycle.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 import { renderDigest } from '../render/lifecycle.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const env = String(options.env);
-  const destroy = Boolean(options.destroy);
-  const result = await preview(ctx.cwd, { env, destroy, ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) }, ctx.env, ctx.events);
+export async function run(ctx: CommandContext, { options }: InputOf<typeof infraPreview>): Promise<CommandResult> {
+  const { env, profile } = options;
+  const destroy = options.destroy === true;
+  const result = await preview(ctx.cwd, { env, destroy, ...(profile !== undefined ? { profile } : {}) }, ctx.env, ctx.events);
   const command = result.nextCommand;
   const lines = [...renderDigest(result.digest, ctx.style), '', `Saved ${path.relative(ctx.cwd, result.planFile)}`, `Next: ${command}`];
   return {

@@ -1,10 +1,12 @@
 import { step } from '../../core/events.js';
 import { validateInfrastructure } from '../../infra/validate.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { infraValidate } from '../command-sets/infra-lifecycle.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+export async function run(ctx: CommandContext, { options }: InputOf<typeof infraValidate>): Promise<CommandResult> {
   ctx.events(step('VALIDATE_STEP', 'checking formatting and validating'));
-  const result = await validateInfrastructure(ctx.cwd, String(options.env), ctx.env);
+  const result = await validateInfrastructure(ctx.cwd, options.env, ctx.env);
   const s = ctx.style;
   const lines = [
     result.valid

@@ -1,22 +1,23 @@
 import path from 'node:path';
 import { warning } from '../../core/events.js';
 import { initProject } from '../../core/init/init-project.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { init } from '../command-sets/project.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const o = options as Record<string, string | boolean | undefined>;
+export async function run(ctx: CommandContext, { options: o }: InputOf<typeof init>): Promise<CommandResult> {
   const result = await initProject(
     ctx.cwd,
     {
-      provider: String(o.provider),
-      iac: String(o.iac),
-      subsystem: String(o.subsystem),
-      force: Boolean(o.force),
-      allowTerraformOutsideProject: Boolean(o.allowTerraformOutsideProject),
-      ...(typeof o.project === 'string' ? { project: o.project } : {}),
-      ...(typeof o.region === 'string' ? { region: o.region } : {}),
-      ...(typeof o.accountId === 'string' ? { accountId: o.accountId } : {}),
-      ...(typeof o.terraformDir === 'string' ? { terraformDir: o.terraformDir } : {}),
+      provider: o.provider,
+      iac: o.iac,
+      subsystem: o.subsystem,
+      force: o.force === true,
+      allowTerraformOutsideProject: o.allowTerraformOutsideProject === true,
+      ...(o.project !== undefined ? { project: o.project } : {}),
+      ...(o.region !== undefined ? { region: o.region } : {}),
+      ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
+      ...(o.terraformDir !== undefined ? { terraformDir: o.terraformDir } : {}),
     },
     ctx.env,
   );

@@ -1,5 +1,7 @@
-import { audit, type AuditReport, type AuditType } from '../../ops/audit.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { audit, type AuditReport } from '../../ops/audit.js';
+import type { opsAudit } from '../command-sets/ops-respond.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
 function render(r: AuditReport, ctx: CommandContext): string {
   const s = ctx.style;
@@ -33,10 +35,10 @@ function render(r: AuditReport, ctx: CommandContext): string {
   return lines.join('\n');
 }
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+export async function run(ctx: CommandContext, { options }: InputOf<typeof opsAudit>): Promise<CommandResult> {
   const report = await audit(
     ctx.cwd,
-    { env: String(options.env), type: String(options.type ?? 'all') as AuditType, ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) },
+    { env: options.env, type: options.type, ...(options.profile !== undefined ? { profile: options.profile } : {}) },
     ctx.env,
     ctx.events,
   );

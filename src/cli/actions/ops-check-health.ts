@@ -1,15 +1,10 @@
-import { checkHealth } from '../../ops/health.js';
-import { withOpsSession } from '../../ops/session.js';
-import { parseSince } from '../../ops/window.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { environmentHealth } from '../../ops/read.js';
+import type { opsCheckHealth } from '../command-sets/ops-monitor.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 import { renderHealth } from '../render/ops.js';
-import { opsRequest } from '../ops-options.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const { request, service, since } = opsRequest(options);
-  const report = ctx.events;
-  const result = await withOpsSession(ctx.cwd, request, ctx.env, report, (session) =>
-    checkHealth(session, { service, window: parseSince(since ?? session.view.config.ops.health.window) }, report),
-  );
+export async function run(ctx: CommandContext, { options }: InputOf<typeof opsCheckHealth>): Promise<CommandResult> {
+  const result = await environmentHealth(ctx.cwd, options, ctx.env, ctx.events);
   return { data: result, human: renderHealth(result, ctx.style), exitCode: result.status === 'healthy' ? 0 : 1 };
 }

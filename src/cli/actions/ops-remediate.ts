@@ -1,10 +1,10 @@
 import { GuardError, UsageError } from '../../core/errors.js';
 import { remediate, type RemediationResult } from '../../ops/remediate.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { opsRemediate } from '../command-sets/ops-respond.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 import { printErr } from '../output.js';
 import { showValue as show } from '../render/values.js';
-
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 function render(result: RemediationResult, ctx: CommandContext): string {
   const s = ctx.style;
@@ -28,20 +28,19 @@ function render(result: RemediationResult, ctx: CommandContext): string {
   return lines.join('\n');
 }
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const confirm = str(options.confirm);
-  const target = str(options.target) ?? str(options.service);
+export async function run(ctx: CommandContext, { options }: InputOf<typeof opsRemediate>): Promise<CommandResult> {
+  const { confirm, profile } = options;
+  const target = options.target ?? options.service;
   if (!target) throw new UsageError('name the resource to change with --target (or --service)', { hint: 'a registry address, id, ARN or name: faber-cloud infra show-resources --env <env>' });
-  if (str(options.target) && str(options.service) && options.target !== options.service) throw new UsageError('--target and --service name different resources: give one');
-  const profile = str(options.profile);
+  if (options.target && options.service && options.target !== options.service) throw new UsageError('--target and --service name different resources: give one');
   try {
     const result = await remediate(
       ctx.cwd,
       {
-        env: String(options.env),
-        action: String(options.action),
+        env: options.env,
+        action: options.action,
         target,
-        params: { count: str(options.count), concurrency: str(options.concurrency), to: str(options.to), max_messages: str(options.maxMessages) },
+        params: { count: options.count, concurrency: options.concurrency, to: options.to, max_messages: options.maxMessages },
         apply: options.apply === true,
         ...(confirm ? { confirm } : {}),
         ...(profile ? { profile } : {}),

@@ -1,22 +1,11 @@
-import path from 'node:path';
-import { loadProjectConfig } from '../../core/config/load.js';
-import { environmentOf } from '../../core/guard.js';
-import { UsageError } from '../../core/errors.js';
-import { filterAudit, readAuditLog } from '../../permissions/audit.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import { auditReport } from '../../permissions/audit.js';
+import type { permissionsAudit } from '../command-sets/permissions.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
-  const { config, paths } = await loadProjectConfig(ctx.cwd, ctx.env);
-  const env = typeof options.env === 'string' ? options.env : undefined;
-  if (env !== undefined) environmentOf(config, env);
-  let since: Date | undefined;
-  if (typeof options.since === 'string') {
-    since = new Date(options.since);
-    if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${options.since}: not a date (use ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
-  }
-  const display = path.relative(paths.root, paths.iamAuditFile);
-  const log = await readAuditLog(paths.iamAuditFile, display);
-  const entries = filterAudit(log, { ...(env !== undefined ? { env } : {}), ...(since ? { since } : {}) });
+export async function run(ctx: CommandContext, { options }: InputOf<typeof permissionsAudit>): Promise<CommandResult> {
+  const { file: display, schema_version, entries, since } = await auditReport(ctx.cwd, options, ctx.env);
+  const { env } = options;
 
   const s = ctx.style;
   const lines: string[] = [];
@@ -36,5 +25,5 @@ export async function run(ctx: CommandContext, { options }: ActionInput): Promis
     }
     lines.push('', `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${display}`);
   }
-  return { data: { file: display, schema_version: log.schema_version, entries }, human: lines.join('\n') };
+  return { data: { file: display, schema_version, entries }, human: lines.join('\n') };
 }

@@ -1,10 +1,12 @@
 import { UsageError } from '../../core/errors.js';
 import { parseDenials, type Denial } from '../../handlers/hosting/aws/denials.js';
-import type { ActionInput, CommandContext, CommandResult } from '../context.js';
+import type { permissionsParseError } from '../command-sets/permissions.js';
+import type { CommandContext, CommandResult } from '../context.js';
+import type { InputOf } from '../definition.js';
 import { readInputFile, readStdin } from '../input.js';
 
-async function readInput(ctx: CommandContext, file: unknown): Promise<string> {
-  if (typeof file === 'string') return readInputFile(ctx.cwd, '--file', file);
+async function readInput(ctx: CommandContext, file: string | undefined): Promise<string> {
+  if (file !== undefined) return readInputFile(ctx.cwd, '--file', file);
   if (process.stdin.isTTY) {
     throw new UsageError('no error text given', { hint: 'pass --file FILE, or pipe the output in: tofu apply ... 2>&1 | faber-cloud permissions parse-error' });
   }
@@ -21,14 +23,14 @@ const REASON_TEXT: Record<Denial['reason'], string> = {
   unknown: 'reason not stated',
 };
 
-export async function run(ctx: CommandContext, { options }: ActionInput): Promise<CommandResult> {
+export async function run(ctx: CommandContext, { options }: InputOf<typeof permissionsParseError>): Promise<CommandResult> {
   const input = await readInput(ctx, options.file);
-  const accountId = typeof options.accountId === 'string' ? options.accountId : undefined;
+  const { accountId, region, operation } = options;
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id ${accountId}: an AWS account id is 12 digits`);
   const parsed = parseDenials(input, {
-    ...(typeof options.region === 'string' ? { region: options.region } : {}),
+    ...(region !== undefined ? { region } : {}),
     ...(accountId ? { accountId } : {}),
-    ...(typeof options.operation === 'string' ? { operation: options.operation } : {}),
+    ...(operation !== undefined ? { operation } : {}),
   });
   const denials = parsed.filter((p): p is Denial => p.kind === 'denial');
   const credentials = parsed.filter((p) => p.kind === 'credentials');

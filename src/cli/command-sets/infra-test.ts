@@ -1,33 +1,32 @@
-import type { CommandDefinition } from '../context.js';
+import { defineCommand } from '../definition.js';
+import { ENV, PLAN, PROFILE, described } from '../options.js';
 
-/** Commands of one area, spread into the registry in src/cli/commands.ts (same rules: one definition each, actions loaded lazily). */
-export const commands: readonly CommandDefinition[] = [
-  {
-    path: ['infra', 'test'],
-    summary: 'Test a plan before deploy (security rules, cost estimate, gate) or a deployment after it (resources exist and respond)',
-    description:
-      '--phase pre (default): checks the plan an environment would apply against the security rules in\n' +
-      'templates/testing/security-rules.json (public S3 buckets, unencrypted storage, wildcard IAM, security groups open\n' +
-      'to the internet, missing logging, missing Project/Environment/ManagedBy tags), runs checkov and trivy when they are\n' +
-      'on PATH, estimates the monthly cost from templates/testing/pricing.json, and applies the gate: testing.gate\n' +
-      '(default: no critical, at most 2 high findings) and testing.monthly_budget_usd. With --plan it tests a plan saved\n' +
-      'by `infra preview`; without, it makes and saves a fresh plan the same way. Exit 1 when the gate blocks.\n\n' +
-      '--phase post: after a deploy, checks that every resource in the registry exists and responds (S3 HeadBucket,\n' +
-      'DynamoDB table ACTIVE, SQS queue attributes, Lambda State Active, IAM role, log group, tagged SNS topic), read-only,\n' +
-      'with the deploy profile. Exit 1 when one is missing or unhealthy.\n' +
-      'Results are saved as deployments/<env>/tests/<timestamp>-<phase>.json; the next history entry refers to them.\n' +
-      '`infra deploy` runs the pre phase itself before applying.',
-    options: [
-      { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true },
-      { flags: '--phase <phase>', description: 'pre: test a plan before deploy; post: check a deployment', choices: ['pre', 'post'], defaultValue: 'pre' },
-      { flags: '--plan <id>', description: 'with --phase pre: test this saved plan (from `infra preview`) instead of a fresh one' },
-      { flags: '--profile <name>', description: 'use this AWS profile instead of the configured one (the guard checks its role)' },
-    ],
-    examples: [
-      'faber-cloud infra test --env test',
-      'faber-cloud infra test --env prod --phase pre --plan 3f9a1c2b7d4e',
-      'faber-cloud infra test --env test --phase post --json',
-    ],
-    load: () => import('../actions/infra-test.js'),
-  },
-];
+/** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
+
+export const infraTest = defineCommand({
+  path: ['infra', 'test'],
+  summary: 'Test a plan before deploy (security rules, cost estimate, gate) or a deployment after it (resources exist and respond)',
+  description:
+    '--phase pre (default): checks the plan an environment would apply against the security rules in\n' +
+    'templates/testing/security-rules.json (public S3 buckets, unencrypted storage, wildcard IAM, security groups open\n' +
+    'to the internet, missing logging, missing Project/Environment/ManagedBy tags), runs checkov and trivy when they are\n' +
+    'on PATH, estimates the monthly cost from templates/testing/pricing.json, and applies the gate: testing.gate\n' +
+    '(default: no critical, at most 2 high findings) and testing.monthly_budget_usd. With --plan it tests a plan saved\n' +
+    'by `infra preview`; without, it makes and saves a fresh plan the same way. Exit 1 when the gate blocks.\n\n' +
+    '--phase post: after a deploy, checks that every resource in the registry exists and responds (S3 HeadBucket,\n' +
+    'DynamoDB table ACTIVE, SQS queue attributes, Lambda State Active, IAM role, log group, tagged SNS topic), read-only,\n' +
+    'with the deploy profile. Exit 1 when one is missing or unhealthy.\n' +
+    'Results are saved as deployments/<env>/tests/<timestamp>-<phase>.json; the next history entry refers to them.\n' +
+    '`infra deploy` runs the pre phase itself before applying.',
+  options: [
+    ENV,
+    { flags: '--phase <phase>', description: 'pre: test a plan before deploy; post: check a deployment', choices: ['pre', 'post'], defaultValue: 'pre' },
+    described(PLAN, 'with --phase pre: test this saved plan (from `infra preview`) instead of a fresh one'),
+    PROFILE,
+  ],
+  examples: [
+    'faber-cloud infra test --env test',
+    'faber-cloud infra test --env prod --phase pre --plan 3f9a1c2b7d4e',
+    'faber-cloud infra test --env test --phase post --json',
+  ],
+});

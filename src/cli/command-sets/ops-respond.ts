@@ -1,67 +1,66 @@
-import type { CommandDefinition } from '../context.js';
+import { defineCommand } from '../definition.js';
+import { CONFIRM, ENV, PROFILE, SERVICE, described } from '../options.js';
 
-/** Commands of one area, spread into the registry in src/cli/commands.ts (same rules: one definition each, actions loaded lazily). */
-export const commands: readonly CommandDefinition[] = [
-  {
-    path: ['ops', 'remediate'],
-    summary: 'Make one safe, reversible change to a deployed resource (dry-run unless --apply), recorded in the history',
-    description:
-      'Actions (data: templates/ops/remediation-catalogue.json):\n' +
-      '  restart-service  new deployment of an ECS service (same task definition)\n' +
-      '  scale-service    desired count of an ECS service: --count N\n' +
-      '  set-concurrency  Lambda reserved concurrency: --concurrency N|none\n' +
-      '                   (0 throttles every invocation, none removes it)\n' +
-      '  redrive-dlq      move a dead-letter queue into its source queue:\n' +
-      '                   [--to QUEUE] [--max-messages N]\n' +
-      '--target must be a resource of the environment\'s registry (address, id,\n' +
-      'ARN or name); anything else is refused (exit 2).\n' +
-      'Without --apply it only reads: current value -> new value, and the undo.\n' +
-      'With --apply: profile role and account are checked first (exit 3), prod\n' +
-      'needs --confirm prod (exit 3 with the exact command), the environment is\n' +
-      'locked, and the change goes to history.jsonl with its undo command.\n' +
-      'A missing permission stops with exit 4 naming the action to grant.',
-    options: [
-      { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true },
-      { flags: '--action <action>', description: 'catalogue action: restart-service, scale-service, set-concurrency, redrive-dlq', required: true },
-      { flags: '--target <resource>', description: 'registry address, id, ARN or name of the resource to change' },
-      { flags: '--service <name>', description: 'the same as --target' },
-      { flags: '--count <n>', description: 'scale-service: the new desired count (bounded by remediation.max_service_count)' },
-      { flags: '--concurrency <n|none>', description: 'set-concurrency: reserved concurrency, 0 throttles all, none removes it' },
-      { flags: '--to <queue>', description: 'redrive-dlq: the source queue (default: the one whose redrive policy names the DLQ)' },
-      { flags: '--max-messages <n>', description: 'redrive-dlq: move at most this many (default remediation.max_redrive_messages)' },
-      { flags: '--apply', description: 'make the change (default: dry-run, reads only)' },
-      { flags: '--confirm <env>', description: 'confirm an environment that requires it (prod), by naming it' },
-      { flags: '--profile <name>', description: 'use this AWS profile instead of the configured one (the guard checks its role)' },
-    ],
-    examples: [
-      'faber-cloud ops remediate --env test --action scale-service --target aws_ecs_service.api --count 4',
-      'faber-cloud ops remediate --env test --action restart-service --target life-core-test-api --apply',
-      'faber-cloud ops remediate --env prod --action set-concurrency --target aws_lambda_function.worker --concurrency 0 --apply --confirm prod',
-      'faber-cloud ops remediate --env test --action redrive-dlq --target aws_sqs_queue.events_dlq --apply --json',
-    ],
-    load: () => import('../actions/ops-remediate.js'),
-  },
-  {
-    path: ['ops', 'audit'],
-    summary: 'Audit the deployed resources: security findings with severities and a monthly cost estimate',
-    description:
-      'Reads the live configuration of the registry\'s resources (read-only, with\n' +
-      'the environment\'s deploy profile) and reports, each with a severity\n' +
-      '(critical, high, medium, low), the resource, the evidence and a fix:\n' +
-      '  security  public S3 buckets (public access block, ACL grants, policies\n' +
-      '            for Principal "*"), unencrypted S3/DynamoDB/EBS, wildcard IAM\n' +
-      '            policies on the environment\'s roles, security groups open to\n' +
-      '            0.0.0.0/0 or ::/0 on admin ports, log groups kept forever\n' +
-      '  cost      resources by type and a monthly estimate from\n' +
-      '            templates/pricing (audit.pricing_overrides); no AWS call\n' +
-      'Exit 1 when a finding is at least audit.fail_on (default high) or a check\n' +
-      'could not run (listed with the permission to grant); 0 otherwise.',
-    options: [
-      { flags: '--env <env>', description: 'environment name from devops.json (e.g. test, prod)', required: true },
-      { flags: '--type <type>', description: 'what to audit', defaultValue: 'all', choices: ['security', 'cost', 'all'] },
-      { flags: '--profile <name>', description: 'use this AWS profile instead of the configured one (the guard checks its role)' },
-    ],
-    examples: ['faber-cloud ops audit --env test', 'faber-cloud ops audit --env prod --type security --json', 'faber-cloud ops audit --env test --type cost'],
-    load: () => import('../actions/ops-audit.js'),
-  },
-];
+/** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
+
+export const opsRemediate = defineCommand({
+  path: ['ops', 'remediate'],
+  summary: 'Make one safe, reversible change to a deployed resource (dry-run unless --apply), recorded in the history',
+  description:
+    'Actions (data: templates/ops/remediation-catalogue.json):\n' +
+    '  restart-service  new deployment of an ECS service (same task definition)\n' +
+    '  scale-service    desired count of an ECS service: --count N\n' +
+    '  set-concurrency  Lambda reserved concurrency: --concurrency N|none\n' +
+    '                   (0 throttles every invocation, none removes it)\n' +
+    '  redrive-dlq      move a dead-letter queue into its source queue:\n' +
+    '                   [--to QUEUE] [--max-messages N]\n' +
+    '--target must be a resource of the environment\'s registry (address, id,\n' +
+    'ARN or name); anything else is refused (exit 2).\n' +
+    'Without --apply it only reads: current value -> new value, and the undo.\n' +
+    'With --apply: profile role and account are checked first (exit 3), prod\n' +
+    'needs --confirm prod (exit 3 with the exact command), the environment is\n' +
+    'locked, and the change goes to history.jsonl with its undo command.\n' +
+    'A missing permission stops with exit 4 naming the action to grant.',
+  options: [
+    ENV,
+    { flags: '--action <action>', description: 'catalogue action: restart-service, scale-service, set-concurrency, redrive-dlq', required: true },
+    { flags: '--target <resource>', description: 'registry address, id, ARN or name of the resource to change' },
+    described(SERVICE, 'the same as --target'),
+    { flags: '--count <n>', description: 'scale-service: the new desired count (bounded by remediation.max_service_count)' },
+    { flags: '--concurrency <n|none>', description: 'set-concurrency: reserved concurrency, 0 throttles all, none removes it' },
+    { flags: '--to <queue>', description: 'redrive-dlq: the source queue (default: the one whose redrive policy names the DLQ)' },
+    { flags: '--max-messages <n>', description: 'redrive-dlq: move at most this many (default remediation.max_redrive_messages)' },
+    { flags: '--apply', description: 'make the change (default: dry-run, reads only)' },
+    described(CONFIRM, 'confirm an environment that requires it (prod), by naming it'),
+    PROFILE,
+  ],
+  examples: [
+    'faber-cloud ops remediate --env test --action scale-service --target aws_ecs_service.api --count 4',
+    'faber-cloud ops remediate --env test --action restart-service --target life-core-test-api --apply',
+    'faber-cloud ops remediate --env prod --action set-concurrency --target aws_lambda_function.worker --concurrency 0 --apply --confirm prod',
+    'faber-cloud ops remediate --env test --action redrive-dlq --target aws_sqs_queue.events_dlq --apply --json',
+  ],
+});
+
+export const opsAudit = defineCommand({
+  path: ['ops', 'audit'],
+  summary: 'Audit the deployed resources: security findings with severities and a monthly cost estimate',
+  description:
+    'Reads the live configuration of the registry\'s resources (read-only, with\n' +
+    'the environment\'s deploy profile) and reports, each with a severity\n' +
+    '(critical, high, medium, low), the resource, the evidence and a fix:\n' +
+    '  security  public S3 buckets (public access block, ACL grants, policies\n' +
+    '            for Principal "*"), unencrypted S3/DynamoDB/EBS, wildcard IAM\n' +
+    '            policies on the environment\'s roles, security groups open to\n' +
+    '            0.0.0.0/0 or ::/0 on admin ports, log groups kept forever\n' +
+    '  cost      resources by type and a monthly estimate from\n' +
+    '            templates/pricing (audit.pricing_overrides); no AWS call\n' +
+    'Exit 1 when a finding is at least audit.fail_on (default high) or a check\n' +
+    'could not run (listed with the permission to grant); 0 otherwise.',
+  options: [
+    ENV,
+    { flags: '--type <type>', description: 'what to audit', defaultValue: 'all', choices: ['security', 'cost', 'all'] },
+    PROFILE,
+  ],
+  examples: ['faber-cloud ops audit --env test', 'faber-cloud ops audit --env prod --type security --json', 'faber-cloud ops audit --env test --type cost'],
+});

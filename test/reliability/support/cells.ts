@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { commands } from '../../../src/cli/commands.js';
-import type { CommandDefinition } from '../../../src/cli/context.js';
+import type { CommandDefinition } from '../../../src/cli/definition.js';
 import { REPO_ROOT } from '../../support/cli.js';
 
 /**

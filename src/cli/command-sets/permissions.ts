@@ -1,0 +1,53 @@
+import { defineCommand } from '../definition.js';
+import { ACCOUNT_ID, ENV, ENV_FILTER, PROFILE, REGION, described } from '../options.js';
+
+/** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
+
+export const permissionsParseError = defineCommand({
+  path: ['permissions', 'parse-error'],
+  summary: 'Extract every AWS permission denial (action, resource, principal, reason) from an error or IaC output',
+  description:
+    'Reads Terraform/OpenTofu output (text or apply -json), AWS SDK or CLI errors from --file or stdin, and lists each\n' +
+    'denial with its reason class: no identity-based policy, explicit deny, SCP, permissions boundary, session\n' +
+    'policy, resource policy, or unknown. Credential errors (expired or invalid keys) are reported apart: they are\n' +
+    'not permission problems. Reads only; calls nothing.',
+  options: [
+    { flags: '--file <path>', description: 'read the error from this file (default: stdin)' },
+    described(REGION, 'region for ARNs the message omits (e.g. S3 bare "Access Denied")'),
+    described(ACCOUNT_ID, 'account for ARNs the message omits'),
+    { flags: '--operation <op>', description: 'the API call that failed, when the error does not say (e.g. s3:CreateBucket)' },
+  ],
+  examples: ['faber-cloud permissions parse-error --file apply.log', 'tofu apply -json plan.tfplan 2>&1 | faber-cloud permissions parse-error --json'],
+});
+
+export const permissionsGrant = defineCommand({
+  path: ['permissions', 'grant'],
+  summary: "Grant the deploy identity of an environment an action, scoped to the environment's resources, and audit it",
+  description:
+    "Uses the discover profile only (exit 3 otherwise) and checks its account first. Adds the action(s) to the environment's " +
+    'customer-managed policy {project}-{env}-faber-cloud-deploy (a new default version, merged with what it already grants), ' +
+    "scoped to the naming pattern (e.g. arn:aws:s3:::myapp-core-test-*), and attaches it to the test/prod profile's user or role. " +
+    'Privilege-escalation actions and resources outside the pattern are refused and recorded (exit 4); the rest is still granted. ' +
+    'Every grant and refusal is written to deployments/iam-audit.json, before and after the IAM call.',
+  options: [
+    ENV,
+    { flags: '--action <action...>', description: 'service:Action to grant (repeatable)', required: true },
+    { flags: '--resource <arn>', description: 'the resource that was denied (its ARN); default: the action\'s resource types in the environment\'s pattern' },
+    { flags: '--reason <text>', description: 'why the permission is needed (kept in the audit log)', required: true },
+    PROFILE,
+  ],
+  examples: [
+    "faber-cloud permissions grant --env test --action s3:CreateBucket --resource arn:aws:s3:::myapp-core-test-uploads --reason 'uploads bucket'",
+    "faber-cloud permissions grant --env test --action sqs:CreateQueue --action sqs:TagQueue --reason 'events queue' --json",
+  ],
+});
+
+export const permissionsAudit = defineCommand({
+  path: ['permissions', 'audit'],
+  summary: 'Show every recorded permission grant and refusal (deployments/iam-audit.json)',
+  options: [
+    ENV_FILTER,
+    { flags: '--since <iso-date>', description: 'only entries at or after this time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z' },
+  ],
+  examples: ['faber-cloud permissions audit', 'faber-cloud permissions audit --env test --since 2026-01-01 --json'],
+});

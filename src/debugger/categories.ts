@@ -1,3 +1,6 @@
+import { CREDENTIAL_CODES, DENIAL_CODES } from '../handlers/hosting/aws/denials.js';
+import { CONFLICT_CODES, THROTTLING_CODES } from '../handlers/hosting/aws/errors.js';
+
 /**
  * The categories of infrastructure failures, and the rules that put an error in one.
  * Rules are tried in order; the first that matches wins. Permission and credential rules
@@ -17,12 +20,14 @@ interface Rule {
 const RULES: readonly Rule[] = [
   {
     category: 'credentials',
-    codes: ['InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'AuthFailure', 'InvalidToken', 'TokenRefreshRequired', 'IncompleteSignature', 'InvalidSignatureException', 'MissingAuthenticationTokenException', 'NoCredentialProviders', 'SSOTokenExpired'],
+    codes: CREDENTIAL_CODES,
     text: /no valid credential sources|failed to refresh cached credentials|unable to locate credentials|could not load credentials|security token included in the request is (?:expired|invalid)|sso session .* has expired|failed to (?:get|retrieve) (?:shared )?config profile/i,
   },
   {
     category: 'permission',
-    codes: ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedAccess', 'Forbidden', 'AllAccessDisabled'],
+    // S3's AllAccessDisabled is a 403 (a denial to the classifier by its status) that no grant fixes,
+    // so the denial parser does not report it; to a person it is still a permission problem.
+    codes: [...DENIAL_CODES, 'AllAccessDisabled'],
     text: /not authorized to perform|access denied|accessdenied|unauthorizedoperation|is not authorized to|explicit deny|permissions boundary|service control policy/i,
   },
   {
@@ -32,7 +37,8 @@ const RULES: readonly Rule[] = [
   },
   {
     category: 'quota/limit',
-    codes: ['LimitExceeded', 'LimitExceededException', 'TooManyBuckets', 'ServiceQuotaExceededException', 'VcpuLimitExceeded', 'InstanceLimitExceeded', 'AddressLimitExceeded', 'VpcLimitExceeded', 'Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException', 'RequestThrottled', 'RequestThrottledException', 'KMSRequestLimitExceeded'],
+    // Quotas are the debugger's own (the classifier calls them `rejected`); throttling is the classifier's list.
+    codes: ['LimitExceeded', 'LimitExceededException', 'TooManyBuckets', 'ServiceQuotaExceededException', 'VcpuLimitExceeded', 'InstanceLimitExceeded', 'AddressLimitExceeded', 'VpcLimitExceeded', 'KMSRequestLimitExceeded', ...THROTTLING_CODES],
     text: /limit exceeded|quota exceeded|rate exceeded|too many requests|throttl/i,
   },
   {
@@ -42,7 +48,8 @@ const RULES: readonly Rule[] = [
   },
   {
     category: 'resource/conflict',
-    codes: ['BucketAlreadyExists', 'BucketAlreadyOwnedByYou', 'BucketNotEmpty', 'EntityAlreadyExists', 'ResourceAlreadyExistsException', 'ResourceInUseException', 'ResourceConflictException', 'ResourceExistsException', 'AlreadyExistsException', 'ConflictException', 'DependencyViolation', 'DeleteConflict', 'InvalidGroup.Duplicate', 'InvalidPermission.Duplicate', 'OperationAbortedException', 'ConcurrentModificationException', 'NoSuchEntity', 'NoSuchBucket', 'ResourceNotFoundException', 'NotFoundException', 'InvalidGroup.NotFound', 'QueueDeletedRecently', 'TableAlreadyExistsException', 'DBInstanceAlreadyExists', 'DBInstanceNotFound', 'InvalidDBInstanceState'],
+    // The classifier's conflicts, and a resource gone (to a deploy, a conflict between state and cloud).
+    codes: [...CONFLICT_CODES, 'NoSuchEntity', 'NoSuchBucket', 'ResourceNotFoundException', 'NotFoundException', 'InvalidGroup.NotFound', 'DBInstanceNotFound'],
     text: /already exists|already owned by you|in use|has a dependent object|dependencyviolation|is not empty|not found|does not exist|deleted recently|being (?:deleted|modified|created)/i,
   },
   {

@@ -7,8 +7,7 @@ import { loadHostingHandler } from '../handlers/load.js';
 import { loadEnvironment } from '../infra/environment.js';
 import { readRegistry } from '../registry/registry.js';
 import { securityFindings, severityRank, sortFindings, SEVERITIES, type Finding, type Severity } from './audit-rules.js';
-import { describeFailure, rethrowAsOpsError } from './failures.js';
-import { grantCommand } from './problems.js';
+import { problemFor, rethrowAsOpsError, type OpsProblem } from './problems.js';
 import { costView, type CostView } from './pricing.js';
 
 /**
@@ -20,14 +19,10 @@ import { costView, type CostView } from './pricing.js';
 
 export type AuditType = 'security' | 'cost' | 'all';
 
-export interface AuditGap {
+/** A check that could not run: the ops problem record, with the resource and the check. */
+export interface AuditGap extends OpsProblem {
   resource: string;
   check: string;
-  reason: string;
-  action: string;
-  message: string;
-  /** For a missing permission: the permission manager command that grants it. */
-  grant_command?: string;
 }
 
 export interface AuditReport {
@@ -73,19 +68,12 @@ export async function audit(cwd: string, request: { env: string; type: AuditType
     const result = await inspector.inspect(targets).catch(rethrowAsOpsError(request.env, 'ops audit'));
     for (const facts of result.facts) findings.push(...securityFindings(facts));
     for (const gap of result.gaps) {
-      gaps.push({
-        resource: gap.address,
-        check: gap.check,
-        reason: gap.failure.reason,
-        action: gap.failure.action,
-        message: describeFailure(gap.failure),
-        ...(gap.failure.reason === 'permission-denied' ? { grant_command: grantCommand(request.env, gap.failure.action, 'ops audit') } : {}),
-      });
+      gaps.push({ resource: gap.address, check: gap.check, ...problemFor(gap.failure, request.env, `${gap.check} of ${gap.address}`, 'ops audit') });
     }
     // Nothing could be read, only for want of permissions or credentials: a person must act.
-    const blocked = gaps.length > 0 && gaps.every((g) => g.reason === 'permission-denied' || g.reason === 'credentials');
+    const blocked = gaps.length > 0 && gaps.every((g) => g.failure === 'denied' || g.failure === 'credentials');
     if (result.facts.length === 0 && targets.length > 0 && blocked) {
-      const actions = [...new Set(gaps.filter((g) => g.reason === 'permission-denied').map((g) => g.action))];
+      const actions = [...new Set(gaps.filter((g) => g.failure === 'denied').map((g) => g.action))];
       throw new NeedsHumanError('E_PERMISSION_DENIED', `ops audit could not read any resource of '${request.env}': ${actions.length > 0 ? `missing ${actions.join(', ')}` : 'credentials rejected'}`, {
         hint: actions.length > 0 ? `ask the permission manager: faber-cloud permissions grant --env ${request.env} ${actions.map((a) => `--action ${a}`).join(' ')} --reason 'ops audit'` : 'refresh the profile\'s credentials',
         details: { gaps, missing_actions: actions },

@@ -9,7 +9,7 @@ import type { FaberConfig } from '../core/config/schema.js';
 import { noEvents, type EventSink } from '../core/events.js';
 import { createNormaliser, type Normaliser } from '../debugger/normalise.js';
 import { redactText } from '../core/redaction/index.js';
-import { problemError, problemOf, type OpsProblem } from './problems.js';
+import { opsError, problemOf } from './problems.js';
 import type { OpsWindow } from './window.js';
 
 export const LOG_LEVELS = levelData.levels.map((l) => l.name) as readonly string[];
@@ -206,12 +206,12 @@ export async function queryLogs(monitoring: MonitoringApi, query: LogQuery, norm
       try {
         page = await monitoring.filterLogEvents({ logGroup: entry.name, start: query.window.start, end: query.window.end, pattern: serverFilter, limit: Math.min(MAX_PAGE, remaining), nextToken });
       } catch (error) {
-        const problem: OpsProblem = problemOf(error, env, `log group ${entry.name}`);
-        if (problem.failure === 'not-found') {
+        const affects = `log group ${entry.name}`;
+        if (problemOf(error, env, affects).failure === 'not-found') {
           entry.missing = true;
           return;
         }
-        throw problemError(problem);
+        throw opsError(error, env, affects, 'ops-monitor');
       }
       entry.pages++;
       // Concurrent groups share one budget: never keep more than the limit.

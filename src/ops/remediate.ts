@@ -12,7 +12,7 @@ import { checkEnvironmentWrites, loadEnvironment, type EnvironmentConfigView } f
 import { validateBeforeMutation } from '../artifacts/catalogue.js';
 import { appendHistory, type HistoryEntry, type RemediationRecord } from '../infra/history.js';
 import { readRegistry, type Registry, type RegistryResource } from '../registry/registry.js';
-import { rethrowAsOpsError, toOpsError } from './failures.js';
+import { opsError, rethrowAsOpsError } from './problems.js';
 import { catalogue, catalogueAction, fillTemplate, type CatalogueAction, type CatalogueParameter, type RemediationActionId } from './remediation-catalogue.js';
 import { resolveTarget } from './targets.js';
 
@@ -340,7 +340,7 @@ export async function remediate(cwd: string, request: RemediateRequest, processE
         done = await impl.apply(cap, ref, params);
       } catch (thrown) {
         // A failed change may still have changed something (a redrive that stopped halfway): record it.
-        const error = toOpsError(thrown, request.env, doing) as Error & { code?: string };
+        const error = opsError(thrown, request.env, doing, 'ops-respond') as Error & { code?: string };
         await appendHistory(view.envPaths.historyFile, entryOf(new Date(), 'failed', { error_codes: [error.code ?? 'E_INTERNAL'], error_message: error.message }), view.paths);
         throw error;
       }

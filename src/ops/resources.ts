@@ -4,7 +4,7 @@ import { ecsServiceOf, parseArn } from '../handlers/hosting/aws/arn.js';
 import type { TaggedResource } from '../handlers/hosting/types.js';
 import { isProviderCallError } from '../handlers/hosting/failures.js';
 import { readRegistry, type RegistryResource } from '../registry/registry.js';
-import { grantCommand } from './problems.js';
+import { problemFor } from './problems.js';
 import { step, warning, type EventSink } from '../core/events.js';
 import type { OpsSession } from './session.js';
 
@@ -210,11 +210,10 @@ export async function environmentResources(session: OpsSession, report: EventSin
 function taggingError(error: unknown, env: string): Error {
   if (!isProviderCallError(error)) return error instanceof Error ? error : new OperationError('E_AWS_TAGGING', String(error));
   if (error.failure.reason === 'permission-denied') {
-    const action = error.failure.action;
-    const grant = grantCommand(env, action, 'faber-cloud ops finds the environment\'s resources by tag');
-    return new NeedsHumanError('E_OPS_PERMISSION_DENIED', `${action} was denied: cannot find the resources of '${env}' by tag (there is no registry to read)`, {
-      hint: `deploy with faber-cloud first (it records the registry), or grant it: ${grant}`,
-      details: { problem: { action, failure: 'denied', affects: 'the environment\'s resources', grant } },
+    const problem = problemFor(error.failure, env, 'the environment\'s resources', 'faber-cloud ops finds the environment\'s resources by tag');
+    return new NeedsHumanError('E_OPS_PERMISSION_DENIED', `${problem.message}: cannot find the resources of '${env}' by tag (there is no registry to read)`, {
+      hint: `deploy with faber-cloud first (it records the registry), or grant it: ${problem.grant}`,
+      details: { problem, failure: error.failure },
     });
   }
   return new OperationError('E_AWS_TAGGING', `listing resources by tag failed: ${error.failure.message}`, { cause: error, details: { failure: error.failure } });

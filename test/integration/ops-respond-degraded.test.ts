@@ -102,11 +102,11 @@ describe('ops remediate and ops audit degrade clearly', () => {
       expect(run.code, run.stdout + run.stderr).toBe(1);
       const data = run.json.data;
       expect(data.complete).toBe(false);
-      expect(data.gaps.map((g: any) => [g.resource, g.reason, g.action])).toEqual([
-        ['aws_iam_role.app', 'permission-denied', 'iam:ListAttachedRolePolicies'],
-        ['aws_iam_role.worker', 'permission-denied', 'iam:ListAttachedRolePolicies'],
+      expect(data.gaps.map((g: any) => [g.resource, g.failure, g.action])).toEqual([
+        ['aws_iam_role.app', 'denied', 'iam:ListAttachedRolePolicies'],
+        ['aws_iam_role.worker', 'denied', 'iam:ListAttachedRolePolicies'],
       ]);
-      expect(data.gaps[0].grant_command).toBe("faber-cloud permissions grant --env test --action iam:ListAttachedRolePolicies --reason 'ops audit'");
+      expect(data.gaps[0].grant).toBe("faber-cloud permissions grant --env test --action iam:ListAttachedRolePolicies --reason 'ops audit'");
       // Everything readable is still audited.
       expect(data.findings.map((f: any) => f.rule).sort()).toEqual(['logs-no-retention', 's3-public-access-block-missing', 's3-public-acl', 's3-public-policy', 's3-unencrypted', 'sg-admin-port-open']);
 
@@ -145,7 +145,7 @@ describe('ops remediate and ops audit degrade clearly', () => {
         expect(audit.code, audit.stdout + audit.stderr).toBe(1);
         const gaps = audit.json.data.gaps;
         expect(new Set(gaps.map((g: any) => g.resource))).toEqual(new Set(['aws_s3_bucket.private', 'aws_s3_bucket.public']));
-        expect(gaps.every((g: any) => g.reason === 'unavailable')).toBe(true);
+        expect(gaps.every((g: any) => g.failure === 'unavailable')).toBe(true);
         expect(audit.json.data.findings.map((f: any) => f.rule).sort()).toEqual(['iam-admin-wildcard', 'logs-no-retention', 'sg-admin-port-open']);
       } finally {
         proxy.server.close();

@@ -3,8 +3,7 @@ import { splitErrorBlocks } from '../../src/handlers/error-text.js';
 import { splitAwsErrorBlocks } from '../../src/handlers/hosting/aws/error-text.js';
 import { call, classifyAwsError } from '../../src/handlers/hosting/aws/errors.js';
 import { ProviderCallError, type ProviderFailureReason } from '../../src/handlers/hosting/failures.js';
-import { toOpsError } from '../../src/ops/failures.js';
-import { problemOf } from '../../src/ops/problems.js';
+import { opsError, problemOf } from '../../src/ops/problems.js';
 
 /** An error shaped as AWS SDK v3 throws it: a named Error with `$metadata` (and extras). */
 function sdkError(name: string, message: string, status?: number, extra: Record<string, unknown> = {}): Error {
@@ -111,7 +110,7 @@ describe('each class keeps the stable codes users see', () => {
   const failed = (error: unknown, action = 'svc:Call') => new ProviderCallError(classifyAwsError(error, action));
   it('ops commands: denial exit 4, credentials exit 4, throttling and outages E_PROVIDER_UNAVAILABLE, the rest exit 1', () => {
     const codeOf = (error: unknown) => {
-      const e = toOpsError(failed(error), 'test', 'ops remediate') as { code: string; exitCode: number };
+      const e = opsError(failed(error), 'test', 'ops remediate', 'ops-respond') as { code: string; exitCode: number };
       return [e.code, e.exitCode];
     };
     expect(codeOf(sdkError('AccessDenied', 'Access Denied', 403))).toEqual(['E_PERMISSION_DENIED', 4]);
@@ -124,8 +123,8 @@ describe('each class keeps the stable codes users see', () => {
   });
 
   it('the grant command is one for ops: a quote in the reason is quoted for the shell, not dropped', () => {
-    const e = toOpsError(failed(sdkError('AccessDenied', 'Access Denied', 403), 'sqs:StartMessageMoveTask'), 'test', `redrive-dlq on aws_sqs_queue.q["it's"]`) as { details: { grant_command: string } };
-    expect(e.details.grant_command).toBe(`faber-cloud permissions grant --env test --action sqs:StartMessageMoveTask --reason 'redrive-dlq on aws_sqs_queue.q["it'\\''s"]'`);
+    const e = opsError(failed(sdkError('AccessDenied', 'Access Denied', 403), 'sqs:StartMessageMoveTask'), 'test', `redrive-dlq on aws_sqs_queue.q["it's"]`, 'ops-respond') as { details: { problem: { grant: string } } };
+    expect(e.details.problem.grant).toBe(`faber-cloud permissions grant --env test --action sqs:StartMessageMoveTask --reason 'redrive-dlq on aws_sqs_queue.q["it'\\''s"]'`);
   });
 
   it('monitoring reads: the failure words of the ops JSON output', () => {

@@ -28,7 +28,7 @@ function render(r: AuditReport, ctx: CommandContext): string {
   }
   if (r.gaps.length > 0) {
     lines.push('', s.yellow(`Incomplete — ${r.gaps.length} check(s) could not run:`));
-    for (const g of r.gaps) lines.push(`  ${g.resource} ${g.check}: ${g.message}${g.grant_command ? `\n    grant: ${g.grant_command}` : ''}`);
+    for (const g of r.gaps) lines.push(`  ${g.resource} ${g.check}: ${g.message}${g.grant ? `\n    grant: ${g.grant}` : ''}`);
   }
   const counts = Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(', ');
   lines.push('', `${counts}${r.failing ? ` — ${r.failing}` : ''}`);

@@ -23,7 +23,7 @@ const DENIAL_SET = new Set<string>(DENIAL_CODES);
  * is not a direct dependency) less LimitExceededException, which Lambda, ECS and others use for
  * quotas: a refusal to act on, not a pause to wait out.
  */
-const THROTTLED = new Set([
+export const THROTTLING_CODES = [
   'BandwidthLimitExceeded',
   'EC2ThrottledException',
   'PriorRequestNotComplete',
@@ -37,9 +37,11 @@ const THROTTLED = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
   'TransactionInProgressException',
-]);
+] as const;
+const THROTTLED = new Set<string>(THROTTLING_CODES);
 const NOT_FOUND = /^(NoSuch\w*|\w*NotFound\w*|NotFound|AWS\.SimpleQueueService\.NonExistentQueue|NonExistentQueue|QueueDoesNotExist)$/;
-const CONFLICT = new Set([
+/** The resource's current state stands in the way: it exists already, is in use or is being changed. */
+export const CONFLICT_CODES = [
   'ConflictException',
   'ResourceConflictException',
   'ResourceInUseException',
@@ -59,7 +61,12 @@ const CONFLICT = new Set([
   'OperationAbortedException',
   'DeleteConflict',
   'DependencyViolation',
-]);
+  'InvalidGroup.Duplicate',
+  'InvalidPermission.Duplicate',
+  'DBInstanceAlreadyExists',
+  'InvalidDBInstanceState',
+] as const;
+const CONFLICT = new Set<string>(CONFLICT_CODES);
 /** The service did not answer, or does not offer the call here (an emulator's unimplemented operation). */
 const UNAVAILABLE = /^(ServiceUnavailable\w*|ServiceException|InternalFailure|InternalError|InternalServerError|InternalServerException|RequestTimeout\w*|TimeoutError|NotImplemented|UnknownOperation\w*|InvalidAction|UnknownEndpoint|EndpointError)$/;
 const UNAVAILABLE_TEXT = /\b(NotImplemented|UnknownOperation|InvalidAction)\b/;

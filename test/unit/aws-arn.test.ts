@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ecsServiceOf, iamPrincipalOf, isAwsManagedPolicy, parseArn } from '../../src/handlers/hosting/aws/arn.js';
+import { ACCOUNT_ID, ecsServiceOf, iamPrincipalOf, isAwsManagedPolicy, parseArn } from '../../src/handlers/hosting/aws/arn.js';
 import { grantPrincipalOf } from '../../src/handlers/hosting/aws/iam-grants.js';
 
 const ACCT = '123456789012';
@@ -89,5 +89,60 @@ describe('isAwsManagedPolicy', () => {
     expect(isAwsManagedPolicy(`arn:aws:iam::${ACCT}:policy/app-deploy`)).toBe(false);
     expect(isAwsManagedPolicy('arn:aws:iam::aws:role/x')).toBe(false);
     expect(isAwsManagedPolicy('policy/AdministratorAccess')).toBe(false);
+  });
+});
+
+// The edges of each pattern, one case per anchor and character class: these ARNs decide whose
+// policy a grant may reach (grant-plan's self-reach refusal), so a loosened pattern must fail here.
+describe('identity ARN patterns, edge by edge', () => {
+  const ok = (arn: string) => expect(iamPrincipalOf(arn), arn).toBeDefined();
+  const no = (arn: string) => expect(iamPrincipalOf(arn), arn).toBeUndefined();
+
+  it('an account id is exactly twelve digits', () => {
+    ok('arn:aws:iam::123456789012:role/deploy');
+    for (const account of ['1234567890123', 'x123456789012', '12345678901x', '1', 'aaaaaaaaaaaa']) no(`arn:aws:iam::${account}:role/deploy`);
+    expect(ACCOUNT_ID.test('0123456789012')).toBe(false);
+    expect(ACCOUNT_ID.test('01234567890')).toBe(false);
+  });
+
+  it('the partition is lowercase letters and hyphens only, whole', () => {
+    ok('arn:aws-us-gov:iam::123456789012:role/deploy');
+    for (const partition of ['aws1', '1aws', 'AWS', 'aws_cn', 'a']) {
+      const arn = `arn:${partition}:iam::123456789012:role/deploy`;
+      if (partition === 'a') ok(arn);
+      else no(arn);
+    }
+  });
+
+  it('user and role names: IAM characters, a path in front allowed, nothing after', () => {
+    expect(iamPrincipalOf('arn:aws:iam::123456789012:role/team/ci/deploy+x=y,z.@-1')).toEqual({
+      type: 'role',
+      name: 'deploy+x=y,z.@-1',
+      arn: 'arn:aws:iam::123456789012:role/team/ci/deploy+x=y,z.@-1',
+    });
+    expect(iamPrincipalOf('arn:aws:iam::123456789012:user/ab')?.name).toBe('ab');
+    for (const resource of ['role/', 'role/team/', 'xrole/deploy', 'roles/deploy', 'group/deploy', 'role/de ploy', 'role/de:ploy', 'role/dep#loy', 'role/team path/deploy']) {
+      no(`arn:aws:iam::123456789012:${resource}`);
+    }
+  });
+
+  it('an assumed-role session names a role and a session, both IAM names, nothing else', () => {
+    expect(iamPrincipalOf('arn:aws:sts::123456789012:assumed-role/deploy-ci/session@x.y')).toEqual({
+      type: 'role',
+      name: 'deploy-ci',
+      arn: 'arn:aws:iam::123456789012:role/deploy-ci',
+    });
+    expect(iamPrincipalOf('arn:aws:sts::123456789012:assumed-role/ab/cd')?.name).toBe('ab');
+    for (const resource of ['assumed-role/deploy', 'assumed-role/deploy/', 'assumed-role//s', 'xassumed-role/deploy/s', 'assumed-role/dep loy/s', 'assumed-role/deploy/s s', 'assumed-role/deploy/s/extra', 'federated-user/bob']) {
+      no(`arn:aws:sts::123456789012:${resource}`);
+    }
+  });
+
+  it('an ECS service ARN: service/NAME or service/CLUSTER/NAME, nothing else', () => {
+    expect(ecsServiceOf('arn:aws:ecs:us-east-1:123456789012:service/web')).toEqual({ service: 'web' });
+    expect(ecsServiceOf('arn:aws:ecs:us-east-1:123456789012:service/prod/web')).toEqual({ cluster: 'prod', service: 'web' });
+    for (const resource of ['xservice/web', 'service/', 'service/a/b/c', 'task/prod/abc']) {
+      expect(ecsServiceOf(`arn:aws:ecs:us-east-1:123456789012:${resource}`), resource).toBeUndefined();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandDefinition } from '../../src/cli/definition.js';
-import { runCli, tempDir } from '../support/cli.js';
-import { MOTO_ACCOUNT_ID, defaultProfiles, writeProfiles } from '../support/moto.js';
-import { ALL_COMMANDS, CellTally, commandName, exampleArgv, startAwsCounter } from './support/cells.js';
+import { runCli } from '../support/cli.js';
+import { defaultProfiles, writeProfiles } from '../support/moto.js';
+import { ALL_COMMANDS, CellTally, commandName, exampleArgv, countedProject, type CountedProject } from './support/cells.js';
 
 /**
  * Class "control-chars" (issue 13, defect 7): whatever a user puts in an option value, the
@@ -46,15 +46,11 @@ function argvFor(row: Row, value: string): string[] {
 
 const tally = new CellTally('control-chars');
 let dir = '';
-let counter: Awaited<ReturnType<typeof startAwsCounter>>;
+let counter: CountedProject['counter'];
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  counter = await startAwsCounter();
-  env = { AWS_ENDPOINT_URL: counter.endpoint };
-  dir = await tempDir('faber-control-chars-');
-  const init = await runCli(['init', '--project', 'rel', '--account-id', MOTO_ACCOUNT_ID, '--json'], { cwd: dir, env });
-  if (init.code !== 0) throw new Error(`init failed: ${init.stdout}${init.stderr}`);
+  ({ dir, env, counter } = await countedProject('faber-control-chars-'));
   await writeProfiles(defaultProfiles('rel'));
 });
 

@@ -2,9 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/core/config/json-schema.js';
-import { runCli, snapshotTree, tempDir, type CliRun } from '../support/cli.js';
-import { MOTO_ACCOUNT_ID, defaultProfiles, writeProfiles } from '../support/moto.js';
-import { CellTally, commandName, commandsTaking, exampleArgv, startAwsCounter } from './support/cells.js';
+import { runCli, snapshotTree, type CliRun } from '../support/cli.js';
+import { defaultProfiles, writeProfiles } from '../support/moto.js';
+import { CellTally, commandName, commandsTaking, exampleArgv, countedProject, type CountedProject } from './support/cells.js';
 
 /**
  * Class "env-names" (issue 13, defect 1): every command that takes --env, given an
@@ -30,7 +30,7 @@ const HOSTILE_ENV_NAMES = [
 
 const tally = new CellTally('env-names');
 let dir = '';
-let counter: Awaited<ReturnType<typeof startAwsCounter>>;
+let counter: CountedProject['counter'];
 let env: NodeJS.ProcessEnv;
 
 /** Exactly one JSON object on stdout, an error envelope. */
@@ -41,12 +41,8 @@ function envelope(run: CliRun): { code?: string } | undefined {
 }
 
 beforeAll(async () => {
-  counter = await startAwsCounter();
-  dir = await tempDir('faber-env-names-');
   // Ambient credentials, as in the report: a lookup that found no profile would have used them.
-  env = { AWS_ENDPOINT_URL: counter.endpoint, AWS_ACCESS_KEY_ID: 'AKIAAMBIENTCREDS', AWS_SECRET_ACCESS_KEY: 'ambient-secret' };
-  const init = await runCli(['init', '--project', 'rel', '--account-id', MOTO_ACCOUNT_ID, '--json'], { cwd: dir, env });
-  if (init.code !== 0) throw new Error(`init failed: ${init.stdout}${init.stderr}`);
+  ({ dir, env, counter } = await countedProject('faber-env-names-', { AWS_ACCESS_KEY_ID: 'AKIAAMBIENTCREDS', AWS_SECRET_ACCESS_KEY: 'ambient-secret' }));
   await writeProfiles(defaultProfiles('rel'));
 });
 

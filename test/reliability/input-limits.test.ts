@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandDefinition } from '../../src/cli/definition.js';
 import type { OptionSpec } from '../../src/cli/options.js';
 import { runCli, tempDir, type CliRun } from '../support/cli.js';
-import { MOTO_ACCOUNT_ID } from '../support/moto.js';
-import { ALL_COMMANDS, CellTally, commandName, exampleArgv, startAwsCounter } from './support/cells.js';
+import { ALL_COMMANDS, CellTally, commandName, exampleArgv, countedProject, type CountedProject } from './support/cells.js';
 
 /**
  * Class "input-limits" (issue 13, defect 6): every command option that reads a file, and
@@ -57,15 +56,11 @@ const INPUTS: { name: string; bytes: () => Buffer; expect?: string }[] = [
 
 const tally = new CellTally('input-limits');
 let dir = '';
-let counter: Awaited<ReturnType<typeof startAwsCounter>>;
+let counter: CountedProject['counter'];
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  counter = await startAwsCounter();
-  env = { AWS_ENDPOINT_URL: counter.endpoint };
-  dir = await tempDir('faber-input-limits-');
-  const init = await runCli(['init', '--project', 'rel', '--account-id', MOTO_ACCOUNT_ID, '--json'], { cwd: dir, env });
-  if (init.code !== 0) throw new Error(`init failed: ${init.stdout}${init.stderr}`);
+  ({ dir, env, counter } = await countedProject('faber-input-limits-'));
 });
 
 afterAll(async () => {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 import { commands } from '../../../src/cli/commands.js';
 import type { CommandDefinition } from '../../../src/cli/definition.js';
-import { REPO_ROOT } from '../../support/cli.js';
+import { REPO_ROOT, runCli, tempDir } from '../../support/cli.js';
+import { MOTO_ACCOUNT_ID } from '../../support/moto.js';
 
 /**
  * The reliability suite is generated, not hand-picked: its rows come from the CLI's own
@@ -124,4 +125,23 @@ export async function startAwsCounter(): Promise<{ endpoint: string; count(): nu
     requests,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** An AWS-call counter and a project `init`ed against it in a temp directory: a class's setup. */
+export interface CountedProject {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  counter: Awaited<ReturnType<typeof startAwsCounter>>;
+}
+
+export async function countedProject(prefix: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<CountedProject> {
+  const counter = await startAwsCounter();
+  const env = { AWS_ENDPOINT_URL: counter.endpoint, ...extraEnv };
+  const dir = await tempDir(prefix);
+  const init = await runCli(['init', '--project', 'rel', '--account-id', MOTO_ACCOUNT_ID, '--json'], { cwd: dir, env });
+  if (init.code !== 0) {
+    await counter.stop();
+    throw new Error(`init failed: ${init.stdout}${init.stderr}`);
+  }
+  return { dir, env, counter };
 }

@@ -5,25 +5,18 @@ import { ArtifactError } from '../../src/core/errors.js';
 import { appendHistory, readHistory, type HistoryEntry } from '../../src/infra/history.js';
 import { renderDeployedMarkdown } from '../../src/infra/deployed-md.js';
 import type { Registry } from '../../src/registry/registry.js';
+import { historyEntry } from '../support/artifact-samples.js';
 import { tempDir } from '../support/cli.js';
 
+// The shared sample (test/support/artifact-samples.ts), with the ids, times and profile these tests read.
 const entry = (n: number, outcome: HistoryEntry['outcome'] = 'success'): HistoryEntry => ({
+  ...(historyEntry(n) as HistoryEntry),
   id: `d-${n}`,
-  operation: 'deploy',
-  env: 'test',
   started_at: `2026-01-0${n}T00:00:00.000Z`,
   finished_at: `2026-01-0${n}T00:00:01.500Z`,
-  duration_ms: 1500,
   outcome,
   profile: 'demo-test-deploy',
-  account: '123456789012',
   caller_arn: 'arn:aws:iam::123456789012:user/demo-test-deploy',
-  plan_id: 'abcdefabcdef',
-  add: 1,
-  change: 0,
-  destroy: 0,
-  auto_fix_rounds: 0,
-  error_codes: [],
 });
 
 describe('history.jsonl', () => {

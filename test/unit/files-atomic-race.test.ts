@@ -5,7 +5,7 @@ import { mkdir, open, readdir, readFile, symlink, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UnsafePathError } from '../../src/core/errors.js';
-import { tempDir } from '../support/cli.js';
+import { victimTree } from '../support/victim-tree.js';
 
 /**
  * The second line of defence: what the writers do when the path changes between the check
@@ -35,16 +35,7 @@ afterEach(() => {
   race.fixedRandom = false;
 });
 
-async function setup() {
-  const base = await tempDir('faber-race-');
-  const root = path.join(base, 'project');
-  const outside = path.join(base, 'outside');
-  await mkdir(root);
-  await mkdir(outside);
-  const victim = path.join(outside, 'victim.txt');
-  await writeFile(victim, 'ORIGINAL\n');
-  return { root, outside, victim };
-}
+const setup = () => victimTree('faber-race-');
 
 async function unsafe(promise: Promise<unknown>): Promise<UnsafePathError> {
   const error = await promise.then(

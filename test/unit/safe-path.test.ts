@@ -7,29 +7,9 @@ import { UnsafePathError } from '../../src/core/errors.js';
 import { appendTextNoFollow, writeJsonAtomic, writeTextAtomic } from '../../src/core/files/atomic.js';
 import { acquireLock } from '../../src/core/files/lock.js';
 import { checkWritePath, checkWritePaths, directoryScope, ensureDirectory } from '../../src/core/files/safe-path.js';
-import { tempDir } from '../support/cli.js';
+import { victimTree } from '../support/victim-tree.js';
 
-/** A project root and, beside it, a directory standing for "anywhere else on the machine". */
-async function tree() {
-  const base = await tempDir('faber-safe-');
-  const root = path.join(base, 'project');
-  const outside = path.join(base, 'outside');
-  await mkdir(root);
-  await mkdir(outside);
-  const victim = path.join(outside, 'victim.txt');
-  await writeFile(victim, 'ORIGINAL\n');
-  const before = await stat(victim);
-  return {
-    root,
-    outside,
-    victim,
-    /** The file outside is exactly as it was: content and mtime. */
-    async untouched() {
-      expect(await readFile(victim, 'utf8')).toBe('ORIGINAL\n');
-      expect((await stat(victim)).mtimeMs).toBe(before.mtimeMs);
-    },
-  };
-}
+const tree = () => victimTree('faber-safe-');
 
 async function refusal(promise: Promise<unknown>): Promise<UnsafePathError> {
   const error = await promise.then(

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, ListPoliciesCommand } from '@aws-sdk/client-iam';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../support/cli.js';
-import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, enableIamEnforcement, resetMoto, writeProfiles, type ProfileUser } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, credentialsOf, enableIamEnforcement, resetMoto, writeProfiles, type ProfileUser } from '../support/moto.js';
 import { createProject, historyLines, type TestProject } from '../support/project.js';
 
 /**
@@ -46,7 +46,6 @@ const READ_ONLY = {
 };
 const IAM_ADMIN = { Version: '2012-10-17' as const, Statement: [{ Effect: 'Allow' as const, Action: ['iam:*', 'sts:GetCallerIdentity'], Resource: '*' }] };
 
-const creds = (u: ProfileUser) => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
 
 async function customerPolicies(iam: IAMClient): Promise<string[]> {
   return ((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map((p) => p.PolicyName!).sort();
@@ -95,7 +94,7 @@ describe('infra deploy auto-fix against moto with IAM enforcement', () => {
       { profile: 'life-test-deploy', policy: READ_ONLY },
     ]);
     users = Object.fromEntries(created.map((u) => [u.profile, u]));
-    discoverIam = new IAMClient({ region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: creds(users['life-discover-deploy']!) });
+    discoverIam = new IAMClient({ region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: credentialsOf(users['life-discover-deploy']!) });
     await enableIamEnforcement();
   });
 
@@ -171,7 +170,7 @@ describe('infra deploy auto-fix against moto with IAM enforcement', () => {
   // credentials fail inside the apply is in the canned-message cases below.
   it('a credential error stops the deploy with exit 4 E_AWS_CREDENTIALS and grants nothing', async () => {
     await writeProfiles([
-      { profile: 'life-discover-deploy', ...creds(users['life-discover-deploy']!) },
+      { profile: 'life-discover-deploy', ...credentialsOf(users['life-discover-deploy']!) },
       { profile: 'life-test-deploy', accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'not-a-real-secret' },
     ]);
     const run = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);

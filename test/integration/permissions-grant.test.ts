@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, enableIamEnforcement, resetMoto, type ProfileUser } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, MOTO_REGION, createGrantProfileUsers, credentialsOf, enableIamEnforcement, resetMoto, type ProfileUser } from '../support/moto.js';
 import { createProject, type TestProject } from '../support/project.js';
 
 /**
@@ -26,7 +26,6 @@ const POLICY_ARN = `arn:aws:iam::${MOTO_ACCOUNT_ID}:policy/${POLICY}`;
 const BUCKET_ARN = 'arn:aws:s3:::life-core-test-uploads';
 
 const endpoint = () => process.env.AWS_ENDPOINT_URL!;
-const creds = (u: ProfileUser) => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
 
 async function policyDocument(iam: IAMClient): Promise<{ version: string; document: any }> {
   const version = (await iam.send(new GetPolicyCommand({ PolicyArn: POLICY_ARN }))).Policy!.DefaultVersionId!;
@@ -53,15 +52,9 @@ describe('permissions grant / audit against moto with IAM enforcement', () => {
   beforeEach(async () => {
     await resetMoto();
     p = await createProject('multi-module');
-    const created = await createProfileUsers([
-      { profile: 'life-discover-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:GetCallerIdentity'], Resource: '*' }] } },
-      { profile: 'life-test-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] } },
-      { profile: 'life-prod-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] } },
-      { profile: 'life-admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
-    ]);
-    users = Object.fromEntries(created.map((u) => [u.profile, u]));
-    admin = new IAMClient({ region: MOTO_REGION, endpoint: endpoint(), credentials: creds(users['life-admin']!) });
-    testS3 = new S3Client({ region: MOTO_REGION, endpoint: endpoint(), forcePathStyle: true, credentials: creds(users['life-test-deploy']!) });
+    users = await createGrantProfileUsers();
+    admin = new IAMClient({ region: MOTO_REGION, endpoint: endpoint(), credentials: credentialsOf(users['life-admin']!) });
+    testS3 = new S3Client({ region: MOTO_REGION, endpoint: endpoint(), forcePathStyle: true, credentials: credentialsOf(users['life-test-deploy']!) });
     await enableIamEnforcement();
   });
 

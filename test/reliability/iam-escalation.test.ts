@@ -15,7 +15,7 @@ import { parseDenials, type Denial } from '../../src/handlers/hosting/aws/denial
 import { ESCALATION_LIST } from '../../src/core/escalation.js';
 import { grantPermissions } from '../../src/infra/grant.js';
 import { KNOWN_ESCALATION_PATHS, type EscalationPath } from '../support/escalation-paths.js';
-import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, enableIamEnforcement, resetMoto, type ProfileUser } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, MOTO_REGION, createGrantProfileUsers, credentialsOf, enableIamEnforcement, resetMoto, type ProfileUser } from '../support/moto.js';
 import { tempDir } from '../support/cli.js';
 import { createProject, type TestProject } from '../support/project.js';
 import { CellTally, commandName, commandsTaking, exampleArgv } from './support/cells.js';
@@ -37,7 +37,6 @@ const tally = new CellTally('iam-escalation');
 const AUDIT = '.fractary/plugins/faber-cloud/deployments/iam-audit.json';
 const BATCH = 20;
 
-const creds = (u: ProfileUser) => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
 
 /** A resource of the environment the action could be aimed at (the worst case: inside the pattern). */
 function resourceFor(p: EscalationPath): string {
@@ -63,14 +62,8 @@ describe('reliability: IAM escalation floor', () => {
   beforeAll(async () => {
     await resetMoto();
     p = await createProject('multi-module');
-    const created = await createProfileUsers([
-      { profile: 'life-discover-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:GetCallerIdentity'], Resource: '*' }] } },
-      { profile: 'life-test-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] } },
-      { profile: 'life-prod-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] } },
-      { profile: 'life-admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
-    ]);
-    users = Object.fromEntries(created.map((u) => [u.profile, u]));
-    admin = new IAMClient({ region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: creds(users['life-admin']!) });
+    users = await createGrantProfileUsers();
+    admin = new IAMClient({ region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: credentialsOf(users['life-admin']!) });
     await enableIamEnforcement();
   });
 

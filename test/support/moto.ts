@@ -87,6 +87,24 @@ export async function createProfileUsers(users: { profile: string; policy?: Poli
   return created;
 }
 
+/** A profile user's keys as SDK credentials (for a test's own client acting as that user). */
+export const credentialsOf = (u: ProfileUser) => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
+
+/**
+ * The permission manager's world: the discover profile may manage IAM, the deploy profiles may
+ * only ask who they are, and an admin inspects what was granted. By profile name.
+ */
+export async function createGrantProfileUsers(): Promise<Record<string, ProfileUser>> {
+  const whoAmIOnly: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] };
+  const created = await createProfileUsers([
+    { profile: 'life-discover-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:GetCallerIdentity'], Resource: '*' }] } },
+    { profile: 'life-test-deploy', policy: whoAmIOnly },
+    { profile: 'life-prod-deploy', policy: whoAmIOnly },
+    { profile: 'life-admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+  ]);
+  return Object.fromEntries(created.map((u) => [u.profile, u]));
+}
+
 /** Named profiles with static keys (any key works while enforcement is off). */
 export async function writeProfiles(profiles: { profile: string; accessKeyId: string; secretAccessKey: string }[]): Promise<void> {
   const credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE;

@@ -22,10 +22,10 @@ export function measureStartup(runs = 21) {
   const baseline = [];
   const help = [];
   timeOnce(['-e', '0']); // warm the file cache for both
-  timeOnce([path.join(root, 'bin', 'faber-cloud'), '--help']);
+  timeOnce([path.join(root, 'plugin', 'bin', 'faber-cloud'), '--help']);
   for (let i = 0; i < runs; i++) {
     baseline.push(timeOnce(['-e', '0']));
-    help.push(timeOnce([path.join(root, 'bin', 'faber-cloud'), '--help']));
+    help.push(timeOnce([path.join(root, 'plugin', 'bin', 'faber-cloud'), '--help']));
   }
   const b = median(baseline);
   const h = median(help);

@@ -63,7 +63,7 @@ export async function seed(endpoint) {
 /** A project as `init` writes it, plus the registry a deploy would have written and the profile. */
 export async function project(dir, endpoint) {
   const env = awsEnv(dir, endpoint);
-  await run(process.execPath, [path.join(root, 'bin', 'faber-cloud'), 'init', '--project', 'life', '--region', REGION, '--account-id', '123456789012', '--json'], { cwd: dir, env });
+  await run(process.execPath, [path.join(root, 'plugin', 'bin', 'faber-cloud'), 'init', '--project', 'life', '--region', REGION, '--account-id', '123456789012', '--json'], { cwd: dir, env });
   const at = new Date().toISOString();
   const resource = (address, type, id) => ({ address, type, name: address.split('.').pop(), id, arn: null, region: REGION, console_url: null, tags: {}, created_at: at, updated_at: at, deployment_id: null, fingerprint: address });
   const registry = { schema_version: 1, env: 'test', project: 'life', account: '123456789012', region: REGION, updated_at: at, resources: [resource('aws_lambda_function.api', 'aws_lambda_function', 'life-core-test-api'), resource('aws_cloudwatch_log_group.tasks', 'aws_cloudwatch_log_group', GROUPS[1])] };
@@ -108,7 +108,7 @@ console.log(JSON.stringify({ events }));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function measureOpsQueryLogs(rounds = 7) {
-  if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run npm run build first');
+  if (!existsSync(path.join(root, 'plugin', 'dist', 'cli.js'))) throw new Error('plugin/dist/ is missing: run npm run build first');
   const moto = await startMoto();
   const cache = path.join(root, 'node_modules', '.cache');
   await mkdir(cache, { recursive: true });
@@ -119,12 +119,12 @@ export async function measureOpsQueryLogs(rounds = 7) {
     const env = await project(dir, moto.endpoint);
     const baselineFile = path.join(scratch, 'baseline.mjs');
     await writeFile(baselineFile, BASELINE);
-    const { levelPattern } = { levelPattern: JSON.parse(readFileSync(path.join(root, 'templates', 'ops', 'log-levels.json'), 'utf8')).levels[0].pattern };
+    const { levelPattern } = { levelPattern: JSON.parse(readFileSync(path.join(root, 'plugin', 'templates', 'ops', 'log-levels.json'), 'utf8')).levels[0].pattern };
     const baselineArgs = JSON.stringify([GROUPS, now - 60 * MIN, now, levelPattern]);
 
     const runOurs = async () => {
       const t = performance.now();
-      const out = JSON.parse(await run(process.execPath, [path.join(root, 'bin', 'faber-cloud'), 'ops', 'query-logs', '--env', 'test', '--service', 'api', '--level', 'error', '--limit', '20000', '--json'], { cwd: dir, env }));
+      const out = JSON.parse(await run(process.execPath, [path.join(root, 'plugin', 'bin', 'faber-cloud'), 'ops', 'query-logs', '--env', 'test', '--service', 'api', '--level', 'error', '--limit', '20000', '--json'], { cwd: dir, env }));
       const ms = performance.now() - t;
       // What is timed must be right: every event read, errors grouped with exact counts.
       const d = out.data;

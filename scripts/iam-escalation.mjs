@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const IAM_DATA_DIR = path.join(root, 'node_modules', '@cloud-copilot', 'iam-data');
-export const ESCALATION_FILE = path.join(root, 'templates', 'iam-escalation.json');
+export const ESCALATION_FILE = path.join(root, 'plugin', 'templates', 'iam-escalation.json');
 
 export const SERVICES = ['iam', 'organizations', 'sts'];
 

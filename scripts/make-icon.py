@@ -45,7 +45,7 @@ raw = b''.join(rows)
 def chunk(kind, data):
     return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
 png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', SIZE, SIZE, 8, 6, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b'')
-out = os.path.join(os.path.dirname(__file__), '..', 'assets', 'icon.png')
+out = os.path.join(os.path.dirname(__file__), '..', 'plugin', 'assets', 'icon.png')
 with open(out, 'wb') as f:
     f.write(png)
 print(f'wrote {os.path.normpath(out)} ({len(png)} bytes)')

@@ -12,7 +12,7 @@
  * to the environment's roles, refused while never_auto_grant lists them, which its default
  * (NEVER_AUTO_GRANT_DEFAULT, below) does.
  */
-import data from '../../templates/iam-escalation.json' with { type: 'json' };
+import data from '../../plugin/templates/iam-escalation.json' with { type: 'json' };
 
 export interface EscalationEntry {
   /** `service:Action`, AWS's spelling. */

@@ -76,11 +76,14 @@ export function projectPaths(root: string): ProjectPaths {
 export function pluginRoot(): string | undefined {
   const fromEnv = process.env.CLAUDE_PLUGIN_ROOT;
   if (fromEnv) return path.resolve(fromEnv);
-  // The bundle lives in <root>/dist; sources in <root>/src/core. Walk up to the manifest.
+  // The bundle lives in <plugin>/dist; sources in <checkout>/src/core, next to <checkout>/plugin.
+  // Walk up to the manifest.
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    const manifest = path.join(dir, '.claude-plugin', 'plugin.json');
-    if (existsSync(manifest) && isOurManifest(manifest)) return dir;
+    for (const candidate of [dir, path.join(dir, 'plugin')]) {
+      const manifest = path.join(candidate, '.claude-plugin', 'plugin.json');
+      if (existsSync(manifest) && isOurManifest(manifest)) return candidate;
+    }
     dir = path.dirname(dir);
   }
   return undefined;

@@ -4,7 +4,7 @@
  * the log then keeps the project's own statistics for those solutions.
  */
 import { z } from 'zod';
-import data from '../../templates/debugger/knowledge-base.json' with { type: 'json' };
+import data from '../../plugin/templates/debugger/knowledge-base.json' with { type: 'json' };
 import { CATEGORIES } from './categories.js';
 import { factsOf } from './facts.js';
 import { emptyIssueLog, type Issue, type IssueLog } from './issue-log.js';

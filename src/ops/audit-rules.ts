@@ -1,4 +1,4 @@
-import data from '../../templates/ops/audit-rules.json' with { type: 'json' };
+import data from '../../plugin/templates/ops/audit-rules.json' with { type: 'json' };
 import type { PolicyStatementFacts, ResourceFacts } from '../handlers/hosting/inspection.js';
 
 /**

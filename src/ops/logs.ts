@@ -3,7 +3,7 @@
  * page up to a limit, and group identical messages (ids, numbers, times and names normalised
  * by the debugger's normaliser) with counts and first/last seen. Never prints.
  */
-import levelData from '../../templates/ops/log-levels.json' with { type: 'json' };
+import levelData from '../../plugin/templates/ops/log-levels.json' with { type: 'json' };
 import type { LogEvent, MonitoringApi } from '../handlers/hosting/monitoring.js';
 import type { FaberConfig } from '../core/config/schema.js';
 import { noEvents, type EventSink } from '../core/events.js';

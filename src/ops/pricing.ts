@@ -1,4 +1,4 @@
-import table from '../../templates/pricing/aws-us-east-1.json' with { type: 'json' };
+import table from '../../plugin/templates/pricing/aws-us-east-1.json' with { type: 'json' };
 import type { RegistryResource } from '../registry/registry.js';
 import { finding, type Finding } from './audit-rules.js';
 import { ownValue } from '../core/own.js';

@@ -1,4 +1,4 @@
-import data from '../../templates/ops/remediation-catalogue.json' with { type: 'json' };
+import data from '../../plugin/templates/ops/remediation-catalogue.json' with { type: 'json' };
 import type { FaberConfig } from '../core/config/schema.js';
 
 /** One action of templates/ops/remediation-catalogue.json. */

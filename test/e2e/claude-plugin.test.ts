@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { defaultProfiles, writeProfiles } from '../support/moto.js';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The plugin itself: the marketplace's source, and what claude copies on install. */
+const PLUGIN_DIR = path.join(REPO_ROOT, 'plugin');
 const CLAUDE = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
 const PLUGIN_NAME = 'fractary-faber-cloud';
 const MARKETPLACE_NAME = 'fractary-faber-cloud-local';
@@ -116,14 +118,14 @@ async function readJson(file: string): Promise<any> {
 describe('Claude Code plugin packaging', () => {
   it('plugin.json and the marketplace entry agree with package.json', async () => {
     const pkg = await readJson(path.join(REPO_ROOT, 'package.json'));
-    const manifest = await readJson(path.join(REPO_ROOT, '.claude-plugin', 'plugin.json'));
+    const manifest = await readJson(path.join(PLUGIN_DIR, '.claude-plugin', 'plugin.json'));
     const marketplace = await readJson(path.join(REPO_ROOT, '.claude-plugin', 'marketplace.json'));
 
     expect(manifest.name).toBe(PLUGIN_NAME);
     expect(manifest.version).toBe(pkg.version);
     expect(marketplace.name).toBe(MARKETPLACE_NAME);
     expect(marketplace.plugins).toHaveLength(1);
-    expect(marketplace.plugins[0]).toMatchObject({ name: PLUGIN_NAME, source: './' });
+    expect(marketplace.plugins[0]).toMatchObject({ name: PLUGIN_NAME, source: './plugin' });
     if (marketplace.plugins[0].version !== undefined) expect(marketplace.plugins[0].version).toBe(pkg.version);
   });
 
@@ -137,7 +139,7 @@ describe('Claude Code plugin packaging', () => {
         expect(root.output).toMatch(/Validation passed/);
         expect(root.output, root.output).not.toMatch(/warning/i);
 
-        const plugin = await claude(home, ['plugin', 'validate', '--strict', path.join(REPO_ROOT, '.claude-plugin', 'plugin.json')]);
+        const plugin = await claude(home, ['plugin', 'validate', '--strict', path.join(PLUGIN_DIR, '.claude-plugin', 'plugin.json')]);
         expect(plugin.code, plugin.output).toBe(0);
         expect(plugin.output).toMatch(/Validating plugin manifest/);
         expect(plugin.output, plugin.output).not.toMatch(/warning/i);
@@ -150,7 +152,7 @@ describe('Claude Code plugin packaging', () => {
     () =>
       withTempDir('faber-claude-home-', async (home) => {
         // The plugin directory's submission checks (README, LICENSE, icon, descriptions).
-        const directory = await claude(home, ['plugin', 'validate', '--strict', '--profile', 'directory', REPO_ROOT]);
+        const directory = await claude(home, ['plugin', 'validate', '--strict', '--profile', 'directory', PLUGIN_DIR]);
         expect(directory.code, directory.output).toBe(0);
         expect(directory.output).toMatch(/These checks found nothing to report/);
         expect(directory.output).toMatch(/Validation passed/);
@@ -160,7 +162,7 @@ describe('Claude Code plugin packaging', () => {
 
         // Frontmatter of each component (descriptions and fields), per directory.
         for (const dir of ['commands', 'agents', 'skills']) {
-          const run = await claude(home, ['plugin', 'validate', '--strict', path.join(REPO_ROOT, dir)]);
+          const run = await claude(home, ['plugin', 'validate', '--strict', path.join(PLUGIN_DIR, dir)]);
           expect(run.code, run.output).toBe(0);
           expect(run.output).toMatch(/Validation passed/);
           expect(run.output, run.output).not.toMatch(/warning|⚠/i);
@@ -176,7 +178,7 @@ describe('Claude Code plugin packaging', () => {
         withTempDir('faber-claude-skills-', async (parent) => {
           // claude recognises a components directory by its name.
           const dir = path.join(parent, 'skills');
-          await cp(path.join(REPO_ROOT, 'skills'), dir, { recursive: true });
+          await cp(path.join(PLUGIN_DIR, 'skills'), dir, { recursive: true });
           const control = await claude(home, ['plugin', 'validate', '--strict', dir]);
           expect(control.code, control.output).toBe(0);
 
@@ -195,8 +197,8 @@ describe('Claude Code plugin packaging', () => {
     () =>
       withTempDir('faber-claude-home-', (home) =>
         withTempDir('faber-claude-plugin-', async (dir) => {
-          // Same shape as the repo root: .claude-plugin/{plugin,marketplace}.json.
-          await cp(path.join(REPO_ROOT, '.claude-plugin'), path.join(dir, '.claude-plugin'), { recursive: true });
+          // Same shape as plugin/: .claude-plugin/plugin.json.
+          await cp(path.join(PLUGIN_DIR, '.claude-plugin'), path.join(dir, '.claude-plugin'), { recursive: true });
           const manifestFile = path.join(dir, '.claude-plugin', 'plugin.json');
           const original = await readJson(manifestFile);
 
@@ -282,7 +284,7 @@ describe('Claude Code plugin packaging', () => {
           // it must work too: the bundle alone, lazily loaded chunks and the AWS SDK included.
           // Init a project, then a deploy that reaches STS (moto) and is refused on the account.
           await expect(access(path.join(source, 'node_modules'))).rejects.toThrow();
-          const launcher = path.join(source, 'bin', 'faber-cloud');
+          const launcher = path.join(source, 'plugin', 'bin', 'faber-cloud');
           const run = (args: string[], cwd: string) => execa(launcher, args, { cwd, stdin: 'ignore', reject: false, timeout: 60_000 });
           const project = path.join(home, 'project');
           await execa('mkdir', ['-p', path.join(project, 'infrastructure', 'terraform')]);

@@ -22,7 +22,7 @@ import { createProject, type TestProject } from '../support/project.js';
  * moto_server's working directory, which all workers' servers share, and
  * download-recording answers HTTP 500 (FileNotFoundError) until something was recorded.)
  */
-const DEMO = path.join(REPO_ROOT, 'templates', 'demo', 'terraform');
+const DEMO = path.join(REPO_ROOT, 'plugin', 'templates', 'demo', 'terraform');
 const PROFILES = { discover: 'life-discover-deploy', test: 'life-test-deploy', prod: 'life-prod-deploy' } as const;
 const ENVS = ['test', 'prod'] as const;
 const OPERATIONS = ['preview', 'deploy', 'destroy', 'iam-grant'] as const;

@@ -10,7 +10,7 @@ import { createProject } from '../support/project.js';
  * The lifecycle with real AWS resources: OpenTofu with the hashicorp/aws provider against
  * moto. The sample project of `npm run demo` is the fixture (bucket, topic, table, log group, role).
  */
-const DEMO = path.join(REPO_ROOT, 'templates', 'demo', 'terraform');
+const DEMO = path.join(REPO_ROOT, 'plugin', 'templates', 'demo', 'terraform');
 
 /** ARNs moto holds with the project's tags: what really exists in "AWS". */
 async function taggedArns(project: string): Promise<string[]> {

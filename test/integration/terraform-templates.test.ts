@@ -13,7 +13,7 @@ import { iacEnv, testTools } from '../support/tools.js';
  */
 
 const run = promisify(execFile);
-const TEMPLATES = path.join(REPO_ROOT, 'templates', 'terraform');
+const TEMPLATES = path.join(REPO_ROOT, 'plugin', 'templates', 'terraform');
 
 /** Resources and settings of the two designs: `on` turns every section on, `off` turns them off. */
 const VARIANTS: Record<'on' | 'off', { resources: string[]; sets: string[] }> = {

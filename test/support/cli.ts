@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(REPO_ROOT, 'bin', 'faber-cloud');
+/** The plugin as installed (plugin/): its launcher, bundle and templates. */
+export const PLUGIN_ROOT = path.join(REPO_ROOT, 'plugin');
+export const CLI = path.join(PLUGIN_ROOT, 'bin', 'faber-cloud');
 
 export interface CliRun {
   code: number;
@@ -15,7 +17,7 @@ export interface CliRun {
   json: any;
 }
 
-/** Run the built CLI (bin/faber-cloud -> dist/) as a user would: stdin closed, after `input` when given. */
+/** Run the built CLI (plugin/bin/faber-cloud -> plugin/dist/) as a user would: stdin closed, after `input` when given. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string | Buffer } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = execFile(

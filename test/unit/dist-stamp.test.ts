@@ -4,10 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildInputsHash, distIsFresh, ensureFreshDist, readStamp } from '../../scripts/dist-stamp.mjs';
+import { buildInputsHash, distDir, distIsFresh, ensureFreshDist, readStamp } from '../../scripts/dist-stamp.mjs';
 import { REPO_ROOT, tempDir } from '../support/cli.js';
 
-// The integration setup's "is dist/ built from this src/?" check (scripts/dist-stamp.mjs), on a
+// The integration setup's "is plugin/dist/ built from this src/?" check (scripts/dist-stamp.mjs), on a
 // small stand-in checkout whose "build" writes the stamp the way scripts/build.mjs does and
 // logs each run, so the tests can count builds.
 const STAMP_MODULE = pathToFileURL(path.join(REPO_ROOT, 'scripts', 'dist-stamp.mjs')).href;
@@ -19,8 +19,8 @@ const hash = await buildInputsHash(process.cwd());
 if (process.env.FAKE_BUILD_FAIL) process.exit(3);
 // Long enough for the other processes to queue on the lock.
 if (process.env.FAKE_BUILD_SLOW) await new Promise((r) => setTimeout(r, 500));
-await mkdir('dist', { recursive: true });
-await writeFile('dist/build-inputs.sha256', stampText(hash));
+await mkdir('plugin/dist', { recursive: true });
+await writeFile('plugin/dist/build-inputs.sha256', stampText(hash));
 await appendFile('builds.log', process.pid + '\\n');
 `;
 
@@ -65,7 +65,7 @@ describe('dist/ freshness stamp', () => {
   it('builds when dist/ has no stamp, then not again while nothing changed', async () => {
     expect(await distIsFresh(root)).toBe(false);
     expect(await ensure()).toBe(true);
-    expect(await readStamp(path.join(root, 'dist'))).toBe(await buildInputsHash(root));
+    expect(await readStamp(distDir(root))).toBe(await buildInputsHash(root));
     expect(await ensure()).toBe(false);
     expect(await builds()).toBe(1);
   });

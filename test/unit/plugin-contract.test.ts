@@ -1,5 +1,5 @@
 // The contract between the plugin's markdown and the CLI: every `faber-cloud ...` command
-// line written in commands/, agents/ and skills/ must parse against the real commander
+// line written in plugin/commands/, plugin/agents/ and plugin/skills/ must parse against the real commander
 // program, and every skill, agent, command and plugin path the markdown names must exist.
 // Renaming a CLI option or command without updating the markdown fails here, with the file
 // and line of each stale invocation.
@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The plugin as installed: ${CLAUDE_PLUGIN_ROOT} names this directory. */
+const PLUGIN_ROOT = path.join(ROOT, 'plugin');
 const PLUGIN = 'fractary-faber-cloud';
 
 /** DESIGN §1: the plugin's components, exactly. */
@@ -355,17 +357,17 @@ function extractReferences(file: MarkdownFile): Reference[] {
 
 // ---------------------------------------------------------------------------------------
 
-const FILES = ['commands', 'agents', 'skills'].flatMap(markdownFilesUnder).map(readMarkdown);
+const FILES = ['plugin/commands', 'plugin/agents', 'plugin/skills'].flatMap(markdownFilesUnder).map(readMarkdown);
 /** User documentation of the plugin and the CLI: its command lines must parse too. */
 const DOCS = ['README.md', 'docs/PLUGIN.md'].filter((rel) => existsSync(path.join(ROOT, rel))).map(readMarkdown);
 const INVOCATIONS = [...FILES, ...DOCS].flatMap(extractInvocations);
 
 const components = {
-  commands: markdownFilesUnder('commands').filter((f) => path.posix.dirname(f) === 'commands').map((f) => path.posix.basename(f, '.md')),
-  agents: markdownFilesUnder('agents').filter((f) => path.posix.dirname(f) === 'agents').map((f) => path.posix.basename(f, '.md')),
-  skills: existsSync(path.join(ROOT, 'skills'))
-    ? readdirSync(path.join(ROOT, 'skills'), { withFileTypes: true })
-        .filter((e) => e.isDirectory() && existsSync(path.join(ROOT, 'skills', e.name, 'SKILL.md')))
+  commands: markdownFilesUnder('plugin/commands').filter((f) => path.posix.dirname(f) === 'plugin/commands').map((f) => path.posix.basename(f, '.md')),
+  agents: markdownFilesUnder('plugin/agents').filter((f) => path.posix.dirname(f) === 'plugin/agents').map((f) => path.posix.basename(f, '.md')),
+  skills: existsSync(path.join(PLUGIN_ROOT, 'skills'))
+    ? readdirSync(path.join(PLUGIN_ROOT, 'skills'), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(path.join(PLUGIN_ROOT, 'skills', e.name, 'SKILL.md')))
         .map((e) => e.name)
         .sort()
     : [],
@@ -437,20 +439,20 @@ describe('plugin markdown: layout and frontmatter', () => {
   });
 
   it.each(components.skills)('skills/%s/SKILL.md: name matches its directory, description says when to use it', (name) => {
-    const file = readMarkdown(`skills/${name}/SKILL.md`);
+    const file = readMarkdown(`plugin/skills/${name}/SKILL.md`);
     expect(file.frontmatter.name).toBe(name);
     expect(file.frontmatter.description ?? '').toMatch(/^Use (to|when|for) /);
   });
 
   it.each(components.agents)('agents/%s.md: name, description and tools', (name) => {
-    const file = readMarkdown(`agents/${name}.md`);
+    const file = readMarkdown(`plugin/agents/${name}.md`);
     expect(file.frontmatter.name).toBe(name);
     expect(file.frontmatter.description).toBeTruthy();
     expect(file.frontmatter.tools).toBeTruthy();
   });
 
   it.each(components.commands)('commands/%s.md: description, argument-hint, allowed-tools limited to the CLI, and $ARGUMENTS', (name) => {
-    const file = readMarkdown(`commands/${name}.md`);
+    const file = readMarkdown(`plugin/commands/${name}.md`);
     expect(file.frontmatter.description).toBeTruthy();
     expect(file.frontmatter['argument-hint']).toBeTruthy();
     const tools = (file.frontmatter['allowed-tools'] ?? '').split(/,\s*/);
@@ -461,10 +463,10 @@ describe('plugin markdown: layout and frontmatter', () => {
   });
 
   it('asks the user with AskUserQuestion wherever a confirmation can be needed', () => {
-    for (const rel of ['commands/infra-manage.md', 'commands/ops-manage.md', 'commands/director.md', 'commands/init.md']) {
+    for (const rel of ['plugin/commands/infra-manage.md', 'plugin/commands/ops-manage.md', 'plugin/commands/director.md', 'plugin/commands/init.md']) {
       expect(readMarkdown(rel).frontmatter['allowed-tools'], rel).toContain('AskUserQuestion');
     }
-    for (const rel of ['agents/infra-manager.md', 'agents/ops-manager.md', 'agents/devops-director.md']) {
+    for (const rel of ['plugin/agents/infra-manager.md', 'plugin/agents/ops-manager.md', 'plugin/agents/devops-director.md']) {
       expect(readMarkdown(rel).frontmatter.tools, rel).toContain('AskUserQuestion');
     }
   });
@@ -488,7 +490,7 @@ describe('plugin markdown: every name and path refers to something that exists',
         expect(components.skills, `${ref.where}: agent preloads unknown skill '${ref.name}'`).toContain(ref.name);
         break;
       case 'plugin-path':
-        expect(existsSync(path.join(ROOT, ref.name)), `${ref.where}: \${CLAUDE_PLUGIN_ROOT}/${ref.name} does not exist`).toBe(true);
+        expect(existsSync(path.join(PLUGIN_ROOT, ref.name)), `${ref.where}: \${CLAUDE_PLUGIN_ROOT}/${ref.name} does not exist`).toBe(true);
         break;
       case 'link': {
         const target = path.join(ROOT, path.dirname(file), ref.name.split('#')[0] as string);

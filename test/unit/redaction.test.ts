@@ -193,7 +193,7 @@ describe('no false positives on the text the CLI itself writes', () => {
    * error fixtures pass through the writers: redaction must leave them as they are.
    */
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
-  const files = [...walk('templates'), ...walk('test/fixtures/debugger'), ...walk('test/fixtures/denials'), ...walk('test/fixtures/terraform'), 'README.md'];
+  const files = [...walk('plugin/templates'), ...walk('test/fixtures/debugger'), ...walk('test/fixtures/denials'), ...walk('test/fixtures/terraform'), 'README.md'];
 
   it.each(files)('%s is unchanged', (file) => {
     const text = readFileSync(file, 'utf8');

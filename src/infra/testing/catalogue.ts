@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import data from '../../../templates/testing/security-rules.json' with { type: 'json' };
+import data from '../../../plugin/templates/testing/security-rules.json' with { type: 'json' };
 import { SEVERITIES, type Severity } from './types.js';
 
 /**

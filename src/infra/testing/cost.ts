@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import data from '../../../templates/testing/pricing.json' with { type: 'json' };
+import data from '../../../plugin/templates/testing/pricing.json' with { type: 'json' };
 import type { PlannedResource } from '../../handlers/iac/types.js';
 import type { CostEstimate, CostLine } from './types.js';
 import { ownValue } from '../../core/own.js';

@@ -3,10 +3,10 @@
 // HOME. No API key or network is needed for any of these subcommands.
 import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
-import { access, constants, cp, lstat, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultProfiles, writeProfiles } from '../support/moto.js';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -126,28 +126,38 @@ async function readJson(file: string): Promise<any> {
  * `source`, added as a marketplace and the plugin installed from it, into `home`.
  */
 async function installFromClone(home: string, source: string): Promise<{ installPath: string; listOutput: string }> {
-  const pkg = await readJson(path.join(REPO_ROOT, 'package.json'));
+  await copyClone(source);
+  return addAndInstall(home, source, MARKETPLACE_NAME);
+}
+
+/** What a user's clone holds: the files git tracks or would track, no node_modules. */
+async function copyClone(dir: string): Promise<void> {
   const files = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT });
   for (const file of files.stdout.split('\0').filter(Boolean)) {
     const from = path.join(REPO_ROOT, file);
     if (!(await stat(from).then((s) => s.isFile(), () => false))) continue; // deleted, not yet committed
-    await cp(from, path.join(source, file), { recursive: true });
+    await cp(from, path.join(dir, file), { recursive: true });
   }
-  const add = await claude(home, ['plugin', 'marketplace', 'add', source]);
+}
+
+/** `claude plugin marketplace add <marketplaceDir>`, then install the plugin from it; returns where it went. */
+async function addAndInstall(home: string, marketplaceDir: string, marketplaceName: string): Promise<{ installPath: string; listOutput: string }> {
+  const pkg = await readJson(path.join(REPO_ROOT, 'package.json'));
+  const add = await claude(home, ['plugin', 'marketplace', 'add', marketplaceDir]);
   expect(add.code, add.output).toBe(0);
-  const install = await claude(home, ['plugin', 'install', `${PLUGIN_NAME}@${MARKETPLACE_NAME}`]);
+  const install = await claude(home, ['plugin', 'install', `${PLUGIN_NAME}@${marketplaceName}`]);
   expect(install.code, install.output).toBe(0);
 
   const list = await claude(home, ['plugin', 'list', '--json']);
   expect(list.code, list.output).toBe(0);
   const installed = JSON.parse(list.stdout) as Array<{ id: string; version: string; enabled: boolean; installPath: string }>;
-  const entry = installed.find((p) => p.id === `${PLUGIN_NAME}@${MARKETPLACE_NAME}`);
+  const entry = installed.find((p) => p.id === `${PLUGIN_NAME}@${marketplaceName}`);
   expect(entry, list.output).toBeDefined();
   expect(entry!.version).toBe(pkg.version);
   expect(entry!.enabled).toBe(true);
   // Claude copies the plugin (the marketplace's ./plugin) into ~/.claude/plugins/cache/<marketplace>/<plugin>/<version>.
   const installPath = path.resolve(entry!.installPath);
-  expect(installPath).toBe(path.join(home, '.claude', 'plugins', 'cache', MARKETPLACE_NAME, PLUGIN_NAME, pkg.version));
+  expect(installPath).toBe(path.join(home, '.claude', 'plugins', 'cache', marketplaceName, PLUGIN_NAME, pkg.version));
   await access(path.join(installPath, '.claude-plugin', 'plugin.json'));
   return { installPath, listOutput: list.stdout };
 }
@@ -171,6 +181,19 @@ async function measure(dir: string): Promise<{ files: number; bytes: number; dis
   }
   await walk(dir);
   return out;
+}
+
+/** The first ```json block of `markdown` that contains `needle`, parsed. */
+function jsonBlockWith(markdown: string, needle: string): any {
+  for (const m of markdown.matchAll(/^```json\n([\s\S]*?)^```$/gm)) {
+    if ((m[1] as string).includes(needle)) return JSON.parse(m[1] as string);
+  }
+  throw new Error(`no \`\`\`json block containing ${needle}`);
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 describe('Claude Code plugin packaging', () => {
@@ -400,6 +423,54 @@ describe('Claude Code plugin packaging', () => {
           expect(await readFile(path.join(project, 'infrastructure', 'terraform', 's3_bucket.uploads.tf'), 'utf8')).toContain('resource "aws_s3_bucket" "uploads"');
           const validate = await cli(['config', 'validate']);
           expect(validate.data).toMatchObject({ valid: true, environments: ['test', 'prod'] });
+        }),
+      ),
+    TIMEOUT_MS,
+  );
+  it(
+    'the git-subdir marketplace entry documented in docs/PLUGIN.md and README validates, and installs only plugin/ from a git repository',
+    () =>
+      withTempDir('faber-claude-home-', (home) =>
+        withTempDir('faber-claude-git-', async (work) => {
+          const documented = jsonBlockWith(await readFile(path.join(REPO_ROOT, 'docs', 'PLUGIN.md'), 'utf8'), '"git-subdir"');
+          const entry = documented.plugins?.find((p: { name: string }) => p.name === PLUGIN_NAME);
+          expect(entry?.source).toMatchObject({ source: 'git-subdir', path: 'plugin' });
+          // The README shows the same entry on its own.
+          const readmeEntry = jsonBlockWith(await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8'), '"git-subdir"');
+          expect(readmeEntry.source).toEqual(entry.source);
+
+          // As documented: a marketplace claude accepts under --strict.
+          const market = path.join(work, 'marketplace');
+          await writeJson(path.join(market, '.claude-plugin', 'marketplace.json'), documented);
+          const validate = await claude(home, ['plugin', 'validate', '--strict', market]);
+          expect(validate.code, validate.output).toBe(0);
+          expect(validate.output, validate.output).not.toMatch(/warning|⚠/i);
+
+          // The same entry against a local git repository holding a clean copy of this one
+          // (a file:// URL in place of the GitHub one, so no network is needed).
+          const repo = path.join(work, 'repo');
+          await copyClone(repo);
+          const git = (args: string[]) => execa('git', ['-c', 'user.name=faber', '-c', 'user.email=faber@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
+          await git(['init', '-q', '-b', entry.source.ref]);
+          await git(['add', '-A']);
+          await git(['commit', '-q', '-m', 'clone']);
+          await writeJson(path.join(market, '.claude-plugin', 'marketplace.json'), {
+            ...documented,
+            plugins: [{ ...entry, source: { ...entry.source, url: pathToFileURL(repo).href } }],
+          });
+          const { installPath } = await addAndInstall(home, market, documented.name);
+
+          // Only the plugin directory arrives: the source, tests and root package stay behind.
+          const top = (await readdir(installPath)).filter((name) => !name.startsWith('.')).sort();
+          expect(top).toEqual(expect.arrayContaining(['agents', 'bin', 'commands', 'dist', 'package.json', 'skills', 'templates']));
+          for (const absent of ['src', 'test', 'scripts', 'node_modules', 'package-lock.json', 'README.md']) expect(top).not.toContain(absent);
+          expect((await readJson(path.join(installPath, 'package.json'))).dependencies).toBeUndefined();
+          const footprint = await measure(installPath);
+          expect(footprint.diskBytes).toBeLessThanOrEqual(INSTALLED_BUDGET_BYTES);
+          expect(footprint.nodeModules).toEqual([]);
+          const version = await execa(path.join(installPath, 'bin', 'faber-cloud'), ['--version'], { cwd: home, stdin: 'ignore', reject: false, timeout: 60_000 });
+          expect(version.exitCode, `${version.stdout}\n${version.stderr}`).toBe(0);
+          expect(version.stdout.trim()).toBe((await readJson(path.join(REPO_ROOT, 'package.json'))).version);
         }),
       ),
     TIMEOUT_MS,

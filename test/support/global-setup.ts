@@ -5,7 +5,7 @@ import { testTools } from './tools.js';
 
 /**
  * Rebuilds dist/ when src/ (or another build input) changed since it was built, since the tests
- * spawn bin/faber-cloud, which runs dist/. Then starts one moto server per vitest worker slot
+ * spawn plugin/bin/faber-cloud, which runs plugin/dist/. Then starts one moto server per vitest worker slot
  * (VITEST_POOL_ID 1..N), so test files that run at the same time never see each other's
  * resources, and stops them at the end.
  */

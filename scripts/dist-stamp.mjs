@@ -18,8 +18,12 @@ const STAMP_HEADER = [
   '// sha256 of the build inputs (scripts/dist-stamp.mjs); the integration tests rebuild dist/ when it differs.',
 ];
 
-/** Files whose bytes go into the bundle or decide how it is made. */
-const INPUT_DIRS = ['src'];
+/**
+ * Files whose bytes go into the bundle or decide how it is made. src/ imports JSON data
+ * (rule catalogues, price tables, the escalation list) from plugin/templates/, which the
+ * bundle inlines; the rest of templates/ is read at run time and costs only a rebuild.
+ */
+const INPUT_DIRS = ['src', 'plugin/templates'];
 const INPUT_FILES = ['scripts/build.mjs', 'tsconfig.json'];
 
 async function listFiles(root, dir) {

@@ -75,6 +75,7 @@ describe('dist/ freshness stamp', () => {
     ['a new file in src/', () => write('src/core/c.ts', '')],
     ['a renamed file in src/', () => rename(path.join(root, 'src/core/b.ts'), path.join(root, 'src/core/b2.ts'))],
     ['a deleted file in src/', () => rm(path.join(root, 'src/core/b.ts'))],
+    ['data the bundle imports from plugin/templates/', () => write('plugin/templates/ops/audit-rules.json', '{"rules":[]}\n')],
     ['the build script', () => write('scripts/build.mjs', '// the build, changed\n')],
     ['tsconfig.json', () => write('tsconfig.json', '{"compilerOptions":{"target":"ES2023"}}\n')],
     ['a runtime dependency in package-lock.json', () => write('package-lock.json', JSON.stringify(lock('4.0.1', '3.0.0')))],

@@ -31,6 +31,7 @@ import {
   ERROR_CUES,
   ERROR_NAME,
   REPORT_VERBS,
+  REPORTED_FAILURE,
   HELP_PATTERN,
   IMPERATIVE_LEAD,
   ISSUE_TRAILING,
@@ -134,6 +135,7 @@ const CONCURRENCY_NONE_RE = new RegExp(wrap(CONCURRENCY_NONE));
 const QUESTION_CUES_RE = new RegExp(wrap(QUESTION_CUES));
 const ERROR_CUES_RE = new RegExp(wrap(ERROR_CUES));
 const REPORT_VERBS_RE = new RegExp(wrap(REPORT_VERBS));
+const REPORTED_FAILURE_RE = new RegExp(wrap(REPORTED_FAILURE));
 const IMPERATIVE_RE = new RegExp(IMPERATIVE_LEAD);
 const POLITE_RE = new RegExp(POLITE_LEAD);
 /** A remediation action by its catalogue id or alias ("restart"). */
@@ -458,7 +460,7 @@ function speechAct(a: Analysis, ranked: readonly Candidate[]): SpeechAct {
   // "deploying to prod gives me an error" names the verb, it does not order it.
   const baseForm = !/(?:ing|ed)$/.test(a.tokens[mutation.span[0]]?.text ?? '');
   if (baseForm && POLITE_RE.test(lead)) return 'request';
-  const imperative = baseForm && IMPERATIVE_RE.test(lead);
+  const imperative = baseForm && IMPERATIVE_RE.test(lead) && !REPORTED_FAILURE_RE.test(a.text.slice(a.starts[mutation.span[1]] ?? 0));
   const words = a.tokens.filter((token) => token.kind === 'word');
   const reported = ERROR_CUES_RE.test(a.text) || REPORT_VERBS_RE.test(a.text) || words.some((token) => ERROR_NAME.test(token.raw)) || a.quotes.some((quote) => ERROR_CUES_RE.test(quote.toLowerCase()));
   if (!imperative && reported) return 'error-report';

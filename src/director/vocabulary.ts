@@ -788,6 +788,8 @@ export const POLITE_LEAD = '^(?:(?:please|kindly|hey|hi|ok|okay|so) )*(?:can|cou
 /** An error report: a failure word, or a pasted AWS error name (AccessDenied, ...Exception). */
 export const ERROR_CUES =
   '(?:errors?|errored|erroring|fail|failed|fails|failing|failure|denied|exception|forbidden|unauthori[sz]ed|not authori[sz]ed|timeout|timed out|stale|crash(?:ed|es)?|blew up|broke|broken|stuck|threw|throws|rejected|refused|invalid|already exists|403|401)';
+/** A failure told after the verb ("restart the api in prod failed with 403"): a report even with the verb first. */
+export const REPORTED_FAILURE = '(?:failed|fails|errored|threw|throws|broke|crashed|timed out|blew up|denied)';
 /** A report of what was seen ("seeing 'bucket already exists' when deploying"): with a mutation named, an error report. */
 export const REPORT_VERBS = '(?:seeing|saw|getting|got|gets|hit|hitting|received|receiving|says|said)';
 export const ERROR_NAME = /(?:Exception|Error|Denied|Violation|Fault|Unauthorized\w*|Operation)$/;

@@ -393,6 +393,8 @@ interface Candidate {
   span: [number, number];
   /** Token ranges of every match, to tell when another operation's phrase contains them all. */
   spans: [number, number][];
+  /** The mutation whose words matched, when this is its safe reading (a question or an error report). */
+  readFrom?: OperationName;
 }
 
 function scoreOperations(a: Analysis): { ranked: Candidate[]; negated: OperationName[] } {
@@ -488,7 +490,7 @@ function safeReadings(a: Analysis, ranked: readonly Candidate[], act: Exclude<Sp
     if (!safe) continue;
     const operation = act === 'question' ? safe.question : safe.error;
     if (operation === 'preview' && c.spec.operation === 'destroy' && c.score >= MATCH_KINDS.synonym.score - EPSILON) a.destroyRequested = true;
-    read.push({ ...c, spec: specOf(operation), score: c.score + (act === 'error-report' ? ERROR_REPORT_BONUS : 0), confidence: Math.min(c.confidence, SAFE_READING_CONFIDENCE) });
+    read.push({ ...c, spec: specOf(operation), readFrom: c.spec.operation, score: c.score + (act === 'error-report' ? ERROR_REPORT_BONUS : 0), confidence: Math.min(c.confidence, SAFE_READING_CONFIDENCE) });
     note ??=
       act === 'question'
         ? `a question, not an order: answered with ${operation} instead of ${c.spec.operation}`
@@ -982,7 +984,8 @@ export function route(request: string, context: RouteContext): RouteResult {
     .map((c) => optionOf(c, a, finding));
 
   const matched = chosen.matched.replace(/@env/g, '<env>').replace(/@quote/g, '<quoted text>');
-  const kindNote = chosen.kind === 'exact' ? `"${matched}"` : `"${matched}" (${chosen.kind} of ${spec.operation})`;
+  const matchedOp = chosen.readFrom ?? spec.operation;
+  const kindNote = chosen.kind === 'exact' ? `"${matched}"` : `"${matched}" (${chosen.kind} of ${matchedOp})`;
   const reason = [
     `matched ${kindNote}`,
     ...typoNotes(chosen, a),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { OPERATIONS, route, type Alternative, type RouteContext, type RouteResult } from '../../src/director/index.js';
 import { missingArgs } from '../../src/director/route.js';
@@ -313,8 +313,13 @@ describe('every command line the router emits over the grids', () => {
     ...cross(MUTATIONS.map((m) => m.base), ENV_WORDS).map(([verb, env]) => `${verb} ${env}`),
     ...loadPhrasings().map((row) => row.text),
   ];
-  const results = Object.values(CONTEXTS).flatMap((ctx) => requests.map((request) => ({ request, result: route(request, ctx) })));
-  const lines = results.flatMap(({ request, result }) => linesOf(result).map((line) => ({ request, line })));
+  // Routed once, when the first test runs (not while collecting).
+  let results: { request: string; result: RouteResult }[] = [];
+  let lines: { request: string; line: Alternative }[] = [];
+  beforeAll(() => {
+    results = Object.values(CONTEXTS).flatMap((ctx) => requests.map((request) => ({ request, result: route(request, ctx) })));
+    lines = results.flatMap(({ request, result }) => linesOf(result).map((line) => ({ request, line })));
+  });
 
   it('is complete when offered as runnable: a route has nothing missing; remediate names --target/--service and its value', () => {
     const failures: string[] = [];

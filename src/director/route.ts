@@ -19,6 +19,8 @@ import {
   AUDIT_TYPES,
   BOOLEAN_FLAGS,
   CLAUSE_BREAKS,
+  CONCURRENCY_NONE,
+  COUNT_PATTERNS,
   DROPPED_FLAGS,
   ENV_ALIAS_GROUPS,
   ENV_BLOCKING_PREDECESSORS,
@@ -26,7 +28,12 @@ import {
   ENV_FOLLOWERS,
   ENV_PREPOSITIONS,
   ENV_TAKING_VERBS,
+  ERROR_CUES,
+  ERROR_NAME,
+  REPORT_VERBS,
+  REPORTED_FAILURE,
   HELP_PATTERN,
+  IMPERATIVE_LEAD,
   ISSUE_TRAILING,
   KNOWN_WORDS,
   LOG_LEVELS,
@@ -36,7 +43,11 @@ import {
   NEGATORS,
   NUMBER_WORDS,
   OPERATIONS,
+  POLITE_LEAD,
+  QUESTION_CUES,
+  QUESTION_LEADS,
   REMEDIATION_ACTIONS,
+  SAFE_READINGS,
   SERVICE_PATTERNS,
   SUBJECT_FILLER,
   SUBJECT_LEAD_WORDS,
@@ -110,6 +121,8 @@ const KNOWN: ReadonlySet<string> = new Set([
 ]);
 
 const SERVICE_RES = SERVICE_PATTERNS.map((source) => new RegExp(wrap(source), 'g'));
+/** SERVICE_PATTERNS' "<name> service". */
+const NAMED_SERVICE_PATTERN = 1;
 const HELP_RE = new RegExp(HELP_PATTERN);
 const NUMBER_ALTERNATION = ['\\d+', ...Object.keys(NUMBER_WORDS)].join('|');
 const UNIT_ALTERNATION = Object.keys(TIME_UNITS)
@@ -117,6 +130,17 @@ const UNIT_ALTERNATION = Object.keys(TIME_UNITS)
   .join('|');
 const WINDOW_RE = new RegExp(wrap(`(?:last|past|previous|recent|since)(?: (${NUMBER_ALTERNATION}))? (${UNIT_ALTERNATION})`));
 const COMPACT_WINDOW_RE = new RegExp(wrap('(?:last|past|previous|since) (\\d+)(m|h|d|w)'));
+const COUNT_RES = COUNT_PATTERNS.map((source) => new RegExp(wrap(source)));
+const CONCURRENCY_NONE_RE = new RegExp(wrap(CONCURRENCY_NONE));
+const QUESTION_CUES_RE = new RegExp(wrap(QUESTION_CUES));
+const ERROR_CUES_RE = new RegExp(wrap(ERROR_CUES));
+const REPORT_VERBS_RE = new RegExp(wrap(REPORT_VERBS));
+const REPORTED_FAILURE_RE = new RegExp(wrap(REPORTED_FAILURE));
+const IMPERATIVE_RE = new RegExp(IMPERATIVE_LEAD);
+const POLITE_RE = new RegExp(POLITE_LEAD);
+/** A remediation action by its catalogue id or alias ("restart"). */
+const actionOf = (value: string | boolean | undefined) =>
+  typeof value === 'string' ? REMEDIATION_ACTIONS.find((entry) => entry.action === value || entry.aliases.includes(value)) : undefined;
 
 // ---- request analysis ---------------------------------------------------------------------
 
@@ -369,6 +393,8 @@ interface Candidate {
   span: [number, number];
   /** Token ranges of every match, to tell when another operation's phrase contains them all. */
   spans: [number, number][];
+  /** The mutation whose words matched, when this is its safe reading (a question or an error report). */
+  readFrom?: OperationName;
 }
 
 function scoreOperations(a: Analysis): { ranked: Candidate[]; negated: OperationName[] } {
@@ -407,6 +433,72 @@ function scoreOperations(a: Analysis): { ranked: Candidate[]; negated: Operation
   // Stable: equal scores keep the vocabulary's order.
   ranked.sort((x, y) => y.score - x.score);
   return { ranked, negated };
+}
+
+// ---- speech act ---------------------------------------------------------------------------
+
+type SpeechAct = 'request' | 'question' | 'error-report';
+
+/** An error report gets its diagnosis above any incident phrase it also contains ("got a timeout deploying"). */
+const ERROR_REPORT_BONUS = 0.4;
+/** A safe reading is an interpretation: never full confidence. */
+const SAFE_READING_CONFIDENCE = 0.9;
+
+/**
+ * Whether the request orders its mutation, asks about it, or reports its failure. Only a
+ * request can reach a mutation: "deploy to test", "please deploy", "I want to deploy", and the
+ * polite "could you deploy to test?" are requests; "what happens if I apply?", "deploy to
+ * prod?", "should I restart the api?" are questions; "got access denied deploying to prod"
+ * and "deploying to prod gives an UnauthorizedOperation error" are error reports.
+ */
+function speechAct(a: Analysis, ranked: readonly Candidate[]): SpeechAct {
+  const mutation = ranked.find((c) => c.spec.mutating);
+  if (!mutation) return 'request';
+  const lead = a.tokens
+    .slice(0, mutation.span[0])
+    .filter((token) => token.kind === 'word')
+    .map((token) => `${token.text} `)
+    .join('');
+  // "deploying to prod gives me an error" names the verb, it does not order it.
+  const baseForm = !/(?:ing|ed)$/.test(a.tokens[mutation.span[0]]?.text ?? '');
+  if (baseForm && POLITE_RE.test(lead)) return 'request';
+  const imperative = baseForm && IMPERATIVE_RE.test(lead) && !REPORTED_FAILURE_RE.test(a.text.slice(a.starts[mutation.span[1]] ?? 0));
+  const words = a.tokens.filter((token) => token.kind === 'word');
+  const reported = ERROR_CUES_RE.test(a.text) || REPORT_VERBS_RE.test(a.text) || words.some((token) => ERROR_NAME.test(token.raw)) || a.quotes.some((quote) => ERROR_CUES_RE.test(quote.toLowerCase()));
+  if (!imperative && reported) return 'error-report';
+  const last = a.tokens[a.tokens.length - 1];
+  if (last?.kind === 'punct' && last.text === '?') return 'question';
+  if (imperative) return 'request';
+  const first = words[0]?.text;
+  return (first !== undefined && QUESTION_LEADS.has(first)) || QUESTION_CUES_RE.test(a.text) ? 'question' : 'request';
+}
+
+/**
+ * A question's or an error report's candidates, each mutation replaced by the read that
+ * answers it (SAFE_READINGS): deploy -> preview or debug, destroy -> preview --destroy or
+ * debug, remediate -> check-health or investigate. One candidate per operation, best first.
+ */
+function safeReadings(a: Analysis, ranked: readonly Candidate[], act: Exclude<SpeechAct, 'request'>): { ranked: Candidate[]; note?: string } {
+  let note: string | undefined;
+  const read: Candidate[] = [];
+  for (const c of ranked) {
+    if (!c.spec.mutating) {
+      read.push(c);
+      continue;
+    }
+    const safe = SAFE_READINGS[c.spec.operation];
+    if (!safe) continue;
+    const operation = act === 'question' ? safe.question : safe.error;
+    if (operation === 'preview' && c.spec.operation === 'destroy' && c.score >= MATCH_KINDS.synonym.score - EPSILON) a.destroyRequested = true;
+    read.push({ ...c, spec: specOf(operation), readFrom: c.spec.operation, score: c.score + (act === 'error-report' ? ERROR_REPORT_BONUS : 0), confidence: Math.min(c.confidence, SAFE_READING_CONFIDENCE) });
+    note ??=
+      act === 'question'
+        ? `a question, not an order: answered with ${operation} instead of ${c.spec.operation}`
+        : `an error report: ${operation} diagnoses it instead of repeating the ${c.spec.operation}`;
+  }
+  read.sort((x, y) => y.score - x.score);
+  const seen = new Set<OperationName>();
+  return { ranked: read.filter((c) => !seen.has(c.spec.operation) && (seen.add(c.spec.operation), true)), note };
 }
 
 // ---- environment --------------------------------------------------------------------------
@@ -492,17 +584,21 @@ const isProd = (env: string, ctx: RouteContext): boolean =>
 
 // ---- arguments ----------------------------------------------------------------------------
 
-function isServiceName(word: string, ctx: RouteContext): boolean {
-  if (word.length < 2 || KNOWN.has(word) || ALIAS_BY_WORD.has(word) || /^\d+[a-z]?$/.test(word)) return false;
+/** Ordinary words: never a service name, even right before "service". */
+const PLAIN_WORDS: ReadonlySet<string> = new Set([...KNOWN_WORDS, ...NEGATORS, ...Object.keys(NUMBER_WORDS)]);
+
+/** `named`: the word stands right before "service" ("the billing service"), so an operation word may be a name too. */
+function isServiceName(word: string, ctx: RouteContext, named = false): boolean {
+  if (word.length < 2 || (named ? PLAIN_WORDS : KNOWN).has(word) || ALIAS_BY_WORD.has(word) || /^\d+[a-z]?$/.test(word)) return false;
   return !ctx.environments.some((env) => env.toLowerCase() === word);
 }
 
 function findService(a: Analysis): string | undefined {
   if (typeof a.flags.service === 'string') return a.flags.service;
-  for (const re of SERVICE_RES) {
+  for (const [index, re] of SERVICE_RES.entries()) {
     for (const match of a.text.matchAll(re)) {
       const candidate = match[1];
-      if (candidate && isServiceName(candidate, a.ctx)) return candidate;
+      if (candidate && isServiceName(candidate, a.ctx, index === NAMED_SERVICE_PATTERN)) return candidate;
     }
   }
   return undefined;
@@ -568,7 +664,18 @@ function collectArgs(spec: OperationSpec, a: Analysis, env: string | undefined):
         value = env;
         break;
       case 'service':
-        value = findService(a);
+        // An explicit --target names the resource; the words' service is then not passed twice.
+        value = spec.args.includes('target') && typeof a.flags.target === 'string' ? undefined : findService(a);
+        break;
+      case 'target':
+        value = flag('target');
+        break;
+      case 'count':
+        // Only for the action that takes it: the CLI refuses --count on any other.
+        value = actionOf(args.action)?.param === 'count' ? (flag('count') ?? findCount(a)) : undefined;
+        break;
+      case 'concurrency':
+        value = actionOf(args.action)?.param === 'concurrency' ? (flag('concurrency') ?? (CONCURRENCY_NONE_RE.test(a.text) ? 'none' : findCount(a))) : undefined;
         break;
       case 'feature':
         value = flag('feature') ?? a.quotes[0] ?? subjectText(a, 'architect');
@@ -608,6 +715,14 @@ function collectArgs(spec: OperationSpec, a: Analysis, env: string | undefined):
   return args;
 }
 
+function findCount(a: Analysis): string | undefined {
+  for (const re of COUNT_RES) {
+    const match = re.exec(a.text);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
 /** Free text for --feature and --issue; everything else is one word-like value. */
 const FREE_TEXT: ReadonlySet<ArgName> = new Set(['feature', 'issue']);
 
@@ -618,6 +733,8 @@ const FREE_TEXT: ReadonlySet<ArgName> = new Set(['feature', 'issue']);
 function isSafeValue(name: ArgName, value: string): boolean {
   const trimmed = value.trim();
   if (!trimmed || trimmed.startsWith('-')) return false;
+  if (name === 'count') return /^\d+$/.test(trimmed);
+  if (name === 'concurrency') return /^(?:\d+|none)$/i.test(trimmed);
   return FREE_TEXT.has(name) || /^[A-Za-z0-9][\w.:/@+-]*$/.test(trimmed);
 }
 
@@ -650,8 +767,21 @@ function labelOf(spec: OperationSpec, args: RouteArgs): string {
 
 const round = (value: number): number => Math.round(Math.min(1, Math.max(0.05, value)) * 100) / 100;
 
-function alternativeOf(spec: OperationSpec, args: RouteArgs, confidence: number, ctx: RouteContext): Alternative {
+/**
+ * The values without which this command line cannot run: the operation's own, one of each
+ * `requiresOneOf` group (reported by its first name), and the parameter the chosen remediation
+ * action takes (exported for the contract test).
+ */
+export function missingArgs(spec: OperationSpec, args: RouteArgs): ArgName[] {
   const missing = spec.requires.filter((name) => args[name] === undefined);
+  for (const group of spec.requiresOneOf ?? []) if (group.every((name) => args[name] === undefined)) missing.push(group[0]!);
+  const param = spec.args.includes('action') ? actionOf(args.action)?.param : undefined;
+  if (param && args[param] === undefined) missing.push(param);
+  return missing;
+}
+
+function alternativeOf(spec: OperationSpec, args: RouteArgs, confidence: number, ctx: RouteContext): Alternative {
+  const missing = missingArgs(spec, args);
   const alternative: Alternative = {
     manager: spec.manager,
     operation: spec.operation,
@@ -789,7 +919,16 @@ export function route(request: string, context: RouteContext): RouteResult {
   }
   if (HELP_RE.test(a.text.replace(/\s*[.!?]+$/, '').trim())) return unknown('Here is what I can route. Ask in your own words, e.g. "deploy to test".');
 
-  const { ranked, negated } = scoreOperations(a);
+  const scored = scoreOperations(a);
+  const { negated } = scored;
+  let { ranked } = scored;
+  const act = speechAct(a, ranked);
+  const notes: string[] = [];
+  if (act !== 'request') {
+    const read = safeReadings(a, ranked, act);
+    ranked = read.ranked;
+    if (read.note) notes.push(read.note);
+  }
   // "preview destroying test" plans the destroy; a stray "remove" (weak) does not plan wiping everything.
   if (ranked.some((c) => c.spec.operation === 'destroy' && c.score >= MATCH_KINDS.synonym.score - EPSILON)) a.destroyRequested = true;
   const finding = findEnvironment(a);
@@ -804,12 +943,13 @@ export function route(request: string, context: RouteContext): RouteResult {
   const top = live[0]!;
   const tied = live.filter((c) => c.score >= top.score - TIE_MARGIN - EPSILON);
   let chosen = top;
-  const notes: string[] = [];
+  let previewFirst = false;
   if (tied.length > 1) {
     const ops = new Set(tied.map((c) => c.spec.operation));
     // "preview and deploy", "plan the destroy": the preview is the safe first step.
     if (tied.length === 2 && ops.has('preview') && (ops.has('deploy') || ops.has('destroy'))) {
       chosen = tied.find((c) => c.spec.operation === 'preview')!;
+      previewFirst = true;
       if (ops.has('deploy')) notes.push('previewing first: deploy is the next step, with the reviewed plan');
     } else {
       const options = tied.slice(0, 4).map((c) => optionOf(c, a, finding));
@@ -823,7 +963,7 @@ export function route(request: string, context: RouteContext): RouteResult {
   if (choice.kind === 'ask') return envQuestion(chosen, a, choice, penalty);
 
   const args = collectArgs(spec, a, choice.env);
-  const missing = spec.requires.filter((name) => args[name] === undefined);
+  const missing = missingArgs(spec, args);
   if (missing.length > 0) {
     const first = missing[0]!;
     if (first === 'action') {
@@ -837,14 +977,15 @@ export function route(request: string, context: RouteContext): RouteResult {
   const merged = spec.operation === 'preview' && args.destroy === true ? 'destroy' : undefined;
   const runnerUps = live.filter((c) => c !== chosen && c.spec.operation !== merged);
   const runnerUp = runnerUps[0];
-  const closePenalty = runnerUp && runnerUp.score >= chosen.score - CLOSE_MARGIN && notes.length === 0 ? CLOSE_RUNNER_UP_PENALTY : 0;
+  const closePenalty = runnerUp && runnerUp.score >= chosen.score - CLOSE_MARGIN && !previewFirst ? CLOSE_RUNNER_UP_PENALTY : 0;
   const confidence = round(chosen.confidence - penalty - choice.penalty - closePenalty);
   const alternatives = runnerUps
     .slice(0, MAX_ALTERNATIVES)
     .map((c) => optionOf(c, a, finding));
 
   const matched = chosen.matched.replace(/@env/g, '<env>').replace(/@quote/g, '<quoted text>');
-  const kindNote = chosen.kind === 'exact' ? `"${matched}"` : `"${matched}" (${chosen.kind} of ${spec.operation})`;
+  const matchedOp = chosen.readFrom ?? spec.operation;
+  const kindNote = chosen.kind === 'exact' ? `"${matched}"` : `"${matched}" (${chosen.kind} of ${matchedOp})`;
   const reason = [
     `matched ${kindNote}`,
     ...typoNotes(chosen, a),

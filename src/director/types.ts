@@ -27,7 +27,7 @@ export type OperationName =
   | 'audit';
 
 /** Values the router can extract; each maps to one CLI flag (see ARG_FLAGS). */
-export type ArgName = 'env' | 'service' | 'feature' | 'design' | 'issue' | 'level' | 'since' | 'phase' | 'type' | 'action' | 'plan' | 'destroy';
+export type ArgName = 'env' | 'service' | 'target' | 'count' | 'concurrency' | 'feature' | 'design' | 'issue' | 'level' | 'since' | 'phase' | 'type' | 'action' | 'plan' | 'destroy';
 
 export type RouteArgs = Partial<Record<ArgName, string | boolean>>;
 

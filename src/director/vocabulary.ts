@@ -52,6 +52,8 @@ export interface OperationSpec {
   args: readonly ArgName[];
   /** Values without which the command line is not runnable. */
   requires: readonly ArgName[];
+  /** Groups of values of which one is needed (remediate: --target or --service); the first is reported missing. */
+  requiresOneOf?: readonly (readonly ArgName[])[];
   /** Changes cloud resources: negation removes it, prod needs a person's confirmation. */
   mutating: boolean;
   patterns: readonly Pattern[];
@@ -62,6 +64,14 @@ const p = (kind: MatchKind, ...sources: string[]): Pattern[] => sources.map((re)
 /** Articles and possessives often found between a verb and its object. */
 const DET = '(?:the |my |our |this |that |a |an |last |latest )*';
 const DEPLOY_NOUN = '(?:deploy|deploys|deployment|deployments|apply|release|rollout|roll out)';
+/** Verbs of a build request ("we need a table for…", "set up a bucket…"). */
+const BUILD_VERB = '(?:set ?up|setup|create|add|make|build|provision|spin up|stand up|give me|need|want|like|wanna)';
+/** Cloud resources a person may ask for by name (the kinds the architect knows, and their everyday names). */
+const RESOURCE_NOUN =
+  '(?:s3|buckets?|tables?|dynamo(?:db)?|queues?|sqs|dlq|topics?|sns|lambdas?|functions?|databases?|dbs?|rds|postgres(?:ql)?|mysql|aurora|caches?|redis|memcached|' +
+  'elasticache|cdn|cloudfront|distribution|gateway|vpc|subnets?|clusters?|containers?|ecs(?: service)?|fargate|streams?|kinesis|log groups?|' +
+  'secrets?|kms(?: keys?)?|alarms?|dashboards?|load balancers?|alb|ec2|instances?|servers?|website|static site|cron(?: job)?|scheduled (?:job|task|lambda|function)|' +
+  'step functions?|state machine|event ?bus|eventbridge|webhooks?|pipeline|storage|bastion|iam role)';
 
 export const OPERATIONS: readonly OperationSpec[] = [
   {
@@ -77,6 +87,9 @@ export const OPERATIONS: readonly OperationSpec[] = [
     patterns: [
       ...p('exact', 'architect'),
       ...p('synonym', 'design(?:ing)?', 'architecture', 'propose (?:an? )?(?:architecture|design)', 'how (?:should|would|do|can) (?:we|i) (?:build|structure|architect|host)'),
+      // A request for a new resource ("set up a bucket for avatars") is designed first; it
+      // outscores "provision"/"spin up" (deploy), which only ever apply what exists.
+      ...p('phrase', `${BUILD_VERB} (?:(?!(?:to|logs?|errors?|health|status) )\\S+ ){0,4}${RESOURCE_NOUN}`, `new (?:\\S+ ){0,2}${RESOURCE_NOUN}`, '(?:somewhere|a place|storage) to (?:store|keep|put|save|host)'),
     ],
   },
   {
@@ -96,7 +109,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
         '(?:generate|write|create|scaffold|produce|build) (?:the |some |a |an )?(?:terraform|iac|tf|infrastructure code|infrastructure as code)(?: code| files| modules?)?',
         'implement (?:the |this |that |a )?(?:[\\w-]+ ){0,4}design',
         'terraform (?:code|files|modules?) for',
-        'turn (?:the |this |that )?design into',
+        'turn (?:the |this |that )?(?:[\\w-]+ ){0,3}design into',
       ),
       ...p('synonym', 'implement(?:ing)?'),
     ],
@@ -141,7 +154,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
       ...p(
         'phrase',
         '(?:cost|price|pricing) estimates?',
-        'estimate (?:the |our )?(?:monthly )?(?:cost|costs|price|spend)',
+        'estimate (?:\\S+ ){0,4}(?:cost|costs|price|spend)',
         '(?:pre|post)-?deploy(?:ment)? (?:tests?|checks?)',
         'security (?:scan|scans|rules)',
         'tests? after (?:deploying|the deploy|deployment|a deploy)',
@@ -193,6 +206,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
         'ship(?:ping)?',
         'releas(?:e|ing)',
         'roll(?:ing)? ?out',
+        'roll (?:\\S+ ){1,3}out (?:to|into)',
         'push(?:ing)?(?: \\S+){0,2} (?:to|into)',
         'apply(?:ing)?',
         'go(?:ing)? live',
@@ -363,7 +377,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
         'initiali[sz](?:e|ing)',
         'bootstrap',
         'onboard',
-        'get(?:ting)? started',
+        'get(?:ting)? (?:\\S+ ){0,3}started',
         'set ?up (?:faber(?:-cloud)?|the project|a (?:new )?project|this project|(?:the |a )?config(?:uration)?|devops\\.json)',
         'create (?:the |a )?(?:config|configuration|devops\\.json)',
       ),
@@ -488,8 +502,10 @@ export const OPERATIONS: readonly OperationSpec[] = [
     title: 'remediate (dry run)',
     description: 'Plan a remediation (restart or scale an ECS service, Lambda concurrency, DLQ redrive); a dry run unless a person adds --apply',
     example: 'restart the api service in test',
-    args: ['env', 'action', 'service'],
+    // --count / --concurrency are required by the action that takes them (REMEDIATION_ACTIONS).
+    args: ['env', 'action', 'service', 'target', 'count', 'concurrency'],
     requires: ['env', 'action'],
+    requiresOneOf: [['target', 'service']],
     mutating: true,
     patterns: [
       ...p('exact', 'remediate', 'remediation', 'remediating'),
@@ -527,9 +543,9 @@ export const OPERATIONS: readonly OperationSpec[] = [
         'cost (?:audit|review|report|analysis|breakdown|check)',
         'how much (?:\\S+ ){0,4}(?:cost|costs|costing|spend|spending)',
         'spend(?:ing)?',
-        'billing',
       ),
-      ...p('weak', 'costs?', 'security'),
+      // "billing" is as often a service's name ("restart the billing service").
+      ...p('weak', 'costs?', 'security', 'billing'),
     ],
   },
 ];
@@ -538,6 +554,9 @@ export const OPERATIONS: readonly OperationSpec[] = [
 export const ARG_FLAGS: Readonly<Record<ArgName, string>> = {
   env: '--env',
   service: '--service',
+  target: '--target',
+  count: '--count',
+  concurrency: '--concurrency',
   feature: '--feature',
   design: '--design',
   issue: '--issue',
@@ -551,7 +570,7 @@ export const ARG_FLAGS: Readonly<Record<ArgName, string>> = {
 };
 
 /** Flags in a request that the router takes values from (`--env=test`, `--service api`). */
-export const VALUE_FLAGS: ReadonlySet<string> = new Set(['env', 'service', 'feature', 'design', 'issue', 'level', 'since', 'phase', 'type', 'action', 'plan']);
+export const VALUE_FLAGS: ReadonlySet<string> = new Set(['env', 'service', 'target', 'count', 'concurrency', 'feature', 'design', 'issue', 'level', 'since', 'phase', 'type', 'action', 'plan']);
 /** Flags that take no value. --apply and --confirm are read only to be dropped: a person adds them. */
 export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['destroy', 'apply', 'json', 'force', 'yes', 'verbose', 'no-auto-fix', 'dry-run']);
 export const DROPPED_FLAGS: ReadonlySet<string> = new Set(['confirm', 'apply', 'yes', 'force']);
@@ -583,7 +602,7 @@ export const ENV_TAKING_VERBS: ReadonlySet<string> = new Set([
 ]);
 /** ...or right before one of these ("test environment", "test is down"). */
 export const ENV_FOLLOWERS: ReadonlySet<string> = new Set([
-  'env', 'environment', 'stack', 'account', 'workspace', 'is', 'are', 'was', 'has', 'resources', 'logs', 'health', 'status', 'deployment', 'deployments', 'history', 'config',
+  'env', 'environment', 'stack', 'account', 'workspace', 'is', 'are', 'was', 'has', 'will', 'cost', 'costs', 'resources', 'logs', 'health', 'status', 'deployment', 'deployments', 'history', 'config',
 ]);
 /** "go live" is a deploy, not the live environment. */
 export const ENV_BLOCKING_PREDECESSORS: ReadonlySet<string> = new Set(['go', 'going', 'went', 'goes']);
@@ -676,20 +695,32 @@ export const TEST_PHASES: readonly { phase: string; re: string }[] = [
   { phase: 'post', re: '(?:post-?deploy(?:ment)?|after (?:deploying|the deploy|deployment|a deploy)|smoke[- ]?tests?|post)' },
 ];
 
-/** ops remediate --action (the catalogue in templates/ops/remediation-catalogue.json), from the verb the person used. */
-export const REMEDIATION_ACTIONS: readonly { action: string; re: string }[] = [
-  { action: 'restart-service', re: '(?:restart(?:ing)?|reboot|bounce|recycle)' },
-  { action: 'scale-service', re: 'scale(?: (?:up|down|out|in))?' },
-  { action: 'set-concurrency', re: '(?:throttle|(?:reserved )?concurrency)' },
-  { action: 'redrive-dlq', re: '(?:redrive|replay (?:the )?(?:dlq|dead[- ]letter(?: queue)?))' },
+/**
+ * ops remediate --action (the catalogue in templates/ops/remediation-catalogue.json), from the
+ * verb the person used; `aliases` are the catalogue's, `param` the value the action cannot run
+ * without (test/unit/director-contract.test.ts checks both against the catalogue).
+ */
+export const REMEDIATION_ACTIONS: readonly { action: string; re: string; aliases: readonly string[]; param?: 'count' | 'concurrency' }[] = [
+  { action: 'restart-service', re: '(?:restart(?:ing)?|reboot|bounce|recycle)', aliases: ['restart'] },
+  { action: 'scale-service', re: 'scale(?: (?:up|down|out|in))?', aliases: ['scale'], param: 'count' },
+  { action: 'set-concurrency', re: '(?:throttle|(?:reserved )?concurrency)', aliases: ['concurrency'], param: 'concurrency' },
+  { action: 'redrive-dlq', re: '(?:redrive|replay (?:the )?(?:dlq|dead[- ]letter(?: queue)?))', aliases: ['redrive'] },
 ];
+/** Where --count / --concurrency are read from the words: "to 4", "4 tasks"; group 1 is the number. */
+export const COUNT_PATTERNS: readonly string[] = ['(?:to|at) (\\d+)', '(\\d+) (?:tasks?|instances?|replicas?|containers?|copies|executions?)'];
+/** "remove the reserved concurrency": --concurrency none. */
+export const CONCURRENCY_NONE = '(?:remove|clear|drop|delete|unset|reset) (?:the )?(?:reserved )?concurrency';
 
 /**
  * Leading words dropped before the rest of the request becomes a feature, design slug or
  * issue text ("please design the architecture for user uploads" -> "user uploads").
  */
 export const SUBJECT_LEAD_WORDS: Readonly<Partial<Record<OperationName, readonly string[]>>> = {
-  architect: ['architect', 'design', 'designing', 'architecture', 'propose', 'how', 'should', 'would', 'do', 'can', 'we', 'i', 'build', 'structure', 'host', 'new', 'solution', 'system', 'infrastructure', 'infra', 'feature'],
+  architect: [
+    'architect', 'design', 'designing', 'architecture', 'propose', 'how', 'should', 'would', 'do', 'can', 'we', 'i', 'build', 'structure', 'host', 'new', 'solution', 'system', 'infrastructure', 'infra', 'feature',
+    // build requests: "set up a bucket for avatars" -> "bucket for avatars"
+    'set', 'setup', 'up', 'create', 'add', 'make', 'spin', 'stand', 'give', 'provision', 'id', 'wed', 'want', 'wanna', 'like', 'need', 'needs',
+  ],
   engineer: ['engineer', 'generate', 'write', 'create', 'scaffold', 'produce', 'build', 'implement', 'implementing', 'turn', 'terraform', 'iac', 'tf', 'infrastructure', 'code', 'as', 'files', 'file', 'module', 'modules', 'from', 'design', 'into'],
   investigate: ['investigate', 'investigating', 'look', 'dig', 'into', 'diagnose', 'troubleshoot', 'troubleshooting', 'debug', 'figure', 'out', 'find'],
 };
@@ -710,6 +741,9 @@ export const MISSING_PROMPTS: Readonly<Partial<Record<ArgName, string>>> = {
   design: 'Which design should become Terraform? e.g. --design user-uploads.',
   issue: 'What is the symptom? e.g. investigate "500 errors on checkout" or --issue "500 errors".',
   action: 'Which remediation? It runs as a dry run; a person adds --apply.',
+  target: 'Which resource? Name the service, function or queue (its name or registry address, see infra show-resources), e.g. --target api.',
+  count: 'To how many tasks? e.g. "scale the api service to 4" or --count 4.',
+  concurrency: 'Which reserved concurrency? A number (0 throttles every invocation) or none to remove it, e.g. --concurrency 5.',
 };
 
 /**
@@ -719,13 +753,49 @@ export const MISSING_PROMPTS: Readonly<Partial<Record<ArgName, string>>> = {
 export const SERVICE_PATTERNS: readonly string[] = [
   'service (?:named |called )?([a-z0-9][\\w-]*)',
   '([a-z0-9][\\w-]*) (?:service|svc|microservice)',
+  '([a-z0-9][\\w-]*) (?:function|lambda|queue)',
   '(?:is|are) (?:the )?([a-z0-9][\\w-]*) (?:up|down|healthy|unhealthy|alive|running|ok|okay|available|responding|reachable|working|returning|throwing|failing|erroring|slow|timing|crashing|broken|flaky)',
   '([a-z0-9][\\w-]*) (?:is|are|seems|looks) (?:down|up|slow|unhealthy|failing|broken|erroring|returning|throwing|timing|crashing|flaky)',
   '([a-z0-9][\\w-]*) logs?',
   'logs? (?:for|of|from) (?:the )?([a-z0-9][\\w-]*)',
-  '(?:check|ping|restart|reboot|bounce|recycle|scale (?:up|down|out|in)|look at|investigate|monitor) (?:the )?([a-z0-9][\\w-]*)',
+  '(?:check|ping|restart|reboot|bounce|recycle|scale(?: (?:up|down|out|in))?|throttle|redrive|look at|investigate|monitor) (?:the )?([a-z0-9][\\w-]*)',
   '(?:for|of|on) (?:the )?([a-z0-9][\\w-]*)',
 ];
 
 /** Requests that ask what the director can do. */
 export const HELP_PATTERN = '^(?:help|\\?|what can you do|what do you do|commands|capabilities|usage)\\??$';
+
+/**
+ * Speech acts. A question ("what happens if I apply?", "should I restart the api?") or an
+ * error report ("got access denied deploying to prod") is never routed to a mutation: its
+ * mutating reading is replaced by the read that answers it (SAFE_READINGS). A request in the
+ * imperative ("deploy to test", "please deploy", "I want to deploy") or a polite request
+ * ("could you deploy to test?") stays a request.
+ */
+/** Words that open a question (first word of the request). "do" only before a pronoun. */
+export const QUESTION_LEADS: ReadonlySet<string> = new Set([
+  'what', 'whats', 'why', 'how', 'hows', 'when', 'where', 'who', 'whos', 'which', 'whose', 'is', 'isnt', 'are', 'arent', 'was', 'were', 'does', 'doesnt',
+  'did', 'didnt', 'should', 'shouldnt', 'would', 'wouldnt', 'could', 'couldnt', 'can', 'cant', 'will', 'wont', 'may', 'might', 'shall', 'has', 'hasnt',
+  'have', 'havent', 'am', 'if', 'any', 'ready',
+]);
+/** Phrases that make a request a question wherever they appear. */
+export const QUESTION_CUES = '(?:what (?:happens|would|will|if|does|do)|explain|wonder|wondering|curious|any risk|is it (?:safe|ok|okay|risky|wise)|tell me (?:what|whether|if|why|how))';
+/** Leading words a request may start with before its verb (punctuation aside). */
+export const IMPERATIVE_LEAD =
+  '^(?:(?:please|kindly|just|now|ok|okay|so|then|hey|hi|right|alright|and|also) )*(?:(?:go ahead and|lets|let us|(?:i|we) (?:want|need|have|would like|d like|wanna) to|id like to|wed like to|time to) )?(?:(?:please|just|now) )*$';
+/** "could you deploy to test?" is a request, however it ends. */
+export const POLITE_LEAD = '^(?:(?:please|kindly|hey|hi|ok|okay|so) )*(?:can|could|would|will) you (?:(?:please|kindly|just|go ahead and) )*$';
+/** An error report: a failure word, or a pasted AWS error name (AccessDenied, ...Exception). */
+export const ERROR_CUES =
+  '(?:errors?|errored|erroring|fail|failed|fails|failing|failure|denied|exception|forbidden|unauthori[sz]ed|not authori[sz]ed|timeout|timed out|stale|crash(?:ed|es)?|blew up|broke|broken|stuck|threw|throws|rejected|refused|invalid|already exists|403|401)';
+/** A failure told after the verb ("restart the api in prod failed with 403"): a report even with the verb first. */
+export const REPORTED_FAILURE = '(?:failed|fails|errored|threw|throws|broke|crashed|timed out|blew up|denied)';
+/** A report of what was seen ("seeing 'bucket already exists' when deploying"): with a mutation named, an error report. */
+export const REPORT_VERBS = '(?:seeing|saw|getting|got|gets|hit|hitting|received|receiving|says|said)';
+export const ERROR_NAME = /(?:Exception|Error|Denied|Violation|Fault|Unauthorized\w*|Operation)$/;
+/** The read that answers a question about a mutation, and the one that diagnoses its failure. */
+export const SAFE_READINGS: Readonly<Partial<Record<OperationName, { question: OperationName; error: OperationName }>>> = {
+  deploy: { question: 'preview', error: 'debug' },
+  destroy: { question: 'preview', error: 'debug' },
+  remediate: { question: 'check-health', error: 'investigate' },
+};

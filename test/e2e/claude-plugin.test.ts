@@ -61,7 +61,8 @@ function parseDetails(output: string): PluginDetails {
   const always = /Always-on:\s+~([\d,]+) tok/.exec(output);
   if (!always) throw new Error(`no always-on token cost in:\n${output}`);
   const perComponent = new Map<string, number>();
-  for (const m of output.matchAll(/^\s{2}([a-z][\w-]*)\s+~([\d,]+)\s+~([\d,]+)\s*$/gm)) {
+  // On-invoke costs above 999 print as "~1.2k".
+  for (const m of output.matchAll(/^\s{2}([a-z][\w-]*)\s+~([\d,]+)\s+~([\d.,]+k?)\s*$/gm)) {
     perComponent.set(m[1] as string, Number((m[2] as string).replace(/,/g, '')));
   }
   return { skills: list('Skills'), agents: list('Agents'), alwaysOn: Number((always[1] as string).replace(/,/g, '')), perComponent };

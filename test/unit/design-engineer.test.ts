@@ -49,6 +49,9 @@ describe('keyword table', () => {
     expect(kinds('a table of orders')).toEqual(['dynamodb_table:items']);
     expect(kinds('marketing website')).toEqual(['s3_bucket:site', 'cloudfront_distribution:cdn']);
     expect(kinds('Postgres reporting')).toEqual(['rds_instance:db']);
+    // The director hands a build request over as the feature ("set up a bucket for avatars").
+    expect(kinds('bucket for avatars')).toEqual(['s3_bucket:uploads']);
+    expect(kinds('sns topic for deployment notices')).toEqual(['sns_topic:events']);
     expect(kinds('quarterly reconciliation')).toEqual([]);
     // Whole words only: "rapid" holds "api", "restore" holds "rest" and "store".
     expect(kinds('rapid restore')).toEqual([]);

@@ -34,6 +34,9 @@ async function parses(argv: readonly string[]): Promise<string | null> {
 const VALUES: Record<ArgName, readonly (string | true)[]> = {
   env: ['test', 'prod'],
   service: ['api'],
+  target: ['aws_ecs_service.api'],
+  count: ['4'],
+  concurrency: ['0', 'none'],
   feature: ['user uploads'],
   design: ['user-uploads'],
   issue: ['500 errors'],

@@ -23,7 +23,7 @@ type Expect =
       /** Confidence bounds, inclusive. */
       confidence?: [number, number];
     }
-  | { kind: 'question'; options?: OperationName[]; envs?: string[] }
+  | { kind: 'question'; options?: OperationName[]; envs?: string[]; /** Values every option lists as missing. */ missing?: string[] }
   | { kind: 'unknown' };
 
 interface Row {
@@ -146,11 +146,18 @@ const OPS: Row[] = [
   r('look into the outage on the checkout service in prod', 'investigate', 'prod', { args: { service: 'checkout' } }),
   r('investigate "latency spike" on test', 'investigate', 'test', { args: { issue: 'latency spike' } }),
   r('restart the api service in prod', 'remediate', 'prod', { argv: ['ops', 'remediate', '--env', 'prod', '--action', 'restart-service', '--service', 'api'], confirm: true }),
-  r('scale up the worker service in test', 'remediate', 'test', { args: { action: 'scale-service' }, confirm: false }),
-  r('redrive the dead letter queue in prod', 'remediate', 'prod', { args: { action: 'redrive-dlq' }, confirm: true }),
-  r('throttle the worker function in test', 'remediate', 'test', { args: { action: 'set-concurrency' }, confirm: false }),
-  r('remediate test --action restart', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'restart'] }),
-  r('remediate test --action restart --apply', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'restart'] }),
+  // A remediation route carries its target and the action's value (issue 15): without them, a question.
+  q('scale up the worker service in test', { options: ['remediate'], missing: ['count'] }),
+  r('scale up the worker service in test to 3', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'scale-service', '--service', 'worker', '--count', '3'], confirm: false }),
+  q('redrive the dead letter queue in prod', { options: ['remediate'], missing: ['target'] }),
+  r('redrive the orders-dlq queue in prod', 'remediate', 'prod', { args: { action: 'redrive-dlq', service: 'orders-dlq' }, confirm: true }),
+  q('throttle the worker function in test', { options: ['remediate'], missing: ['concurrency'] }),
+  r('throttle the worker function in test to 0', 'remediate', 'test', { args: { action: 'set-concurrency', service: 'worker', concurrency: '0' }, confirm: false }),
+  r('remove the reserved concurrency of the worker function in test', 'remediate', 'test', { args: { action: 'set-concurrency', concurrency: 'none' } }),
+  q('remediate test --action restart', { options: ['remediate'], missing: ['target'] }),
+  r('remediate test --action restart --target aws_ecs_service.api', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'restart', '--target', 'aws_ecs_service.api'] }),
+  r('remediate test --action restart --service api --apply', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'restart', '--service', 'api'] }),
+  r('remediate test --action scale --target api --count 2 --concurrency 5', 'remediate', 'test', { argv: ['ops', 'remediate', '--env', 'test', '--action', 'scale', '--target', 'api', '--count', '2'] }),
   r('run a security audit on prod', 'audit', 'prod', { argv: ['ops', 'audit', '--env', 'prod', '--type', 'security'] }),
   r('how much does prod cost', 'audit', 'prod', { args: { type: 'cost' } }),
   r('audit test', 'audit', 'test', { argv: ['ops', 'audit', '--env', 'test'], confidence: [1, 1] }),
@@ -291,6 +298,7 @@ describe('director routing table', () => {
       expect(result.options.length).toBeGreaterThan(0);
       if (expected.options) expect(result.options.map((o) => o.operation)).toEqual(expected.options);
       if (expected.envs) expect(result.options.map((o) => envOf(o.argv))).toEqual(expected.envs);
+      for (const name of expected.missing ?? []) for (const option of result.options) expect(option.missing, describeResult(result)).toContain(name);
     }
     if (result.kind === 'unknown') expect(result.capabilities.length).toBe(OPERATIONS.length);
   });

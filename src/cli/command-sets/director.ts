@@ -7,7 +7,8 @@ export const director = defineCommand({
   summary: 'Route a plain-language request to the faber-cloud command that does it (never runs it)',
   description:
     'Matches the request to one operation and prints its command line, confidence, runner-ups and whether a person must\n' +
-    'confirm it (production changes, every destroy). An ambiguous request gets a question with options; an unknown one the\n' +
+    'confirm it (production changes, every destroy). A question or an error report is answered by a read (preview, debug),\n' +
+    'never a mutation. An ambiguous or incomplete request gets a question with options; an unknown one the\n' +
     'list of what it can do (exit 1). Nothing is executed, and the command line never carries --confirm or --apply.\n' +
     'Quote the request. With --json, agents run data.argv (an array) after any confirmation.',
   arguments: [{ name: 'request...', description: 'what you want done, in your own words (quote it)', required: true }],

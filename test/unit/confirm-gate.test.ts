@@ -372,10 +372,9 @@ describe('the gated list follows the CLI', () => {
 
   it("the plugin's own gated command lines are asked, never denied", () => {
     // `faber-cloud ...` in inline code or fenced blocks of the markdown, placeholders filled in.
-    const files = ['commands', 'agents', 'skills'].flatMap(function walk(dir: string): string[] {
-      const abs = path.join(PLUGIN_ROOT, dir);
-      return readdirSync(abs, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
-    });
+    const walk = (dir: string): string[] =>
+      readdirSync(path.join(PLUGIN_ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
+    const files = ['commands', 'agents', 'skills'].flatMap(walk);
     let checked = 0;
     for (const file of files) {
       const text = readFileSync(path.join(PLUGIN_ROOT, file), 'utf8');

@@ -327,7 +327,8 @@ export function parseCommandLine(src, depth = 0) {
     }
     if (token.type === 'redir') {
       const next = tokens[t + 1];
-      const target = next && next.type === 'word' && !token.op.startsWith('<<') ? next.word : undefined;
+      // `<<` / `<<-` take their body from the following lines; every other redirection (`<<<` too) a word.
+      const target = next && next.type === 'word' && token.op !== '<<' && token.op !== '<<-' ? next.word : undefined;
       if (target) t++;
       current.redirects.push({ op: token.op, target, heredoc: token.heredoc });
       continue;
@@ -525,7 +526,7 @@ function bypassOf(c, cwd, lineExecutes, lineMentions) {
   const words = c.words;
   if (words.length === 0) return undefined;
   const first = words[0];
-  const own = [...words.map((w) => w.value), ...c.redirects.map((r) => r.heredoc ?? '')].join(' ');
+  const own = [...words.map((w) => w.value), ...c.redirects.map((r) => r.heredoc ?? r.target?.value ?? '')].join(' ');
   const name = path.basename(first.value);
   const found = (how, hidden = false) => ({ how, hidden });
   if (name === 'faber-cloud' || globMatchesCli(first)) {

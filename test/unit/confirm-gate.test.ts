@@ -293,6 +293,8 @@ describe('hook decisions (the script spawned with the documented hook JSON)', ()
     ['deploy to test, no gated flag', 'faber-cloud infra deploy --env test --json'],
     ['read-only in a pipeline', 'faber-cloud infra preview --env prod --json | jq .data'],
     ['documented pipe into debug', 'tofu apply 2>&1 | faber-cloud infra debug'],
+    ['here-string into debug', 'faber-cloud infra debug --env test <<< "$(cat apply.log)"'],
+    ['here-string of notes to cat', "cat <<< 'faber-cloud init --force'"],
     ['cd then a read-only call', 'cd app && faber-cloud ops check-health --env prod --json'],
     ['quoted request that mentions a flag', "faber-cloud director 'destroy everything with --apply' --json"],
     ['reason text that mentions a flag', "faber-cloud infra debug --env test --add-solution 'rerun with --force' --step 'x'"],

@@ -561,7 +561,7 @@ function executes(c) {
  * @typedef {{ decision: 'ask' | 'deny', reason: string } | undefined} Decision
  * @returns {Decision}
  */
-export function decide(command, cwd = process.cwd()) {
+export function decide(command, cwd = process.cwd(), permissionMode = 'default') {
   if (typeof command !== 'string' || command.trim() === '') return undefined;
   /** @type {Parsed} */
   let parsed;
@@ -606,6 +606,12 @@ export function decide(command, cwd = process.cwd()) {
   }
   const { c, gates } = gated[0];
   const cmd = commandPath(c.words.slice(1).map((w) => w.value)) || '(no command)';
+  if (NO_PROMPT_MODES.has(permissionMode)) {
+    return {
+      decision: 'deny',
+      reason: `Denied by the faber-cloud plugin hook: faber-cloud ${cmd} needs the user's confirmation (${gates.map((g) => g.what).join(', ')}), and in permission mode '${permissionMode}' Claude Code may run it without showing the prompt. Stop and ask the user to run it themselves (\`! <command>\`) or to switch to the default permission mode.`,
+    };
+  }
   return {
     decision: 'ask',
     reason: `faber-cloud ${cmd} needs your confirmation: ${gates.map((g) => `${g.what} ${g.effect}`).join('; ')}. Approve only if you asked for exactly this.`,
@@ -618,6 +624,14 @@ function deny(why) {
     reason: `Denied by the faber-cloud plugin hook: ${why}. Run it as one plain command line that starts with \`faber-cloud\` (no env/node/npx/path prefix, no variables, quotes or escapes in the name, nothing chained), so the user is asked to confirm it.`,
   };
 }
+
+/**
+ * Permission modes in which an `ask` is not a reliable prompt: `dontAsk` turns it into a
+ * denial anyway, and in `auto` and `bypassPermissions` a hook's ask has been reported to let
+ * the call run unprompted (anthropics/claude-code issues 79356, 89561). There a gated call is
+ * denied with the reason, so it never runs unconfirmed.
+ */
+const NO_PROMPT_MODES = new Set(['auto', 'bypassPermissions', 'dontAsk']);
 
 /** The hook's stdout for a decision (hooks reference: PreToolUse decision control). */
 export function hookOutput(d) {
@@ -634,7 +648,8 @@ export function run(stdinText) {
   }
   try {
     if (!input || input.tool_name !== 'Bash' || typeof input.tool_input?.command !== 'string') return undefined;
-    const d = decide(input.tool_input.command, typeof input.cwd === 'string' && input.cwd ? input.cwd : process.cwd());
+    const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.cwd();
+    const d = decide(input.tool_input.command, cwd, typeof input.permission_mode === 'string' ? input.permission_mode : 'default');
     return d ? hookOutput(d) : undefined;
   } catch (error) {
     return MENTION.test(stdinText) ? hookOutput(deny(`the hook failed on this command (${error?.message ?? error})`)) : undefined;

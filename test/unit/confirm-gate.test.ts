@@ -32,12 +32,12 @@ interface Gate {
 const gate = (await import(pathToFileURL(SCRIPT).href)) as Gate;
 
 /** Stdin of a PreToolUse hook for a Bash call (hooks reference, "PreToolUse input"). */
-function hookInput(command: string, cwd: string, toolName = 'Bash'): string {
+function hookInput(command: string, cwd: string, toolName = 'Bash', permissionMode = 'default'): string {
   return JSON.stringify({
     session_id: 'test-session',
     transcript_path: path.join(cwd, 'transcript.jsonl'),
     cwd,
-    permission_mode: 'default',
+    permission_mode: permissionMode,
     hook_event_name: 'PreToolUse',
     tool_name: toolName,
     tool_input: toolName === 'Bash' ? { command, description: 'run it', timeout: 120000 } : { file_path: path.join(cwd, 'x.sh'), content: command },
@@ -313,6 +313,19 @@ describe('hook decisions (the script spawned with the documented hook JSON)', ()
       const r = results.get(command)!;
       expect(r.exitCode, label).toBe(0);
       expect(r.stdout, `${label}\n${command}`).toBe('');
+    }
+  });
+
+  it('denies instead of asking in permission modes where an ask may not prompt; acceptEdits and plan still ask', async () => {
+    for (const mode of ['auto', 'bypassPermissions', 'dontAsk']) {
+      const r = await runHook(hookInput('faber-cloud infra deploy --env prod --plan p1 --confirm prod', work, 'Bash', mode));
+      expect(r.decision, mode).toBe('deny');
+      expect(r.reason).toContain(`permission mode '${mode}'`);
+      expect(r.reason).toContain('--confirm prod');
+      expect((await runHook(hookInput('faber-cloud infra preview --env prod', work, 'Bash', mode))).stdout, mode).toBe('');
+    }
+    for (const mode of ['acceptEdits', 'plan']) {
+      expect((await runHook(hookInput('faber-cloud init --force', work, 'Bash', mode))).decision, mode).toBe('ask');
     }
   });
 

@@ -609,7 +609,7 @@ export function decide(command, cwd = process.cwd(), permissionMode = 'default')
   if (NO_PROMPT_MODES.has(permissionMode)) {
     return {
       decision: 'deny',
-      reason: `Denied by the faber-cloud plugin hook: faber-cloud ${cmd} needs the user's confirmation (${gates.map((g) => g.what).join(', ')}), and in permission mode '${permissionMode}' Claude Code may run it without showing the prompt. Stop and ask the user to run it themselves (\`! <command>\`) or to switch to the default permission mode.`,
+      reason: `Denied by the faber-cloud plugin hook: faber-cloud ${cmd} needs the user's confirmation (${gates.map((g) => g.what).join(', ')}), and in permission mode '${permissionMode}' Claude Code may run it without showing the prompt. Stop and ask the user to run it themselves in a terminal, or to switch to the default permission mode.`,
     };
   }
   return {

@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
  *   backslash was used; dynamic: the shell would expand it (parameter, command or arithmetic
  *   substitution, glob, brace), so `value` is not what the program receives.
  * @typedef {{ type: 'word', word: Word } | { type: 'op', op: string } | { type: 'redir', op: string, heredoc?: string }} Token
- * @typedef {{ words: Word[], assignments: Word[], redirects: { op: string, target?: Word, heredoc?: string }[], nested: boolean, reserved: boolean }} SimpleCommand
+ * @typedef {{ words: Word[], assignments: Word[], redirects: { op: string, target?: Word, heredoc?: string }[], nested: boolean }} SimpleCommand
  * @typedef {{ commands: SimpleCommand[], operators: string[], compound: boolean, substitutions: string[], heredocs: string[] }} Parsed
  */
 
@@ -312,10 +312,10 @@ export function parseCommandLine(src, depth = 0) {
   const commands = [];
   const operators = [];
   let compound = false;
-  let current = { words: [], assignments: [], redirects: [], nested: depth > 0, reserved: false };
+  let current = { words: [], assignments: [], redirects: [], nested: depth > 0 };
   const flush = () => {
     if (current.words.length || current.assignments.length || current.redirects.length) commands.push(current);
-    current = { words: [], assignments: [], redirects: [], nested: depth > 0, reserved: false };
+    current = { words: [], assignments: [], redirects: [], nested: depth > 0 };
   };
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
@@ -334,20 +334,22 @@ export function parseCommandLine(src, depth = 0) {
       continue;
     }
     const w = token.word;
-    if (current.words.length === 0 && !w.quoted && RESERVED.has(w.value)) { compound = true; current.reserved = true; continue; }
+    if (current.words.length === 0 && !w.quoted && RESERVED.has(w.value)) { compound = true; continue; }
     if (current.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.raw)) { current.assignments.push(w); continue; }
     current.words.push(w);
   }
   flush();
+  const nested = [];
   for (const body of substitutions) {
+    // Each body once: its own substitutions come back already parsed.
     const inner = parseCommandLine(body, depth + 1);
     commands.push(...inner.commands);
     operators.push(...inner.operators);
-    substitutions.push(...inner.substitutions);
+    nested.push(...inner.substitutions);
     heredocs.push(...inner.heredocs);
     compound ||= inner.compound;
   }
-  return { commands, operators, compound, substitutions, heredocs };
+  return { commands, operators, compound, substitutions: [...substitutions, ...nested], heredocs };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ interface Token { type: 'word' | 'op' | 'redir'; word?: Word; op?: string; hered
 interface Decision { decision: 'ask' | 'deny'; reason: string }
 interface Gate {
   tokenize(src: string): { tokens: Token[]; substitutions: string[]; heredocs: string[] };
-  decide(command: string, cwd?: string): Decision | undefined;
+  parseCommandLine(src: string): { commands: Array<{ words: Word[]; assignments: Word[]; nested: boolean }>; operators: string[]; compound: boolean; substitutions: string[] };
+  decide(command: string, cwd?: string, permissionMode?: string): Decision | undefined;
   gatesOf(args: string[]): { what: string; effect: string }[];
   GATED_FLAGS: string[];
   GATED_COMMANDS: string[];
@@ -113,6 +114,15 @@ describe('shell tokenizer', () => {
     const r = gate.tokenize("bash <<'EOF'\nfaber-cloud init --force\nEOF\necho after\ncat <<-END\n\tx\n\tEND\n");
     expect(r.heredocs).toEqual(['faber-cloud init --force', '\tx']);
     expect(words("bash <<'EOF'\nfaber-cloud init --force\nEOF\necho after")).toEqual(['bash', 'echo', 'after']);
+  });
+
+  it('parses commands of nested substitutions once each, marked nested; assignments and reserved words apart', () => {
+    const p = gate.parseCommandLine('X=1 echo $(a $(b `c`)) && if true; then d; fi');
+    expect(p.commands.map((c) => [c.words[0]?.value, c.nested])).toEqual([['echo', false], ['true', false], ['d', false], ['a', true], ['b', true], ['c', true]]);
+    expect(p.commands[0]!.assignments.map((w) => w.value)).toEqual(['X=1']);
+    expect(p.substitutions).toEqual(['a $(b `c`)', 'b `c`', 'c']);
+    expect(p.compound).toBe(true);
+    expect(gate.parseCommandLine('a | b').compound).toBe(false);
   });
 
   it.each([`echo 'unclosed`, 'echo "unclosed', 'echo $(unclosed', 'echo `unclosed', 'echo ${unclosed', 'trailing\\'])('refuses what it cannot read: %s', (src) => {

@@ -496,7 +496,8 @@ function scriptText(words, cwd) {
   if (words[0].value.includes('/')) return read(words[0].value);
   if (SCRIPT_RUNNERS.has(name)) {
     const file = words.slice(1).find((w) => !w.value.startsWith('-'));
-    if (file && !words.slice(1).some((w) => w.value === '-c' || w.value === '-e' || w.value === '--eval')) return read(file.value);
+    const text = file && !words.slice(1).some((w) => w.value === '-c' || w.value === '-e' || w.value === '--eval') ? read(file.value) : undefined;
+    if (text !== undefined) return text;
   }
   if (PACKAGE_RUNNERS.has(name)) {
     const script = words[1]?.value === 'run' || words[1]?.value === 'run-script' ? words[2]?.value : words[1]?.value;

@@ -269,6 +269,7 @@ describe('hook decisions (the script spawned with the documented hook JSON)', ()
     ['a script that runs it (by path)', './deploy.sh'],
     ['a script that runs it (source)', 'source deploy.sh'],
     ['a package script that runs it', 'npm run deploy'],
+    ['a package script that runs it (bun)', 'bun run deploy'],
     ['a copy of the launcher', './fc init --force'],
     ['unparseable: unclosed quote', "faber-cloud infra deploy --env prod --confirm prod'"],
     ['unparseable: unclosed substitution', 'faber-cloud infra preview --env $(prod'],

@@ -3,19 +3,18 @@
 // HOME. No API key or network is needed for any of these subcommands.
 import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
-import { access, constants, cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, constants, cp, lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultProfiles, writeProfiles } from '../support/moto.js';
+import { CLAUDE_TIMEOUT_MS, runClaude as claude, withTempDir } from '../support/claude.js';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** The plugin itself: the marketplace's source, and what claude copies on install. */
 const PLUGIN_DIR = path.join(REPO_ROOT, 'plugin');
-const CLAUDE = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
 const PLUGIN_NAME = 'fractary-faber-cloud';
 const MARKETPLACE_NAME = 'fractary-faber-cloud-local';
-const TIMEOUT_MS = 120_000;
+const TIMEOUT_MS = CLAUDE_TIMEOUT_MS;
 
 /** DESIGN §1: what an installed plugin must offer. The client lists commands among skills. */
 const COMMANDS = ['director', 'infra-manage', 'init', 'ops-manage'];
@@ -66,56 +65,6 @@ function parseDetails(output: string): PluginDetails {
     perComponent.set(m[1] as string, Number((m[2] as string).replace(/,/g, '')));
   }
   return { skills: list('Skills'), agents: list('Agents'), alwaysOn: Number((always[1] as string).replace(/,/g, '')), perComponent };
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  /** Command, exit status, stdout and stderr interleaved: for assertion messages. */
-  output: string;
-}
-
-/** Run `claude ...` with HOME (and cwd) in `home`, stdin ignored, and no credentials or telemetry. */
-async function claude(home: string, args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // Nothing from the caller's Claude setup may leak in: config dir, keys, plugin root.
-    if (/^(ANTHROPIC_|CLAUDE_|CLAUDECODE)/.test(key)) continue;
-    env[key] = value;
-  }
-  Object.assign(env, {
-    HOME: home,
-    USERPROFILE: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    CI: '1',
-    NO_COLOR: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-  });
-  const result = await execa(CLAUDE, args, {
-    cwd: home,
-    env,
-    extendEnv: false,
-    stdin: 'ignore',
-    all: true,
-    reject: false,
-    timeout: TIMEOUT_MS,
-  });
-  const code = typeof result.exitCode === 'number' ? result.exitCode : 1;
-  const output = `$ claude ${args.join(' ')}\n[exit ${result.exitCode ?? 'none'}${result.timedOut ? ', timed out' : ''}]\n${result.all ?? ''}`;
-  return { code, stdout: result.stdout ?? '', output };
-}
-
-/** A throwaway directory under the OS temp dir, removed after `fn` whatever happens. */
-async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 async function readJson(file: string): Promise<any> {

@@ -32,14 +32,17 @@ describe('plugin hooks under the real claude CLI', () => {
       withTempDir('faber-claude-home-', (home) =>
         withTempDir('faber-claude-hooks-', async (parent) => {
           const checkout = await copyCheckout(path.join(parent, 'with space'));
-          for (const target of [checkout, pluginRootOf(checkout)]) {
-            const run = await runClaude(home, ['plugin', 'validate', '--strict', target]);
-            expect(run.code, run.output).toBe(0);
-            expect(run.output).toContain(HOOK_LINE);
-            expect(run.output, run.output).not.toMatch(/warning|⚠/i);
-            expect(run.output).toMatch(/Validation passed/);
-          }
-          const directory = await runClaude(home, ['plugin', 'validate', '--strict', '--profile', 'directory', checkout]);
+          // The checkout's root is the marketplace (which points at plugin/); the hook is listed
+          // when claude validates the plugin itself.
+          const marketplace = await runClaude(home, ['plugin', 'validate', '--strict', checkout]);
+          expect(marketplace.code, marketplace.output).toBe(0);
+          expect(marketplace.output, marketplace.output).not.toMatch(/warning|⚠/i);
+          const plugin = await runClaude(home, ['plugin', 'validate', '--strict', pluginRootOf(checkout)]);
+          expect(plugin.code, plugin.output).toBe(0);
+          expect(plugin.output).toContain(HOOK_LINE);
+          expect(plugin.output, plugin.output).not.toMatch(/warning|⚠/i);
+          expect(plugin.output).toMatch(/Validation passed/);
+          const directory = await runClaude(home, ['plugin', 'validate', '--strict', '--profile', 'directory', pluginRootOf(checkout)]);
           expect(directory.code, directory.output).toBe(0);
           expect(directory.output).toContain(HOOK_LINE);
           expect(directory.output, directory.output).not.toMatch(/warning|⚠/i);

@@ -16,10 +16,16 @@ export async function loadIacHandler(config: FaberConfig, root: string, env: str
       const tf = iac.terraform;
       if (!tf) throw new Error('handlers.iac.terraform is missing (the schema requires it)');
       const { TerraformHandler } = await import('./iac/terraform/handler.js');
+      const { backendSettings } = await import('./iac/terraform/backend.js');
       // Environments never share state: without a configured workspace, each gets its own.
       const workspace = ownValue(tf.workspaces, env) ?? env;
       const varFile = ownValue(tf.var_files, env);
+      const backend = backendSettings(ownValue(tf.backend_config, env));
       return new TerraformHandler({
+        environment: env,
+        projectRoot: root,
+        ...(tf.state_lock_timeout_seconds !== undefined ? { lockTimeoutSeconds: tf.state_lock_timeout_seconds } : {}),
+        ...(backend ? { backend } : {}),
         directory: path.resolve(root, tf.directory),
         binary: tf.binary,
         env: processEnv,

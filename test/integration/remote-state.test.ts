@@ -45,12 +45,15 @@ async function remoteStateProject(): Promise<TestProject> {
 }
 
 async function deployProd(p: TestProject, destroy = false) {
-  const preview = await p.cli(['infra', 'preview', '--env', 'prod', ...(destroy ? ['--destroy'] : []), '--json']);
+  const preview = await p.cli(['infra', 'preview', '--env', 'prod', ...(destroy ? ['--destroy'] : []), '--json'], SLOW);
   expect(preview.code, preview.stderr).toBe(0);
-  const run = await p.cli(['infra', destroy ? 'destroy' : 'deploy', '--env', 'prod', '--plan', preview.json.data.plan_id, '--confirm', 'prod', '--json']);
+  const run = await p.cli(['infra', destroy ? 'destroy' : 'deploy', '--env', 'prod', '--plan', preview.json.data.plan_id, '--confirm', 'prod', '--json'], SLOW);
   expect(run.code, run.stderr).toBe(0);
   return run;
 }
+
+/** The aws provider is slow to start on a loaded machine: give each CLI run more than runCli's 2 minutes. */
+const SLOW = { timeoutMs: 900_000 };
 
 describe('remote state per environment (S3 backend in moto)', () => {
   beforeEach(resetMoto);
@@ -61,15 +64,15 @@ describe('remote state per environment (S3 backend in moto)', () => {
     expect(config.handlers.iac.terraform.backend_config).toEqual({ test: 'backend/test.hcl', prod: 'backend/prod.hcl' });
 
     for (const env of ['test', 'prod']) {
-      const validate = await p.cli(['infra', 'validate', '--env', env, '--json']);
+      const validate = await p.cli(['infra', 'validate', '--env', env, '--json'], SLOW);
       expect(validate.code, validate.stdout + validate.stderr).toBe(0);
     }
 
     // test: deploy (the working directory is initialised for test)
-    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
+    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json'], SLOW);
     expect(preview.code, preview.stderr).toBe(0);
     expect(preview.json.data.digest.counts).toEqual({ create: 4, update: 0, replace: 0, delete: 0 });
-    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', preview.json.data.plan_id, '--json']);
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', preview.json.data.plan_id, '--json'], SLOW);
     expect(deploy.code, deploy.stderr).toBe(0);
 
     // prod in the same working directory: re-initialised for prod's key, never migrated
@@ -96,18 +99,18 @@ describe('remote state per environment (S3 backend in moto)', () => {
     });
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(p.terraformDir, 'test-change.tfvars'), 'project     = "rs"\nenvironment = "test"\nbuckets     = ["assets", "logs", "media"]\n');
-    const change = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    const change = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(change.code, change.stderr).toBe(0);
     expect(change.json.data.digest.counts).toEqual({ create: 1, update: 0, replace: 0, delete: 0 });
     expect(await remoteState('test/app.tfstate')).toContain('module.bucket["media"].aws_s3_bucket.this=rs-core-test-media');
     expect(await remoteState('prod/app.tfstate')).toEqual(prodState);
-    const prodAgain = await p.cli(['infra', 'preview', '--env', 'prod', '--json']);
+    const prodAgain = await p.cli(['infra', 'preview', '--env', 'prod', '--json'], SLOW);
     expect(prodAgain.code, prodAgain.stderr).toBe(0);
     expect(prodAgain.json.data.digest.hasChanges ?? prodAgain.json.data.digest.has_changes).toBe(false);
     expect(await registryIds(p, 'test')).toEqual(await remoteState('test/app.tfstate'));
 
     // destroy both
-    const destroyTest = await p.cli(['infra', 'destroy', '--env', 'test', '--confirm', 'test', '--json']);
+    const destroyTest = await p.cli(['infra', 'destroy', '--env', 'test', '--confirm', 'test', '--json'], SLOW);
     expect(destroyTest.code, destroyTest.stderr).toBe(0);
     expect(await remoteState('test/app.tfstate')).toEqual([]);
     expect(await remoteState('prod/app.tfstate')).toEqual(prodState);
@@ -120,12 +123,12 @@ describe('remote state per environment (S3 backend in moto)', () => {
     const p = await remoteStateProject();
     const lock = { ID: '0c6f5a4e-1111-2222-3333-444455556666', Operation: 'OperationTypeApply', Info: '', Who: 'alice@build-7', Version: '1.12.6', Created: '2026-12-07T16:00:00Z', Path: `${STATE_BUCKET}/test/app.tfstate` };
     await s3().send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: 'test/app.tfstate.tflock', Body: JSON.stringify(lock) }));
-    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
+    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json'], SLOW);
     expect(preview.code, preview.stderr).toBe(3);
     expect(preview.json.error.code).toBe('E_LOCKED');
     expect(preview.json.error.message).toContain('alice@build-7 (apply');
     expect(preview.json.error.hint).toContain(`force-unlock ${lock.ID}`);
-    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(deploy.code, deploy.stderr).toBe(3);
     expect(deploy.json.error.message).toContain('alice@build-7');
     expect(await stateKeys()).toEqual(['test/app.tfstate.tflock']);
@@ -133,12 +136,12 @@ describe('remote state per environment (S3 backend in moto)', () => {
 
   it('never migrates state: a changed backend for the same environment is refused (exit 3); a backend file outside the project is refused (exit 2)', async () => {
     const p = await remoteStateProject();
-    const first = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    const first = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(first.code, first.stderr).toBe(0);
     const { writeFile, symlink } = await import('node:fs/promises');
     const file = path.join(p.terraformDir, 'backend', 'test.hcl');
     await writeFile(file, (await readFile(file, 'utf8')).replace('test/app.tfstate', 'test/moved.tfstate'));
-    const moved = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
+    const moved = await p.cli(['infra', 'preview', '--env', 'test', '--json'], SLOW);
     expect(moved.code, moved.stdout + moved.stderr).toBe(3);
     expect(moved.json.error.code).toBe('E_GUARD_STATE_MIGRATION');
     expect(await stateKeys()).toEqual(['test/app.tfstate']);
@@ -149,7 +152,7 @@ describe('remote state per environment (S3 backend in moto)', () => {
     await p.editConfig((c) => {
       c.handlers.iac.terraform.backend_config.test = 'backend/linked.hcl';
     });
-    const linked = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
+    const linked = await p.cli(['infra', 'preview', '--env', 'test', '--json'], SLOW);
     expect(linked.code).toBe(2);
     expect(linked.json.error.code).toBe('E_ARTIFACT_UNSAFE_PATH');
   }, 300_000);

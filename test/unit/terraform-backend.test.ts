@@ -144,3 +144,44 @@ describe('state is never migrated implicitly', () => {
     expect(migrationRefusal('Error: Invalid bucket value', 'prod', 'terraform', 'tofu')).toBeUndefined();
   });
 });
+
+describe('drift from a refresh-only plan', () => {
+  it('lists changed attributes (before -> after) and deleted resources, secrets without values', async () => {
+    const { driftOf, driftIdOf } = await import('../../src/handlers/iac/terraform/plan.js');
+    const plan = {
+      resource_drift: [
+        {
+          address: 'module.data.aws_dynamodb_table.items[0]', mode: 'managed' as const, type: 'aws_dynamodb_table', name: 'items',
+          change: {
+            actions: ['update'],
+            before: { billing_mode: 'PAY_PER_REQUEST', read_capacity: 0, tags: { Owner: 'a' }, attribute: [{ name: 'id', type: 'S' }] },
+            after: { billing_mode: 'PROVISIONED', read_capacity: 5, tags: { Owner: 'b', Extra: 'x' }, attribute: [{ name: 'id', type: 'S' }] },
+          },
+        },
+        {
+          address: 'aws_db_instance.db', mode: 'managed' as const, type: 'aws_db_instance', name: 'db',
+          change: { actions: ['update'], before: { password: 'hunter2', port: 5432 }, after: { password: 'hunter3', port: 5432 }, before_sensitive: { password: true }, after_sensitive: { password: true } },
+        },
+        { address: 'aws_iam_role.worker', mode: 'managed' as const, type: 'aws_iam_role', name: 'worker', change: { actions: ['delete'], before: { name: 'w' }, after: null } },
+        { address: 'data.aws_caller_identity.me', mode: 'data' as const, type: 'aws_caller_identity', name: 'me', change: { actions: ['update'], before: {}, after: { id: '1' } } },
+      ],
+    };
+    const drifted = driftOf(plan);
+    expect(drifted).toEqual([
+      { address: 'aws_db_instance.db', type: 'aws_db_instance', action: 'update', attributes: [{ path: 'password', sensitive: true }] },
+      { address: 'aws_iam_role.worker', type: 'aws_iam_role', action: 'delete', attributes: [] },
+      {
+        address: 'module.data.aws_dynamodb_table.items[0]', type: 'aws_dynamodb_table', action: 'update',
+        attributes: [
+          { path: 'billing_mode', before: 'PAY_PER_REQUEST', after: 'PROVISIONED' },
+          { path: 'read_capacity', before: 0, after: 5 },
+          { path: 'tags.Extra', before: null, after: 'x' },
+          { path: 'tags.Owner', before: 'a', after: 'b' },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(drifted)).not.toContain('hunter');
+    expect(driftIdOf(plan)).toMatch(/^[0-9a-f]{12}$/);
+    expect(driftIdOf({ resource_drift: [] })).not.toBe(driftIdOf(plan));
+  });
+});

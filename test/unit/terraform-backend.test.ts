@@ -185,3 +185,18 @@ describe('drift from a refresh-only plan', () => {
     expect(driftIdOf({ resource_drift: [] })).not.toBe(driftIdOf(plan));
   });
 });
+
+describe('init detects a backend block', () => {
+  it('partial blocks need backend_config; files found per environment are used', async () => {
+    const { detectBackend } = await import('../../src/core/init/terraform-detect.js');
+    const t = await victimTree('faber-detect-');
+    await writeFile(path.join(t.root, 'versions.tf'), 'terraform {\n  backend "s3" {\n    # settings per environment\n  }\n}\n');
+    await mkdir(path.join(t.root, 'backend'));
+    await writeFile(path.join(t.root, 'backend', 'prod.hcl'), 'key = "prod"\n');
+    expect(await detectBackend(t.root, ['test', 'prod'])).toEqual({ type: 's3', partial: true, file: 'versions.tf', found: { prod: 'backend/prod.hcl' } });
+    await writeFile(path.join(t.root, 'versions.tf'), 'terraform {\n  backend "s3" {\n    bucket = "b"\n    key    = "k"\n  }\n}\n');
+    expect((await detectBackend(t.root, ['test', 'prod']))?.partial).toBe(false);
+    await writeFile(path.join(t.root, 'versions.tf'), 'terraform {\n  required_version = ">= 1.5"\n}\n');
+    expect(await detectBackend(t.root, ['test', 'prod'])).toBeUndefined();
+  });
+});

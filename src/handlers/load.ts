@@ -36,6 +36,23 @@ export async function loadIacHandler(config: FaberConfig, root: string, env: str
   }
 }
 
+/**
+ * Files the active IaC handler will hand to its tool for this environment (terraform: the
+ * backend config file), checked before any cloud call: each must resolve inside the project.
+ */
+export async function checkIacInputs(config: FaberConfig, root: string, env: string): Promise<void> {
+  const iac = config.handlers.iac;
+  switch (iac.active) {
+    case 'terraform': {
+      const tf = iac.terraform;
+      if (!tf) return;
+      const { backendArgs, backendSettings } = await import('./iac/terraform/backend.js');
+      await backendArgs(backendSettings(ownValue(tf.backend_config, env)), root, path.resolve(root, tf.directory));
+      return;
+    }
+  }
+}
+
 export async function loadHostingHandler(config: FaberConfig, processEnv: NodeJS.ProcessEnv): Promise<HostingHandler> {
   switch (config.handlers.hosting.active) {
     case 'aws': {

@@ -8,7 +8,7 @@ import type { EnvironmentConfig, FaberConfig } from '../core/config/schema.js';
 import { environmentOf } from '../core/guard.js';
 import { ownValue } from '../core/own.js';
 import type { EnvironmentPaths, ProjectPaths } from '../core/paths.js';
-import { loadHostingHandler, loadIacHandler } from '../handlers/load.js';
+import { checkIacInputs, loadHostingHandler, loadIacHandler } from '../handlers/load.js';
 import type { HostingHandler } from '../handlers/hosting/types.js';
 import type { IacHandler } from '../handlers/iac/types.js';
 
@@ -92,9 +92,8 @@ export async function terraformDirectory(view: EnvironmentConfigView): Promise<s
     });
   }
   await checkWritePaths(scope, toolWrites(scope.root, ownValue(tf?.workspaces, view.name) ?? view.name));
-  // A backend config file must be inside the project (links resolved) before any cloud call.
-  const { backendArgs, backendSettings } = await import('../handlers/iac/terraform/backend.js');
-  await backendArgs(backendSettings(ownValue(tf?.backend_config, view.name)), view.paths.root, directory);
+  // Files handed to the tool (a backend config) must be inside the project before any cloud call.
+  await checkIacInputs(view.config, view.paths.root, view.name);
   return directory;
 }
 

@@ -99,7 +99,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
       return isRegistryShape(data) ? data : validateRecord(data, display, { what: 'a registry', schema: RegistrySchema, schemaVersion: REGISTRY_SCHEMA_VERSION });
     },
     errorCode: 'E_ARTIFACT_CORRUPT',
-    usedBy: { ...DEPLOY, 'infra show-resources': 'read', 'infra test': 'read', 'ops check-health': 'read', 'ops investigate': 'read', 'ops audit': 'read', 'ops remediate': 'read' },
+    usedBy: { ...DEPLOY, 'infra drift': 'write', 'infra show-resources': 'read', 'infra test': 'read', 'ops check-health': 'read', 'ops investigate': 'read', 'ops audit': 'read', 'ops remediate': 'read' },
   },
   {
     name: 'history',
@@ -109,7 +109,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     path: (p, env) => p.env(env).historyFile,
     validate: (text, display) => parseJsonLines(text, display, { what: 'a history entry', schema: HistoryEntrySchema }),
     errorCode: 'E_ARTIFACT_CORRUPT',
-    usedBy: { ...DEPLOY, 'ops remediate': 'write', 'infra history': 'read', 'infra debug': 'read', 'ops investigate': 'read' },
+    usedBy: { ...DEPLOY, 'infra drift': 'write', 'ops remediate': 'write', 'infra history': 'read', 'infra debug': 'read', 'ops investigate': 'read' },
   },
   {
     name: 'iam-audit',
@@ -154,7 +154,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     validate: (text, display) => parseJsonRecord(text, display, { what: 'a lock holder record', schema: LockHolderSchema }),
     errorCode: 'E_ARTIFACT_CORRUPT',
     // Every command that takes the environment lock records itself there.
-    usedBy: { ...DEPLOY, 'infra preview': 'write', 'infra test': 'write', 'ops remediate': 'write' },
+    usedBy: { ...DEPLOY, 'infra drift': 'write', 'infra preview': 'write', 'infra test': 'write', 'ops remediate': 'write' },
   },
   {
     name: 'deployed-md',
@@ -164,7 +164,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     path: (p, env) => p.env(env).deployedMarkdownFile,
     // Generated from the registry and history (marked so in its first line): replaced, never read.
     errorCode: 'E_ARTIFACT_CORRUPT',
-    usedBy: { 'infra deploy': 'generate', 'infra destroy': 'generate' },
+    usedBy: { 'infra deploy': 'generate', 'infra destroy': 'generate', 'infra drift': 'generate' },
   },
   {
     name: 'plans',

@@ -6,8 +6,9 @@ import { lockWrites } from '../core/files/lock.js';
 import { checkWritePaths, directoryScope, type PlannedWrite } from '../core/files/safe-path.js';
 import type { EnvironmentConfig, FaberConfig } from '../core/config/schema.js';
 import { environmentOf } from '../core/guard.js';
+import { ownValue } from '../core/own.js';
 import type { EnvironmentPaths, ProjectPaths } from '../core/paths.js';
-import { loadHostingHandler, loadIacHandler } from '../handlers/load.js';
+import { checkIacInputs, loadHostingHandler, loadIacHandler } from '../handlers/load.js';
 import type { HostingHandler } from '../handlers/hosting/types.js';
 import type { IacHandler } from '../handlers/iac/types.js';
 
@@ -67,6 +68,7 @@ export async function openEnvironment(view: EnvironmentConfigView, profile: stri
 function toolWrites(dir: string, workspace: string): PlannedWrite[] {
   return [
     { path: path.join(dir, '.terraform'), kind: 'directory' },
+    { path: path.join(dir, '.terraform', 'faber-cloud-init.json'), kind: 'file' },
     { path: path.join(dir, '.terraform.lock.hcl'), kind: 'file' },
     { path: path.join(dir, 'terraform.tfstate'), kind: 'file' },
     { path: path.join(dir, 'terraform.tfstate.backup'), kind: 'file' },
@@ -89,11 +91,13 @@ export async function terraformDirectory(view: EnvironmentConfigView): Promise<s
       hint: 'set handlers.iac.terraform.directory in devops.json to your Terraform root module',
     });
   }
-  await checkWritePaths(scope, toolWrites(scope.root, tf?.workspaces?.[view.name] ?? view.name));
+  await checkWritePaths(scope, toolWrites(scope.root, ownValue(tf?.workspaces, view.name) ?? view.name));
+  // Files handed to the tool (a backend config) must be inside the project before any cloud call.
+  await checkIacInputs(view.config, view.paths.root, view.name);
   return directory;
 }
 
-export type EnvironmentOperation = 'preview' | 'test' | 'deploy' | 'destroy' | 'post-test' | 'remediate' | 'grant';
+export type EnvironmentOperation = 'preview' | 'test' | 'deploy' | 'destroy' | 'drift' | 'post-test' | 'remediate' | 'grant';
 
 /**
  * Every project file an operation on this environment may write, to be checked (no link, inside
@@ -117,6 +121,14 @@ export function environmentWrites(view: EnvironmentConfigView, operation: Enviro
       return [...lock, { path: env.historyFile, kind: 'append' }];
     case 'grant':
       return audit;
+    case 'drift':
+      return [
+        ...lock,
+        ...plans,
+        { path: env.registryFile, kind: 'file' },
+        { path: env.deployedMarkdownFile, kind: 'file' },
+        { path: env.historyFile, kind: 'append' },
+      ];
     case 'deploy':
     case 'destroy': {
       const autoFix = options.autoFix !== false && view.environment.auto_fix_permissions;

@@ -23,11 +23,21 @@ export type RemediationRecord = z.output<typeof RemediationRecordSchema>;
 
 const count = z.number().int().min(0);
 
+/** What an `infra drift` run found (attribute paths only: values may be secret) and whether it was accepted. */
+export const DriftRecordSchema = z.strictObject({
+  drift_id: z.string(),
+  accepted: z.boolean(),
+  resources: z.array(z.strictObject({ address: z.string(), action: z.enum(['update', 'delete']), attributes: z.array(z.string()) })),
+  /** Code changes pending beside the drift (not drift). */
+  pending_changes: count,
+});
+export type DriftRecord = z.output<typeof DriftRecordSchema>;
+
 /** One line of deployments/{env}/history.jsonl (strict: a line is exactly what this CLI writes). */
 export const HistoryEntrySchema = z.strictObject({
   id: z.string().min(1),
-  /** remediate: one catalogue action of `ops remediate` (plan_id null; the change is in `remediation`). */
-  operation: z.enum(['deploy', 'destroy', 'remediate']),
+  /** remediate: one catalogue action of `ops remediate` (plan_id null; the change is in `remediation`). drift: `infra drift` (the drift in `drift`). */
+  operation: z.enum(['deploy', 'destroy', 'remediate', 'drift']),
   env: z.string(),
   started_at: z.string(),
   finished_at: z.string(),
@@ -50,6 +60,7 @@ export const HistoryEntrySchema = z.strictObject({
   /** The debugger issue-log issues this failure was counted against. */
   issue_ids: z.array(z.string()).optional(),
   remediation: RemediationRecordSchema.optional(),
+  drift: DriftRecordSchema.optional(),
 });
 export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
 

@@ -39,7 +39,7 @@ export async function identify(open: OpenEnvironment, authorization: Authorizati
   return identity;
 }
 
-function newDeploymentId(now: Date): string {
+export function newDeploymentId(now: Date): string {
   return `d-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -714,7 +714,7 @@ async function autoFixRound(
   return { files: planPaths(open, next.planId), digest: next.digest };
 }
 
-async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string): Promise<Registry> {
+export async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string): Promise<Registry> {
   const previous = await readRegistry(open.envPaths.registryFile, open.display(open.envPaths.registryFile));
   const resources = await open.iac.showState();
   const registry = buildRegistry(previous, resources, {
@@ -730,7 +730,7 @@ async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, 
   return registry;
 }
 
-async function writeDeployedMarkdown(open: OpenEnvironment, registry: Registry): Promise<void> {
+export async function writeDeployedMarkdown(open: OpenEnvironment, registry: Registry): Promise<void> {
   const outputs = await open.iac.outputs();
   const history = await readHistory(open.envPaths.historyFile, open.display(open.envPaths.historyFile));
   await writeTextAtomic(open.envPaths.deployedMarkdownFile, renderDeployedMarkdown(registry, outputs, history), open.paths);

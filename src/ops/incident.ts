@@ -46,6 +46,8 @@ export interface DeploymentSuspect {
   minutes_before_problem: number | null;
   /** Registry resources of the investigated scope this deployment last changed. */
   changed_resources: string[];
+  /** operation drift: the resources `infra drift` found changed (attributes) or deleted outside the IaC tool. */
+  drifted_resources?: { address: string; action: 'update' | 'delete'; attributes: string[] }[];
 }
 
 export interface IncidentReport {

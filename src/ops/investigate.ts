@@ -99,7 +99,10 @@ export function suspectDeployments(history: readonly HistoryEntry[], start: numb
       counts: { add: h.add, change: h.change, destroy: h.destroy },
       minutes_before_problem: start === null ? null : Math.round((start - Date.parse(h.finished_at)) / MINUTE),
       changed_resources: resources.filter((r) => r.deploymentId === h.id && r.address).map((r) => r.address as string),
+      ...(h.drift && h.drift.resources.length > 0 ? { drifted_resources: h.drift.resources } : {}),
     }))
+    // A drift check that found nothing is no suspect.
+    .filter((d) => d.operation !== 'drift' || d.drifted_resources !== undefined)
     .sort((a, b) => (a.finished_at < b.finished_at ? 1 : -1));
 }
 
@@ -117,6 +120,21 @@ export function rankHypotheses(c: Correlation, deployments: readonly DeploymentS
     // Halves every 45 minutes: a deploy minutes before the first error is the prime suspect, one from hours ago is not.
     const closeness = Math.pow(0.5, d.minutes_before_problem / 45);
     let score = 0.3 + 0.5 * closeness;
+    if (d.drifted_resources) {
+      // Changes made outside the IaC tool, seen before the problem: as suspect as a deploy then.
+      out.push({
+        kind: 'deployment',
+        title: `Changes made outside Terraform (drift seen ${d.finished_at}) introduced the problem`,
+        score: Math.min(0.9, 0.3 + 0.5 * closeness),
+        evidence: d.drifted_resources.map((r) => ({
+          kind: 'deployment' as const,
+          at: d.finished_at,
+          text: `${r.address} ${r.action === 'delete' ? 'was deleted outside Terraform' : `changed outside Terraform: ${r.attributes.join(', ') || '(attributes not recorded)'}`} (infra drift ${d.id}, ${d.minutes_before_problem} min before the problem started)`,
+        })),
+        next_steps: [`faber-cloud infra drift --env ${env}`, `put the code back with faber-cloud infra deploy --env ${env}, or record the change with faber-cloud infra drift --env ${env} --accept`],
+      });
+      continue;
+    }
     const evidence: Evidence[] = [
       { kind: 'deployment', at: d.finished_at, text: `${d.operation} ${d.id} (${d.outcome}, +${d.counts.add} ~${d.counts.change} -${d.counts.destroy}${d.plan_id ? `, plan ${d.plan_id}` : ''}) finished ${d.minutes_before_problem} min before the problem started` },
     ];

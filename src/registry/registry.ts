@@ -19,6 +19,13 @@ export const RegistryResourceSchema = z.object({
   deployment_id: z.string().nullable(),
   /** Fingerprint of the resource's values: a change moves updated_at. */
   fingerprint: z.string(),
+  /**
+   * Set by `infra drift` when the resource was changed (update) or deleted (delete) outside the
+   * IaC tool: when that was seen and which attributes. Gone once state is rebuilt (deploy, --accept).
+   */
+  drift: z
+    .strictObject({ seen_at: z.string(), action: z.enum(['update', 'delete']), attributes: z.array(z.string()) })
+    .optional(),
 });
 
 export const RegistrySchema = z.object({
@@ -191,7 +198,7 @@ export function buildRegistry(previous: Registry | undefined, resources: readonl
   };
 }
 
-type FieldCheck = 'string' | 'string|null' | 'tags' | 'schema_version' | 'resources';
+type FieldCheck = 'string' | 'string|null' | 'tags' | 'schema_version' | 'resources' | 'optional-zod';
 
 /**
  * The type of every field, in schema order (zod returns keys in that order); hand-written for
@@ -221,6 +228,8 @@ export const RESOURCE_FIELD_CHECKS: Record<keyof RegistryResource, FieldCheck> =
   updated_at: 'string',
   deployment_id: 'string|null',
   fingerprint: 'string',
+  // Optional and rare (a drift mark): absent passes the fast check, present is left to zod.
+  drift: 'optional-zod',
 };
 
 const REGISTRY_KEYS = Object.keys(REGISTRY_FIELD_CHECKS) as (keyof Registry)[];
@@ -248,7 +257,7 @@ function isStringTags(tags: unknown): boolean {
 }
 
 function fieldsOk<K extends string>(obj: Record<string, unknown>, keys: readonly K[], checks: Record<K, FieldCheck>): boolean {
-  if (!hasKeysInOrder(obj, keys)) return false;
+  if (!hasKeysInOrder(obj, keys.filter((k) => checks[k] !== 'optional-zod'))) return false;
   for (const key of keys) {
     const v = obj[key];
     switch (checks[key]) {
@@ -260,6 +269,8 @@ function fieldsOk<K extends string>(obj: Record<string, unknown>, keys: readonly
         break;
       case 'tags':
         if (!isStringTags(v)) return false;
+        break;
+      case 'optional-zod':
         break;
       case 'schema_version':
         if (v !== REGISTRY_SCHEMA_VERSION) return false;

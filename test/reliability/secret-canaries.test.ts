@@ -60,6 +60,7 @@ const COMMAND_SCENARIOS: Record<string, string> = {
   'infra destroy': 'arguments',
   'infra show-resources': 'deploy',
   'infra history': 'deploy',
+  'infra drift': 'arguments',
   'infra debug': 'debug',
   'infra test': 'arguments',
   'ops check-health': 'logs',

@@ -201,6 +201,34 @@ describe('investigation', () => {
     expect(ranked[1]!.confidence).toBe('low');
   });
 
+  it('lists drift seen before the problem as a suspect with the changed attributes; a drift check that found nothing is no suspect', () => {
+    const errors = { window: { since: '2h', start: '', end: '' }, level: 'error' as const, server_filter: null, log_groups: [], events_read: 1, events_matched: 1, truncated: false, limit: 100, groups: [group(1, 50, 'ERROR boom')] };
+    const c: Correlation = { issue: 'errors', errors, alarms: [], deployments: [], resources: [], diagnoses: [], lookbackMs: 24 * 60 * MIN, window };
+    const start = problemStart(c);
+    const drift = (id: string, min: number, resources: { address: string; action: 'update' | 'delete'; attributes: string[] }[]) => ({
+      ...history(id, min),
+      operation: 'drift' as const,
+      change: 0,
+      drift: { drift_id: 'abcdefabcdef', accepted: false, resources, pending_changes: 0 },
+    });
+    const suspects = suspectDeployments(
+      [drift('d-drift', 60, [{ address: 'aws_dynamodb_table.items', action: 'update', attributes: ['billing_mode', 'read_capacity'] }, { address: 'aws_iam_role.worker', action: 'delete', attributes: [] }]), drift('d-clean', 70, [])],
+      start,
+      window,
+      c.lookbackMs,
+      [],
+    );
+    expect(suspects.map((s) => s.id)).toEqual(['d-drift']);
+    expect(suspects[0]!.drifted_resources).toHaveLength(2);
+    const [hypothesis] = rankHypotheses(c, suspects, start, 'test').filter((h) => h.kind === 'deployment');
+    expect(hypothesis!.title).toContain('outside Terraform');
+    expect(hypothesis!.evidence.map((e) => e.text)).toEqual([
+      'aws_dynamodb_table.items changed outside Terraform: billing_mode, read_capacity (infra drift d-drift, 10 min before the problem started)',
+      'aws_iam_role.worker was deleted outside Terraform (infra drift d-drift, 10 min before the problem started)',
+    ]);
+    expect(hypothesis!.next_steps[0]).toBe('faber-cloud infra drift --env test');
+  });
+
   it('names reports by time and issue, and weighs the issue\'s words', () => {
     expect(slugOf('500 errors on /checkout!!')).toBe('500-errors-on-checkout');
     expect(slugOf('¡¡¡')).toBe('incident');

@@ -33,6 +33,9 @@ export async function run(ctx: CommandContext, { options: o }: InputOf<typeof in
     `                prod     ${result.profiles.prod}`,
     `  environments  ${result.environments.join(', ')}`,
     `  terraform     ${result.terraformDirectory}${result.terraformDetected ? s.dim(' (detected)') : s.dim(' (default; not found yet)')}`,
+    ...(result.backend
+      ? [`  backend       ${result.backend.type}${result.backend.partial ? ' (partial)' : ''}${Object.entries(result.backend.backend_config).map(([env, file]) => `  ${env}: ${file}`).join('')}`]
+      : []),
     ...(result.gitignoreAdded.length ? [`  .gitignore    added ${result.gitignoreAdded.join(', ')}`] : []),
     '',
     `Next: create the three AWS profiles, then run ${s.bold('faber-cloud config validate')}.`,

@@ -41,6 +41,8 @@ function unwrap(schema: unknown): ZodInternals | undefined {
     const def = node._zod.def;
     if (['optional', 'default', 'nullable', 'prefault', 'readonly', 'catch'].includes(def.type)) node = def.innerType as ZodInternals;
     else if (def.type === 'pipe') node = def.in as ZodInternals;
+    // A union of a scalar and an object (a path or { file, values }): keys belong to the object.
+    else if (def.type === 'union') node = ((def as { options?: unknown[] }).options ?? []).map(unwrap).find((o) => o?._zod.def.type === 'object');
     else return node;
   }
   return undefined;
@@ -110,6 +112,18 @@ export function describeIssues(schema: unknown, issues: readonly z.core.$ZodIssu
             ? `${JSON.stringify(actual)} is a planned handler, not available yet (available: ${allowed})`
             : `must be one of ${allowed}, got ${JSON.stringify(actual)}`,
         });
+        break;
+      }
+      case 'invalid_union': {
+        // The branch the value was meant for (its type matched) says what is wrong in a sentence;
+        // when no branch's type matched, the union's own message does.
+        const meant = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+        if (meant.length === 1) {
+          const inner = (meant[0] ?? []).map((i) => ({ ...i, path: [...path, ...i.path] }) as z.core.$ZodIssue);
+          problems.push(...describeIssues(schema, inner, data));
+        } else {
+          problems.push({ path: formatPath(path), message: issue.message });
+        }
         break;
       }
       case 'invalid_key':

@@ -104,12 +104,41 @@ export const HostingSchema = z.strictObject({
   aws: AwsHostingSchema.optional(),
 });
 
+/** A -backend-config value: key names as Terraform's backend blocks spell them. */
+const backendKey = z.string().regex(/^[a-z][a-z0-9_]*$/, 'backend setting names are lowercase letters, digits and _ (e.g. key, bucket, use_lockfile)');
+const backendFile = z.string().min(1, 'a backend config file path must not be empty');
+
+/** One environment's backend configuration: a file, key-values, or both (values win, as in Terraform). */
+export const BackendConfigSchema = z.union([
+  backendFile,
+  z
+    .strictObject({
+      ...comment,
+      file: backendFile.optional().describe('A backend config file (HCL), relative to the terraform directory.'),
+      values: z.record(backendKey, z.union([z.string(), z.number(), z.boolean()])).optional().describe('Key-values passed as -backend-config=KEY=VALUE.'),
+    })
+    .refine((b) => b.file !== undefined || Object.keys(b.values ?? {}).length > 0, 'needs a file or at least one value'),
+], { error: 'must be a backend config file path or an object { file, values }' });
+
 export const TerraformSchema = z.strictObject({
   ...comment,
   directory: z.string().min(1).default('./infrastructure/terraform').describe('Terraform root module, relative to the project root.'),
   binary: z.enum(['terraform', 'tofu', 'auto']).default('auto').describe('IaC binary; auto prefers tofu, then terraform, on PATH.'),
   workspaces: z.record(envName, z.string().min(1)).optional().describe("Terraform workspace per environment; default: the environment's name, so environments never share state."),
   var_files: z.record(envName, z.string().min(1)).optional().describe('-var-file per environment, relative to the terraform directory.'),
+  backend_config: z
+    .record(envName, BackendConfigSchema)
+    .optional()
+    .describe(
+      "-backend-config per environment for a partial backend block: a file relative to the terraform directory (inside the project), or { file, values } with key-values. Switching environments re-initialises with -reconfigure; state is never migrated.",
+    ),
+  state_lock_timeout_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .optional()
+    .describe('How long plan/apply wait for a state lock held by another run before refusing (exit 3, naming the holder). Default 120.'),
   allow_outside_project: z
     .boolean()
     .optional()
@@ -380,7 +409,22 @@ export const ConfigSchema = z
       }
     }
     const tf = iac.terraform;
-    for (const key of ['workspaces', 'var_files'] as const) {
+    // Two environments in one workspace share state unless their backends differ (one key each).
+    const byWorkspace = new Map<string, string>();
+    for (const env of names) {
+      const workspace = (tf?.workspaces && Object.hasOwn(tf.workspaces, env) ? tf.workspaces[env] : undefined) ?? env;
+      const backend = tf?.backend_config && Object.hasOwn(tf.backend_config, env) ? JSON.stringify(tf.backend_config[env]) : undefined;
+      const other = byWorkspace.get(`${workspace}\0${backend ?? ''}`);
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['handlers', 'iac', 'terraform', backend === undefined ? 'workspaces' : 'backend_config', env],
+          message: `environment '${env}' would share the state of '${other}' (same workspace '${workspace}'${backend === undefined ? ' and backend' : ' and backend config'}): give each environment its own workspace or its own backend_config`,
+        });
+      }
+      byWorkspace.set(`${workspace}\0${backend ?? ''}`, env);
+    }
+    for (const key of ['workspaces', 'var_files', 'backend_config'] as const) {
       for (const env of Object.keys(tf?.[key] ?? {})) {
         if (!Object.hasOwn(config.environments, env)) {
           ctx.addIssue({ code: 'custom', path: ['handlers', 'iac', 'terraform', key, env], message: `names environment '${env}', which is not in environments` });

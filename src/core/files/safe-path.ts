@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { UnsafePathError } from '../errors.js';
+import { ConfigError, UnsafePathError } from '../errors.js';
 
 /**
  * The directory a write must stay inside: the project root (`ProjectPaths` fits), or a
@@ -202,4 +202,36 @@ export async function directoryScope(projectRoot: string, dir: string, allowOuts
       else await mkdir(resolved, { recursive: true });
     },
   };
+}
+
+/**
+ * A file the config names for a tool to read (a backend config file), as its real path: links
+ * are followed, but only to a regular file inside the project's real root, so a cloned
+ * repository cannot point the tool at a file elsewhere on the machine. `base` is the directory
+ * the name is relative to (the terraform directory).
+ */
+export async function resolveProjectFile(projectRoot: string, base: string, file: string, describe: string): Promise<string> {
+  const realRoot = await realpath(path.resolve(projectRoot));
+  const abs = path.resolve(base, file);
+  let real: string;
+  try {
+    real = await realpath(abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    throw new ConfigError('E_CONFIG_FILE_MISSING', `${describe} ${file} does not exist (looked for ${path.relative(projectRoot, abs) || abs})`, {
+      hint: 'create the file, or correct the path (it is relative to the terraform directory)',
+      details: { path: file },
+    });
+  }
+  if (inside(realRoot, real) === undefined || inside(realRoot, real)?.length === 0) {
+    throw new UnsafePathError(`${describe} ${file} resolves to ${real}, outside the project root ${realRoot}`, {
+      hint: 'keep the file inside the project (a link in a cloned repository must not point the tool at another file)',
+      details: { path: file, resolved: real, reason: 'outside-project' },
+    });
+  }
+  if (!(await lstat(real)).isFile()) {
+    throw new ConfigError('E_CONFIG_FILE_MISSING', `${describe} ${file} is not a regular file`, { hint: 'point it at an HCL file of backend settings', details: { path: file } });
+  }
+  return real;
 }

@@ -7,7 +7,7 @@ import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
 import { checkWritePaths, directoryScope } from '../files/safe-path.js';
 import { CONFIG_RELATIVE_PATH, initTargetRoot, projectPaths } from '../paths.js';
 import { ensureGitignore, gitignoreFile } from './gitignore.js';
-import { detectTerraformDirectory } from './terraform-detect.js';
+import { detectBackend, detectTerraformDirectory, type DetectedBackend } from './terraform-detect.js';
 
 export interface InitOptions {
   provider: string;
@@ -32,6 +32,8 @@ export interface InitResult {
   environments: string[];
   terraformDirectory: string;
   terraformDetected: boolean;
+  /** The root module's backend block, when it has one (its per-environment settings go to backend_config). */
+  backend?: { type: string; partial: boolean; backend_config: Record<string, string> };
   gitignoreAdded: string[];
   warnings: string[];
 }
@@ -58,7 +60,7 @@ function checkHandler(kind: string, value: string, available: readonly string[],
 }
 
 /** The config `init` writes: every section present and explained, so users can read it. */
-export function buildInitialConfig(input: { project: string; subsystem: string; region: string; accountId?: string; terraformDir: string; allowOutsideProject?: boolean }) {
+export function buildInitialConfig(input: { project: string; subsystem: string; region: string; accountId?: string; terraformDir: string; allowOutsideProject?: boolean; backend?: DetectedBackend }) {
   const aws: Record<string, unknown> = {
     $comment: 'Every mutation first checks the caller account (STS) against account_id.',
     region: input.region,
@@ -84,6 +86,7 @@ export function buildInitialConfig(input: { project: string; subsystem: string; 
           ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
           binary: 'auto',
           workspaces: { test: 'test', prod: 'prod' },
+          ...backendSkeleton(input.backend),
         },
       },
     },
@@ -99,6 +102,32 @@ export function buildInitialConfig(input: { project: string; subsystem: string; 
     },
     permissions: { max_auto_fix_rounds: 3 },
   };
+}
+
+/** Environments init writes (buildInitialConfig). */
+const INIT_ENVIRONMENTS = ['test', 'prod'] as const;
+
+/**
+ * backend_config for a root module with a backend block: the files found per environment, and
+ * for a partial block the conventional backend/{env}.hcl where none was found (to be written).
+ */
+function backendSkeleton(backend: DetectedBackend | undefined): Record<string, unknown> {
+  if (!backend) return {};
+  const map = backendMap(backend);
+  if (Object.keys(map).length === 0) return {};
+  return {
+    $comment: `Backend "${backend.type}" (${backend.file}): backend_config gives each environment its -backend-config file (relative to this directory), e.g. its own state key. Switching environments re-initialises with -reconfigure; state is never migrated. Set workspaces.<env> to "default" when an environment's state lives in its backend's default workspace.`,
+    backend_config: map,
+  };
+}
+
+function backendMap(backend: DetectedBackend): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const env of INIT_ENVIRONMENTS) {
+    const file = backend.found[env] ?? (backend.partial ? `backend/${env}.hcl` : undefined);
+    if (file) map[env] = file;
+  }
+  return map;
 }
 
 /** Which flag produced a config path, so a bad value is reported against what the user typed. */
@@ -174,7 +203,9 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
   if (!project) throw new UsageError(`cannot derive a project name from '${path.basename(root)}'`, { hint: 'pass --project <name>' });
   const detected = options.terraformDir === undefined ? await detectTerraformDirectory(root) : undefined;
   const terraformDir = options.terraformDir ?? detected ?? './infrastructure/terraform';
+  const backend = await detectBackend(path.resolve(root, terraformDir), INIT_ENVIRONMENTS);
   const data = buildInitialConfig({
+    ...(backend ? { backend } : {}),
     project,
     subsystem: options.subsystem,
     region,
@@ -210,6 +241,10 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
   if (options.accountId === undefined) {
     warnings.push('no --account-id given: set handlers.hosting.aws.account_id before deploying (deploys refuse without it)');
   }
+  const backendConfig = backend ? backendMap(backend) : {};
+  for (const [env, file] of Object.entries(backendConfig)) {
+    if (backend?.found[env] === undefined) warnings.push(`backend "${backend?.type}" is partial: create ${path.join(terraformDir, file)} with ${env}'s backend settings (e.g. its state key), or change handlers.iac.terraform.backend_config.${env}`);
+  }
   const profiles = data.handlers.hosting.aws.profiles as InitResult['profiles'];
   return {
     root,
@@ -221,6 +256,7 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
     environments: Object.keys(data.environments),
     terraformDirectory: terraformDir,
     terraformDetected: detected !== undefined,
+    ...(backend ? { backend: { type: backend.type, partial: backend.partial, backend_config: backendConfig } } : {}),
     gitignoreAdded,
     warnings,
   };

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where Terraform roots usually live, most specific first. */
@@ -38,4 +38,54 @@ export async function detectTerraformDirectory(root: string): Promise<string | u
     level = next;
   }
   return undefined;
+}
+
+/** A `backend` block found in the root module, and the backend config files init found for each environment. */
+export interface DetectedBackend {
+  type: string;
+  /** The block leaves settings out (the usual `backend "s3" {}`): each environment needs -backend-config. */
+  partial: boolean;
+  file: string;
+  /** Backend config files found per environment, relative to the terraform directory. */
+  found: Record<string, string>;
+}
+
+/** Where projects usually keep per-environment backend settings ({env} is the environment). */
+const BACKEND_FILE_CANDIDATES = ['backend/{env}.hcl', 'backend/{env}.tfbackend', '{env}.tfbackend', 'backend-{env}.hcl', '{env}.backend.hcl', 'backends/{env}.hcl', 'config/{env}.tfbackend', 'environments/{env}/backend.hcl'];
+
+/**
+ * The `terraform { backend "TYPE" { ... } }` block of the root module, if any. A block whose
+ * body has no attribute (comments aside) is partial: its settings come from -backend-config.
+ */
+export async function detectBackend(dir: string, environments: readonly string[]): Promise<DetectedBackend | undefined> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.tf')).sort();
+  for (const name of names) {
+    const text = await readFile(path.join(dir, name), 'utf8').catch(() => '');
+    const match = /^\s*backend\s+"([A-Za-z0-9_-]+)"\s*\{/m.exec(text);
+    if (!match) continue;
+    const body = bodyFrom(text, match.index + match[0].length);
+    const partial = !/^\s*[A-Za-z_][A-Za-z0-9_-]*\s*=/m.test(body.replace(/(#|\/\/).*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, ''));
+    const found: Record<string, string> = {};
+    for (const env of environments) {
+      for (const candidate of BACKEND_FILE_CANDIDATES) {
+        const rel = candidate.replace('{env}', env);
+        if (await stat(path.join(dir, rel)).then((s) => s.isFile(), () => false)) {
+          found[env] = rel;
+          break;
+        }
+      }
+    }
+    return { type: match[1] as string, partial, file: name, found };
+  }
+  return undefined;
+}
+
+/** The text up to the brace that closes the block opened just before `start`. */
+function bodyFrom(text: string, start: number): string {
+  let depth = 1;
+  for (let i = start; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(start, i);
+  }
+  return text.slice(start);
 }

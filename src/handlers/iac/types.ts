@@ -108,6 +108,36 @@ export interface PlannedResource {
   references: Record<string, string[]>;
 }
 
+/** One attribute changed outside the IaC tool: its value in the recorded state, and now. */
+export interface AttributeDrift {
+  /** Dotted path, e.g. tags.Owner or billing_mode. */
+  path: string;
+  /** Absent when sensitive (then `sensitive` is true): secrets never leave the handler. */
+  before?: unknown;
+  after?: unknown;
+  sensitive?: boolean;
+}
+
+/** A resource whose real state differs from the recorded state (changed or deleted outside the tool). */
+export interface DriftedResource {
+  address: string;
+  type: string;
+  /** update: changed outside the tool; delete: deleted outside the tool. */
+  action: 'update' | 'delete';
+  attributes: AttributeDrift[];
+}
+
+/** A refresh-only plan: what changed outside the tool, and the code changes pending beside it. */
+export interface DriftPlan {
+  /** The saved refresh-only plan; applying it records reality in state and changes nothing in the cloud. */
+  file: string;
+  /** A hash of the drift found: the same drift gets the same id (what `--accept --plan` checks). */
+  driftId: string;
+  drifted: DriftedResource[];
+  /** Changes the code asks for against the recorded state (no refresh): not drift. */
+  pending: PlannedChange[];
+}
+
 /**
  * An infrastructure-as-code tool, bound to one project directory and environment.
  * terraform/tofu implements it today; Pulumi, CDK and CloudFormation are further implementations.
@@ -133,6 +163,11 @@ export interface IacHandler {
   writePlanJson(planFile: string, out: string): Promise<void>;
   /** Reports each resource step and diagnostic as APPLY_RESOURCE / APPLY_DIAGNOSTIC events. */
   apply(planFile: string, events?: EventSink): Promise<ApplyResult>;
+  /**
+   * Drift: a refresh-only plan saved to `out` (state untouched until it is applied) and, apart,
+   * the code changes pending against the recorded state.
+   */
+  driftPlan(out: string): Promise<DriftPlan>;
   showState(): Promise<StateResource[]>;
   outputs(): Promise<OutputValue[]>;
 }

@@ -1,13 +1,15 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InterruptedError, OperationError } from '../../../core/errors.js';
 import { registerSensitiveFromShowJson } from './sensitive.js';
 import type { EventSink } from '../../../core/events.js';
-import type { ApplyResult, Diagnostic, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
+import type { ApplyResult, Diagnostic, DriftPlan, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
 import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics, toEvent } from './diagnostics.js';
-import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
+import { digestPlan, driftIdOf, driftOf, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
 import { IacRunner, parseJsonOutput, resolveIacBinary, type BinaryPreference } from './runner.js';
 import { stateResources, type ShowStateJson } from './state.js';
+import { backendArgs, backendDigest, initRecordFile, migrationRefusal, readInitRecord, stateLockError, type BackendSettings } from './backend.js';
+import { writeJsonAtomic } from '../../../core/files/atomic.js';
 
 export interface TerraformHandlerOptions {
   /** Terraform root module, absolute. */
@@ -18,6 +20,14 @@ export interface TerraformHandlerOptions {
   /** -var-file for plan, relative to the directory, if the environment uses one. */
   varFile?: string;
   env?: NodeJS.ProcessEnv;
+  /** The environment this handler is bound to (recorded with each init of the working directory). */
+  environment?: string;
+  /** The project root: backend config files must resolve inside it. */
+  projectRoot?: string;
+  /** -backend-config for this environment's (partial) backend block. */
+  backend?: BackendSettings;
+  /** How long plan/apply wait for a state lock held by another run. */
+  lockTimeoutSeconds?: number;
 }
 
 /** Turn a failed run into an error carrying the tool's own diagnostics. */
@@ -32,10 +42,10 @@ function failure(what: string, diagnostics: Diagnostic[], fallback: string): Ope
 }
 
 /**
- * How long plan/apply wait for the state lock. A run whose CLI was killed leaves its
+ * How long plan/apply wait for the state lock by default. A run whose CLI was killed leaves its
  * terraform child finishing in the background; the next run waits for it, not fails.
  */
-const STATE_LOCK_TIMEOUT = '-lock-timeout=120s';
+const STATE_LOCK_TIMEOUT_SECONDS = 120;
 
 export class TerraformHandler implements IacHandler {
   readonly name = 'terraform';
@@ -56,14 +66,45 @@ export class TerraformHandler implements IacHandler {
     return { tool: binary.kind, binary: binary.path, version: binary.version };
   }
 
+  private get lockTimeout(): string {
+    return `-lock-timeout=${this.options.lockTimeoutSeconds ?? STATE_LOCK_TIMEOUT_SECONDS}s`;
+  }
+
+  /**
+   * Init for this environment. A working directory last initialised for another environment is
+   * re-initialised with -reconfigure (its backend settings are replaced, never migrated), so one
+   * directory never mixes two environments' state; an init that would migrate state is refused.
+   */
   async init(options: { backend?: boolean } = {}): Promise<void> {
     const runner = await this.runner();
-    const result = await runner.run(['init', ...(options.backend === false ? ['-backend=false'] : [])], { okExitCodes: [1] });
-    if (result.exitCode !== 0) {
-      const output = `${result.stderr}\n${result.stdout}`;
-      throw failure(`${runner.binary.kind} init`, parseTextDiagnostics(output), output.split('\n').find((line) => line.trim()) ?? '');
+    if (options.backend === false) {
+      await this.runInit(runner, ['init', '-backend=false']);
+      return;
     }
-    if (options.backend !== false) await this.selectWorkspace();
+    const { directory, environment } = this.options;
+    const args = await backendArgs(this.options.backend, this.options.projectRoot ?? directory, directory);
+    const digest = await backendDigest(args);
+    const record = await readInitRecord(directory);
+    const reconfigure = environment !== undefined && record !== undefined && record.env !== environment;
+    await this.runInit(runner, ['init', ...(reconfigure ? ['-reconfigure'] : []), ...args]);
+    if (environment !== undefined && (record?.env !== environment || record.backend !== digest)) {
+      await writeJsonAtomic(initRecordFile(directory), { env: environment, backend: digest }, { root: directory });
+    }
+    await this.selectWorkspace();
+  }
+
+  private async runInit(runner: IacRunner, args: string[]): Promise<void> {
+    const result = await runner.run(args, { okExitCodes: [1] });
+    if (result.exitCode === 0) return;
+    const output = `${result.stderr}\n${result.stdout}`;
+    const refusal = args.includes('-backend=false') ? undefined : migrationRefusal(output, this.options.environment ?? 'this environment', this.options.directory, runner.binary.kind);
+    if (refusal) throw refusal;
+    throw failure(`${runner.binary.kind} init`, parseTextDiagnostics(output), output.split('\n').find((line) => line.trim()) ?? '');
+  }
+
+  /** A held state lock is a refusal naming its holder (exit 3), not a raw tool failure. */
+  private lockRefusal(diagnostics: readonly Diagnostic[]) {
+    return stateLockError(diagnostics, this.options.environment ?? 'this environment', this.options.lockTimeoutSeconds ?? STATE_LOCK_TIMEOUT_SECONDS);
   }
 
   private async selectWorkspace(): Promise<void> {
@@ -104,15 +145,34 @@ export class TerraformHandler implements IacHandler {
     await this.selectWorkspace();
     const runner = await this.runner();
     const diagnostics: Diagnostic[] = [];
-    const result = await runner.run(['plan', '-json', STATE_LOCK_TIMEOUT, `-out=${out}`, ...extra, ...this.planArgs()], {
+    const result = await runner.run(['plan', '-json', this.lockTimeout, `-out=${out}`, ...extra, ...this.planArgs()], {
       okExitCodes: [1],
       onLine: (line) => {
         const event = parseStreamLine(line);
         if (event?.kind === 'diagnostic') diagnostics.push(event.diagnostic);
       },
     });
-    if (result.exitCode !== 0) throw failure(`${runner.binary.kind} plan`, diagnostics, result.stderr.trim());
+    if (result.exitCode !== 0) throw this.lockRefusal(diagnostics) ?? failure(`${runner.binary.kind} plan`, diagnostics, result.stderr.trim());
     return this.showPlan(out);
+  }
+
+  /**
+   * `plan -refresh-only` (reality against recorded state: the drift) saved to `out`, and
+   * `plan -refresh=false` (code against recorded state: the pending changes) into a file
+   * deleted right after. Neither touches state; applying `out` records reality in state.
+   */
+  async driftPlan(out: string): Promise<DriftPlan> {
+    await this.savePlan(out, ['-refresh-only']);
+    const runner = await this.runner();
+    const json = (await runner.showJson(path.resolve(this.options.directory, out))) as ShowPlanJson;
+    registerSensitiveFromShowJson(json);
+    const pendingFile = `${out}.pending`;
+    try {
+      const pending = await this.savePlan(pendingFile, ['-refresh=false']);
+      return { file: out, driftId: driftIdOf(json), drifted: driftOf(json), pending: pending.digest.changes };
+    } finally {
+      await rm(path.resolve(this.options.directory, pendingFile), { force: true });
+    }
   }
 
   async showPlan(file: string): Promise<SavedPlan> {
@@ -139,7 +199,7 @@ export class TerraformHandler implements IacHandler {
     const failed: string[] = [];
     const counted = { add: 0, change: 0, destroy: 0 };
     let summary: ApplyResult['counts'] | undefined;
-    const run = runner.run(['apply', '-json', '-auto-approve', STATE_LOCK_TIMEOUT, planFile], {
+    const run = runner.run(['apply', '-json', '-auto-approve', this.lockTimeout, planFile], {
       okExitCodes: [1],
       onLine: (line) => {
         if (line.includes('"type":"change_summary"')) {
@@ -166,6 +226,9 @@ export class TerraformHandler implements IacHandler {
       throw error;
     });
     if (result.exitCode !== 0 && diagnostics.length === 0) diagnostics.push(...parseTextDiagnostics(result.stderr));
+    // Nothing was applied when the lock could not be taken: a refusal, not a failed apply.
+    const locked = result.exitCode !== 0 && completed.length === 0 ? this.lockRefusal(diagnostics) : undefined;
+    if (locked) throw locked;
     return { ok: result.exitCode === 0, counts: summary ?? counted, diagnostics, completed, failed };
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChangeAction, PlanDigest, PlannedChange, PlannedResource } from '../types.js';
+import type { AttributeDrift, ChangeAction, DriftedResource, PlanDigest, PlannedChange, PlannedResource } from '../types.js';
 import { redactSensitive } from './sensitive.js';
 
 /** The parts of `terraform show -json <planfile>` that we read. */
@@ -8,6 +8,8 @@ export interface ShowPlanJson {
   terraform_version?: string;
   variables?: Record<string, { value?: unknown }>;
   resource_changes?: JsonResourceChange[];
+  /** Changes made outside the tool, found by the refresh (plan and refresh-only plan). */
+  resource_drift?: JsonResourceChange[];
   output_changes?: Record<string, { actions: string[]; before_sensitive?: unknown; after_sensitive?: unknown; before?: unknown; after?: unknown }>;
   prior_state?: unknown;
   planned_values?: unknown;
@@ -209,4 +211,56 @@ export function plannedResources(plan: ShowPlanJson): PlannedResource[] {
     });
   }
   return resources;
+}
+
+/** A hash of the drift a plan found (address, actions, before, after): the same drift, the same id. */
+export function driftIdOf(plan: ShowPlanJson): string {
+  const drift = (plan.resource_drift ?? [])
+    .map((rc) => [rc.address, rc.change.actions, rc.change.before ?? null, rc.change.after ?? null])
+    .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(drift)).digest('hex').slice(0, 12);
+}
+
+const MAX_DRIFT_DEPTH = 32;
+
+/** Marked sensitive at this path: Terraform's *_sensitive mirrors the value with `true` at secrets. */
+function sensitiveAt(marks: unknown): boolean {
+  return marks === true;
+}
+
+function child(value: unknown, key: string | number): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key as string] : undefined;
+}
+
+/** Leaf paths whose values differ, with both values; sensitive ones without values. */
+function attributeDiff(before: unknown, after: unknown, marks: { before: unknown; after: unknown }, prefix: string, out: AttributeDrift[], depth = 0): void {
+  if (sensitiveAt(marks.before) || sensitiveAt(marks.after)) {
+    if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ path: prefix, sensitive: true });
+    return;
+  }
+  const bothObjects = before !== null && after !== null && typeof before === 'object' && typeof after === 'object' && Array.isArray(before) === Array.isArray(after);
+  const sameLength = !Array.isArray(before) || (before as unknown[]).length === (after as unknown[]).length;
+  if (bothObjects && sameLength && depth < MAX_DRIFT_DEPTH) {
+    const keys = Array.isArray(before) ? [...(before as unknown[]).keys()] : [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])].sort();
+    for (const key of keys) {
+      attributeDiff(child(before, key), child(after, key), { before: child(marks.before, key), after: child(marks.after, key) }, prefix ? `${prefix}.${key}` : String(key), out, depth + 1);
+    }
+    return;
+  }
+  if (JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return;
+  out.push({ path: prefix, before: before ?? null, after: after ?? null });
+}
+
+/** The resources changed or deleted outside the tool, with the attributes that changed (secrets without values). */
+export function driftOf(plan: ShowPlanJson): DriftedResource[] {
+  const out: DriftedResource[] = [];
+  for (const rc of plan.resource_drift ?? []) {
+    if (rc.mode !== 'managed') continue;
+    const action = changeAction(rc.change.actions);
+    if (action !== 'update' && action !== 'delete') continue;
+    const attributes: AttributeDrift[] = [];
+    if (action === 'update') attributeDiff(rc.change.before, rc.change.after, { before: rc.change.before_sensitive, after: rc.change.after_sensitive }, '', attributes);
+    out.push({ address: rc.address, type: rc.type, action, attributes });
+  }
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

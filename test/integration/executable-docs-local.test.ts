@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commandOf } from '../../src/cli/commands.js';
@@ -50,20 +50,25 @@ describe('executable docs: local commands', () => {
         return dir;
       }
       case 'infra architect':
-        // A design is new unless the line says otherwise: start each line without designs.
+        // A design is new, unless the line states exit 3 (the design exists).
         await rm(designs, { recursive: true, force: true });
+        if (line.expectedExit === 3) await ok(['infra', 'architect', '--feature', 'user uploads', '--json']);
         return p.dir;
       case 'infra engineer': {
-        const design = path.join(designs, 'user-uploads.md');
-        if (!(await readFile(design, 'utf8').catch(() => ''))) {
-          const made = await p.cli(['infra', 'architect', '--feature', 'user uploads', '--json']);
-          expect(made.code, made.stdout).toBe(0);
-        }
+        if (!(await readFile(path.join(designs, 'user-uploads.md'), 'utf8').catch(() => ''))) await ok(['infra', 'architect', '--feature', 'user uploads', '--json']);
+        // Generated files as generated, unless the line states exit 3 (one was edited by hand).
+        await ok(['infra', 'engineer', '--design', 'user-uploads', '--force', '--json']);
+        if (line.expectedExit === 3) await appendFile(path.join(p.terraformDir, 's3_bucket.uploads.tf'), '# edited by hand\n');
         return p.dir;
       }
       default:
         return p.dir;
     }
+  }
+
+  async function ok(argv: string[]): Promise<void> {
+    const made = await p.cli(argv);
+    expect(made.code, made.stdout + made.stderr).toBe(0);
   }
 
   async function run(line: DocLine): Promise<CliRun> {

@@ -33,7 +33,21 @@ export interface DocLine extends Invocation {
 }
 
 export function docLinesOf(files: Pick<MarkdownFile, 'rel' | 'text' | 'bodyStart'>[]): DocLine[] {
-  return files.flatMap(extractInvocations).map((inv) => ({ ...inv, command: commandOf(inv.words)?.path.join(' ') ?? inv.words.slice(0, 2).join(' ') }));
+  return files
+    .flatMap(extractInvocations)
+    .map((inv) => ({ ...inv, command: commandOf(inv.words)?.path.join(' ') ?? inv.words.slice(0, 2).join(' ') }))
+    .filter((line) => !isCommandName(line));
+}
+
+/**
+ * `faber-cloud infra test` in prose names a command; it is not a line to run. A bare command
+ * path counts as a name only when the command cannot run without more (a required option or
+ * argument); `faber-cloud init` alone is a command line.
+ */
+function isCommandName(line: DocLine): boolean {
+  const def = commandOf(line.words);
+  if (!def || line.words.length !== def.path.length) return false;
+  return (def.options ?? []).some((o) => o.required) || (def.arguments ?? []).some((a) => a.required);
 }
 
 export function docLines(): DocLine[] {
@@ -89,6 +103,14 @@ export interface FillContext {
   planId(env: string, destroy: boolean): string;
 }
 
+/** The environment a line names (`--env prod`, `--env=prod`), the table's when a placeholder. */
+export function envOfLine(line: DocLine): string {
+  const words = line.words.flatMap((w) => (/^--env=/.test(w) ? ['--env', w.slice(6)] : [w]));
+  const i = words.indexOf('--env');
+  const value = i >= 0 ? words[i + 1] : undefined;
+  return value === undefined || isPlaceholder(value) ? 'test' : value;
+}
+
 type Value = string | ((argv: readonly string[], ctx: FillContext) => string);
 const envOf = (argv: readonly string[]) => argv[argv.indexOf('--env') + 1] ?? 'test';
 
@@ -127,13 +149,25 @@ export const PLACEHOLDER_VALUES: Readonly<Record<string, Value | Readonly<Record
   '--level': 'error',
   '--filter': 'Timeout',
   '--issue': '500 errors',
-  '--action': { 'ops remediate': 'scale-service', 'permissions grant': 's3:PutBucketTagging' },
-  '--target': 'aws_ecs_service.api',
+  // The catalogue action the line's own flags call for; a restart needs none.
+  '--action': {
+    'ops remediate': (argv) => (argv.includes('--count') ? 'scale-service' : argv.includes('--concurrency') ? 'set-concurrency' : 'restart-service'),
+    'permissions grant': 's3:PutBucketTagging',
+  },
+  '--target': (argv) => REMEDIATION_TARGETS[argv[argv.indexOf('--action') + 1] ?? ''] ?? 'aws_ecs_service.api',
   '--count': '3',
   '--concurrency': '5',
   '--operation': 's3:CreateBucket',
   '--reason': 'uploads bucket tagging denied during deploy',
   '--profile': (argv) => `life-${envOf(argv) === 'prod' ? 'prod' : 'test'}-deploy`,
+};
+
+/** A resource of the ops fixture (test/support/ops-seed.ts) each remediation acts on. */
+const REMEDIATION_TARGETS: Readonly<Record<string, string>> = {
+  'restart-service': 'aws_ecs_service.api',
+  'scale-service': 'aws_ecs_service.api',
+  'set-concurrency': 'aws_lambda_function.worker',
+  'redrive-dlq': 'aws_sqs_queue.events_dlq',
 };
 
 /** Positional placeholders, by command. */

@@ -7,7 +7,8 @@ import { createProject, type TestProject } from '../support/project.js';
 /**
  * Executable docs, the infrastructure lifecycle (docs: test/support/executable-docs.ts): every
  * preview/deploy/test/show-resources/history/grant/destroy line of the markdown runs against
- * moto in one project whose Terraform (test/fixtures/terraform/tested-app) really deploys, in
+ * moto in one project whose Terraform (test/fixtures/terraform/multi-module: no provider to
+ * start, so a plan takes seconds) really deploys, in
  * lifecycle order, and must exit as the markdown says. A line with `--plan` gets the plan of a
  * preview made just before it (a destroy line: of a destroy preview).
  */
@@ -27,7 +28,7 @@ describe('executable docs: infrastructure lifecycle', () => {
 
   beforeAll(async () => {
     await resetMoto();
-    p = await createProject('tested-app');
+    p = await createProject('multi-module');
     // The profiles as IAM users, so that `permissions grant` has a deploy user to attach to.
     await createGrantProfileUsers();
   });

@@ -6,7 +6,7 @@
 //
 // Convention for stating an exit next to a line: `(exit N)` right after the code span, or
 // `# exit N` at the end of a line in a shell block. A line without one must exit 0.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { commandOf } from '../../src/cli/commands.js';
 import type { CommandDefinition } from '../../src/cli/definition.js';
@@ -24,7 +24,9 @@ export function docFiles(): string[] {
   const docs = readdirSync(path.join(REPO_ROOT, 'docs'))
     .filter((f) => f.endsWith('.md') && f !== 'COMMANDS.md' && f !== 'DECISIONS.md')
     .map((f) => `docs/${f}`);
-  return [...['commands', 'agents', 'skills'].flatMap(markdownFilesUnder), 'README.md', ...docs.sort()];
+  // The plugin's markdown, at the root or (once the plugin is its own directory) under plugin/.
+  const plugin = existsSync(path.join(REPO_ROOT, 'plugin', 'commands')) ? 'plugin/' : '';
+  return [...['commands', 'agents', 'skills'].flatMap((d) => markdownFilesUnder(`${plugin}${d}`)), 'README.md', ...docs.sort()];
 }
 
 export interface DocLine extends Invocation {

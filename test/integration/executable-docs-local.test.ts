@@ -61,6 +61,13 @@ describe('executable docs: local commands', () => {
         if (line.expectedExit === 3) await appendFile(path.join(p.terraformDir, 's3_bucket.uploads.tf'), '# edited by hand\n');
         return p.dir;
       }
+      case 'infra validate': {
+        // Valid Terraform, unless the line states exit 1 (a problem to report).
+        const bad = path.join(p.terraformDir, 'unformatted.tf');
+        if (line.expectedExit === 1) await writeFile(bad, 'resource "terraform_data" "bad" {\ninput="x"\n}\n');
+        else await rm(bad, { force: true });
+        return p.dir;
+      }
       default:
         return p.dir;
     }

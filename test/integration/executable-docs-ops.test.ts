@@ -1,5 +1,7 @@
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { alarm, cloudwatch } from '../support/ops-monitor-seed.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun } from '../support/cli.js';
 import { APPLY_LOG, docLines, fillArgv, problemsOf, runKey, SET_OF, type DocLine } from '../support/executable-docs.js';
@@ -26,6 +28,7 @@ const FLAGGED = new Set(['aws_s3_bucket.public', 'aws_iam_role.app', 'aws_securi
 describe('executable docs: operations', () => {
   let p: TestProject;
   const runs = new Map<string, CliRun>();
+  const services: Record<string, { cluster: string; serviceArn: string }> = {};
 
   beforeAll(async () => {
     await resetMoto();
@@ -33,6 +36,7 @@ describe('executable docs: operations', () => {
     for (const env of ['test', 'prod']) {
       const prefix = `life-core-${env}`;
       const seeded = await seedEnvironment(prefix, 0);
+      services[env] = seeded;
       // moto starts no task: a service that wants none is the healthy one.
       await clients().ecs.send(new UpdateServiceCommand({ cluster: seeded.cluster, service: seeded.serviceArn, desiredCount: 0 }));
       // The api service's own log group, so `query-logs --service api` has logs to read.
@@ -45,10 +49,23 @@ describe('executable docs: operations', () => {
     }
   });
 
+  /** A check-health line that states exit 1 runs with an alarm of the worker function in ALARM; the others without it. */
+  async function prepare(line: DocLine): Promise<void> {
+    if (line.command !== 'ops check-health') return;
+    for (const env of Object.keys(services)) {
+      const name = `life-core-${env}-worker-errors`;
+      if (line.expectedExit === 1) await alarm(name, { namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: `life-core-${env}-worker` }, state: 'ALARM' });
+      else await cloudwatch().send(new DeleteAlarmsCommand({ AlarmNames: [name] }));
+    }
+  }
+
   async function run(line: DocLine): Promise<CliRun> {
     const argv = fillArgv(line, { planId: () => '0123456789ab' });
     const key = runKey(line, argv);
-    if (!runs.has(key)) runs.set(key, await p.cli(argv, line.piped ? { input: APPLY_LOG } : {}));
+    if (!runs.has(key)) {
+      await prepare(line);
+      runs.set(key, await p.cli(argv, line.piped ? { input: APPLY_LOG } : {}));
+    }
     return runs.get(key)!;
   }
 

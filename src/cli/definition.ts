@@ -5,6 +5,7 @@
  * option specs, and `withAction` checks at compile time that the module takes exactly that.
  */
 import type { CommandContext, CommandResult } from './context.js';
+import type { ExitSpec } from './exits.js';
 import type { OptionSpec, OptionsOf } from './options.js';
 
 export interface ArgumentSpec {
@@ -17,6 +18,8 @@ export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSp
   /** Words after `faber-cloud`, e.g. ['config', 'show']. */
   readonly path: readonly string[];
   readonly summary: string;
+  /** The exit codes the command gives, when, and the error codes of each (src/cli/exits.ts; docs/COMMANDS.md). */
+  readonly exits?: readonly ExitSpec[];
   readonly description?: string;
   readonly arguments?: readonly ArgumentSpec[];
   readonly options?: O;

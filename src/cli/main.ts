@@ -5,6 +5,7 @@ import { interruptCount, interruption, isBusy, onBusyEnd, onInterrupt, requestIn
 import { commandGroups, commands } from './commands.js';
 import type { CommandContext } from './context.js';
 import type { ActionInput, CommandDefinition, CommandModule } from './definition.js';
+import type { ExitSpec } from './exits.js';
 import { errorEnvelope, printErr, printOut, renderHumanError, successEnvelope, toFaberError, writeJson } from './output.js';
 import { createEventRenderer } from './render/events.js';
 import { VERSION } from './version.js';
@@ -43,6 +44,12 @@ function helpFooter(): string {
     '',
     'Run `faber-cloud <command> --help` for a command\'s options and examples.',
   ].join('\n');
+}
+
+/** One exit of a command's help: code, when, and its error codes (src/cli/exits.ts). */
+function exitHelpLine(e: ExitSpec): string {
+  const codes = e.okTrue ? ' (ok:true, the report in data)' : e.errors?.length ? ` (${e.errors.join(', ')})` : '';
+  return `  ${e.code}  ${e.when}${codes}`;
 }
 
 /**
@@ -102,6 +109,7 @@ export function buildProgram(onRun: (def: CommandDefinition, cmd: Command) => Pr
       cmd.addOption(option);
     }
     if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join('\n')}`);
+    if (def.exits?.length) cmd.addHelpText('after', `\nExit codes (all commands: docs/COMMANDS.md):\n${def.exits.map(exitHelpLine).join('\n')}`);
     cmd.action(async (...params: unknown[]) => onRun(def, params.at(-1) as Command));
   }
   return program;

@@ -412,7 +412,9 @@ describe('Claude Code plugin packaging', () => {
           // Only the plugin directory arrives: the source, tests and root package stay behind.
           const top = (await readdir(installPath)).filter((name) => !name.startsWith('.')).sort();
           expect(top).toEqual(expect.arrayContaining(['agents', 'bin', 'commands', 'dist', 'package.json', 'skills', 'templates']));
-          for (const absent of ['src', 'test', 'scripts', 'node_modules', 'package-lock.json', 'README.md']) expect(top).not.toContain(absent);
+          for (const absent of ['src', 'test', 'scripts', 'node_modules', 'package-lock.json', 'LICENSE']) expect(top).not.toContain(absent);
+          // The README that arrives is the plugin's own, not the repository's.
+          expect(await readFile(path.join(installPath, 'README.md'), 'utf8')).toBe(await readFile(path.join(PLUGIN_DIR, 'README.md'), 'utf8'));
           expect((await readJson(path.join(installPath, 'package.json'))).dependencies).toBeUndefined();
           const footprint = await measure(installPath);
           expect(footprint.diskBytes).toBeLessThanOrEqual(INSTALLED_BUDGET_BYTES);

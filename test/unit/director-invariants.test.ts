@@ -232,7 +232,7 @@ const WITHOUT: { template: (svc: string, env: string) => string; missing: 'targe
 ];
 
 /** What the catalogue says an action cannot run without (its own file, not the router's copy). */
-const CATALOGUE = JSON.parse(readFileSync(path.join(REPO_ROOT, 'templates', 'ops', 'remediation-catalogue.json'), 'utf8')) as {
+const CATALOGUE = JSON.parse(readFileSync(path.join(REPO_ROOT, 'plugin', 'templates', 'ops', 'remediation-catalogue.json'), 'utf8')) as {
   actions: { id: string; aliases: string[]; parameters: { name: string; flag: string; type: string }[] }[];
 };
 const requiredFlagsOf = (action: string): string[] => {

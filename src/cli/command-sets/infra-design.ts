@@ -1,4 +1,5 @@
 import { defineCommand } from '../definition.js';
+import { ARTIFACT_ERRORS, OK, refused, usage } from '../exits.js';
 import { FORCE, described } from '../options.js';
 
 /** The options that create a design. */
@@ -9,6 +10,11 @@ const CREATING = ['feature', 'fromFile', 'resource'];
 export const infraArchitect = defineCommand({
   path: ['infra', 'architect'],
   summary: 'Write a design (designs/<slug>.md) for a feature: resources, names per environment, security, cost, open questions',
+  exits: [
+    OK,
+    usage(['E_DESIGN_NO_RESOURCES', 'E_DESIGN_INVALID', 'E_USAGE_FILE', 'E_INPUT_BINARY', 'E_INPUT_ENCODING', 'E_INPUT_TOO_LARGE', ...ARTIFACT_ERRORS]),
+    refused('a design of that slug exists and --force was not given', ['E_GUARD_DESIGN_EXISTS']),
+  ],
   description:
     'Creates .fractary/plugins/faber-cloud/designs/<slug>.md from templates/design/design.md. The JSON front matter between ' +
     "the '---' lines lists the resources (kind, logical name, settings) that `infra engineer` builds; the body has the " +
@@ -41,6 +47,11 @@ export const infraArchitect = defineCommand({
 export const infraEngineer = defineCommand({
   path: ['infra', 'engineer'],
   summary: "Generate the Terraform for a design's resources into the project's terraform directory",
+  exits: [
+    OK,
+    usage(['E_DESIGN_NOT_FOUND', 'E_DESIGN_INVALID', 'E_ENGINEER_CONFLICT', 'E_CONFIG_TERRAFORM_DIR', ...ARTIFACT_ERRORS]),
+    refused('a generated file was edited by hand and --force was not given (nothing written)', ['E_GUARD_HAND_EDITED']),
+  ],
   description:
     "Renders templates/terraform/ into handlers.iac.terraform.directory: shared files once (faber-cloud.tf: variables, locals, " +
     'tags, naming; faber-cloud.provider.tf: the aws provider, unless your own files configure it) and one file per resource, ' +

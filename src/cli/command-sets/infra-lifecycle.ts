@@ -1,4 +1,5 @@
 import { defineCommand } from '../definition.js';
+import { ARTIFACT_ERRORS, IAC_ERRORS, OK, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
 import { CONFIRM, ENV, ENV_FILTER, LIMIT, PLAN, PROFILE, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -6,6 +7,12 @@ import { CONFIRM, ENV, ENV_FILTER, LIMIT, PLAN, PROFILE, described } from '../op
 export const infraValidate = defineCommand({
   path: ['infra', 'validate'],
   summary: 'Check formatting (fmt -check) and validate the Terraform for an environment',
+  exits: [
+    { code: 0, when: 'formatted and valid' },
+    failingReport('problems found (data.valid false, data.diagnostics, data.unformatted)'),
+    failed('the IaC tool could not run (e.g. init failed)', ['E_IAC_FAILED']),
+    usage(['E_USAGE_UNKNOWN_ENV', ...IAC_ERRORS]),
+  ],
   description: 'Runs fmt -check and validate on the configured Terraform directory and lists problems with file:line.\nReads only; needs no cloud credentials. Exit 1 when there are problems.',
   options: [ENV],
   examples: ['faber-cloud infra validate --env test', 'faber-cloud infra validate --env=test --json'],
@@ -14,6 +21,13 @@ export const infraValidate = defineCommand({
 export const infraPreview = defineCommand({
   path: ['infra', 'preview'],
   summary: 'Plan an environment: saved plan, digest of every change, and the plan id deploy binds to',
+  exits: [
+    OK,
+    failed('planning failed', ['E_IAC_FAILED', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
+    refused('wrong profile role or account, or the environment is locked', [...PROFILE_GUARDS, 'E_LOCKED', 'E_LOCK_COMPROMISED', 'E_GUARD_STATE_MIGRATION']),
+    needsHuman('credentials missing, invalid or expired', ['E_AWS_CREDENTIALS']),
+  ],
   description:
     'Shows account, region, profile and caller first, then saves the plan under deployments/<env>/plans/<plan-id>.tfplan\n' +
     'with a redacted JSON copy. Destroys and replacements are listed first; sensitive values are never shown.',
@@ -24,6 +38,30 @@ export const infraPreview = defineCommand({
 export const infraDeploy = defineCommand({
   path: ['infra', 'deploy'],
   summary: 'Apply exactly one saved plan (or a fresh preview for non-prod), then update the registry',
+  exits: [
+    { code: 0, when: 'applied, or nothing to change' },
+    failed('the apply failed (the registry still shows what exists) or the pre-deploy tests block the plan', ['E_APPLY_FAILED', 'E_IAC_FAILED', 'E_PRE_TESTS_BLOCKED', 'E_AUTO_FIX_FAILED', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
+    refused('prod without --plan/--confirm (prints the plan and the exact command), wrong profile or account, plan changed, lock held', [
+      ...PROFILE_GUARDS,
+      'E_GUARD_PLAN_REQUIRED',
+      'E_GUARD_CONFIRMATION_REQUIRED',
+      'E_GUARD_CONFIRMATION_MISMATCH',
+      'E_GUARD_PLAN_CHANGED',
+      'E_GUARD_PLAN_MISMATCH',
+      'E_LOCKED',
+      'E_LOCK_COMPROMISED',
+      'E_GUARD_STATE_MIGRATION',
+    ]),
+    needsHuman('a permission that may not be auto-granted, or credentials', [
+      'E_AWS_CREDENTIALS',
+      'E_PERMISSION_DENIED',
+      'E_AUTO_FIX_REPEATED',
+      'E_AUTO_FIX_EXHAUSTED',
+      'E_PERMISSION_NEEDS_HUMAN',
+      'E_IAM_GRANT_DENIED',
+    ]),
+  ],
   description:
     'Checks the profile role and the caller account before anything changes, takes the environment lock, applies the plan ' +
     'with per-resource progress, and rebuilds registry.json, DEPLOYED.md and history.jsonl from real state, also after a failure.\n' +
@@ -47,6 +85,23 @@ export const infraDeploy = defineCommand({
 export const infraDestroy = defineCommand({
   path: ['infra', 'destroy'],
   summary: 'Destroy every resource of an environment through a saved destroy plan (needs --confirm <env>)',
+  exits: [
+    OK,
+    failed('the destroy failed part-way (the registry still shows what exists)', ['E_APPLY_FAILED', 'E_IAC_FAILED', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
+    refused('without --confirm <env> (prod: and --plan), wrong profile or account, plan changed, lock held', [
+      ...PROFILE_GUARDS,
+      'E_GUARD_PLAN_REQUIRED',
+      'E_GUARD_CONFIRMATION_REQUIRED',
+      'E_GUARD_CONFIRMATION_MISMATCH',
+      'E_GUARD_PLAN_CHANGED',
+      'E_GUARD_PLAN_MISMATCH',
+      'E_LOCKED',
+      'E_LOCK_COMPROMISED',
+      'E_GUARD_STATE_MIGRATION',
+    ]),
+    needsHuman('a permission is missing, or credentials', ['E_AWS_CREDENTIALS', 'E_PERMISSION_DENIED']),
+  ],
   options: [
     ENV,
     described(CONFIRM, 'required: the environment name, to confirm'),
@@ -59,6 +114,7 @@ export const infraDestroy = defineCommand({
 export const infraShowResources = defineCommand({
   path: ['infra', 'show-resources'],
   summary: 'List the resources deployed to an environment, with IDs, ARNs and console links',
+  exits: [OK, usage(['E_USAGE_UNKNOWN_ENV', ...ARTIFACT_ERRORS])],
   options: [ENV, { flags: '--type <type>', description: 'only this resource type, e.g. aws_s3_bucket' }],
   examples: ['faber-cloud infra show-resources --env test', 'faber-cloud infra show-resources --env test --type aws_s3_bucket --json'],
 });
@@ -66,6 +122,7 @@ export const infraShowResources = defineCommand({
 export const infraHistory = defineCommand({
   path: ['infra', 'history'],
   summary: 'Show the deployments and destroys of an environment, newest first',
+  exits: [OK, usage(['E_USAGE_UNKNOWN_ENV', ...ARTIFACT_ERRORS])],
   options: [ENV, { ...LIMIT, defaultValue: '20' }],
   examples: ['faber-cloud infra history --env test --limit 5'],
 });
@@ -73,6 +130,22 @@ export const infraHistory = defineCommand({
 export const infraDebug = defineCommand({
   path: ['infra', 'debug'],
   summary: 'Recognise a failure as a known issue and propose the solutions that worked most often',
+  exits: [
+    { code: 0, when: 'diagnosed (known or not), or the learning step recorded' },
+    usage([
+      'E_USAGE_UNKNOWN_ENV',
+      'E_USAGE_NO_FAILURE',
+      'E_USAGE_NO_ERROR',
+      'E_USAGE_FILE',
+      'E_USAGE_SOLUTION_NOT_FOUND',
+      'E_USAGE_ISSUE_NOT_FOUND',
+      'E_USAGE_ISSUE_AMBIGUOUS',
+      'E_INPUT_BINARY',
+      'E_INPUT_ENCODING',
+      'E_INPUT_TOO_LARGE',
+      ...ARTIFACT_ERRORS,
+    ]),
+  ],
   description:
     'Reads the error from --error-file (- for stdin), piped input, or the last failed deploy/destroy of --env, splits it into\n' +
     'errors, categorises each (permission, credentials, state/lock, quota/limit, network/timeout, resource/conflict,\n' +

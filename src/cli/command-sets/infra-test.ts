@@ -1,4 +1,5 @@
 import { defineCommand } from '../definition.js';
+import { ARTIFACT_ERRORS, IAC_ERRORS, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
 import { ENV, PLAN, PROFILE, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -6,6 +7,14 @@ import { ENV, PLAN, PROFILE, described } from '../options.js';
 export const infraTest = defineCommand({
   path: ['infra', 'test'],
   summary: 'Test a plan before deploy (security rules, cost estimate, gate) or a deployment after it (resources exist and respond)',
+  exits: [
+    { code: 0, when: 'the gate passes (pre) or every resource responds (post)' },
+    failingReport('the gate blocks (pre) or a resource is missing or unhealthy (post)'),
+    failed('planning failed', ['E_IAC_FAILED', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', 'E_USAGE_NOTHING_DEPLOYED', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
+    refused('wrong profile role or account', [...PROFILE_GUARDS, 'E_LOCKED']),
+    needsHuman('credentials rejected, or a post-deploy check was denied', ['E_AWS_CREDENTIALS', 'E_PERMISSION_DENIED']),
+  ],
   description:
     '--phase pre (default): checks the plan an environment would apply against the security rules in\n' +
     'templates/testing/security-rules.json (public S3 buckets, unencrypted storage, wildcard IAM, security groups open\n' +

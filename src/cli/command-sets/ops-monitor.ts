@@ -1,4 +1,5 @@
 import { defineCommand } from '../definition.js';
+import { ARTIFACT_ERRORS, OK, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
 import { ENV, LIMIT, PROFILE as ANY_PROFILE, SERVICE, SINCE, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -13,6 +14,14 @@ const READ_ONLY =
 export const opsCheckHealth = defineCommand({
   path: ['ops', 'check-health'],
   summary: 'Health of the deployed resources: alarms, Lambda, ECS, DynamoDB, SQS and API Gateway checks, per resource',
+  exits: [
+    { code: 0, when: 'status healthy' },
+    failingReport('status degraded, down or unknown (a read failed): the report is in data'),
+    failed('a provider call failed', ['E_AWS_TAGGING', 'E_OPS_SERVICE_UNAVAILABLE', 'E_PROVIDER_CALL', 'E_PROVIDER_REJECTED', 'E_RESOURCE_NOT_FOUND', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_SINCE', 'E_USAGE_UNKNOWN_SERVICE', ...ARTIFACT_ERRORS]),
+    refused('wrong profile role or account', [...PROFILE_GUARDS]),
+    needsHuman('credentials, or no resource could be read', ['E_AWS_CREDENTIALS', 'E_OPS_PERMISSION_DENIED']),
+  ],
   description:
     'For the resources in deployments/<env>/registry.json (or, without a registry, those tagged Project/Environment): ' +
     'alarms in ALARM or INSUFFICIENT_DATA that concern them, Lambda errors/throttles/duration, ECS desired vs running tasks, ' +
@@ -27,6 +36,13 @@ export const opsCheckHealth = defineCommand({
 export const opsQueryLogs = defineCommand({
   path: ['ops', 'query-logs'],
   summary: "Search a service's logs (server-side filter) and group identical messages with counts and first/last seen",
+  exits: [
+    OK,
+    failed('a provider call failed', ['E_AWS_TAGGING', 'E_OPS_SERVICE_UNAVAILABLE', 'E_PROVIDER_CALL', 'E_PROVIDER_REJECTED', 'E_RESOURCE_NOT_FOUND', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_SINCE', 'E_USAGE_UNKNOWN_SERVICE', ...ARTIFACT_ERRORS, 'E_USAGE_NO_LOG_GROUPS', 'E_USAGE_LIMIT']),
+    refused('wrong profile role or account', [...PROFILE_GUARDS]),
+    needsHuman('credentials, or the logs may not be read', ['E_AWS_CREDENTIALS', 'E_OPS_PERMISSION_DENIED']),
+  ],
   description:
     'Resolves the service to its log groups through the registry (its aws_cloudwatch_log_group resources and /aws/lambda/<fn> ' +
     "of its functions), filters on the server (--filter as a CloudWatch Logs filter pattern, else the level's pattern), reads " +
@@ -51,6 +67,13 @@ export const opsQueryLogs = defineCommand({
 export const opsInvestigate = defineCommand({
   path: ['ops', 'investigate'],
   summary: 'Investigate an incident: error logs, alarm history and recent deployments, with ranked hypotheses',
+  exits: [
+    { code: 0, when: 'report written (what could not be read is listed in it)' },
+    failed('a provider call failed', ['E_AWS_TAGGING', 'E_OPS_SERVICE_UNAVAILABLE', 'E_PROVIDER_CALL', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_SINCE', 'E_USAGE_UNKNOWN_SERVICE', ...ARTIFACT_ERRORS]),
+    refused('wrong profile role or account', [...PROFILE_GUARDS]),
+    needsHuman('credentials, or nothing could be read', ['E_AWS_CREDENTIALS', 'E_OPS_PERMISSION_DENIED']),
+  ],
   description:
     'Reads the error logs of the service (or of the whole environment), the history of the alarms that concern its resources, ' +
     'and deployments/<env>/history.jsonl; finds when the problem started and what was deployed just before; hands the most ' +

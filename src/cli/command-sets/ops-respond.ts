@@ -1,4 +1,5 @@
 import { defineCommand } from '../definition.js';
+import { ARTIFACT_ERRORS, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
 import { CONFIRM, ENV, PROFILE, SERVICE, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -6,6 +7,29 @@ import { CONFIRM, ENV, PROFILE, SERVICE, described } from '../options.js';
 export const opsRemediate = defineCommand({
   path: ['ops', 'remediate'],
   summary: 'Make one safe, reversible change to a deployed resource (dry-run unless --apply), recorded in the history',
+  exits: [
+    { code: 0, when: 'dry run shown, or the change applied and recorded' },
+    failed('the provider call failed', ['E_PROVIDER_CALL', 'E_PROVIDER_REJECTED', 'E_PROVIDER_UNAVAILABLE', 'E_RESOURCE_NOT_FOUND', 'E_AWS_STS']),
+    usage([
+      'E_USAGE_UNKNOWN_ENV',
+      'E_USAGE_UNKNOWN_ACTION',
+      'E_USAGE_MISSING_PARAMETER',
+      'E_USAGE_TARGET_NOT_IN_REGISTRY',
+      'E_USAGE_TARGET_AMBIGUOUS',
+      'E_USAGE_TARGET_TYPE',
+      'E_USAGE_OUT_OF_BOUNDS',
+      'E_USAGE_NOT_A_DLQ',
+      'E_USAGE_NOT_A_SOURCE',
+      ...ARTIFACT_ERRORS,
+    ]),
+    refused('with --apply: wrong profile or account, prod without --confirm prod, lock held', [
+      ...PROFILE_GUARDS,
+      'E_GUARD_CONFIRMATION_REQUIRED',
+      'E_GUARD_CONFIRMATION_MISMATCH',
+      'E_LOCKED',
+    ]),
+    needsHuman('a permission is missing, or credentials', ['E_AWS_CREDENTIALS', 'E_PERMISSION_DENIED']),
+  ],
   description:
     'Actions (data: templates/ops/remediation-catalogue.json):\n' +
     '  restart-service  new deployment of an ECS service (same task definition)\n' +
@@ -45,6 +69,13 @@ export const opsRemediate = defineCommand({
 export const opsAudit = defineCommand({
   path: ['ops', 'audit'],
   summary: 'Audit the deployed resources: security findings with severities and a monthly cost estimate',
+  exits: [
+    { code: 0, when: 'no finding at or above audit.fail_on, and every check ran' },
+    failingReport('a finding at or above audit.fail_on (default high), or a check could not run'),
+    usage(['E_USAGE_UNKNOWN_ENV', ...ARTIFACT_ERRORS]),
+    refused('wrong profile role or account', [...PROFILE_GUARDS]),
+    needsHuman('credentials, or no resource could be read', ['E_AWS_CREDENTIALS', 'E_PERMISSION_DENIED']),
+  ],
   description:
     'Reads the live configuration of the registry\'s resources (read-only, with\n' +
     'the environment\'s deploy profile) and reports, each with a severity\n' +

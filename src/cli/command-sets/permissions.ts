@@ -1,4 +1,5 @@
 import { defineCommand } from '../definition.js';
+import { ARTIFACT_ERRORS, OK, PROFILE_GUARDS, failed, needsHuman, refused, usage } from '../exits.js';
 import { ACCOUNT_ID, ENV, ENV_FILTER, PROFILE, REGION, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -6,6 +7,10 @@ import { ACCOUNT_ID, ENV, ENV_FILTER, PROFILE, REGION, described } from '../opti
 export const permissionsParseError = defineCommand({
   path: ['permissions', 'parse-error'],
   summary: 'Extract every AWS permission denial (action, resource, principal, reason) from an error or IaC output',
+  exits: [
+    { code: 0, when: 'parsed (no denial found is still 0)' },
+    usage(['E_USAGE_FILE', 'E_INPUT_BINARY', 'E_INPUT_ENCODING', 'E_INPUT_TOO_LARGE'], { project: false, when: 'no error text given, or an unreadable --file' }),
+  ],
   description:
     'Reads Terraform/OpenTofu output (text or apply -json), AWS SDK or CLI errors from --file or stdin, and lists each\n' +
     'denial with its reason class: no identity-based policy, explicit deny, SCP, permissions boundary, session\n' +
@@ -23,6 +28,19 @@ export const permissionsParseError = defineCommand({
 export const permissionsGrant = defineCommand({
   path: ['permissions', 'grant'],
   summary: "Grant the deploy identity of an environment an action, scoped to the environment's resources, and audit it",
+  exits: [
+    OK,
+    failed('an IAM call failed', ['E_IAM_GRANT_FAILED', 'E_IAM_POLICY_UNREADABLE', 'E_IAM_CATALOGUE', 'E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_CONFIG_GRANT_SCOPE', ...ARTIFACT_ERRORS]),
+    refused('not the discover profile, wrong account, or the lock is held', [...PROFILE_GUARDS, 'E_LOCKED']),
+    needsHuman('part was refused (escalation, outside the scope), or IAM denied the discover profile', [
+      'E_PERMISSION_NEEDS_HUMAN',
+      'E_IAM_GRANT_DENIED',
+      'E_IAM_GRANT_PRINCIPAL',
+      'E_IAM_POLICY_FOREIGN',
+      'E_AWS_CREDENTIALS',
+    ]),
+  ],
   description:
     "Uses the discover profile only (exit 3 otherwise) and checks its account first. Adds the action(s) to the environment's " +
     'customer-managed policy {project}-{env}-faber-cloud-deploy (a new default version, merged with what it already grants), ' +
@@ -45,6 +63,7 @@ export const permissionsGrant = defineCommand({
 export const permissionsAudit = defineCommand({
   path: ['permissions', 'audit'],
   summary: 'Show every recorded permission grant and refusal (deployments/iam-audit.json)',
+  exits: [OK, usage(['E_USAGE_UNKNOWN_ENV', ...ARTIFACT_ERRORS])],
   options: [
     ENV_FILTER,
     { flags: '--since <iso-date>', description: 'only entries at or after this time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z' },

@@ -1,4 +1,5 @@
 import { defineCommand } from '../definition.js';
+import { OK, refused, usage } from '../exits.js';
 import { ACCOUNT_ID, FORCE, REGION, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -6,6 +7,11 @@ import { ACCOUNT_ID, FORCE, REGION, described } from '../options.js';
 export const init = defineCommand({
   path: ['init'],
   summary: 'Create the project configuration (devops.json) with profiles, environments and naming',
+  exits: [
+    OK,
+    usage(['E_ARTIFACT_UNSAFE_PATH'], { project: false, when: 'bad flags, or a --terraform-dir outside the project' }),
+    refused('a configuration exists and --force was not given', ['E_CONFIG_EXISTS']),
+  ],
   description:
     'Writes .fractary/plugins/faber-cloud/config/devops.json for this project: the three AWS profiles\n' +
     '({project}-discover-deploy, {project}-test-deploy, {project}-prod-deploy), the test and prod\n' +
@@ -31,12 +37,14 @@ export const init = defineCommand({
 export const configShow = defineCommand({
   path: ['config', 'show'],
   summary: 'Show the resolved configuration, defaults applied and ${ENV} values substituted',
+  exits: [OK, usage()],
   examples: ['faber-cloud config show', 'faber-cloud config show --json'],
 });
 
 export const configValidate = defineCommand({
   path: ['config', 'validate'],
   summary: 'Check the configuration and list every problem with its JSON path',
+  exits: [OK, usage(['E_USAGE_FILE'], { when: 'the configuration (or --file) is missing or invalid: each problem with its JSON path' })],
   options: [{ flags: '--file <path>', description: 'validate this file instead of the project config' }],
   examples: ['faber-cloud config validate', 'faber-cloud config validate --file ./devops.json --json'],
 });

@@ -18,6 +18,7 @@ export async function run(ctx: CommandContext, { options: o }: InputOf<typeof in
       ...(o.region !== undefined ? { region: o.region } : {}),
       ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
       ...(o.terraformDir !== undefined ? { terraformDir: o.terraformDir } : {}),
+      ...(o.templatesDir !== undefined ? { templatesDir: o.templatesDir } : {}),
     },
     ctx.env,
   );
@@ -32,7 +33,7 @@ export async function run(ctx: CommandContext, { options: o }: InputOf<typeof in
     `                test     ${result.profiles.test}`,
     `                prod     ${result.profiles.prod}`,
     `  environments  ${result.environments.join(', ')}`,
-    `  terraform     ${result.terraformDirectory}${result.terraformDetected ? s.dim(' (detected)') : s.dim(' (default; not found yet)')}`,
+    `  ${result.iac.padEnd(13)} ${result.iacDirectory}${result.iacDetected ? s.dim(' (detected)') : s.dim(' (default; not found yet)')}`,
     ...(result.gitignoreAdded.length ? [`  .gitignore    added ${result.gitignoreAdded.join(', ')}`] : []),
     '',
     `Next: create the three AWS profiles, then run ${s.bold('faber-cloud config validate')}.`,

@@ -7,7 +7,7 @@ import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
 import { checkWritePaths, directoryScope } from '../files/safe-path.js';
 import { CONFIG_RELATIVE_PATH, initTargetRoot, projectPaths } from '../paths.js';
 import { ensureGitignore, gitignoreFile } from './gitignore.js';
-import { detectTerraformDirectory } from './terraform-detect.js';
+import { detectCloudFormationTemplate, detectTerraformDirectory } from './terraform-detect.js';
 
 export interface InitOptions {
   provider: string;
@@ -17,6 +17,8 @@ export interface InitOptions {
   region?: string;
   accountId?: string;
   terraformDir?: string;
+  /** CloudFormation templates directory (--iac cloudformation). */
+  templatesDir?: string;
   /** Accept a terraform directory outside the project (written to the config as an explicit opt-in). */
   allowTerraformOutsideProject?: boolean;
   force: boolean;
@@ -30,8 +32,13 @@ export interface InitResult {
   project: string;
   profiles: { discover: string; test: string; prod: string };
   environments: string[];
-  terraformDirectory: string;
-  terraformDetected: boolean;
+  /** The IaC tool and where its sources are (detected or the default). */
+  iac: string;
+  iacDirectory: string;
+  iacDetected: boolean;
+  /** Terraform projects only (kept for readers of the first version of this result). */
+  terraformDirectory?: string;
+  terraformDetected?: boolean;
   gitignoreAdded: string[];
   warnings: string[];
 }
@@ -58,7 +65,17 @@ function checkHandler(kind: string, value: string, available: readonly string[],
 }
 
 /** The config `init` writes: every section present and explained, so users can read it. */
-export function buildInitialConfig(input: { project: string; subsystem: string; region: string; accountId?: string; terraformDir: string; allowOutsideProject?: boolean }) {
+export function buildInitialConfig(input: {
+  project: string;
+  subsystem: string;
+  region: string;
+  accountId?: string;
+  terraformDir: string;
+  allowOutsideProject?: boolean;
+  iac?: string;
+  template?: string;
+  parameters?: Record<string, string>;
+}) {
   const aws: Record<string, unknown> = {
     $comment: 'Every mutation first checks the caller account (STS) against account_id.',
     region: input.region,
@@ -76,16 +93,28 @@ export function buildInitialConfig(input: { project: string; subsystem: string; 
     project: { name: input.project, subsystem: input.subsystem },
     handlers: {
       hosting: { active: 'aws', aws },
-      iac: {
-        active: 'terraform',
-        terraform: {
-          $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH). Each environment keeps its state in its own workspace.',
-          directory: input.terraformDir,
-          ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
-          binary: 'auto',
-          workspaces: { test: 'test', prod: 'prod' },
-        },
-      },
+      iac:
+        input.iac === 'cloudformation'
+          ? {
+              active: 'cloudformation',
+              cloudformation: {
+                $comment: "One stack per environment, named from resource_naming.pattern with resource 'stack' (or stack_name); parameters: a JSON file per environment.",
+                directory: input.terraformDir,
+                ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
+                template: input.template ?? 'template.yaml',
+                ...(input.parameters && Object.keys(input.parameters).length > 0 ? { parameters: input.parameters } : {}),
+              },
+            }
+          : {
+              active: 'terraform',
+              terraform: {
+                $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH). Each environment keeps its state in its own workspace.',
+                directory: input.terraformDir,
+                ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
+                binary: 'auto',
+                workspaces: { test: 'test', prod: 'prod' },
+              },
+            },
     },
     resource_naming: { pattern: DEFAULT_NAMING_PATTERN },
     environments: {
@@ -108,6 +137,7 @@ const FLAG_FOR_PATH: Record<string, string> = {
   'handlers.hosting.aws.region': '--region',
   'handlers.hosting.aws.account_id': '--account-id',
   'handlers.iac.terraform.directory': '--terraform-dir',
+  'handlers.iac.cloudformation.directory': '--templates-dir',
 };
 
 /**
@@ -121,6 +151,7 @@ function checkFlags(options: InitOptions, region: string): void {
     ['--region', options.region],
     ['--account-id', options.accountId],
     ['--terraform-dir', options.terraformDir],
+    ['--templates-dir', options.templatesDir],
   ];
   for (const [flag, value] of given) {
     if (value?.includes('${')) {
@@ -172,9 +203,18 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
 
   const project = options.project ?? projectNameFrom(path.basename(root));
   if (!project) throw new UsageError(`cannot derive a project name from '${path.basename(root)}'`, { hint: 'pass --project <name>' });
-  const detected = options.terraformDir === undefined ? await detectTerraformDirectory(root) : undefined;
-  const terraformDir = options.terraformDir ?? detected ?? './infrastructure/terraform';
+  const cloudformation = options.iac === 'cloudformation';
+  if (cloudformation ? options.terraformDir !== undefined : options.templatesDir !== undefined) {
+    throw new UsageError(cloudformation ? '--terraform-dir is for --iac terraform' : '--templates-dir is for --iac cloudformation', {
+      hint: cloudformation ? 'pass --templates-dir DIR' : 'pass --terraform-dir DIR, or --iac cloudformation',
+    });
+  }
+  const found = cloudformation && options.templatesDir === undefined ? await detectCloudFormationTemplate(root, ['test', 'prod']) : undefined;
+  const detected = cloudformation ? found?.directory : options.terraformDir === undefined ? await detectTerraformDirectory(root) : undefined;
+  const terraformDir = (cloudformation ? options.templatesDir : options.terraformDir) ?? detected ?? (cloudformation ? './cloudformation' : './infrastructure/terraform');
   const data = buildInitialConfig({
+    iac: options.iac,
+    ...(found ? { template: found.template, parameters: found.parameters } : {}),
     project,
     subsystem: options.subsystem,
     region,
@@ -194,7 +234,7 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
   ConfigSchema.parse(data); // belt and braces: init must never write a config that does not validate
 
   // Where the terraform directory really is (links resolved): inside the project unless opted out.
-  await directoryScope(root, terraformDir, options.allowTerraformOutsideProject === true, '--terraform-dir');
+  await directoryScope(root, terraformDir, options.allowTerraformOutsideProject === true, cloudformation ? '--templates-dir' : '--terraform-dir');
   const backupFile = alreadyThere ? `${paths.configFile}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak` : undefined;
   // Everything init writes is checked before the first write.
   await checkWritePaths(paths, [
@@ -219,8 +259,10 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
     project,
     profiles: { discover: profiles.discover, test: profiles.test, prod: profiles.prod },
     environments: Object.keys(data.environments),
-    terraformDirectory: terraformDir,
-    terraformDetected: detected !== undefined,
+    iac: options.iac,
+    iacDirectory: terraformDir,
+    iacDetected: detected !== undefined,
+    ...(cloudformation ? {} : { terraformDirectory: terraformDir, terraformDetected: detected !== undefined }),
     gitignoreAdded,
     warnings,
   };

@@ -39,3 +39,26 @@ export async function detectTerraformDirectory(root: string): Promise<string | u
   }
   return undefined;
 }
+
+/** Where CloudFormation templates usually live, and the template names looked for there. */
+const TEMPLATE_DIRS = ['cloudformation', 'infrastructure/cloudformation', 'infra/cloudformation', 'cfn', 'templates', 'infrastructure', 'infra', '.'];
+const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
+
+/**
+ * An existing CloudFormation templates directory and its template, conventional places only,
+ * with the parameter files of `environments` found as params/ENV.json or parameters/ENV.json.
+ */
+export async function detectCloudFormationTemplate(root: string, environments: readonly string[]): Promise<{ directory: string; template: string; parameters: Record<string, string> } | undefined> {
+  for (const dir of TEMPLATE_DIRS) {
+    const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+    const template = TEMPLATE_NAMES.find((name) => names.includes(name));
+    if (!template) continue;
+    const parameters: Record<string, string> = {};
+    for (const sub of ['params', 'parameters']) {
+      const files = await readdir(path.join(root, dir, sub)).catch(() => [] as string[]);
+      for (const env of environments) if (!parameters[env] && files.includes(`${env}.json`)) parameters[env] = `${sub}/${env}.json`;
+    }
+    return { directory: dir === '.' ? '.' : `./${dir}`, template, parameters };
+  }
+  return undefined;
+}

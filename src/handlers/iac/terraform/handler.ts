@@ -39,6 +39,8 @@ const STATE_LOCK_TIMEOUT = '-lock-timeout=120s';
 
 export class TerraformHandler implements IacHandler {
   readonly name = 'terraform';
+  readonly planFileSuffix = '.tfplan';
+  readonly scanFramework = 'terraform_plan';
   private runnerPromise: Promise<IacRunner> | undefined;
   private workspaceSelected = false;
 

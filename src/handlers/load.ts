@@ -47,13 +47,29 @@ export function iacSource(config: FaberConfig, env: string): IacSource {
         toolWrites: () => [],
       };
     }
+    case 'cdk': {
+      const cdk = iac.cdk;
+      const output = cdk?.output ?? 'cdk.out';
+      return {
+        tool: 'cdk',
+        directory: cdk?.directory ?? '.',
+        configKey: 'handlers.iac.cdk.directory',
+        what: 'CDK app directory',
+        allowOutsideProject: cdk?.allow_outside_project === true,
+        missingCode: 'E_CONFIG_CDK_DIR',
+        // The app writes its cloud assembly there.
+        toolWrites: (dir) => [{ path: path.join(dir, output), kind: 'directory' }],
+      };
+    }
   }
 }
 
 /** The stack of one environment: handlers.iac.cloudformation.stack_name, else the naming pattern with resource 'stack'. */
 export function stackNameFor(config: FaberConfig, env: string): string {
   const parts = { project: config.project.name, subsystem: config.project.subsystem, environment: env, resource: 'stack' };
-  return fillNamingPattern(config.handlers.iac.cloudformation?.stack_name ?? config.resource_naming.pattern, parts);
+  const iac = config.handlers.iac;
+  const pattern = (iac.active === 'cdk' ? iac.cdk?.stack_name : iac.cloudformation?.stack_name) ?? config.resource_naming.pattern;
+  return fillNamingPattern(pattern, parts);
 }
 
 /** The tool's name as a person types it (solutions in the knowledge base say `{iac} state list`). */
@@ -95,6 +111,25 @@ export async function loadIacHandler(config: FaberConfig, root: string, env: str
         region: processEnv.AWS_REGION ?? 'us-east-1',
         env: processEnv,
         ...(parameterFile ? { parameterFile } : {}),
+      });
+    }
+    case 'cdk': {
+      const cdk = iac.cdk;
+      if (!cdk) throw new Error('handlers.iac.cdk is missing (the schema requires it)');
+      const { CdkHandler } = await import('./iac/cdk/handler.js');
+      const parameterFile = ownValue(cdk.parameters, env);
+      const directory = path.resolve(root, cdk.directory);
+      return new CdkHandler({
+        directory,
+        outdir: path.join(directory, cdk.output, env),
+        environment: env,
+        stackName: stackNameFor(config, env),
+        capabilities: cdk.capabilities,
+        region: processEnv.AWS_REGION ?? 'us-east-1',
+        env: processEnv,
+        ...(cdk.app ? { app: cdk.app } : {}),
+        ...(cdk.stack ? { stack: cdk.stack } : {}),
+        ...(parameterFile ? { parameterFile: path.resolve(directory, parameterFile) } : {}),
       });
     }
   }

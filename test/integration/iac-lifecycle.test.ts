@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
-import { createProject, historyLines, type TestProject } from '../support/project.js';
+import { compileCdkApp, createProject, historyLines, type TestProject } from '../support/project.js';
 
 /**
  * One lifecycle, every IaC handler (issue 18): the same test body runs for Terraform (OpenTofu
@@ -24,7 +24,7 @@ interface HandlerCase {
   changedCounts: { create: number; update: number };
   /** Console URL start per resource type of the fixture. */
   consoles: Record<string, string>;
-  /** How a stale plan is refused: the exit code and the error code. */
+  /** How a plan previewed before the last deploy is refused: the exit code and the error code. */
   stale: { code: number; error: string };
 }
 
@@ -51,7 +51,8 @@ const HANDLERS: HandlerCase[] = [
       aws_iam_role: 'https://console.aws.amazon.com/iam/home?#/roles/',
       aws_cloudwatch_log_group: 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/',
     },
-    // Terraform itself refuses a saved plan made before the state changed: the apply fails.
+    // Terraform itself refuses a saved plan made before the state changed: the apply fails. (The
+    // plan previewed before the change holds the bucket's tag update, see changedCounts.)
     stale: { code: 1, error: 'E_APPLY_FAILED' },
   },
   {
@@ -74,6 +75,30 @@ const HANDLERS: HandlerCase[] = [
       'AWS::IAM::Role': 'https://console.aws.amazon.com/iam/home?#/roles/life-core-',
     },
     // The change set was made against a stack that has changed since: refused before anything runs.
+    stale: { code: 3, error: 'E_GUARD_PLAN_STALE' },
+  },
+  {
+    tool: 'cdk',
+    project: 'life',
+    create: () => createProject('app', { project: 'life', iac: 'cdk' }),
+    planSuffix: '.changeset.json',
+    async change(p) {
+      const file = path.join(p.terraformDir, 'app.ts');
+      const source = await readFile(file, 'utf8');
+      const edited = source
+        .replace("topicName: `${prefix}-events` }", "topicName: `${prefix}-events`, displayName: 'Life events' }")
+        .replace('app.synth();', "new sns.Topic(stack, 'Alerts', { topicName: `${prefix}-alerts` });\n\napp.synth();");
+      expect(edited).not.toBe(source);
+      await writeFile(file, edited);
+      await compileCdkApp(p.terraformDir);
+    },
+    changedCounts: { create: 1, update: 1 },
+    consoles: {
+      'AWS::S3::Bucket': 'https://s3.console.aws.amazon.com/s3/buckets/life-core-',
+      'AWS::DynamoDB::Table': 'https://us-east-1.console.aws.amazon.com/dynamodbv2/home?region=us-east-1#table?name=life-core-',
+      'AWS::SNS::Topic': 'https://console.aws.amazon.com/sns/v3/home?region=us-east-1#/topic/arn:aws:sns:us-east-1:123456789012:life-core-',
+      'AWS::IAM::Role': 'https://console.aws.amazon.com/iam/home?#/roles/life-core-',
+    },
     stale: { code: 3, error: 'E_GUARD_PLAN_STALE' },
   },
 ];
@@ -135,11 +160,11 @@ describe.each(HANDLERS)('the lifecycle through the $tool handler', (h) => {
     expect(first.length).toBe(preview.json.data.digest.counts.create);
     const createdAt = Object.fromEntries((await registry(p, 'test')).map((r) => [r.address, r.created_at]));
 
-    // change, preview twice, deploy the second: the first is stale and refused
-    await h.change(p);
-    await new Promise((r) => setTimeout(r, 20));
+    // a plan previewed now goes stale when the change below is deployed
     const older = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
     expect(older.code, older.stderr).toBe(0);
+    await h.change(p);
+    await new Promise((r) => setTimeout(r, 20));
     const changed = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
     expect(changed.code, changed.stderr).toBe(0);
     expect(changed.json.data.digest.counts).toMatchObject(h.changedCounts);
@@ -151,7 +176,8 @@ describe.each(HANDLERS)('the lifecycle through the $tool handler', (h) => {
     for (const r of await registry(p, 'test')) if (createdAt[r.address]) expect(r.created_at, r.address).toBe(createdAt[r.address]);
 
     const stale = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', older.json.data.plan_id, '--json']);
-    expect(stale.code, stale.stderr).toBe(h.stale.code);
+    expect(older.json.data.plan_id).not.toBe(changed.json.data.plan_id);
+    expect(stale.code, JSON.stringify(stale.json?.error)).toBe(h.stale.code);
     expect(stale.json.error.code).toBe(h.stale.error);
     expect(await p.state('test')).toEqual(second);
     expect(await registryAsState(p, 'test')).toEqual(second);

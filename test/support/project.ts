@@ -7,6 +7,16 @@ import { iacEnv } from './tools.js';
 
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'terraform');
 export const CLOUDFORMATION_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'cloudformation');
+export const CDK_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'cdk');
+
+/**
+ * Compile a fixture CDK app (app.ts -> app.js, CommonJS, packages left external): it runs with
+ * NODE_PATH at the repository's node_modules, where aws-cdk-lib and constructs are.
+ */
+export async function compileCdkApp(dir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [path.join(dir, 'app.ts')], outfile: path.join(dir, 'app.js'), bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'silent' });
+}
 
 export interface TestProject {
   dir: string;
@@ -30,15 +40,17 @@ export interface TestProject {
  * A fresh project: the fixture (a name in test/fixtures/terraform, or an absolute path) as
  * ./terraform, `faber-cloud init`, and moto profiles for it.
  */
-export async function createProject(fixture: string, options: { project?: string; accountId?: string; iac?: 'terraform' | 'cloudformation' } = {}): Promise<TestProject> {
+export async function createProject(fixture: string, options: { project?: string; accountId?: string; iac?: 'terraform' | 'cloudformation' | 'cdk' } = {}): Promise<TestProject> {
   const project = options.project ?? 'life';
-  const cloudformation = options.iac === 'cloudformation';
+  const iac = options.iac ?? 'terraform';
+  const cloudformation = iac !== 'terraform';
   const dir = await tempDir(`faber-${path.basename(fixture)}-`);
-  const terraformDir = path.join(dir, cloudformation ? 'cloudformation' : 'terraform');
-  await cp(path.resolve(cloudformation ? CLOUDFORMATION_FIXTURES : FIXTURES, fixture), terraformDir, { recursive: true });
-  const env = { ...iacEnv() };
+  const terraformDir = path.join(dir, iac);
+  await cp(path.resolve(iac === 'cdk' ? CDK_FIXTURES : cloudformation ? CLOUDFORMATION_FIXTURES : FIXTURES, fixture), terraformDir, { recursive: true });
+  if (iac === 'cdk') await compileCdkApp(terraformDir);
+  const env: NodeJS.ProcessEnv = { ...iacEnv(), ...(iac === 'cdk' ? { NODE_PATH: path.join(REPO_ROOT, 'node_modules') } : {}) };
   const cli = (args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}) => runCli(args, { cwd: dir, env: { ...env, ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}) });
-  const init = await cli(['init', '--project', project, '--region', 'us-east-1', '--account-id', options.accountId ?? MOTO_ACCOUNT_ID, ...(cloudformation ? ['--iac', 'cloudformation'] : []), '--json']);
+  const init = await cli(['init', '--project', project, '--region', 'us-east-1', '--account-id', options.accountId ?? MOTO_ACCOUNT_ID, ...(cloudformation ? ['--iac', iac] : []), '--json']);
   if (init.code !== 0) throw new Error(`init failed: ${init.stdout}${init.stderr}`);
   await writeProfiles(defaultProfiles(project));
   const base = path.join(dir, '.fractary', 'plugins', 'faber-cloud');

@@ -10,10 +10,10 @@ import { NEVER_AUTO_GRANT_DEFAULT } from '../escalation.js';
 
 /** Hosting and IaC handlers that exist today. Planned ones are added here, not special-cased. */
 export const HOSTING_HANDLERS = ['aws'] as const;
-export const IAC_HANDLERS = ['terraform', 'cloudformation'] as const;
+export const IAC_HANDLERS = ['terraform', 'cloudformation', 'cdk'] as const;
 export type IacTool = (typeof IAC_HANDLERS)[number];
 export const PLANNED_HOSTING_HANDLERS = ['gcp', 'azure'] as const;
-export const PLANNED_IAC_HANDLERS = ['pulumi', 'cdk'] as const;
+export const PLANNED_IAC_HANDLERS = ['pulumi'] as const;
 
 /** The three profile roles of DESIGN §5. */
 export const PROFILE_ROLES = ['discover', 'test', 'prod'] as const;
@@ -141,11 +141,20 @@ export const CloudFormationSchema = z.strictObject({
   allow_outside_project: z.boolean().optional().describe('Allow directory to resolve (links followed) outside the project root.'),
 });
 
+/** A CDK app: synthesised by its `app` command, each environment's stack deployed by the CloudFormation handler. */
+export const CdkSchema = CloudFormationSchema.omit({ template: true }).extend({
+  directory: z.string().min(1).default('.').describe('The CDK app directory (where cdk.json is), relative to the project root.'),
+  app: z.string().min(1).optional().describe("The command that synthesises the app; default: cdk.json's app."),
+  output: z.string().min(1).default('cdk.out').describe('Cloud assembly directory, relative to the app directory (one subdirectory per environment).'),
+  stack: z.string().min(1).optional().describe("The app's stack to deploy, when it has more than one (its construct id)."),
+});
+
 export const IacSchema = z.strictObject({
   ...comment,
   active: z.enum(IAC_HANDLERS).describe('IaC handler in use.'),
   terraform: TerraformSchema.optional(),
   cloudformation: CloudFormationSchema.optional(),
+  cdk: CdkSchema.optional(),
 });
 
 export const EnvironmentSchema = z.strictObject({
@@ -409,6 +418,7 @@ export const ConfigSchema = z
       ['terraform', 'workspaces', iac.terraform?.workspaces],
       ['terraform', 'var_files', iac.terraform?.var_files],
       ['cloudformation', 'parameters', iac.cloudformation?.parameters],
+      ['cdk', 'parameters', iac.cdk?.parameters],
     ];
     for (const [tool, key, values] of perEnvironment) {
       for (const env of Object.keys(values ?? {})) {

@@ -7,7 +7,7 @@ import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
 import { checkWritePaths, directoryScope } from '../files/safe-path.js';
 import { CONFIG_RELATIVE_PATH, initTargetRoot, projectPaths } from '../paths.js';
 import { ensureGitignore, gitignoreFile } from './gitignore.js';
-import { detectCloudFormationTemplate, detectTerraformDirectory } from './terraform-detect.js';
+import { detectCdkApp, detectCloudFormationTemplate, detectTerraformDirectory } from './terraform-detect.js';
 
 export interface InitOptions {
   provider: string;
@@ -94,7 +94,16 @@ export function buildInitialConfig(input: {
     handlers: {
       hosting: { active: 'aws', aws },
       iac:
-        input.iac === 'cloudformation'
+        input.iac === 'cdk'
+          ? {
+              active: 'cdk',
+              cdk: {
+                $comment: "The app (cdk.json's app command) is synthesised per environment, with context faber:environment; its stack is deployed as one CloudFormation stack per environment, named from resource_naming.pattern with resource 'stack'.",
+                directory: input.terraformDir,
+                ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
+              },
+            }
+          : input.iac === 'cloudformation'
           ? {
               active: 'cloudformation',
               cloudformation: {
@@ -203,15 +212,25 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
 
   const project = options.project ?? projectNameFrom(path.basename(root));
   if (!project) throw new UsageError(`cannot derive a project name from '${path.basename(root)}'`, { hint: 'pass --project <name>' });
-  const cloudformation = options.iac === 'cloudformation';
+  // CloudFormation templates and CDK apps take --templates-dir; Terraform --terraform-dir.
+  const cloudformation = options.iac === 'cloudformation' || options.iac === 'cdk';
   if (cloudformation ? options.terraformDir !== undefined : options.templatesDir !== undefined) {
     throw new UsageError(cloudformation ? '--terraform-dir is for --iac terraform' : '--templates-dir is for --iac cloudformation', {
       hint: cloudformation ? 'pass --templates-dir DIR' : 'pass --terraform-dir DIR, or --iac cloudformation',
     });
   }
-  const found = cloudformation && options.templatesDir === undefined ? await detectCloudFormationTemplate(root, ['test', 'prod']) : undefined;
-  const detected = cloudformation ? found?.directory : options.terraformDir === undefined ? await detectTerraformDirectory(root) : undefined;
-  const terraformDir = (cloudformation ? options.templatesDir : options.terraformDir) ?? detected ?? (cloudformation ? './cloudformation' : './infrastructure/terraform');
+  const found = options.iac === 'cloudformation' && options.templatesDir === undefined ? await detectCloudFormationTemplate(root, ['test', 'prod']) : undefined;
+  const detected =
+    options.iac === 'cdk'
+      ? options.templatesDir === undefined
+        ? await detectCdkApp(root)
+        : undefined
+      : cloudformation
+        ? found?.directory
+        : options.terraformDir === undefined
+          ? await detectTerraformDirectory(root)
+          : undefined;
+  const terraformDir = (cloudformation ? options.templatesDir : options.terraformDir) ?? detected ?? (options.iac === 'cdk' ? '.' : cloudformation ? './cloudformation' : './infrastructure/terraform');
   const data = buildInitialConfig({
     iac: options.iac,
     ...(found ? { template: found.template, parameters: found.parameters } : {}),

@@ -62,3 +62,12 @@ export async function detectCloudFormationTemplate(root: string, environments: r
   }
   return undefined;
 }
+
+/** A CDK app's directory: where cdk.json is, conventional places only. */
+export async function detectCdkApp(root: string): Promise<string | undefined> {
+  for (const dir of ['.', 'cdk', 'infra', 'infrastructure']) {
+    const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+    if (names.includes('cdk.json')) return dir === '.' ? '.' : `./${dir}`;
+  }
+  return undefined;
+}

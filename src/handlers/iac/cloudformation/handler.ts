@@ -240,7 +240,13 @@ export class CloudFormationHandler implements IacHandler {
   async plan(out: string): Promise<SavedPlan> {
     const body = await this.templateBody();
     const parameters = await this.parameters();
-    const stack = await this.describeStack();
+    let stack = await this.describeStack();
+    // A failed first deploy leaves the stack ROLLBACK_COMPLETE, holding nothing and unable to be
+    // updated: it is deleted so that a fresh CREATE change set can be made (an auto-fix round's re-plan).
+    if (stack?.StackId && stack.StackStatus === 'ROLLBACK_COMPLETE') {
+      await this.deleteEmptyStack(stack.StackId);
+      stack = await this.describeStack();
+    }
     if (stack?.StackStatus && /^(ROLLBACK_COMPLETE|ROLLBACK_FAILED|DELETE_FAILED)$/.test(stack.StackStatus)) {
       throw new OperationError('E_IAC_FAILED', `stack ${this.options.stackName} is ${stack.StackStatus} and cannot be updated`, {
         hint: `destroy it first (faber-cloud infra destroy), then deploy again`,
@@ -298,6 +304,21 @@ export class CloudFormationHandler implements IacHandler {
     };
     await writeFile(out, JSON.stringify(record, null, 2), { mode: 0o600, flag: 'wx' });
     return this.saved(out, record, plannedFromTemplate(body, record));
+  }
+
+  private async deleteEmptyStack(stackId: string): Promise<void> {
+    const { client, sdk } = await this.cfn();
+    if ((await this.stackResources(stackId)).length > 0) return;
+    await client.send(new sdk.DeleteStackCommand({ StackName: stackId })).catch(async (error: unknown) => {
+      throw await failed(`deleting the rolled-back stack ${this.options.stackName}`, 'cloudformation:DeleteStack', error);
+    });
+    const started = Date.now();
+    for (;;) {
+      const status = (await client.send(new sdk.DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0]?.StackStatus;
+      if (isTerminal(status)) return;
+      if (Date.now() - started > WAIT_LIMIT_MS) throw new OperationError('E_IAC_FAILED', `stack ${this.options.stackName} is still ${status} after an hour`);
+      await sleep(this.pollMs);
+    }
   }
 
   private async waitForChangeSet(id: string): Promise<{ status: string; reason?: string; changes: ResourceChangeInput[] }> {

@@ -22,6 +22,7 @@ export function iacSource(config: FaberConfig, env: string): IacSource {
         directory: tf?.directory ?? '.',
         configKey: 'handlers.iac.terraform.directory',
         what: 'terraform directory',
+        describes: 'Terraform root module',
         allowOutsideProject: tf?.allow_outside_project === true,
         missingCode: 'E_CONFIG_TERRAFORM_DIR',
         toolWrites: (dir) => [
@@ -41,6 +42,7 @@ export function iacSource(config: FaberConfig, env: string): IacSource {
         directory: cfn?.directory ?? '.',
         configKey: 'handlers.iac.cloudformation.directory',
         what: 'templates directory',
+        describes: 'CloudFormation templates directory',
         allowOutsideProject: cfn?.allow_outside_project === true,
         missingCode: 'E_CONFIG_TEMPLATES_DIR',
         // CloudFormation keeps its state in the cloud: nothing is written beside the templates.
@@ -55,6 +57,7 @@ export function iacSource(config: FaberConfig, env: string): IacSource {
         directory: cdk?.directory ?? '.',
         configKey: 'handlers.iac.cdk.directory',
         what: 'CDK app directory',
+        describes: 'CDK app directory (where cdk.json is)',
         allowOutsideProject: cdk?.allow_outside_project === true,
         missingCode: 'E_CONFIG_CDK_DIR',
         // The app writes its cloud assembly there.

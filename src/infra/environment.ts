@@ -74,7 +74,7 @@ export async function iacDirectory(view: EnvironmentConfigView): Promise<string>
   const isDir = await stat(directory).then((s) => s.isDirectory(), () => false);
   if (!isDir) {
     throw new ConfigError(source.missingCode, `${source.what} ${view.display(directory)} does not exist`, {
-      hint: `set ${source.configKey} in devops.json to your ${source.tool} ${source.tool === 'terraform' ? 'root module' : 'directory'}`,
+      hint: `set ${source.configKey} in devops.json to your ${source.describes}`,
     });
   }
   await checkWritePaths(scope, source.toolWrites(scope.root) satisfies PlannedWrite[]);

@@ -129,6 +129,8 @@ export interface IacSource {
   configKey: string;
   /** How messages name it (`terraform directory`, `templates directory`). */
   what: string;
+  /** What it should hold, for hints (`Terraform root module`). */
+  describes: string;
   allowOutsideProject: boolean;
   /** Error code when the directory does not exist. */
   missingCode: `E_CONFIG_${string}`;

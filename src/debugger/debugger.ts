@@ -13,6 +13,7 @@ import { withKnowledgeBase } from './knowledge-base.js';
 import { matchError, rankSolutions, type Confidence, type IssueMatch, type MatchSettings, type RankedSolution } from './match.js';
 import { createNormaliser, type Normaliser } from './normalise.js';
 import { ownValue } from '../core/own.js';
+import { iacCommandName } from '../handlers/load.js';
 
 export interface DebugContext {
   paths: ProjectPaths;
@@ -106,11 +107,6 @@ function fill(text: string, error: ErrorFacts, values: FillValues): string {
   return text.replace(/\{([a-z_]+)\}/g, (whole, key: string) => (key in map ? (map[key] ?? `<${key.toUpperCase()}>`) : whole));
 }
 
-function iacBinary(config: FaberConfig): string {
-  const binary = config.handlers.iac.terraform?.binary ?? 'auto';
-  return binary === 'auto' ? 'tofu' : binary;
-}
-
 /** Permission errors belong to the permission manager: hand over its reading and its commands. */
 function permissionHandover(error: ErrorFacts, values: FillValues): PermissionHandover {
   const denials = parseDenials(error.text, values.region ? { region: values.region } : {}).filter((p): p is Denial => p.kind === 'denial');
@@ -177,7 +173,7 @@ export interface DiagnoseOptions {
 
 function fillValues(ctx: DebugContext, options: DiagnoseOptions): FillValues {
   const envRegion = options.env ? ownValue(ctx.config.environments, options.env)?.region : undefined;
-  return { env: options.env, region: options.region ?? envRegion ?? ctx.config.handlers.hosting.aws?.region, iac: iacBinary(ctx.config) };
+  return { env: options.env, region: options.region ?? envRegion ?? ctx.config.handlers.hosting.aws?.region, iac: iacCommandName(ctx.config) };
 }
 
 /** Every error in `text`, categorised and matched against the log. Reads only. */

@@ -1,3 +1,5 @@
+import { fillNamingPattern } from '../core/config/schema.js';
+
 /**
  * Resource names from resource_naming.pattern ({project}-{subsystem}-{environment}-{resource}
  * by default): the concrete name per environment for designs, and the same pattern as an
@@ -13,7 +15,7 @@ export interface NameParts {
 
 /** The concrete name of one resource in one environment. */
 export function resourceName(pattern: string, parts: NameParts): string {
-  return pattern.replace(/\{(project|subsystem|environment|resource)\}/g, (_, key: keyof NameParts) => parts[key]);
+  return fillNamingPattern(pattern, parts);
 }
 
 /** Text as the inside of an HCL quoted string: escapes quotes, backslashes and template sequences. */

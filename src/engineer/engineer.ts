@@ -1,7 +1,7 @@
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { loadProjectConfig } from '../core/config/load.js';
-import { GuardError, UsageError } from '../core/errors.js';
+import { ConfigError, GuardError, UsageError } from '../core/errors.js';
 import { writeTextAtomic } from '../core/files/atomic.js';
 import { checkWritePaths, directoryScope, type PlannedWrite } from '../core/files/safe-path.js';
 import { readDesign } from '../design/architect.js';
@@ -69,6 +69,12 @@ function originLabel(state: ExistingState): string {
  */
 export async function engineerDesign(cwd: string, options: { design: string; force: boolean }, processEnv: NodeJS.ProcessEnv): Promise<EngineerResult> {
   const { config, paths } = await loadProjectConfig(cwd, processEnv);
+  // The engineer writes Terraform only: files no deploy of this project would read are refused, not written.
+  if (config.handlers.iac.active !== 'terraform') {
+    throw new ConfigError('E_CONFIG_ENGINEER_TERRAFORM_ONLY', `infra engineer generates Terraform only, and this project deploys with ${config.handlers.iac.active} (handlers.iac.active); nothing was written`, {
+      hint: `write the ${config.handlers.iac.active} resources for the design by hand (the design's resource list names them per environment), or switch handlers.iac.active to terraform`,
+    });
+  }
   const catalogue = await loadCatalogue();
   const { design, file: designFile } = await readDesign(paths, config, options.design);
   const tf = config.handlers.iac.terraform;

@@ -2,8 +2,10 @@ import type { OutputValue } from '../handlers/iac/types.js';
 import type { HistoryEntry } from './history.js';
 import type { Registry } from '../registry/registry.js';
 
-/** Service name from a resource type: aws_s3_bucket -> s3, terraform_data -> terraform. */
+/** Service name from a resource type: aws_s3_bucket -> s3, terraform_data -> terraform, AWS::S3::Bucket -> s3. */
 function serviceOf(type: string): string {
+  const cloudformation = /^[A-Za-z0-9]+::([A-Za-z0-9]+)::/.exec(type);
+  if (cloudformation) return cloudformation[1]!.toLowerCase();
   const parts = type.split('_');
   return parts[0] === 'aws' || parts[0] === 'google' || parts[0] === 'azurerm' ? (parts[1] ?? type) : (parts[0] ?? type);
 }

@@ -10,7 +10,7 @@ import { authorize, type Authorization } from '../core/guard.js';
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { DriftedResource, PlannedChange } from '../handlers/iac/types.js';
 import { readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
-import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDirectory, type OpenEnvironment } from './environment.js';
+import { checkEnvironmentWrites, loadEnvironment, openEnvironment, iacDirectory, type OpenEnvironment } from './environment.js';
 import { appendHistory, type HistoryEntry } from './history.js';
 import { identify, newDeploymentId, refreshRegistry, writeDeployedMarkdown } from './lifecycle.js';
 
@@ -68,7 +68,7 @@ function authorizeDrift(view: Awaited<ReturnType<typeof loadEnvironment>>, reque
 
 export async function detectDrift(cwd: string, request: DriftRequest, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<DriftResult> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
-  await terraformDirectory(view);
+  await iacDirectory(view);
   await checkEnvironmentWrites(view, 'drift');
   const authorization = authorizeDrift(view, request);
   await validateBeforeMutation('infra drift', view.paths, view.name);
@@ -80,7 +80,7 @@ export async function detectDrift(cwd: string, request: DriftRequest, processEnv
     report(step('LIFECYCLE_STEP', 'initialising'));
     await open.iac.init();
     report(step('LIFECYCLE_STEP', 'refresh-only plan: comparing the cloud with the recorded state'));
-    const file = path.join(open.envPaths.plansDir, `.drift-${randomBytes(4).toString('hex')}.tfplan`);
+    const file = path.join(open.envPaths.plansDir, `.drift-${randomBytes(4).toString('hex')}${open.iac.planFileSuffix}`);
     const started = new Date();
     const runId = newDeploymentId(started);
     try {

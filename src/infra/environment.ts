@@ -8,7 +8,7 @@ import type { EnvironmentConfig, FaberConfig } from '../core/config/schema.js';
 import { environmentOf } from '../core/guard.js';
 import { ownValue } from '../core/own.js';
 import type { EnvironmentPaths, ProjectPaths } from '../core/paths.js';
-import { checkIacInputs, loadHostingHandler, loadIacHandler } from '../handlers/load.js';
+import { checkIacInputs, iacSource, loadHostingHandler, loadIacHandler } from '../handlers/load.js';
 import type { HostingHandler } from '../handlers/hosting/types.js';
 import type { IacHandler } from '../handlers/iac/types.js';
 
@@ -62,36 +62,23 @@ export async function openEnvironment(view: EnvironmentConfigView, profile: stri
 }
 
 /**
- * Where the IaC tool itself writes in the terraform directory (init, workspaces, local state):
- * a link at one of these in a cloned repository would make the tool write elsewhere.
+ * The IaC tool's directory (the Terraform root module, the CloudFormation templates), which must
+ * exist before any IaC command runs and lie inside the project (links resolved) unless the
+ * tool's allow_outside_project says otherwise. Where the tool itself writes there (init,
+ * workspaces, local state) is checked too: a link there in a cloned repository would make the
+ * tool write elsewhere.
  */
-function toolWrites(dir: string, workspace: string): PlannedWrite[] {
-  return [
-    { path: path.join(dir, '.terraform'), kind: 'directory' },
-    { path: path.join(dir, '.terraform', 'faber-cloud-init.json'), kind: 'file' },
-    { path: path.join(dir, '.terraform.lock.hcl'), kind: 'file' },
-    { path: path.join(dir, 'terraform.tfstate'), kind: 'file' },
-    { path: path.join(dir, 'terraform.tfstate.backup'), kind: 'file' },
-    { path: path.join(dir, 'terraform.tfstate.d', workspace, 'terraform.tfstate'), kind: 'file' },
-    { path: path.join(dir, 'terraform.tfstate.d', workspace, 'terraform.tfstate.backup'), kind: 'file' },
-  ];
-}
-
-/**
- * The Terraform root module of the project, which must exist before any IaC command runs, and
- * lie inside the project (links resolved) unless handlers.iac.terraform.allow_outside_project.
- */
-export async function terraformDirectory(view: EnvironmentConfigView): Promise<string> {
-  const tf = view.config.handlers.iac.terraform;
-  const directory = path.resolve(view.paths.root, tf?.directory ?? '.');
-  const scope = await directoryScope(view.paths.root, tf?.directory ?? '.', tf?.allow_outside_project === true, 'terraform directory (handlers.iac.terraform.directory)');
+export async function iacDirectory(view: EnvironmentConfigView): Promise<string> {
+  const source = iacSource(view.config, view.name);
+  const directory = path.resolve(view.paths.root, source.directory);
+  const scope = await directoryScope(view.paths.root, source.directory, source.allowOutsideProject, `${source.what} (${source.configKey})`);
   const isDir = await stat(directory).then((s) => s.isDirectory(), () => false);
   if (!isDir) {
-    throw new ConfigError('E_CONFIG_TERRAFORM_DIR', `terraform directory ${view.display(directory)} does not exist`, {
-      hint: 'set handlers.iac.terraform.directory in devops.json to your Terraform root module',
+    throw new ConfigError(source.missingCode, `${source.what} ${view.display(directory)} does not exist`, {
+      hint: `set ${source.configKey} in devops.json to your ${source.describes}`,
     });
   }
-  await checkWritePaths(scope, toolWrites(scope.root, ownValue(tf?.workspaces, view.name) ?? view.name));
+  await checkWritePaths(scope, source.toolWrites(scope.root) satisfies PlannedWrite[]);
   // Files handed to the tool (a backend config) must be inside the project before any cloud call.
   await checkIacInputs(view.config, view.paths.root, view.name);
   return directory;

@@ -14,8 +14,9 @@ import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
 import { renderDeployedMarkdown } from './deployed-md.js';
+import { iacSource } from '../handlers/load.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
-import { checkEnvironmentWrites, loadEnvironment, openEnvironment, terraformDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
+import { checkEnvironmentWrites, loadEnvironment, openEnvironment, iacDirectory, type EnvironmentConfigView, type OpenEnvironment } from './environment.js';
 import type { PlanRecord } from './plan-record.js';
 import { appendHistory, readHistory, readRunningRecord, type HistoryEntry, type RunningRecord } from './history.js';
 import type { PreTestResult } from './testing/results.js';
@@ -43,8 +44,9 @@ export function newDeploymentId(now: Date): string {
   return `d-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The saved plan (the tool's own file: `.tfplan`, `.changeset.json`) and its reviewed record. */
 function planPaths(open: OpenEnvironment, planId: string) {
-  return { tfplan: path.join(open.envPaths.plansDir, `${planId}.tfplan`), json: path.join(open.envPaths.plansDir, `${planId}.json`) };
+  return { plan: path.join(open.envPaths.plansDir, `${planId}${open.iac.planFileSuffix}`), json: path.join(open.envPaths.plansDir, `${planId}.json`) };
 }
 
 /** The exact command that applies a saved plan, with the confirmation the environment needs. */
@@ -59,15 +61,15 @@ type PlanWithValues = PreviewResult & { resources: PlannedResource[] };
 /** Plan into a temp file, then name it by its plan id; store the redacted JSON beside it. */
 async function savePlan(open: OpenEnvironment, destroy: boolean, identity: CallerIdentity, report: EventSink): Promise<PlanWithValues> {
   await ensureDirectory(open.paths, open.envPaths.plansDir);
-  report(step('LIFECYCLE_STEP', `initialising ${open.display(path.resolve(open.paths.root, open.config.handlers.iac.terraform?.directory ?? '.'))}`));
+  report(step('LIFECYCLE_STEP', `initialising ${open.display(path.resolve(open.paths.root, iacSource(open.config, open.name).directory))}`));
   await open.iac.init();
   report(step('LIFECYCLE_STEP', destroy ? 'planning destroy' : 'planning'));
-  const pending = path.join(open.envPaths.plansDir, `.pending-${randomBytes(4).toString('hex')}.tfplan`);
+  const pending = path.join(open.envPaths.plansDir, `.pending-${randomBytes(4).toString('hex')}${open.iac.planFileSuffix}`);
   try {
     const saved = destroy ? await open.iac.destroyPlan(pending) : await open.iac.plan(pending);
     const planId = saved.digest.planId;
     const files = planPaths(open, planId);
-    await rename(pending, files.tfplan);
+    await rename(pending, files.plan);
     await writeJsonAtomic(files.json, {
       plan_id: planId,
       env: open.name,
@@ -79,7 +81,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
       plan: saved.redactedJson,
     } satisfies Omit<PlanRecord, 'digest'> & { digest: PlanDigest }, open.paths);
     const nextCommand = applyCommand(open, planId, destroy);
-    return { env: open.name, planId, planFile: files.tfplan, digest: saved.digest, destroy, identity, nextCommand, resources: saved.resources };
+    return { env: open.name, planId, planFile: files.plan, digest: saved.digest, destroy, identity, nextCommand, resources: saved.resources };
   } finally {
     await rm(pending, { force: true });
   }
@@ -95,7 +97,7 @@ export async function preview(cwd: string, request: { env: string; destroy?: boo
 /** The environment bound to the profile `preview` uses (the deploy profile, read-only here). */
 async function openForPreview(cwd: string, request: { env: string; profile?: string }, processEnv: NodeJS.ProcessEnv, command: 'infra preview' | 'infra test') {
   const view = await loadEnvironment(cwd, request.env, processEnv);
-  await terraformDirectory(view);
+  await iacDirectory(view);
   await checkEnvironmentWrites(view, command === 'infra preview' ? 'preview' : 'test');
   const authorization = authorize(view.config, { operation: 'preview', env: request.env, ...(request.profile ? { profile: request.profile } : {}) });
   await validateBeforeMutation(command, view.paths, view.name);
@@ -124,7 +126,7 @@ export async function testPlan(cwd: string, request: { env: string; planId?: str
     // A saved plan is read from disk only: no cloud call, so no identity is needed.
     return withLock(open.envPaths.lockFile, 'infra test', open.paths, async () => {
       const saved = await loadSavedPlan(open, planId, false);
-      return runPlanTests(open, { planId, planFile: saved.files.tfplan, resources: saved.resources }, 'infra test', processEnv, report);
+      return runPlanTests(open, { planId, planFile: saved.files.plan, resources: saved.resources }, 'infra test', processEnv, report);
     });
   }
   const identity = await identify(open, authorization, report);
@@ -154,6 +156,7 @@ async function runPlanTests(
     testing: open.config.testing,
     trigger,
     writePlanJson: (out) => open.iac.writePlanJson(plan.planFile, out),
+    scanFramework: open.iac.scanFramework,
     processEnv,
   });
   const file = await saveTestResult(open.envPaths.testsDir, result, open.paths);
@@ -186,7 +189,7 @@ export class PlanReviewRequired extends GuardError {}
 async function loadSavedPlan(open: OpenEnvironment, planId: string, destroy: boolean) {
   if (!/^[0-9a-f]{12}$/.test(planId)) throw new UsageError(`--plan ${planId}: a plan id is 12 hex characters`, { hint: `run faber-cloud infra preview --env ${open.name}` });
   const files = planPaths(open, planId);
-  const exists = await stat(files.tfplan).then(() => true, () => false);
+  const exists = await stat(files.plan).then(() => true, () => false);
   if (!exists) {
     throw new UsageError(`no saved plan ${planId} for '${open.name}'`, {
       code: 'E_USAGE_PLAN_NOT_FOUND',
@@ -196,7 +199,7 @@ async function loadSavedPlan(open: OpenEnvironment, planId: string, destroy: boo
   // The record of what was reviewed must be intact before its plan is applied.
   await validatePlanRecord(open.paths, open.name, planId);
   await open.iac.init();
-  const saved = await open.iac.showPlan(files.tfplan);
+  const saved = await open.iac.showPlan(files.plan);
   if (saved.digest.planId !== planId) {
     throw new GuardError('E_GUARD_PLAN_MISMATCH', `saved plan ${planId} no longer hashes to its id (it is ${saved.digest.planId}); it will not be applied`, {
       hint: `run faber-cloud infra preview --env ${open.name} again`,
@@ -242,7 +245,7 @@ export async function applyPlan(
 
 /** A plan about to be applied: its files, digest and planned values. */
 interface PlanToApply {
-  files: { tfplan: string; json: string };
+  files: { plan: string; json: string };
   digest: PlanDigest;
   resources: PlannedResource[];
 }
@@ -320,7 +323,7 @@ async function guardedApply(
  * refuses with the exact command (PlanReviewRequired).
  */
 async function authorizeApply(cwd: string, view: EnvironmentConfigView, request: ApplyRequest, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<Authorization> {
-  await terraformDirectory(view);
+  await iacDirectory(view);
   // Every artifact this run may write is checked before the plan, the identity call and the apply.
   await checkEnvironmentWrites(view, request.operation, request.autoFix === false ? { autoFix: false } : {});
   let authorization: Authorization;
@@ -375,7 +378,7 @@ async function gateOnPreTests(open: OpenEnvironment, request: ApplyRequest, plan
     report(warning('LIFECYCLE_WARNING', 'pre-deploy tests skipped (--skip-pre-tests); the history records it'));
     return true;
   }
-  const tested = await runPlanTests(open, { planId: digest.planId, planFile: plan.files.tfplan, resources: plan.resources }, 'infra deploy', processEnv, report);
+  const tested = await runPlanTests(open, { planId: digest.planId, planFile: plan.files.plan, resources: plan.resources }, 'infra deploy', processEnv, report);
   if (!tested.result.passed) {
     const blocked = new PreTestsBlocked('E_PRE_TESTS_BLOCKED', `the pre-deploy tests block plan ${digest.planId}: ${tested.result.gate.blocked_by.join('; ')}; nothing was applied`, {
       hint: `fix the findings (faber-cloud infra test --env ${open.name} --plan ${digest.planId} shows them), or deploy anyway with --skip-pre-tests (recorded in the history)`,
@@ -429,15 +432,15 @@ async function applyRounds(
       break;
     }
     try {
-      apply = await open.iac.apply(current.files.tfplan, report);
+      apply = await open.iac.apply(current.files.plan, report);
     } catch (error) {
       failure = error instanceof FaberError ? error : new OperationError('E_IAC_FAILED', (error as Error).message);
       // Interrupted mid-apply: count what completed before it stopped.
       const partial = (failure.details as { apply?: { counts?: ApplyResult['counts'] } } | undefined)?.apply?.counts;
       if (failure instanceof InterruptedError && partial) addCounts(totals, partial);
     }
-    // A plan is applied once: a second apply of the same file is refused by the tool anyway.
-    await rm(current.files.tfplan, { force: true });
+    // A plan is applied once: a second apply of the same plan is refused by the tool anyway.
+    await rm(current.files.plan, { force: true });
     if (apply) addCounts(totals, apply.counts);
     if (!apply || apply.ok || failure) break;
     failure = applyFailure(request.operation, open.name, apply);
@@ -655,7 +658,7 @@ async function autoFixRound(
   identity: CallerIdentity,
   processEnv: NodeJS.ProcessEnv,
   report: EventSink,
-): Promise<{ files: { tfplan: string; json: string }; digest: PlanDigest } | undefined> {
+): Promise<{ files: { plan: string; json: string }; digest: PlanDigest } | undefined> {
   const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
   const parsed = parseDenials(diagnosticLines(apply.diagnostics), { region: open.region, accountId: identity.account, partition: identity.partition });
   const credentials = parsed.find((p) => p.kind === 'credentials');

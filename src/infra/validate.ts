@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Diagnostic } from '../handlers/iac/types.js';
-import { loadEnvironment, openEnvironment, terraformDirectory } from './environment.js';
+import { loadEnvironment, openEnvironment, iacDirectory } from './environment.js';
 
 export interface ValidateResult {
   env: string;
@@ -15,7 +15,7 @@ export interface ValidateResult {
 /** Config (already valid once loaded) + fmt -check + validate. Reads only; needs no credentials. */
 export async function validateInfrastructure(cwd: string, env: string, processEnv: NodeJS.ProcessEnv): Promise<ValidateResult> {
   const view = await loadEnvironment(cwd, env, processEnv);
-  const directory = await terraformDirectory(view);
+  const directory = await iacDirectory(view);
   const open = await openEnvironment(view, undefined, processEnv);
   const tool = await open.iac.describe();
   const unformatted = (await open.iac.fmtCheck()).map((file) => path.relative(view.paths.root, path.resolve(directory, file)));

@@ -2,19 +2,34 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IacRunner, resolveIacBinary } from '../../src/handlers/iac/terraform/runner.js';
 import { REPO_ROOT, runCli, tempDir, type CliRun } from './cli.js';
-import { MOTO_ACCOUNT_ID, defaultProfiles, writeProfiles } from './moto.js';
+import { MOTO_ACCOUNT_ID, MOTO_REGION, defaultProfiles, writeProfiles } from './moto.js';
 import { iacEnv } from './tools.js';
 
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'terraform');
+export const CLOUDFORMATION_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'cloudformation');
+export const CDK_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'cdk');
+
+/**
+ * Compile a fixture CDK app (app.ts -> app.js, CommonJS, packages left external): it runs with
+ * NODE_PATH at the repository's node_modules, where aws-cdk-lib and constructs are.
+ */
+export async function compileCdkApp(dir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [path.join(dir, 'app.ts')], outfile: path.join(dir, 'app.js'), bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'silent' });
+}
 
 export interface TestProject {
   dir: string;
+  /** The IaC sources: ./terraform, or ./cloudformation for a CloudFormation project. */
   terraformDir: string;
   configFile: string;
   env: NodeJS.ProcessEnv;
   /** The built CLI, run in the project with the test tools and moto profiles. */
   cli(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliRun>;
-  /** What the IaC tool itself says is in the environment's state (workspace = env), sorted by address. */
+  /**
+   * What the IaC tool itself says is in the environment's state (the workspace = env; the
+   * stack's resources, logical id and physical id, for CloudFormation), sorted by address.
+   */
   state(env: string): Promise<{ address: string; id: string }[]>;
   artifact(env: string, name: string): string;
   readJson(file: string): Promise<any>;
@@ -25,15 +40,18 @@ export interface TestProject {
  * A fresh project: the fixture (a name in test/fixtures/terraform, or an absolute path) as
  * ./terraform, `faber-cloud init`, and moto profiles for it.
  */
-export async function createProject(fixture: string, options: { project?: string; accountId?: string } = {}): Promise<TestProject> {
+export async function createProject(fixture: string, options: { project?: string; accountId?: string; iac?: 'terraform' | 'cloudformation' | 'cdk' } = {}): Promise<TestProject> {
   const project = options.project ?? 'life';
+  const iac = options.iac ?? 'terraform';
+  const cloudformation = iac !== 'terraform';
   const dir = await tempDir(`faber-${path.basename(fixture)}-`);
-  const terraformDir = path.join(dir, 'terraform');
-  await cp(path.resolve(FIXTURES, fixture), terraformDir, { recursive: true });
-  const env = { ...iacEnv() };
+  const terraformDir = path.join(dir, iac);
+  await cp(path.resolve(iac === 'cdk' ? CDK_FIXTURES : cloudformation ? CLOUDFORMATION_FIXTURES : FIXTURES, fixture), terraformDir, { recursive: true });
+  if (iac === 'cdk') await compileCdkApp(terraformDir);
+  const env: NodeJS.ProcessEnv = { ...iacEnv(), ...(iac === 'cdk' ? { NODE_PATH: path.join(REPO_ROOT, 'node_modules') } : {}) };
   const cli = (args: string[], o: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}) =>
     runCli(args, { cwd: dir, env: { ...env, ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
-  const init = await cli(['init', '--project', project, '--region', 'us-east-1', '--account-id', options.accountId ?? MOTO_ACCOUNT_ID, '--json']);
+  const init = await cli(['init', '--project', project, '--region', 'us-east-1', '--account-id', options.accountId ?? MOTO_ACCOUNT_ID, ...(cloudformation ? ['--iac', iac] : []), '--json']);
   if (init.code !== 0) throw new Error(`init failed: ${init.stdout}${init.stderr}`);
   await writeProfiles(defaultProfiles(project));
   const base = path.join(dir, '.fractary', 'plugins', 'faber-cloud');
@@ -45,6 +63,7 @@ export async function createProject(fixture: string, options: { project?: string
     env,
     cli,
     async state(name) {
+      if (cloudformation) return stackResources(`${project}-core-${name}-stack`);
       const toolEnv = { ...process.env, ...env, TF_WORKSPACE: name };
       const runner = new IacRunner(await resolveIacBinary('auto', toolEnv), { cwd: terraformDir, env: toolEnv });
       // Walked here independently of src/: the test must not trust the code it checks.
@@ -70,4 +89,22 @@ export async function createProject(fixture: string, options: { project?: string
 export async function historyLines(p: TestProject, env = 'test'): Promise<any[]> {
   const text = await readFile(p.artifact(env, 'history.jsonl'), 'utf8').catch(() => '');
   return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/** A stack's resources as CloudFormation lists them (logical id, physical id), read here, not through src/. */
+export async function stackResources(stackName: string): Promise<{ address: string; id: string }[]> {
+  const { CloudFormationClient, ListStackResourcesCommand } = await import('@aws-sdk/client-cloudformation');
+  const client = new CloudFormationClient({ region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  try {
+    const out = await client.send(new ListStackResourcesCommand({ StackName: stackName }));
+    return (out.StackResourceSummaries ?? [])
+      .filter((r) => r.LogicalResourceId && r.ResourceStatus !== 'DELETE_COMPLETE')
+      .map((r) => ({ address: r.LogicalResourceId!, id: r.PhysicalResourceId! }))
+      .sort((a, b) => a.address.localeCompare(b.address));
+  } catch (error) {
+    if (/does not exist/.test((error as Error).message)) return [];
+    throw error;
+  } finally {
+    client.destroy();
+  }
 }

@@ -230,6 +230,7 @@ describe('one chokepoint for printing and writing', () => {
       [path.join('src', 'infra', 'history.ts'), 'the history append'],
       [path.join('src', 'core', 'files', 'lock.ts'), 'lock holder: pid, host, a fixed command label'],
       [path.join('src', 'handlers', 'iac', 'terraform', 'handler.ts'), 'full plan JSON for scanners, in a private temp dir deleted after'],
+      [path.join('src', 'handlers', 'iac', 'cloudformation', 'handler.ts'), 'the change-set plan file (ids, hashes and changes, no values) and the template for scanners in a private temp dir'],
       [path.join('src', 'engineer', 'engineer.ts'), 'the placeholder Lambda zip (binary, fixed content)'],
     ]);
     const offenders = sources.filter((f) => !allowed.has(f) && /\b(?:writeFile|appendFile|writeFileSync|appendFileSync|createWriteStream|writeFileAtomic)\(/.test(readFileSync(f, 'utf8')));

@@ -18,6 +18,7 @@ export async function run(ctx: CommandContext, { options: o }: InputOf<typeof in
       ...(o.region !== undefined ? { region: o.region } : {}),
       ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
       ...(o.terraformDir !== undefined ? { terraformDir: o.terraformDir } : {}),
+      ...(o.templatesDir !== undefined ? { templatesDir: o.templatesDir } : {}),
     },
     ctx.env,
   );
@@ -32,7 +33,7 @@ export async function run(ctx: CommandContext, { options: o }: InputOf<typeof in
     `                test     ${result.profiles.test}`,
     `                prod     ${result.profiles.prod}`,
     `  environments  ${result.environments.join(', ')}`,
-    `  terraform     ${result.terraformDirectory}${result.terraformDetected ? s.dim(' (detected)') : s.dim(' (default; not found yet)')}`,
+    `  ${result.iac.padEnd(13)} ${result.iacDirectory}${result.iacDetected ? s.dim(' (detected)') : s.dim(' (default; not found yet)')}`,
     ...(result.backend
       ? [`  backend       ${result.backend.type}${result.backend.partial ? ' (partial)' : ''}${Object.entries(result.backend.backend_config).map(([env, file]) => `  ${env}: ${file}`).join('')}`]
       : []),

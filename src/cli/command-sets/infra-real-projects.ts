@@ -11,7 +11,7 @@ export const infraDrift = defineCommand({
     { code: 0, when: 'no drift, or the drift was accepted into state' },
     failingReport('drift found (data lists each drifted or deleted resource)'),
     failed('the refresh-only plan or its apply failed', ['E_APPLY_FAILED', 'E_IAC_FAILED', 'E_AWS_STS']),
-    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', 'E_CONFIG_IAC_UNSUPPORTED', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
     refused('--accept in prod without the drift id or --confirm prod, wrong profile or account, drift changed since it was shown, lock held, or the backend would migrate state', [
       ...PROFILE_GUARDS,
       'E_GUARD_PLAN_REQUIRED',

@@ -15,16 +15,18 @@ export const init = defineCommand({
   description:
     'Writes .fractary/plugins/faber-cloud/config/devops.json for this project: the three AWS profiles\n' +
     '({project}-discover-deploy, {project}-test-deploy, {project}-prod-deploy), the test and prod\n' +
-    'environments and the resource naming pattern. Detects an existing Terraform directory and adds\n' +
+    'environments and the resource naming pattern. Detects an existing Terraform directory (or, with\n' +
+    '--iac cloudformation, a templates directory) and adds\n' +
     'plan files and locks to .gitignore. Never overwrites an existing config without --force.',
   options: [
     { flags: '--provider <name>', description: 'hosting provider', defaultValue: 'aws' },
-    { flags: '--iac <name>', description: 'infrastructure-as-code tool', defaultValue: 'terraform' },
+    { flags: '--iac <name>', description: 'infrastructure-as-code tool: terraform, cloudformation or cdk', defaultValue: 'terraform' },
     { flags: '--project <name>', description: 'project name (default: the directory name)' },
     { flags: '--subsystem <name>', description: 'subsystem used in resource names', defaultValue: 'core' },
     described(REGION, 'default AWS region (default: $AWS_REGION or us-east-1)'),
     described(ACCOUNT_ID, 'AWS account id every deploy is checked against'),
     { flags: '--terraform-dir <dir>', description: 'Terraform root module (default: detected, else ./infrastructure/terraform); must be inside the project' },
+    { flags: '--templates-dir <dir>', description: 'CloudFormation templates directory (--iac cloudformation; default: detected, else ./cloudformation) or CDK app directory (--iac cdk; default: where cdk.json is)' },
     { flags: '--allow-terraform-outside-project', description: 'accept a --terraform-dir outside the project (writes handlers.iac.terraform.allow_outside_project: true)' },
     described(FORCE, 'replace an existing config (the old one is kept as a .bak file)'),
   ],

@@ -11,7 +11,9 @@ export function renderDigest(digest: PlanDigest, s: Colors): string[] {
   for (const change of digest.changes) {
     const colour = change.action === 'delete' ? s.red : change.action === 'replace' ? s.magenta : change.action === 'create' ? s.green : s.yellow;
     const extra = change.replaceReason?.length ? ` (forced by ${change.replaceReason.join(', ')})` : change.changedAttributes?.length ? ` (${change.changedAttributes.join(', ')})` : '';
-    lines.push(`  ${colour(SYMBOL[change.action] ?? ' ')} ${change.address}${s.dim(extra)}`);
+    // An address that does not name its type (a CloudFormation logical id) is shown with it, and with its physical id.
+    const named = change.address.includes(change.type) ? '' : ` ${s.dim(`${change.type}${change.physicalId ? ` ${change.physicalId}` : ''}`)}`;
+    lines.push(`  ${colour(SYMBOL[change.action] ?? ' ')} ${change.address}${named}${s.dim(extra)}`);
   }
   for (const output of digest.outputs) lines.push(`  ${SYMBOL[output.action] ?? ' '} output.${output.name}${output.sensitive ? s.dim(' (sensitive)') : ''}`);
   return lines;

@@ -10,9 +10,10 @@ import { NEVER_AUTO_GRANT_DEFAULT } from '../escalation.js';
 
 /** Hosting and IaC handlers that exist today. Planned ones are added here, not special-cased. */
 export const HOSTING_HANDLERS = ['aws'] as const;
-export const IAC_HANDLERS = ['terraform'] as const;
+export const IAC_HANDLERS = ['terraform', 'cloudformation', 'cdk'] as const;
+export type IacTool = (typeof IAC_HANDLERS)[number];
 export const PLANNED_HOSTING_HANDLERS = ['gcp', 'azure'] as const;
-export const PLANNED_IAC_HANDLERS = ['pulumi', 'cdk', 'cloudformation'] as const;
+export const PLANNED_IAC_HANDLERS = ['pulumi'] as const;
 
 /** The three profile roles of DESIGN §5. */
 export const PROFILE_ROLES = ['discover', 'test', 'prod'] as const;
@@ -39,6 +40,11 @@ export const DEFAULT_NEVER_AUTO_GRANT: string[] = [...NEVER_AUTO_GRANT_DEFAULT];
 export function resourceNamePrefix(pattern: string, values: { project: string; subsystem: string; environment: string }): string | undefined {
   if (!pattern.endsWith('{resource}') || !pattern.includes('{environment}')) return undefined;
   return pattern.slice(0, -'{resource}'.length).replace(/\{(project|subsystem|environment)\}/g, (_m, key: 'project' | 'subsystem' | 'environment') => values[key]);
+}
+
+/** The naming pattern filled in: `{project}-{subsystem}-{environment}-{resource}` -> `myapp-core-test-data`. */
+export function fillNamingPattern(pattern: string, parts: { project: string; subsystem: string; environment: string; resource: string }): string {
+  return pattern.replace(/\{(project|subsystem|environment|resource)\}/g, (_m, key: keyof typeof parts) => parts[key]);
 }
 
 const comment = { $comment: z.string().optional() };
@@ -145,10 +151,39 @@ export const TerraformSchema = z.strictObject({
     .describe('Allow directory to resolve (links followed) outside the project root. Off by default: a cloned repository must not point faber-cloud at another directory.'),
 });
 
+export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
+
+export const CloudFormationSchema = z.strictObject({
+  ...comment,
+  directory: z.string().min(1).default('./cloudformation').describe('Templates directory, relative to the project root.'),
+  template: z.string().min(1).default('template.yaml').describe('The stack template (YAML or JSON), relative to the templates directory.'),
+  stack_name: z
+    .string()
+    .regex(/^[A-Za-z{][A-Za-z0-9{}-]*$/, "letters, digits, '-' and the naming placeholders")
+    .optional()
+    .describe("Stack name pattern (placeholders {project}, {subsystem}, {environment}); default: the naming pattern with resource 'stack', one stack per environment."),
+  parameters: z
+    .record(envName, z.string().min(1))
+    .optional()
+    .describe('Parameter file per environment (JSON: {"Key": "value"} or [{"ParameterKey", "ParameterValue"}]), relative to the templates directory.'),
+  capabilities: z.array(z.enum(CAPABILITIES)).default(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']).describe('Capabilities acknowledged on every change set.'),
+  allow_outside_project: z.boolean().optional().describe('Allow directory to resolve (links followed) outside the project root.'),
+});
+
+/** A CDK app: synthesised by its `app` command, each environment's stack deployed by the CloudFormation handler. */
+export const CdkSchema = CloudFormationSchema.omit({ template: true }).extend({
+  directory: z.string().min(1).default('.').describe('The CDK app directory (where cdk.json is), relative to the project root.'),
+  app: z.string().min(1).optional().describe("The command that synthesises the app; default: cdk.json's app."),
+  output: z.string().min(1).default('cdk.out').describe('Cloud assembly directory, relative to the app directory (one subdirectory per environment).'),
+  stack: z.string().min(1).optional().describe("The app's stack to deploy, when it has more than one (its construct id)."),
+});
+
 export const IacSchema = z.strictObject({
   ...comment,
   active: z.enum(IAC_HANDLERS).describe('IaC handler in use.'),
   terraform: TerraformSchema.optional(),
+  cloudformation: CloudFormationSchema.optional(),
+  cdk: CdkSchema.optional(),
 });
 
 export const EnvironmentSchema = z.strictObject({
@@ -424,10 +459,17 @@ export const ConfigSchema = z
       }
       byWorkspace.set(`${workspace}\0${backend ?? ''}`, env);
     }
-    for (const key of ['workspaces', 'var_files', 'backend_config'] as const) {
-      for (const env of Object.keys(tf?.[key] ?? {})) {
+    const perEnvironment: [string, string, Record<string, string> | undefined][] = [
+      ['terraform', 'workspaces', iac.terraform?.workspaces],
+      ['terraform', 'var_files', iac.terraform?.var_files],
+      ['terraform', 'backend_config', iac.terraform?.backend_config as Record<string, string> | undefined],
+      ['cloudformation', 'parameters', iac.cloudformation?.parameters],
+      ['cdk', 'parameters', iac.cdk?.parameters],
+    ];
+    for (const [tool, key, values] of perEnvironment) {
+      for (const env of Object.keys(values ?? {})) {
         if (!Object.hasOwn(config.environments, env)) {
-          ctx.addIssue({ code: 'custom', path: ['handlers', 'iac', 'terraform', key, env], message: `names environment '${env}', which is not in environments` });
+          ctx.addIssue({ code: 'custom', path: ['handlers', 'iac', tool, key, env], message: `names environment '${env}', which is not in environments` });
         }
       }
     }

@@ -13,11 +13,12 @@ export async function configWarnings(config: FaberConfig, root: string | undefin
       warnings.push({ path: 'handlers.hosting.aws.account_id', message: `not set: deploys to ${unchecked.join(', ')} will be refused until it is` });
     }
   }
-  const tf = config.handlers.iac.terraform;
-  if (tf && root) {
-    const dir = path.resolve(root, tf.directory);
+  const iac = config.handlers.iac;
+  const directory = iac[iac.active]?.directory;
+  if (directory !== undefined && root) {
+    const dir = path.resolve(root, directory);
     const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) warnings.push({ path: 'handlers.iac.terraform.directory', message: `${tf.directory} does not exist yet` });
+    if (!isDir) warnings.push({ path: `handlers.iac.${iac.active}.directory`, message: `${directory} does not exist yet` });
   }
   return warnings;
 }

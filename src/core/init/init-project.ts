@@ -7,7 +7,7 @@ import { writeJsonAtomic, writeTextAtomic } from '../files/atomic.js';
 import { checkWritePaths, directoryScope } from '../files/safe-path.js';
 import { CONFIG_RELATIVE_PATH, initTargetRoot, projectPaths } from '../paths.js';
 import { ensureGitignore, gitignoreFile } from './gitignore.js';
-import { detectBackend, detectTerraformDirectory, type DetectedBackend } from './terraform-detect.js';
+import { detectBackend, detectCdkApp, detectCloudFormationTemplate, detectTerraformDirectory, type DetectedBackend } from './terraform-detect.js';
 
 export interface InitOptions {
   provider: string;
@@ -17,6 +17,8 @@ export interface InitOptions {
   region?: string;
   accountId?: string;
   terraformDir?: string;
+  /** CloudFormation templates directory (--iac cloudformation). */
+  templatesDir?: string;
   /** Accept a terraform directory outside the project (written to the config as an explicit opt-in). */
   allowTerraformOutsideProject?: boolean;
   force: boolean;
@@ -30,8 +32,13 @@ export interface InitResult {
   project: string;
   profiles: { discover: string; test: string; prod: string };
   environments: string[];
-  terraformDirectory: string;
-  terraformDetected: boolean;
+  /** The IaC tool and where its sources are (detected or the default). */
+  iac: string;
+  iacDirectory: string;
+  iacDetected: boolean;
+  /** Terraform projects only (kept for readers of the first version of this result). */
+  terraformDirectory?: string;
+  terraformDetected?: boolean;
   /** The root module's backend block, when it has one (its per-environment settings go to backend_config). */
   backend?: { type: string; partial: boolean; backend_config: Record<string, string> };
   gitignoreAdded: string[];
@@ -60,7 +67,18 @@ function checkHandler(kind: string, value: string, available: readonly string[],
 }
 
 /** The config `init` writes: every section present and explained, so users can read it. */
-export function buildInitialConfig(input: { project: string; subsystem: string; region: string; accountId?: string; terraformDir: string; allowOutsideProject?: boolean; backend?: DetectedBackend }) {
+export function buildInitialConfig(input: {
+  project: string;
+  subsystem: string;
+  region: string;
+  accountId?: string;
+  terraformDir: string;
+  allowOutsideProject?: boolean;
+  iac?: string;
+  template?: string;
+  parameters?: Record<string, string>;
+  backend?: DetectedBackend;
+}) {
   const aws: Record<string, unknown> = {
     $comment: 'Every mutation first checks the caller account (STS) against account_id.',
     region: input.region,
@@ -78,17 +96,38 @@ export function buildInitialConfig(input: { project: string; subsystem: string; 
     project: { name: input.project, subsystem: input.subsystem },
     handlers: {
       hosting: { active: 'aws', aws },
-      iac: {
-        active: 'terraform',
-        terraform: {
-          $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH). Each environment keeps its state in its own workspace.',
-          directory: input.terraformDir,
-          ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
-          binary: 'auto',
-          workspaces: { test: 'test', prod: 'prod' },
-          ...backendSkeleton(input.backend),
-        },
-      },
+      iac:
+        input.iac === 'cdk'
+          ? {
+              active: 'cdk',
+              cdk: {
+                $comment: "The app (cdk.json's app command) is synthesised per environment, with context faber:environment; its stack is deployed as one CloudFormation stack per environment, named from resource_naming.pattern with resource 'stack'.",
+                directory: input.terraformDir,
+                ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
+              },
+            }
+          : input.iac === 'cloudformation'
+          ? {
+              active: 'cloudformation',
+              cloudformation: {
+                $comment: "One stack per environment, named from resource_naming.pattern with resource 'stack' (or stack_name); parameters: a JSON file per environment.",
+                directory: input.terraformDir,
+                ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
+                template: input.template ?? 'template.yaml',
+                ...(input.parameters && Object.keys(input.parameters).length > 0 ? { parameters: input.parameters } : {}),
+              },
+            }
+          : {
+              active: 'terraform',
+              terraform: {
+                $comment: 'binary: terraform, tofu, or auto (tofu first, then terraform, on PATH). Each environment keeps its state in its own workspace.',
+                directory: input.terraformDir,
+                ...(input.allowOutsideProject ? { allow_outside_project: true } : {}),
+                binary: 'auto',
+                workspaces: { test: 'test', prod: 'prod' },
+                ...backendSkeleton(input.backend),
+              },
+            },
     },
     resource_naming: { pattern: DEFAULT_NAMING_PATTERN },
     environments: {
@@ -137,6 +176,7 @@ const FLAG_FOR_PATH: Record<string, string> = {
   'handlers.hosting.aws.region': '--region',
   'handlers.hosting.aws.account_id': '--account-id',
   'handlers.iac.terraform.directory': '--terraform-dir',
+  'handlers.iac.cloudformation.directory': '--templates-dir',
 };
 
 /**
@@ -150,6 +190,7 @@ function checkFlags(options: InitOptions, region: string): void {
     ['--region', options.region],
     ['--account-id', options.accountId],
     ['--terraform-dir', options.terraformDir],
+    ['--templates-dir', options.templatesDir],
   ];
   for (const [flag, value] of given) {
     if (value?.includes('${')) {
@@ -201,11 +242,30 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
 
   const project = options.project ?? projectNameFrom(path.basename(root));
   if (!project) throw new UsageError(`cannot derive a project name from '${path.basename(root)}'`, { hint: 'pass --project <name>' });
-  const detected = options.terraformDir === undefined ? await detectTerraformDirectory(root) : undefined;
-  const terraformDir = options.terraformDir ?? detected ?? './infrastructure/terraform';
-  const backend = await detectBackend(path.resolve(root, terraformDir), INIT_ENVIRONMENTS);
+  // CloudFormation templates and CDK apps take --templates-dir; Terraform --terraform-dir.
+  const cloudformation = options.iac === 'cloudformation' || options.iac === 'cdk';
+  if (cloudformation ? options.terraformDir !== undefined : options.templatesDir !== undefined) {
+    throw new UsageError(cloudformation ? '--terraform-dir is for --iac terraform' : '--templates-dir is for --iac cloudformation', {
+      hint: cloudformation ? 'pass --templates-dir DIR' : 'pass --terraform-dir DIR, or --iac cloudformation',
+    });
+  }
+  const found = options.iac === 'cloudformation' && options.templatesDir === undefined ? await detectCloudFormationTemplate(root, ['test', 'prod']) : undefined;
+  const detected =
+    options.iac === 'cdk'
+      ? options.templatesDir === undefined
+        ? await detectCdkApp(root)
+        : undefined
+      : cloudformation
+        ? found?.directory
+        : options.terraformDir === undefined
+          ? await detectTerraformDirectory(root)
+          : undefined;
+  const terraformDir = (cloudformation ? options.templatesDir : options.terraformDir) ?? detected ?? (options.iac === 'cdk' ? '.' : cloudformation ? './cloudformation' : './infrastructure/terraform');
+  const backend = cloudformation ? undefined : await detectBackend(path.resolve(root, terraformDir), INIT_ENVIRONMENTS);
   const data = buildInitialConfig({
     ...(backend ? { backend } : {}),
+    iac: options.iac,
+    ...(found ? { template: found.template, parameters: found.parameters } : {}),
     project,
     subsystem: options.subsystem,
     region,
@@ -225,7 +285,7 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
   ConfigSchema.parse(data); // belt and braces: init must never write a config that does not validate
 
   // Where the terraform directory really is (links resolved): inside the project unless opted out.
-  await directoryScope(root, terraformDir, options.allowTerraformOutsideProject === true, '--terraform-dir');
+  await directoryScope(root, terraformDir, options.allowTerraformOutsideProject === true, cloudformation ? '--templates-dir' : '--terraform-dir');
   const backupFile = alreadyThere ? `${paths.configFile}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak` : undefined;
   // Everything init writes is checked before the first write.
   await checkWritePaths(paths, [
@@ -254,8 +314,10 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
     project,
     profiles: { discover: profiles.discover, test: profiles.test, prod: profiles.prod },
     environments: Object.keys(data.environments),
-    terraformDirectory: terraformDir,
-    terraformDetected: detected !== undefined,
+    iac: options.iac,
+    iacDirectory: terraformDir,
+    iacDetected: detected !== undefined,
+    ...(cloudformation ? {} : { terraformDirectory: terraformDir, terraformDetected: detected !== undefined }),
     ...(backend ? { backend: { type: backend.type, partial: backend.partial, backend_config: backendConfig } } : {}),
     gitignoreAdded,
     warnings,

@@ -80,6 +80,29 @@ export async function detectBackend(dir: string, environments: readonly string[]
   return undefined;
 }
 
+/** Where CloudFormation templates usually live, and the template names looked for there. */
+const TEMPLATE_DIRS = ['cloudformation', 'infrastructure/cloudformation', 'infra/cloudformation', 'cfn', 'templates', 'infrastructure', 'infra', '.'];
+const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
+
+/**
+ * An existing CloudFormation templates directory and its template, conventional places only,
+ * with the parameter files of `environments` found as params/ENV.json or parameters/ENV.json.
+ */
+export async function detectCloudFormationTemplate(root: string, environments: readonly string[]): Promise<{ directory: string; template: string; parameters: Record<string, string> } | undefined> {
+  for (const dir of TEMPLATE_DIRS) {
+    const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+    const template = TEMPLATE_NAMES.find((name) => names.includes(name));
+    if (!template) continue;
+    const parameters: Record<string, string> = {};
+    for (const sub of ['params', 'parameters']) {
+      const files = await readdir(path.join(root, dir, sub)).catch(() => [] as string[]);
+      for (const env of environments) if (!parameters[env] && files.includes(`${env}.json`)) parameters[env] = `${sub}/${env}.json`;
+    }
+    return { directory: dir === '.' ? '.' : `./${dir}`, template, parameters };
+  }
+  return undefined;
+}
+
 /** The text up to the brace that closes the block opened just before `start`. */
 function bodyFrom(text: string, start: number): string {
   let depth = 1;
@@ -88,4 +111,13 @@ function bodyFrom(text: string, start: number): string {
     else if (text[i] === '}' && --depth === 0) return text.slice(start, i);
   }
   return text.slice(start);
+}
+
+/** A CDK app's directory: where cdk.json is, conventional places only. */
+export async function detectCdkApp(root: string): Promise<string | undefined> {
+  for (const dir of ['.', 'cdk', 'infra', 'infrastructure']) {
+    const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+    if (names.includes('cdk.json')) return dir === '.' ? '.' : `./${dir}`;
+  }
+  return undefined;
 }

@@ -26,10 +26,19 @@ export interface StateResource {
 /** What a plan will do to one resource. `replace` is delete+create in either order. */
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'read' | 'no-op';
 
+const ORDER: Record<ChangeAction, number> = { delete: 0, replace: 1, create: 2, update: 3, read: 4, 'no-op': 5 };
+
+/** Destroys and replacements first (what a reviewer must not miss), then by address. */
+export function byReviewOrder(a: PlannedChange, b: PlannedChange): number {
+  return ORDER[a.action] - ORDER[b.action] || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+}
+
 export interface PlannedChange {
   address: string;
   type: string;
   action: ChangeAction;
+  /** The resource's id in the cloud, when the tool names it before applying (CloudFormation's physical id). */
+  physicalId?: string;
   /** Attribute names that change (never their values: they may be secret). */
   changedAttributes?: string[];
   /** Why a replacement happens (attribute paths forcing it), when the tool says. */
@@ -139,16 +148,42 @@ export interface DriftPlan {
 }
 
 /**
- * An infrastructure-as-code tool, bound to one project directory and environment.
- * terraform/tofu implements it today; Pulumi, CDK and CloudFormation are further implementations.
+ * Where an IaC tool's sources live and what the tool itself writes there, read from the config
+ * alone (no handler loaded): what the lifecycle checks before any command runs.
+ */
+export interface IacSource {
+  tool: string;
+  /** The configured directory, relative to the project root (as written in devops.json). */
+  directory: string;
+  /** The config key that sets it, for messages (`handlers.iac.terraform.directory`). */
+  configKey: string;
+  /** How messages name it (`terraform directory`, `templates directory`). */
+  what: string;
+  /** What it should hold, for hints (`Terraform root module`). */
+  describes: string;
+  allowOutsideProject: boolean;
+  /** Error code when the directory does not exist. */
+  missingCode: `E_CONFIG_${string}`;
+  /** Files and directories the tool writes inside `dir` (absolute): a link there would redirect it. */
+  toolWrites(dir: string): { path: string; kind: 'file' | 'directory' }[];
+}
+
+/**
+ * An infrastructure-as-code tool, bound to one project directory and environment:
+ * terraform/tofu and cloudformation implement it. Nothing above the handlers branches on the
+ * tool: every difference is a member here.
  */
 export interface IacHandler {
   readonly name: string;
+  /** Suffix of the saved plan file beside its record (`.tfplan`, `.changeset.json`). */
+  readonly planFileSuffix: string;
+  /** checkov's `--framework` for the file `writePlanJson` writes (`terraform_plan`, `cloudformation`). */
+  readonly scanFramework: string;
   describe(): Promise<{ tool: string; binary: string; version: string }>;
   /** Prepare the working directory; `backend: false` skips state (enough for validate). */
   init(options?: { backend?: boolean }): Promise<void>;
   validate(): Promise<Diagnostic[]>;
-  /** Files whose formatting differs from the canonical style. */
+  /** Files whose formatting differs from the canonical style (none for tools without one). */
   fmtCheck(): Promise<string[]>;
   /** Plan the changes that make the environment match the code, saved to `out`. */
   plan(out: string): Promise<SavedPlan>;
@@ -157,8 +192,9 @@ export interface IacHandler {
   /** The digest of an already saved plan file (to check it still is what was previewed). */
   showPlan(file: string): Promise<SavedPlan>;
   /**
-   * Write the tool's full plan JSON (values included, sensitive ones too) to `out`, mode 0600,
-   * for third-party scanners (checkov, trivy); the caller deletes it right after.
+   * Write what third-party scanners (checkov, trivy) read for this plan to `out`, mode 0600: the
+   * full plan JSON (values included, sensitive ones too), or the template; the caller deletes it
+   * right after.
    */
   writePlanJson(planFile: string, out: string): Promise<void>;
   /** Reports each resource step and diagnostic as APPLY_RESOURCE / APPLY_DIAGNOSTIC events. */

@@ -80,8 +80,8 @@ export function parseTrivyJson(output: string): Finding[] {
   return findings;
 }
 
-const COMMANDS: Record<AdapterTool, (planJson: string) => string[]> = {
-  checkov: (planJson) => ['-f', planJson, '--framework', 'terraform_plan', '-o', 'json', '--compact'],
+const COMMANDS: Record<AdapterTool, (planJson: string, framework: string) => string[]> = {
+  checkov: (planJson, framework) => ['-f', planJson, '--framework', framework, '-o', 'json', '--compact'],
   trivy: (planJson) => ['config', '--format', 'json', '--quiet', planJson],
 };
 
@@ -102,6 +102,8 @@ export async function runAdapters(
   settings: AdapterSettings,
   writePlanJson: (out: string) => Promise<void>,
   env: NodeJS.ProcessEnv,
+  /** What writePlanJson writes, as checkov's --framework names it (the IaC handler says). */
+  framework = 'terraform_plan',
 ): Promise<{ runs: AdapterRun[]; findings: Finding[] }> {
   const runs: AdapterRun[] = [];
   const findings: Finding[] = [];
@@ -118,10 +120,10 @@ export async function runAdapters(
   if (ready.length === 0) return { runs, findings };
   const dir = await mkdtemp(path.join(tmpdir(), 'faber-plan-'));
   try {
-    const planJson = path.join(dir, 'tfplan.json');
+    const planJson = path.join(dir, framework === 'terraform_plan' ? 'tfplan.json' : 'template.json');
     await writePlanJson(planJson);
     for (const [tool, binary] of ready) {
-      const result = await runProcess(binary, COMMANDS[tool](planJson), { env: { ...process.env, ...env }, timeoutMs: settings.timeout_seconds * 1000 });
+      const result = await runProcess(binary, COMMANDS[tool](planJson, framework), { env: { ...process.env, ...env }, timeoutMs: settings.timeout_seconds * 1000 });
       // Both exit non-zero when they find something; only unreadable output is a failure.
       try {
         const found = PARSERS[tool](result.stdout);

@@ -17,6 +17,8 @@ export interface PreTestInput {
   trigger: PreTestResult['trigger'];
   /** Writes the full plan JSON for the adapters; they run only if given. */
   writePlanJson?: (out: string) => Promise<void>;
+  /** checkov's --framework for what writePlanJson writes (the IaC handler's); default terraform_plan. */
+  scanFramework?: string;
   processEnv: NodeJS.ProcessEnv;
 }
 
@@ -26,7 +28,7 @@ export async function runPreTests(input: PreTestInput): Promise<PreTestResult> {
   const { iamCatalogue } = await import('../../handlers/hosting/aws/iam-catalogue.js');
   const own = await runRules(input.resources, ruleCatalogue, iamCatalogue);
   const adapters = input.writePlanJson
-    ? await runAdapters(input.testing.adapters, input.writePlanJson, input.processEnv)
+    ? await runAdapters(input.testing.adapters, input.writePlanJson, input.processEnv, input.scanFramework)
     : { runs: [], findings: [] };
   const findings = [...own.findings, ...adapters.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const cost = estimateCost(input.resources, undefined, input.region);

@@ -80,3 +80,45 @@ export function isAwsManagedPolicy(value: unknown): boolean {
   const arn = parseArn(value);
   return arn?.service === 'iam' && arn.accountId === 'aws' && arn.resource.startsWith('policy/');
 }
+
+/** Where a CloudFormation resource lives: from its stack's ARN. */
+export interface ArnScope {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+/**
+ * The ARN of a CloudFormation resource from its type and physical id (what `Ref` returns), for
+ * the types whose physical id is a name, a URL or already the ARN; undefined for the others
+ * (their ARN cannot be built from the physical id alone).
+ */
+const CFN_ARNS: Record<string, (id: string, s: ArnScope) => string | undefined> = {
+  'AWS::S3::Bucket': (id, s) => `arn:${s.partition}:s3:::${id}`,
+  'AWS::DynamoDB::Table': (id, s) => `arn:${s.partition}:dynamodb:${s.region}:${s.accountId}:table/${id}`,
+  'AWS::IAM::Role': (id, s) => `arn:${s.partition}:iam::${s.accountId}:role/${id}`,
+  'AWS::IAM::User': (id, s) => `arn:${s.partition}:iam::${s.accountId}:user/${id}`,
+  'AWS::IAM::Group': (id, s) => `arn:${s.partition}:iam::${s.accountId}:group/${id}`,
+  'AWS::IAM::InstanceProfile': (id, s) => `arn:${s.partition}:iam::${s.accountId}:instance-profile/${id}`,
+  'AWS::Lambda::Function': (id, s) => `arn:${s.partition}:lambda:${s.region}:${s.accountId}:function:${id}`,
+  'AWS::Logs::LogGroup': (id, s) => `arn:${s.partition}:logs:${s.region}:${s.accountId}:log-group:${id}`,
+  // The physical id is the queue URL; its last segment is the name.
+  'AWS::SQS::Queue': (id, s) => {
+    const name = id.split('/').pop();
+    return name ? `arn:${s.partition}:sqs:${s.region}:${s.accountId}:${name}` : undefined;
+  },
+  'AWS::KMS::Key': (id, s) => `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/${id}`,
+  'AWS::ECS::Cluster': (id, s) => `arn:${s.partition}:ecs:${s.region}:${s.accountId}:cluster/${id}`,
+  'AWS::Events::Rule': (id, s) => (id.includes('|') ? undefined : `arn:${s.partition}:events:${s.region}:${s.accountId}:rule/${id}`),
+  'AWS::SSM::Parameter': (id, s) => `arn:${s.partition}:ssm:${s.region}:${s.accountId}:parameter/${id.replace(/^\//, '')}`,
+  'AWS::Kinesis::Stream': (id, s) => `arn:${s.partition}:kinesis:${s.region}:${s.accountId}:stream/${id}`,
+  'AWS::ECR::Repository': (id, s) => `arn:${s.partition}:ecr:${s.region}:${s.accountId}:repository/${id}`,
+};
+
+export function cloudFormationResourceArn(type: string, physicalId: string | undefined, scope: ArnScope): string | undefined {
+  if (!physicalId) return undefined;
+  // SNS topics, managed policies, state machines, load balancers...: the physical id is the ARN.
+  if (parseArn(physicalId)) return physicalId;
+  const build = Object.hasOwn(CFN_ARNS, type) ? CFN_ARNS[type] : undefined;
+  return build?.(physicalId, scope);
+}

@@ -1,4 +1,4 @@
-// Console deep links and ARNs for Terraform-managed AWS resources.
+// Console deep links and ARNs for Terraform- and CloudFormation-managed AWS resources.
 // Why: the resource registry and DEPLOYED.md show a console link (and the ARN) for every resource so
 // a human can jump straight to it. Everything here is partition-aware (ARNs in every partition,
 // from ./partition.ts; links only where link2aws knows the console: aws, aws-cn, aws-us-gov), is
@@ -210,6 +210,32 @@ const ALIASES: Record<string, string> = {
   aws_default_route_table: 'aws_route_table',
 };
 
+/**
+ * CloudFormation resource types and the Terraform type with the same console page and ARN: a
+ * CloudFormation resource's values are `{ id: <physical id>, arn }` (the ARN from arn.ts), which
+ * every spec below reads through `arn` or `id`.
+ */
+export const CLOUDFORMATION_TYPES: Readonly<Record<string, string>> = {
+  'AWS::S3::Bucket': 'aws_s3_bucket',
+  'AWS::DynamoDB::Table': 'aws_dynamodb_table',
+  'AWS::SNS::Topic': 'aws_sns_topic',
+  'AWS::IAM::Role': 'aws_iam_role',
+  'AWS::IAM::User': 'aws_iam_user',
+  'AWS::IAM::Group': 'aws_iam_group',
+  'AWS::IAM::ManagedPolicy': 'aws_iam_policy',
+  'AWS::Lambda::Function': 'aws_lambda_function',
+  'AWS::Logs::LogGroup': 'aws_cloudwatch_log_group',
+  'AWS::SQS::Queue': 'aws_sqs_queue',
+  'AWS::KMS::Key': 'aws_kms_key',
+  'AWS::ECS::Cluster': 'aws_ecs_cluster',
+  'AWS::Events::Rule': 'aws_cloudwatch_event_rule',
+  'AWS::SSM::Parameter': 'aws_ssm_parameter',
+  'AWS::Kinesis::Stream': 'aws_kinesis_stream',
+  'AWS::ECR::Repository': 'aws_ecr_repository',
+  'AWS::CloudWatch::Alarm': 'aws_cloudwatch_metric_alarm',
+  'AWS::StepFunctions::StateMachine': 'aws_sfn_state_machine',
+};
+
 /** Resource types with a specific console link (exported for tests and docs). */
 export const SUPPORTED_TYPES: readonly string[] = Object.keys(SPECS);
 
@@ -298,7 +324,11 @@ export function consoleLinkFor(resource: { type: string; values: Record<string, 
 
 function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkContext): ConsoleLink {
   const values: Values = resource.values ?? {};
-  const type = Object.hasOwn(ALIASES, resource.type) ? ALIASES[resource.type]! : resource.type;
+  const type = Object.hasOwn(ALIASES, resource.type)
+    ? ALIASES[resource.type]!
+    : Object.hasOwn(CLOUDFORMATION_TYPES, resource.type)
+      ? CLOUDFORMATION_TYPES[resource.type]!
+      : resource.type;
   const spec = Object.hasOwn(SPECS, type) ? SPECS[type] : undefined;
   const stateArn = str(values.arn) ?? (spec?.arnAttr ? str(values[spec.arnAttr]) : undefined);
   if (!spec) {

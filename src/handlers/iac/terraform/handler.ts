@@ -49,6 +49,8 @@ const STATE_LOCK_TIMEOUT_SECONDS = 120;
 
 export class TerraformHandler implements IacHandler {
   readonly name = 'terraform';
+  readonly planFileSuffix = '.tfplan';
+  readonly scanFramework = 'terraform_plan';
   private runnerPromise: Promise<IacRunner> | undefined;
   private workspaceSelected = false;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AttributeDrift, ChangeAction, DriftedResource, PlanDigest, PlannedChange, PlannedResource } from '../types.js';
+import { byReviewOrder, type AttributeDrift, type ChangeAction, type DriftedResource, type PlanDigest, type PlannedChange, type PlannedResource } from '../types.js';
 import { redactSensitive } from './sensitive.js';
 
 /** The parts of `terraform show -json <planfile>` that we read. */
@@ -55,7 +55,6 @@ function changedAttributes(change: JsonResourceChange['change']): string[] {
   return [...keys].filter((k) => unknown[k] === true || JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
 }
 
-const ORDER: Record<ChangeAction, number> = { delete: 0, replace: 1, create: 2, update: 3, read: 4, 'no-op': 5 };
 
 /**
  * Plan id: a hash of the resource changes only (address, actions, before, after), so the
@@ -81,7 +80,7 @@ export function digestPlan(plan: ShowPlanJson): PlanDigest {
     if (action === 'replace' && rc.change.replace_paths?.length) entry.replaceReason = rc.change.replace_paths.map((p) => p.join('.'));
     changes.push(entry);
   }
-  changes.sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.address < b.address ? -1 : 1));
+  changes.sort(byReviewOrder);
   const outputs = Object.entries(plan.output_changes ?? {})
     .map(([name, oc]) => ({ name, action: changeAction(oc.actions), sensitive: oc.after_sensitive === true || oc.before_sensitive === true }))
     .filter((o) => o.action !== 'no-op');

@@ -1,0 +1,153 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { OperationError } from '../../../core/errors.js';
+import type { EventSink } from '../../../core/events.js';
+import { runProcess } from '../../../core/process.js';
+import { CloudFormationHandler, unsupportedDrift, type CloudFormationHandlerOptions } from '../cloudformation/handler.js';
+import type { ApplyResult, Diagnostic, DriftPlan, IacHandler, OutputValue, SavedPlan, StateResource } from '../types.js';
+import { pickStack, type CloudAssemblyManifest } from './assembly.js';
+
+export interface CdkHandlerOptions extends Omit<CloudFormationHandlerOptions, 'directory' | 'template'> {
+  /** The app directory (cdk.json), absolute. */
+  directory: string;
+  /** This environment's cloud assembly directory, absolute. */
+  outdir: string;
+  environment: string;
+  /** The synth command; default: cdk.json's `app`. */
+  app?: string;
+  /** The app's stack to deploy, when it has several. */
+  stack?: string;
+}
+
+const SYNTH_TIMEOUT_MS = 15 * 60 * 1000;
+
+/**
+ * A CDK app. `init` synthesises it the way the CDK CLI does (its `app` command with CDK_OUTDIR
+ * and CDK_CONTEXT_JSON set; no toolkit library, which would weigh on the plugin's size), then the
+ * chosen stack's template goes to the CloudFormation handler, which does everything else: the
+ * environment's stack is named by faber-cloud's naming pattern, not by the app.
+ */
+export class CdkHandler implements IacHandler {
+  readonly name = 'cdk';
+  readonly planFileSuffix = '.changeset.json';
+  readonly scanFramework = 'cloudformation';
+  private cloudformation: CloudFormationHandler;
+
+  constructor(private readonly options: CdkHandlerOptions) {
+    // Until the app is synthesised, the template is unknown: state, outputs and destroys do not need it.
+    this.cloudformation = this.withTemplate('(not synthesised)');
+  }
+
+  private withTemplate(template: string): CloudFormationHandler {
+    const { directory: _d, outdir, environment: _e, app: _a, stack: _s, ...rest } = this.options;
+    return new CloudFormationHandler({ ...rest, directory: outdir, template });
+  }
+
+  private async appCommand(): Promise<{ app: string; context: Record<string, unknown> }> {
+    const file = path.join(this.options.directory, 'cdk.json');
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    let json: { app?: unknown; context?: unknown } = {};
+    if (text !== undefined) {
+      try {
+        json = JSON.parse(text) as typeof json;
+      } catch (error) {
+        throw new OperationError('E_IAC_FAILED', `cdk.json is not JSON: ${(error as Error).message}`, { hint: 'fix cdk.json' });
+      }
+    }
+    const app = this.options.app ?? (typeof json.app === 'string' ? json.app : undefined);
+    if (!app) {
+      throw new OperationError('E_IAC_FAILED', `no CDK app command: ${text === undefined ? 'no cdk.json in the app directory' : 'cdk.json has no "app"'}`, {
+        hint: 'set "app" in cdk.json (e.g. "node app.js") or handlers.iac.cdk.app',
+      });
+    }
+    const context = json.context && typeof json.context === 'object' ? (json.context as Record<string, unknown>) : {};
+    return { app, context };
+  }
+
+  /** Run the app into this environment's cloud assembly; the stack's template is then the CloudFormation handler's. */
+  private async synth(): Promise<void> {
+    const { app, context } = await this.appCommand();
+    const env = this.options.env ?? process.env;
+    const result = await runProcess('/bin/sh', ['-c', app], {
+      cwd: this.options.directory,
+      timeoutMs: SYNTH_TIMEOUT_MS,
+      env: {
+        ...env,
+        CDK_OUTDIR: this.options.outdir,
+        // The app reads its context here, as under `cdk synth`; faber:environment names the environment.
+        CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'faber:environment': this.options.environment }),
+        CDK_DEFAULT_REGION: this.options.region,
+      },
+    });
+    if (result.exitCode !== 0) {
+      const last = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' ');
+      throw new OperationError('E_IAC_FAILED', `synthesising the CDK app failed (${app}, exit ${result.exitCode}${result.timedOut ? ', timed out' : ''}): ${last}`, {
+        hint: `run it yourself in ${path.basename(this.options.directory)}: CDK_OUTDIR=cdk.out ${app}`,
+        details: { diagnostics: [{ severity: 'error', summary: last || `exit ${result.exitCode}` } satisfies Diagnostic] },
+      });
+    }
+    const manifestText = await readFile(path.join(this.options.outdir, 'manifest.json'), 'utf8').catch(() => {
+      throw new OperationError('E_IAC_FAILED', `the CDK app wrote no cloud assembly (${app})`, { hint: 'the app must call app.synth()' });
+    });
+    const stack = pickStack(JSON.parse(manifestText) as CloudAssemblyManifest, this.options.stack, await assetFiles(this.options.outdir));
+    if (typeof stack === 'string') throw new OperationError('E_IAC_FAILED', stack, { hint: 'set handlers.iac.cdk.stack to one of the app\'s stacks' });
+    this.cloudformation = this.withTemplate(stack.templateFile);
+  }
+
+  async describe() {
+    return { tool: 'cdk', binary: 'CDK app, deployed by the CloudFormation API', version: '2010-05-15' };
+  }
+
+  async init(): Promise<void> {
+    await this.synth();
+  }
+
+  validate(): Promise<Diagnostic[]> {
+    return this.cloudformation.validate();
+  }
+
+  async fmtCheck(): Promise<string[]> {
+    return [];
+  }
+
+  plan(out: string): Promise<SavedPlan> {
+    return this.cloudformation.plan(out);
+  }
+
+  destroyPlan(out: string): Promise<SavedPlan> {
+    return this.cloudformation.destroyPlan(out);
+  }
+
+  showPlan(file: string): Promise<SavedPlan> {
+    return this.cloudformation.showPlan(file);
+  }
+
+  writePlanJson(planFile: string, out: string): Promise<void> {
+    return this.cloudformation.writePlanJson(planFile, out);
+  }
+
+  apply(planFile: string, events?: EventSink): Promise<ApplyResult> {
+    return this.cloudformation.apply(planFile, events);
+  }
+
+  async driftPlan(): Promise<DriftPlan> {
+    throw unsupportedDrift('cdk');
+  }
+
+  showState(): Promise<StateResource[]> {
+    return this.cloudformation.showState();
+  }
+
+  outputs(): Promise<OutputValue[]> {
+    return this.cloudformation.outputs();
+  }
+}
+
+/** The asset manifests' contents, by file name (for pickStack's asset check). */
+async function assetFiles(outdir: string): Promise<Record<string, unknown>> {
+  const { readdir } = await import('node:fs/promises');
+  const names = (await readdir(outdir).catch(() => [] as string[])).filter((n) => n.endsWith('.assets.json'));
+  const out: Record<string, unknown> = {};
+  for (const name of names) out[name] = JSON.parse(await readFile(path.join(outdir, name), 'utf8'));
+  return out;
+}

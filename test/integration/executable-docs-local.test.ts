@@ -117,7 +117,7 @@ describe('executable docs: the check fails on stale markdown', () => {
   }
 
   it('an option renamed in the CLI (the markdown keeps the old name) fails', async () => {
-    const real = readMarkdown('skills/infra-validator/SKILL.md').text;
+    const real = readMarkdown('plugin/skills/infra-validator/SKILL.md').text;
     const line = real.split('\n').find((l) => l.includes('faber-cloud config validate --file'))!;
     expect(await check(line)).toEqual([]);
     expect((await check(line.replace('--file', '--config-file'))).join('\n')).toMatch(/exited 2 E_USAGE: unknown option '--config-file'.*0 is expected/);

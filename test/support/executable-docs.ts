@@ -65,7 +65,6 @@ export type PreconditionSet = 'local' | 'infra' | 'ops';
  * seeded in moto with the registry a deploy writes, for the ops commands.
  */
 export const SET_OF: Readonly<Record<string, PreconditionSet>> = {
-  '--help': 'local',
   init: 'local',
   'config show': 'local',
   'config validate': 'local',

@@ -41,7 +41,7 @@ describe('infra lifecycle on a multi-module fixture', () => {
     // deploy exactly that plan
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', planId, '--json']);
     expect(deploy.code, deploy.stderr).toBe(0);
-    expect(deploy.json.data.planId).toBe(planId);
+    expect(deploy.json.data.plan_id).toBe(planId);
     expect(deploy.stderr).toContain('account 123456789012');
     expect(deploy.stderr).toContain('caller arn:aws:sts::123456789012:user/moto');
     const afterFirst = await p.state('test');

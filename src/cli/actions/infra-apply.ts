@@ -7,6 +7,9 @@ import type { ActionInput } from '../definition.js';
 import { printErr } from '../output.js';
 import { renderDigest } from '../render/lifecycle.js';
 import { relative, renderPreTest } from '../render/testing.js';
+import type { Output } from '../output-schemas/common.js';
+import { deployOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/infra-lifecycle.js';
 
 /** The options `infra deploy` and `infra destroy` have in common; destroy has no auto-fix nor pre-deploy tests. */
 interface ApplyOptions {
@@ -63,6 +66,6 @@ export function applyAction(operation: 'deploy' | 'destroy') {
       '',
       `Next: faber-cloud infra show-resources --env ${env}`,
     ];
-    return { data: result, human: lines.join('\n') };
+    return { data: deployOutput(result) satisfies Output<typeof schema.infraDeploy>, human: lines.join('\n') };
   };
 }

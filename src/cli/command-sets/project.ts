@@ -26,12 +26,14 @@ export const init = defineCommand({
     'faber-cloud init --project myapp --region us-east-1 --account-id 123456789012',
     'faber-cloud init --provider=aws --iac=terraform --force',
   ],
+  output: () => import('../output-schemas/project.js').then((m) => m.init),
 });
 
 export const configShow = defineCommand({
   path: ['config', 'show'],
   summary: 'Show the resolved configuration, defaults applied and ${ENV} values substituted',
   examples: ['faber-cloud config show', 'faber-cloud config show --json'],
+  output: () => import('../output-schemas/project.js').then((m) => m.configShow),
 });
 
 export const configValidate = defineCommand({
@@ -39,4 +41,5 @@ export const configValidate = defineCommand({
   summary: 'Check the configuration and list every problem with its JSON path',
   options: [{ flags: '--file <path>', description: 'validate this file instead of the project config' }],
   examples: ['faber-cloud config validate', 'faber-cloud config validate --file ./devops.json --json'],
+  output: () => import('../output-schemas/project.js').then((m) => m.configValidate),
 });

@@ -1,0 +1,120 @@
+/**
+ * The library's results in the `--json` contract's words (snake_case, one name per concept;
+ * docs/JSON-OUTPUT.md). Library types keep their TypeScript names; only what the CLI prints is
+ * renamed, here, once. The schemas these shapes satisfy are in src/cli/output-schemas/.
+ */
+import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
+import type { Denial } from '../handlers/hosting/aws/denials.js';
+import type { PlanDigest } from '../handlers/iac/types.js';
+import type { InitResult } from '../core/init/init-project.js';
+import type { DeployResult } from '../infra/lifecycle.js';
+import type { GrantResult } from '../infra/grant.js';
+import type { AuditEntry } from '../permissions/audit.js';
+import type { Diagnosis } from '../debugger/debugger.js';
+
+/** Only the defined keys: `--json` omits an absent optional value rather than printing null. */
+function defined<T extends Record<string, unknown>>(record: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+export function digestOutput(d: PlanDigest) {
+  return {
+    plan_id: d.planId,
+    counts: { ...d.counts },
+    changes: d.changes.map((c) => defined({ address: c.address, type: c.type, action: c.action, changed_attributes: c.changedAttributes, replace_reason: c.replaceReason })),
+    outputs: d.outputs.map((o) => ({ ...o })),
+    has_changes: d.hasChanges,
+  };
+}
+
+export function identityOutput(i: CallerIdentity) {
+  return { account: i.account, arn: i.arn, user_id: i.userId, partition: i.partition, profile: i.profile, region: i.region };
+}
+
+/** A parsed denial, without the raw error text it came from. */
+export function denialOutput(d: Omit<Denial, 'raw'> & { raw?: string }) {
+  return defined({
+    kind: d.kind,
+    principal_arn: d.principalArn,
+    action: d.action,
+    action_inferred: d.actionInferred,
+    resource_arn: d.resourceArn,
+    resource_inferred: d.resourceInferred,
+    reason: d.reason,
+    explicit: d.explicit,
+    policy_arn: d.policyArn,
+    code: d.code,
+    encoded_message: d.encodedMessage,
+    address: d.address,
+  });
+}
+
+export function deployOutput(r: DeployResult) {
+  return {
+    env: r.env,
+    operation: r.operation,
+    deployment_id: r.deploymentId,
+    outcome: r.outcome,
+    plan_id: r.planId,
+    digest: digestOutput(r.digest),
+    apply: r.apply && { ok: r.apply.ok, counts: { ...r.apply.counts }, diagnostics: r.apply.diagnostics.map((x) => ({ ...x })), completed: r.apply.completed, failed: r.apply.failed },
+    auto_fix: { rounds: r.auto_fix.rounds, granted: r.auto_fix.granted },
+    registry: { file: r.registry.file, resources: r.registry.resources },
+    deployed_markdown: r.deployedMarkdown,
+    identity: identityOutput(r.identity),
+    solutions_confirmed: r.solutions_confirmed,
+  };
+}
+
+export function initOutput(r: InitResult) {
+  return defined({
+    root: r.root,
+    config_file: r.configFile,
+    replaced: r.replaced,
+    backup_file: r.backupFile,
+    project: r.project,
+    profiles: { ...r.profiles },
+    environments: r.environments,
+    terraform_directory: r.terraformDirectory,
+    terraform_detected: r.terraformDetected,
+    gitignore_added: r.gitignoreAdded,
+    warnings: r.warnings,
+  });
+}
+
+function appliedOutput(a: GrantApplyResult) {
+  return {
+    principal: { ...a.principal },
+    policies: a.policies.map((p) => ({ name: p.name, arn: p.arn, version: p.version, change: p.change, pruned_versions: p.prunedVersions, attached: p.attached })),
+  };
+}
+
+export function grantOutput(r: GrantResult) {
+  return defined({
+    env: r.env,
+    account: r.account,
+    region: r.region,
+    profile: r.profile,
+    caller: r.caller,
+    principal: r.principal,
+    plan: {
+      grantable: r.plan.grantable.map((g) => ({ action: g.action, resources: g.resources, access_level: g.accessLevel, denials: g.denials })),
+      refused: r.plan.refused.map((x) => defined({ action: x.action, resource: x.resource, reason: x.reason, message: x.message, denials: x.denials })),
+      policy_name: r.plan.policyName,
+      name_pattern: r.plan.namePattern,
+    },
+    audit_ids: r.auditIds,
+    refusal_audit_ids: r.refusalAuditIds,
+    applied: r.applied && appliedOutput(r.applied),
+  });
+}
+
+/** An iam-audit.json entry; its stored denials keep the file's own field names, the output uses the contract's. */
+export function auditEntryOutput(e: AuditEntry) {
+  return { ...e, reason: defined({ text: e.reason.text, denials: e.reason.denials.map(denialOutput) }) };
+}
+
+export function diagnosisOutput(d: Diagnosis) {
+  const { permissions, ...rest } = d;
+  return permissions ? { ...rest, permissions: { ...permissions, denials: permissions.denials.map(denialOutput) } } : rest;
+}

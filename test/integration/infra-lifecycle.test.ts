@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PlanDigestSchema } from '../../src/cli/output-schemas/common.js';
 import { CLI } from '../support/cli.js';
 import { createProject, type TestProject } from '../support/project.js';
 
@@ -133,6 +134,8 @@ describe('guards: refused before anything changes', () => {
     expect(refused.json.error.code).toMatch(/^E_GUARD_/);
     const command: string = refused.json.error.hint;
     expect(command).toMatch(/^faber-cloud infra deploy --env prod --plan [0-9a-f]{12} --confirm prod$/);
+    // The plan to review, for an agent: the same digest as infra preview's data.
+    expect(PlanDigestSchema.parse(refused.json.error.details.digest).plan_id).toBe(refused.json.error.details.plan_id);
     expect(await p.state('prod')).toEqual([]);
     expect(existsSync(p.artifact('prod', 'registry.json'))).toBe(false);
 

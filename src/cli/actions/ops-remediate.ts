@@ -55,7 +55,11 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof opsRe
   } catch (error) {
     // Refused for the missing confirmation: the person sees what would change first.
     const dryRun = (error as GuardError).details as { dry_run?: RemediationResult } | undefined;
-    if (error instanceof GuardError && dryRun?.dry_run && !ctx.json) printErr(`${render(dryRun.dry_run, ctx)}\n\n`);
+    if (error instanceof GuardError && dryRun?.dry_run) {
+      if (!ctx.json) printErr(`${render(dryRun.dry_run, ctx)}\n\n`);
+      // The dry run in error.details has the shape of ops remediate's data.
+      error.details = { ...dryRun, dry_run: { ...dryRun.dry_run, identity: identityOutput(dryRun.dry_run.identity) } };
+    }
     throw error;
   }
 }

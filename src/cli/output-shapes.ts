@@ -4,13 +4,12 @@
  * renamed, here, once. The schemas these shapes satisfy are in src/cli/output-schemas/.
  */
 import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types.js';
-import type { Denial } from '../handlers/hosting/aws/denials.js';
+import { denialRecord } from '../handlers/hosting/aws/denial-record.js';
 import type { PlanDigest } from '../handlers/iac/types.js';
 import type { InitResult } from '../core/init/init-project.js';
 import type { DeployResult } from '../infra/lifecycle.js';
 import type { GrantResult } from '../infra/grant.js';
 import type { AuditEntry } from '../permissions/audit.js';
-import type { Diagnosis } from '../debugger/debugger.js';
 
 /** Only the defined keys: `--json` omits an absent optional value rather than printing null. */
 function defined<T extends Record<string, unknown>>(record: T): { [K in keyof T]: Exclude<T[K], undefined> } {
@@ -31,23 +30,8 @@ export function identityOutput(i: CallerIdentity) {
   return { account: i.account, arn: i.arn, user_id: i.userId, partition: i.partition, profile: i.profile, region: i.region };
 }
 
-/** A parsed denial, without the raw error text it came from. */
-export function denialOutput(d: Omit<Denial, 'raw'> & { raw?: string }) {
-  return defined({
-    kind: d.kind,
-    principal_arn: d.principalArn,
-    action: d.action,
-    action_inferred: d.actionInferred,
-    resource_arn: d.resourceArn,
-    resource_inferred: d.resourceInferred,
-    reason: d.reason,
-    explicit: d.explicit,
-    policy_arn: d.policyArn,
-    code: d.code,
-    encoded_message: d.encodedMessage,
-    address: d.address,
-  });
-}
+/** A parsed denial in the contract's names (the mapping lives beside the parser). */
+export const denialOutput = denialRecord;
 
 export function deployOutput(r: DeployResult) {
   return {
@@ -112,9 +96,4 @@ export function grantOutput(r: GrantResult) {
 /** An iam-audit.json entry; its stored denials keep the file's own field names, the output uses the contract's. */
 export function auditEntryOutput(e: AuditEntry) {
   return { ...e, reason: defined({ text: e.reason.text, denials: e.reason.denials.map(denialOutput) }) };
-}
-
-export function diagnosisOutput(d: Diagnosis) {
-  const { permissions, ...rest } = d;
-  return permissions ? { ...rest, permissions: { ...permissions, denials: permissions.denials.map(denialOutput) } } : rest;
 }

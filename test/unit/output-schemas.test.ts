@@ -10,6 +10,8 @@ import * as lifecycle from '../../src/cli/output-schemas/infra-lifecycle.js';
 import * as permissions from '../../src/cli/output-schemas/permissions.js';
 import * as project from '../../src/cli/output-schemas/project.js';
 import { deployOutput, denialOutput, grantOutput, initOutput } from '../../src/cli/output-shapes.js';
+import { denialRecord } from '../../src/handlers/hosting/aws/denial-record.js';
+import type { Denial } from '../../src/handlers/hosting/aws/denials.js';
 import type { DeployResult } from '../../src/infra/lifecycle.js';
 import type { GrantResult } from '../../src/infra/grant.js';
 import { checkEnvelope } from '../support/json-contract.js';
@@ -116,7 +118,8 @@ describe('the library results in the contract\'s names', () => {
     };
     const data = permissions.permissionsGrant.parse(grantOutput(result));
     expect(data).toMatchObject({ audit_ids: ['g-1'], plan: { grantable: [{ access_level: 'Write' }], policy_name: 'p-test-faber-cloud-deploy' }, applied: { policies: [{ pruned_versions: ['v1'] }] } });
-    const denial = denialOutput({ kind: 'denial', action: 's3:CreateBucket', actionInferred: true, resourceArn: 'arn:aws:s3:::b', resourceInferred: false, reason: 'no-identity-policy', code: 'AccessDenied', raw: 'x' });
+    const parsed: Denial = { kind: 'denial', action: 's3:CreateBucket', actionInferred: true, resourceArn: 'arn:aws:s3:::b', resourceInferred: false, reason: 'no-identity-policy', code: 'AccessDenied', raw: 'the error text' };
+    const denial = denialOutput(parsed);
     expect(permissions.permissionsParseError.parse({ denials: [denial], credential_problems: [] }).denials[0]).toEqual({ kind: 'denial', action: 's3:CreateBucket', action_inferred: true, resource_arn: 'arn:aws:s3:::b', resource_inferred: false, reason: 'no-identity-policy', code: 'AccessDenied' });
   });
 
@@ -124,5 +127,25 @@ describe('the library results in the contract\'s names', () => {
     const data = initOutput({ root: '/p', configFile: '/p/c.json', replaced: false, project: 'p', profiles: { discover: 'a', test: 'b', prod: 'c' }, environments: ['test', 'prod'], terraformDirectory: './tf', terraformDetected: true, gitignoreAdded: [], warnings: [] });
     expect(project.init.parse(data)).toMatchObject({ config_file: '/p/c.json', terraform_directory: './tf', terraform_detected: true });
     expect(data).not.toHaveProperty('backup_file');
+  });
+});
+
+describe('denialRecord: the one mapping of a parsed denial to the contract', () => {
+  it('maps every field, keeps the parser\'s order, and drops the raw text', () => {
+    const full: Denial = {
+      kind: 'denial', principalArn: 'arn:aws:iam::1:user/u', action: 'iam:PassRole', actionInferred: false, resourceArn: '*', resourceInferred: true,
+      reason: 'explicit-deny-identity', explicit: true, policyArn: 'arn:aws:iam::1:policy/deny', code: 'AccessDenied', encodedMessage: 'enc', address: 'aws_iam_role.r', raw: 'text',
+    };
+    const record = denialRecord(full);
+    expect(Object.entries(record)).toEqual([
+      ['kind', 'denial'], ['principal_arn', 'arn:aws:iam::1:user/u'], ['action', 'iam:PassRole'], ['action_inferred', false], ['resource_arn', '*'], ['resource_inferred', true],
+      ['reason', 'explicit-deny-identity'], ['explicit', true], ['policy_arn', 'arn:aws:iam::1:policy/deny'], ['code', 'AccessDenied'], ['encoded_message', 'enc'], ['address', 'aws_iam_role.r'],
+    ]);
+  });
+
+  it('leaves out what the parser did not find (no undefined values, no null)', () => {
+    const bare: Denial = { kind: 'denial', actionInferred: true, resourceInferred: false, reason: 'unknown', code: 'Forbidden', raw: '' };
+    expect(Object.keys(denialRecord(bare))).toEqual(['kind', 'action_inferred', 'resource_inferred', 'reason', 'code']);
+    expect(denialRecord({ ...bare, explicit: false }).explicit).toBe(false);
   });
 });

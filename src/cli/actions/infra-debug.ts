@@ -10,7 +10,6 @@ import type { InputOf } from '../definition.js';
 import { readInputFile, readStdin, readStdinIfAny } from '../input.js';
 import { renderDiagnoses, renderIssueList } from '../render/debug.js';
 import type { Output } from '../output-schemas/common.js';
-import { diagnosisOutput } from '../output-shapes.js';
 import type * as schema from '../output-schemas/infra-lifecycle.js';
 
 type Options = InputOf<typeof infraDebug>['options'];
@@ -103,6 +102,6 @@ export async function run(ctx: CommandContext, { args, options }: InputOf<typeof
       hint: 'pass the output of the failed command (text or -json), or an AWS error message',
     });
   }
-  const data = { mode: 'diagnose', source, file: debug.display(paths.issueLogFile), errors: diagnoses.map(diagnosisOutput) } satisfies Data;
+  const data = { mode: 'diagnose', source, file: debug.display(paths.issueLogFile), errors: diagnoses } satisfies Data;
   return { data, human: renderDiagnoses(diagnoses, source, env, s) };
 }

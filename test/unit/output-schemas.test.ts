@@ -98,7 +98,7 @@ describe('the library results in the contract\'s names', () => {
   const digest = { planId: 'abcdefabcdef', counts: { create: 1, update: 0, replace: 1, delete: 0 }, changes: [{ address: 'aws_s3_bucket.a', type: 'aws_s3_bucket', action: 'replace' as const, replaceReason: ['bucket'] }], outputs: [], hasChanges: true };
   const identity = { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/d', userId: 'AIDA', partition: 'aws', profile: 'p-test-deploy', region: 'us-east-1' };
 
-  it('infra deploy: plan_id, deployment_id, counts and identity snake_case, one digest shape with preview', () => {
+  it('infra deploy: plan_id, deployment_id, counts and identity snake_case, one digest shape with preview', async () => {
     const result: DeployResult = {
       env: 'test', deploymentId: 'd-1', operation: 'deploy', outcome: 'success', planId: 'abcdefabcdef', digest,
       apply: { ok: true, counts: { add: 1, change: 0, destroy: 1 }, diagnostics: [], completed: ['aws_s3_bucket.a'], failed: [] },
@@ -107,9 +107,12 @@ describe('the library results in the contract\'s names', () => {
     const data = deployOutput(result);
     expect(lifecycle.infraDeploy.parse(data)).toMatchObject({ plan_id: 'abcdefabcdef', deployment_id: 'd-1', deployed_markdown: '/p/DEPLOYED.md', digest: { plan_id: 'abcdefabcdef', has_changes: true, changes: [{ replace_reason: ['bucket'] }] }, identity: { user_id: 'AIDA' } });
     expect(JSON.stringify(data)).not.toMatch(/"[a-z]+[A-Z]\w*":/);
+    // ... and the published JSON Schema (docs/schemas/infra-deploy.schema.json) agrees with the zod one.
+    await expect(checkEnvelope(successEnvelope('infra deploy', data))).resolves.toBeUndefined();
+    await expect(checkEnvelope(successEnvelope('infra destroy', { ...data, operation: 'destroy', apply: null }))).resolves.toBeUndefined();
   });
 
-  it('permissions grant and parse-error: audit_ids, access_level, pruned_versions, resource_arn', () => {
+  it('permissions grant and parse-error: audit_ids, access_level, pruned_versions, resource_arn', async () => {
     const result: GrantResult = {
       env: 'test', account: '123456789012', region: 'us-east-1', profile: 'p-discover', caller: 'arn:aws:iam::123456789012:user/admin', principal: 'arn:aws:iam::123456789012:user/d',
       plan: { grantable: [{ action: 's3:CreateBucket', resources: ['arn:aws:s3:::p-core-test-*'], accessLevel: 'Write', denials: [0] }], refused: [], policyName: 'p-test-faber-cloud-deploy', namePattern: 'p-core-test-*' },
@@ -117,6 +120,7 @@ describe('the library results in the contract\'s names', () => {
       applied: { principal: { type: 'user', name: 'd', arn: 'arn:aws:iam::123456789012:user/d' }, policies: [{ name: 'p', arn: 'arn:aws:iam::123456789012:policy/p', version: 'v2', change: 'updated', prunedVersions: ['v1'], attached: false }] },
     };
     const data = permissions.permissionsGrant.parse(grantOutput(result));
+    await expect(checkEnvelope(successEnvelope('permissions grant', grantOutput(result)))).resolves.toBeUndefined();
     expect(data).toMatchObject({ audit_ids: ['g-1'], plan: { grantable: [{ access_level: 'Write' }], policy_name: 'p-test-faber-cloud-deploy' }, applied: { policies: [{ pruned_versions: ['v1'] }] } });
     const parsed: Denial = { kind: 'denial', action: 's3:CreateBucket', actionInferred: true, resourceArn: 'arn:aws:s3:::b', resourceInferred: false, reason: 'no-identity-policy', code: 'AccessDenied', raw: 'the error text' };
     const denial = denialOutput(parsed);

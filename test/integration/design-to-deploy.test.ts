@@ -171,7 +171,7 @@ describe('design to deploy: architect, engineer, validate, test pre, preview, de
       expect(pre.passed, JSON.stringify(pre.findings)).toBe(true);
       expect(pre.findings.filter((f: any) => f.severity === 'critical' || f.severity === 'high')).toEqual([]);
       const deployed = ok(await cli(['infra', 'deploy', '--env', 'test', '--plan', preview.plan_id]), 'deploy');
-      expect(deployed.planId).toBe(preview.plan_id);
+      expect(deployed.plan_id).toBe(preview.plan_id);
       for (const s of round) await s.exists();
       // Every registry resource exists and answers (post-deploy checks through the hosting handler).
       const post = ok(await cli(['infra', 'test', '--env', 'test', '--phase', 'post']), 'test post');

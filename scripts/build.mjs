@@ -162,8 +162,39 @@ export async function buildConfigSchema(file = path.join(PLUGIN_DIR, 'templates'
   return file;
 }
 
+/**
+ * docs/schemas/*.schema.json, generated from the commands' zod output schemas
+ * (src/cli/output-schemas/json-schema.ts). The actions are left out of the bundle: only the
+ * definitions and their schemas are needed.
+ */
+export async function outputSchemaFiles() {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/cli/output-schemas/json-schema.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+    // CommonJS dependencies of the bundled modules (proper-lockfile) require Node built-ins.
+    banner: { js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${JSON.stringify(path.join(root, 'package.json'))});` },
+    plugins: [{ name: 'no-actions', setup: (b) => b.onResolve({ filter: /^\.\/actions\// }, (args) => ({ path: args.path, external: true })) }],
+  });
+  const module = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+  return module.outputSchemaFiles();
+}
+
+export async function buildOutputSchemas(dir = path.join(root, 'docs', 'schemas')) {
+  const files = await outputSchemaFiles();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+  return dir;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!process.argv[2]) await buildConfigSchema();
+  if (!process.argv[2]) await buildOutputSchemas();
   const out = await build(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
   process.stderr.write(`built ${path.relative(root, out) || out}\n`);
 }

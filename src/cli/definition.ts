@@ -7,6 +7,7 @@
 import type { CommandContext, CommandResult } from './context.js';
 import type { ExitSpec } from './exits.js';
 import type { OptionSpec, OptionsOf } from './options.js';
+import type { ZodType } from 'zod';
 
 export interface ArgumentSpec {
   readonly name: string;
@@ -24,6 +25,12 @@ export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSp
   readonly arguments?: readonly ArgumentSpec[];
   readonly options?: O;
   readonly examples?: readonly string[];
+  /**
+   * The zod schema of the command's `--json` data (src/cli/output-schemas/), loaded lazily so
+   * `--help` never imports zod. Optional in the type so a new command compiles before its schema
+   * exists; test/unit/output-schemas.test.ts requires one for every registered command.
+   */
+  readonly output?: () => Promise<ZodType>;
 }
 
 /** What an action receives: positional words and the parsed options (control characters cleaned). */

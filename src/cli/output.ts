@@ -8,20 +8,28 @@ import { renderKnownIssue } from './render/debug.js';
 /** Error text echoes user input: control characters made visible, the CLI's own line breaks kept. */
 const clean = (text: string): string => sanitizeOutput(text);
 
-/** The one shape stdout carries under --json (DESIGN §2). */
+/**
+ * The version of the `--json` contract (docs/JSON-OUTPUT.md), in every envelope. Bumped when a
+ * published schema (docs/schemas/) changes in a way a consumer can notice: a key renamed, removed
+ * or added, a type or an allowed value changed. A new command's schema does not bump it.
+ * Here, not beside the schemas, so that printing an envelope never loads zod.
+ */
+export const OUTPUT_SCHEMA_VERSION = 1;
+
+/** The one shape stdout carries under --json (DESIGN §2); its schema is src/cli/output-schemas/common.ts. */
 export type Envelope =
-  | { ok: true; command: string; data: unknown }
-  | { ok: false; command?: string; error: { code: string; message: string; hint?: string; details?: unknown } };
+  | { ok: true; schema_version: typeof OUTPUT_SCHEMA_VERSION; command: string; data: unknown }
+  | { ok: false; schema_version: typeof OUTPUT_SCHEMA_VERSION; command?: string; error: { code: string; message: string; hint?: string; details?: unknown } };
 
 export function successEnvelope(command: string, data: unknown): Envelope {
-  return { ok: true, command, data };
+  return { ok: true, schema_version: OUTPUT_SCHEMA_VERSION, command, data };
 }
 
 export function errorEnvelope(error: FaberError, command?: string): Envelope {
   const body: { code: string; message: string; hint?: string; details?: unknown } = { code: error.code, message: clean(error.message) };
   if (error.hint) body.hint = clean(error.hint);
   if (error.details !== undefined) body.details = mapStrings(error.details, clean);
-  return command ? { ok: false, command, error: body } : { ok: false, error: body };
+  return command ? { ok: false, schema_version: OUTPUT_SCHEMA_VERSION, command, error: body } : { ok: false, schema_version: OUTPUT_SCHEMA_VERSION, error: body };
 }
 
 /** Anything thrown that is not a FaberError is a bug: report it as E_INTERNAL. */

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FaberConfig } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { ProjectPaths } from '../core/paths.js';
+import { denialRecord, type DenialRecord } from '../handlers/hosting/aws/denial-record.js';
 import { parseDenials, type Denial } from '../handlers/hosting/aws/denials.js';
 import { errorsIn, factsOf, type ErrorFacts } from './facts.js';
 import { readIssueLog, updateIssueLog, type Issue, type IssueLog, type RecordedFailure, type Solution } from './issue-log.js';
@@ -65,7 +66,7 @@ export interface ProposedSolution {
 
 export interface PermissionHandover {
   /** What the permission manager parsed from the error. */
-  denials: Denial[];
+  denials: DenialRecord[];
   /** Grants it can make (denials it may grant), as commands to run. */
   commands: string[];
   /** Denials only a person can lift (explicit deny, SCP, boundary, session policy). */
@@ -117,7 +118,7 @@ function permissionHandover(error: ErrorFacts, values: FillValues): PermissionHa
     (d) =>
       `faber-cloud permissions grant --env ${env} --action ${d.action ?? '<SERVICE:ACTION>'}${d.resourceArn && d.resourceArn !== '*' ? ` --resource ${d.resourceArn}` : ''} --reason ${quote(`denied during ${error.operation ?? 'deploy'}${error.address ? ` of ${error.address}` : ''}`)}`,
   );
-  return { denials, commands, needs_human: denials.length > grantable.length };
+  return { denials: denials.map(denialRecord), commands, needs_human: denials.length > grantable.length };
 }
 
 /**

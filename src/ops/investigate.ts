@@ -174,7 +174,7 @@ export function rankHypotheses(c: Correlation, deployments: readonly DeploymentS
     const permission = diagnosis.category === 'permission';
     out.push({
       kind: 'known-issue',
-      title: permission && denial?.action ? `Missing permission: ${denial.principalArn ?? 'a workload role'} may not ${denial.action} (known issue ${issueId})` : `Known issue ${issueId}: ${best.title}`,
+      title: permission && denial?.action ? `Missing permission: ${denial.principal_arn ?? 'a workload role'} may not ${denial.action} (known issue ${issueId})` : `Known issue ${issueId}: ${best.title}`,
       score: Math.min(0.95, CONFIDENCE_SCORE[best.confidence] * (0.8 + 0.2 * share) + (mentioned.length ? 0.05 : 0)),
       evidence,
       next_steps: permission ? workloadPermissionSteps(diagnosis, env) : diagnosis.solutions.slice(0, 2).map((s) => `${s.title}${s.commands[0] ? `: ${s.commands[0]}` : ''}`),
@@ -226,7 +226,7 @@ export function rankHypotheses(c: Correlation, deployments: readonly DeploymentS
  */
 function workloadPermissionSteps(diagnosis: Diagnosis, env: string): string[] {
   const steps = (diagnosis.permissions?.denials ?? []).map(
-    (d) => `add ${d.action ?? 'the denied action'}${d.resourceArn ? ` on ${d.resourceArn}` : ''} to the policy of ${d.principalArn ?? 'the workload role'} in your IaC (a workload role, not the deploy identity)`,
+    (d) => `add ${d.action ?? 'the denied action'}${d.resource_arn ? ` on ${d.resource_arn}` : ''} to the policy of ${d.principal_arn ?? 'the workload role'} in your IaC (a workload role, not the deploy identity)`,
   );
   return [...(steps.length ? steps : ["add the denied action to the workload role's policy in your IaC"]), `faber-cloud infra preview --env ${env}, then faber-cloud infra deploy --env ${env}`];
 }

@@ -164,14 +164,14 @@ describe('design to deploy: architect, engineer, validate, test pre, preview, de
       // Nothing deployed before is touched, except one moto quirk: moto 5.2.1 drops the tags
       // sent inside CreateBucket, so the next plan puts the bucket's tags back (real S3 keeps them).
       const others = preview.digest.changes.filter((c: any) => c.action !== 'create');
-      for (const c of others) expect(c, 'only the moto bucket-tag quirk').toMatchObject({ address: 'aws_s3_bucket.uploads', action: 'update', changedAttributes: ['tags', 'tags_all'] });
+      for (const c of others) expect(c, 'only the moto bucket-tag quirk').toMatchObject({ address: 'aws_s3_bucket.uploads', action: 'update', changed_attributes: ['tags', 'tags_all'] });
       expect(preview.digest.counts).toMatchObject({ create: expected.length, replace: 0, delete: 0 });
       // The generated Terraform passes the pre-deploy security and cost gate as it is.
       const pre = ok(await cli(['infra', 'test', '--env', 'test', '--phase', 'pre', '--plan', preview.plan_id]), 'test pre');
       expect(pre.passed, JSON.stringify(pre.findings)).toBe(true);
       expect(pre.findings.filter((f: any) => f.severity === 'critical' || f.severity === 'high')).toEqual([]);
       const deployed = ok(await cli(['infra', 'deploy', '--env', 'test', '--plan', preview.plan_id]), 'deploy');
-      expect(deployed.planId).toBe(preview.plan_id);
+      expect(deployed.plan_id).toBe(preview.plan_id);
       for (const s of round) await s.exists();
       // Every registry resource exists and answers (post-deploy checks through the hosting handler).
       const post = ok(await cli(['infra', 'test', '--env', 'test', '--phase', 'post']), 'test post');

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PlanDigestSchema } from '../../src/cli/output-schemas/common.js';
 import { CLI } from '../support/cli.js';
 import { createProject, type TestProject } from '../support/project.js';
 
@@ -41,7 +42,7 @@ describe('infra lifecycle on a multi-module fixture', () => {
     // deploy exactly that plan
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', planId, '--json']);
     expect(deploy.code, deploy.stderr).toBe(0);
-    expect(deploy.json.data.planId).toBe(planId);
+    expect(deploy.json.data.plan_id).toBe(planId);
     expect(deploy.stderr).toContain('account 123456789012');
     expect(deploy.stderr).toContain('caller arn:aws:sts::123456789012:user/moto');
     const afterFirst = await p.state('test');
@@ -133,6 +134,8 @@ describe('guards: refused before anything changes', () => {
     expect(refused.json.error.code).toMatch(/^E_GUARD_/);
     const command: string = refused.json.error.hint;
     expect(command).toMatch(/^faber-cloud infra deploy --env prod --plan [0-9a-f]{12} --confirm prod$/);
+    // The plan to review, for an agent: the same digest as infra preview's data.
+    expect(PlanDigestSchema.parse(refused.json.error.details.digest).plan_id).toBe(refused.json.error.details.plan_id);
     expect(await p.state('prod')).toEqual([]);
     expect(existsSync(p.artifact('prod', 'registry.json'))).toBe(false);
 

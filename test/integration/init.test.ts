@@ -46,7 +46,7 @@ describe('faber-cloud init', () => {
     await writeFile(path.join(root, 'deploy', 'tf-root', 'main.tf'), 'terraform {}\n');
     const run = await runCli(['init', '--project', 'app', '--json'], { cwd: root });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json.data).toMatchObject({ terraformDirectory: './deploy/tf-root', terraformDetected: true });
+    expect(run.json.data).toMatchObject({ iac: 'terraform', iac_directory: './deploy/tf-root', iac_detected: true });
   });
 
   it('adds plan files and locks to .gitignore once, keeping what was there', async () => {

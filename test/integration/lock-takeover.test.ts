@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CLI } from '../support/cli.js';
+import { parseEnvelope } from '../support/json-contract.js';
 import { createProject, historyLines, type TestProject } from '../support/project.js';
 
 /**
@@ -56,7 +57,7 @@ describe('the environment lock of a suspended deploy', () => {
     }
     expect(await first.exited, first.output().stderr).toBe(0);
     const { stdout, stderr } = first.output();
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, command: 'infra deploy' });
+    expect(await parseEnvelope(stdout)).toMatchObject({ ok: true, command: 'infra deploy' });
     expect(stderr).not.toMatch(/ECOMPROMISED|uncaught|at \S+\.js/);
     const history = await historyLines(p);
     expect(history.map((h) => h.outcome)).toEqual(['success']);
@@ -78,7 +79,7 @@ describe('the environment lock of a suspended deploy', () => {
 
     expect(await first.exited, first.output().stderr).toBe(3);
     const { stdout, stderr } = first.output();
-    const envelope = JSON.parse(stdout);
+    const envelope = await parseEnvelope(stdout);
     expect(envelope).toMatchObject({ ok: false, error: { code: 'E_LOCK_COMPROMISED' } });
     expect(envelope.error.hint).toMatch(/infra history/);
     expect(stderr).not.toMatch(/ECOMPROMISED|at \S+\.js/);

@@ -7,6 +7,7 @@ import { acquireLock } from '../../src/core/files/lock.js';
 import { MOTO_ACCOUNT_ID, resetMoto } from '../support/moto.js';
 import { createProject, type TestProject } from '../support/project.js';
 import { clients, seedEnvironment, writeRegistry, type Seeded } from '../support/ops-seed.js';
+import { opsRemediate } from '../../src/cli/output-schemas/ops-respond.js';
 
 /**
  * `ops remediate` and `ops audit` through the built CLI against moto, on resources created
@@ -186,6 +187,10 @@ describe('ops remediate and ops audit against moto', () => {
     expect(prod.stderr).toContain('E_GUARD_CONFIRMATION_REQUIRED');
     expect(prod.stderr).toContain('desired_count  5 -> 3');
     expect(prod.stderr).toContain('faber-cloud ops remediate --env prod --action scale-service --target aws_ecs_service.api --count 3 --apply --confirm prod');
+    // An agent gets the dry run in error.details, in the shape of the command's data.
+    const prodJson = await p.cli(['ops', 'remediate', '--env', 'prod', '--action', 'scale-service', '--target', 'aws_ecs_service.api', '--count', '3', '--apply', '--json']);
+    expect(prodJson.code).toBe(3);
+    expect(opsRemediate.parse(prodJson.json.error.details.dry_run)).toMatchObject({ outcome: 'dry-run', before: 5, after: 3 });
     const mismatch = await p.cli(['ops', 'remediate', '--env', 'prod', '--action', 'scale-service', '--target', 'aws_ecs_service.api', '--count', '3', '--apply', '--confirm', 'test', '--json']);
     expect(mismatch.code).toBe(3);
     expect(await desiredCount()).toBe(5);

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { denialOutput } from '../../src/cli/output-shapes.js';
 import { CLI, REPO_ROOT, runCli, tempDir } from '../support/cli.js';
+import { parseEnvelope } from '../support/json-contract.js';
 
 const CORPUS = path.join(REPO_ROOT, 'test', 'fixtures', 'denials');
 
@@ -26,9 +28,10 @@ describe('faber-cloud permissions parse-error', () => {
   it.each(entries.map((e) => [e.name, e] as const))('%s: stdin gives the corpus parse', async (_name, entry) => {
     const run = await pipeInto(['permissions', 'parse-error', '--json'], entry.input);
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout);
+    const out = await parseEnvelope(run.stdout);
     expect(out.ok).toBe(true);
-    const expectedDenials = entry.expected.filter((e) => e.kind === 'denial');
+    // The corpus holds the parser's result; the CLI prints it in the contract's names.
+    const expectedDenials = entry.expected.filter((e) => e.kind === 'denial').map(denialOutput);
     const expectedCredentials = entry.expected.filter((e) => e.kind === 'credentials');
     expect(out.data.denials).toEqual(expectedDenials);
     expect(out.data.credential_problems).toEqual(expectedCredentials);
@@ -55,6 +58,6 @@ describe('faber-cloud permissions parse-error', () => {
     expect(missing.json.error.code).toBe('E_USAGE_FILE');
     const badAccount = await pipeInto(['permissions', 'parse-error', '--account-id', '12ab', '--json'], 'x');
     expect(badAccount.code).toBe(2);
-    expect(JSON.parse(badAccount.stdout).error.code).toBe('E_USAGE');
+    expect((await parseEnvelope(badAccount.stdout)).error.code).toBe('E_USAGE');
   });
 });

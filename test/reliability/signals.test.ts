@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, tempDir } from '../support/cli.js';
+import { checkEnvelope, parseEnvelope } from '../support/json-contract.js';
 import { createProject, historyLines, type TestProject } from '../support/project.js';
 import { ALL_COMMANDS, CellTally, commandName, commandsTaking, exampleArgv } from './support/cells.js';
 
@@ -181,6 +182,8 @@ describe('reliability: signals mid-command', () => {
             envelope = undefined;
           }
           check(envelope !== null && typeof envelope === 'object' && !Array.isArray(envelope), `stdout is not one JSON object: ${run.stdout.slice(0, 300)}`);
+          const violation = envelope === undefined ? undefined : await checkEnvelope(envelope, args).then(() => undefined, (e: Error) => e.message);
+          check(violation === undefined, `--json contract: ${violation}`);
           const interrupted = envelope?.ok === false && envelope.error?.code === 'E_INTERRUPTED';
           if (interrupted) check(run.code === EXIT[signal], `E_INTERRUPTED with exit ${run.code}, documented ${EXIT[signal]}`);
           else if (envelope?.ok === true) check(run.code === 0 || run.code === 1, `completed with exit ${run.code}`);
@@ -238,7 +241,7 @@ describe('signals: a second signal', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(sent).toBe(2);
     expect(code, stderr).toBe(130);
-    expect(JSON.parse(stdout).error.code).toBe('E_INTERRUPTED');
+    expect((await parseEnvelope(stdout)).error.code).toBe('E_INTERRUPTED');
     const last = (await historyLines(p)).at(-1);
     expect(last).toMatchObject({ operation: 'deploy', outcome: 'interrupted', error_codes: ['E_INTERRUPTED'] });
     expect(last.error_message).toMatch(/^interrupted by SIGINT/);

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkEnvelope } from './json-contract.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The plugin as installed (plugin/): its launcher, bundle and templates. */
@@ -13,13 +14,16 @@ export interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
-  /** stdout parsed as JSON when the call used --json. */
+  /** stdout parsed as JSON when the call used --json; checked against the --json contract (support/json-contract.ts). */
   json: any;
 }
 
-/** Run the built CLI (plugin/bin/faber-cloud -> plugin/dist/) as a user would: stdin closed, after `input` when given. */
+/**
+ * Run the built CLI (plugin/bin/faber-cloud -> plugin/dist/) as a user would: stdin closed, after `input` when given.
+ * A --json run whose stdout parses is checked against the contract: a violation rejects.
+ */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string | Buffer } = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
       [CLI, ...args],
@@ -39,7 +43,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
             json = undefined;
           }
         }
-        resolve({ code, stdout, stderr, json });
+        if (json === undefined) resolve({ code, stdout, stderr, json });
+        else checkEnvelope(json, args).then(() => resolve({ code, stdout, stderr, json }), reject);
       },
     );
     // A CLI that stops reading early (an oversized input) closes the pipe: not a test failure.

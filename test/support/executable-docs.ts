@@ -93,10 +93,11 @@ export const SET_OF: Readonly<Record<string, PreconditionSet>> = {
 // ---------------------------------------------------------------------------------------
 // Placeholders: one table
 
-/** Words that stand for a value: `<name>`, `{name}`, `$ARGUMENTS`, `...`, and the synopsis' capitals. */
+/** Words that stand for a value: `<name>`, `{name}`, `$ARGUMENTS` (any `$VAR`), `...`, and the synopsis' capitals. */
 const CAPITALS = new Set(['E', 'ID', 'F', 'SLUG', 'TEXT', 'R', 'N', 'S', 'A', 'T', 'ISO', 'P', 'DIR', 'NAME', 'ACTION', 'RESOURCE', 'FILE']);
 export function isPlaceholder(word: string): boolean {
-  return /<[^<>]+>/.test(word) || /^\{[\w-]+\}$/.test(word) || ['$ARGUMENTS', '...', '…', 'kind:name'].includes(word) || CAPITALS.has(word);
+  // A shell variable of a script example (`--plan $plan`) stands for a value too.
+  return /<[^<>]+>/.test(word) || /^\{[\w-]+\}$/.test(word) || /^\$[A-Za-z_]\w*$/.test(word) || ['...', '…', 'kind:name'].includes(word) || CAPITALS.has(word);
 }
 
 /** What a run fills in at run time: the plan the precondition's preview just saved. */

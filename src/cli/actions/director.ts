@@ -4,6 +4,10 @@ import { route, routeContextOf, type Alternative, type RouteResult } from '../..
 import type { director } from '../command-sets/director.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import type * as schema from '../output-schemas/director.js';
+
+type Data = Output<typeof schema.director>;
 
 /** Shell-quoted for a person to copy; agents use the argv array instead. */
 function commandLine(argv: readonly string[]): string {
@@ -18,7 +22,7 @@ export async function run(ctx: CommandContext, { args }: InputOf<typeof director
   const option = (o: Alternative, i: number) =>
     `  ${i + 1}. ${o.label}${o.missing?.length ? s.dim(` (needs ${o.missing.join(', ')})`) : ''}\n     ${commandLine(o.argv)}`;
   if (result.kind === 'route') {
-    const data = { ...result, command: commandLine(result.argv) };
+    const data = { ...result, command: commandLine(result.argv) } satisfies Data;
     const lines = [
       `${s.bold(result.operation)} via ${result.manager} ${s.dim(`(confidence ${result.confidence.toFixed(2)})`)}`,
       `  ${data.command}`,
@@ -29,8 +33,8 @@ export async function run(ctx: CommandContext, { args }: InputOf<typeof director
     return { data, human: lines.join('\n') };
   }
   if (result.kind === 'question') {
-    return { data: result, human: [result.question, ...result.options.map(option)].join('\n') };
+    return { data: result satisfies Data, human: [result.question, ...result.options.map(option)].join('\n') };
   }
   const lines = [result.message, ...result.capabilities.map((c) => `  ${c.operation.padEnd(16)} ${c.description}  ${s.dim(`e.g. "${c.example}"`)}`)];
-  return { data: result, human: lines.join('\n'), exitCode: 1 };
+  return { data: result satisfies Data, human: lines.join('\n'), exitCode: 1 };
 }

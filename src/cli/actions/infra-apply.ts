@@ -7,6 +7,9 @@ import type { ActionInput } from '../definition.js';
 import { printErr } from '../output.js';
 import { renderDigest } from '../render/lifecycle.js';
 import { relative, renderPreTest } from '../render/testing.js';
+import type { Output } from '../output-schemas/common.js';
+import { deployOutput, digestOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/infra-lifecycle.js';
 
 /** The options `infra deploy` and `infra destroy` have in common; destroy has no auto-fix nor pre-deploy tests. */
 interface ApplyOptions {
@@ -40,9 +43,11 @@ export function applyAction(operation: 'deploy' | 'destroy') {
       );
     } catch (error) {
       // The plan to review goes to stderr for a person; --json callers get it in error.details.
-      if (error instanceof PlanReviewRequired && !ctx.json) {
-        const digest = (error.details as { digest: PlanDigest }).digest;
-        printErr(`${renderDigest(digest, ctx.style).join('\n')}\n\n`);
+      if (error instanceof PlanReviewRequired) {
+        const details = error.details as { digest: PlanDigest };
+        if (!ctx.json) printErr(`${renderDigest(details.digest, ctx.style).join('\n')}\n\n`);
+        // The digest in error.details has the shape of the digest in infra preview's data.
+        error.details = { ...details, digest: digestOutput(details.digest) };
       }
       // The pre-deploy tests' report, so a person sees which findings and which limit blocked it.
       if (error instanceof PreTestsBlocked && !ctx.json) {
@@ -63,6 +68,6 @@ export function applyAction(operation: 'deploy' | 'destroy') {
       '',
       `Next: faber-cloud infra show-resources --env ${env}`,
     ];
-    return { data: result, human: lines.join('\n') };
+    return { data: deployOutput(result) satisfies Output<typeof schema.infraDeploy>, human: lines.join('\n') };
   };
 }

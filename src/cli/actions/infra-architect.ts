@@ -1,6 +1,10 @@
 import type { infraArchitect } from '../command-sets/infra-design.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import type * as schema from '../output-schemas/infra-design.js';
+
+type Data = Output<typeof schema.infraArchitect>;
 
 type Options = InputOf<typeof infraArchitect>['options'];
 
@@ -39,13 +43,13 @@ async function createAction(ctx: CommandContext, o: Options): Promise<CommandRes
     '',
     `Next: complete the sections marked "agent:" in ${result.file}, adjust the front matter, then run ${s.bold(`faber-cloud infra engineer --design ${result.slug}`)}.`,
   ];
-  return { data: result, human: lines.join('\n') };
+  return { data: result satisfies Data, human: lines.join('\n') };
 }
 
 async function listAction(ctx: CommandContext): Promise<CommandResult> {
   const { listDesigns } = await import('../../design/architect.js');
   const result = await listDesigns(ctx.cwd, ctx.env);
-  if (result.designs.length === 0) return { data: result, human: `No designs in ${result.dir} yet.\nNext: faber-cloud infra architect --feature "<what you are building>"` };
+  if (result.designs.length === 0) return { data: result satisfies Data, human: `No designs in ${result.dir} yet.\nNext: faber-cloud infra architect --feature "<what you are building>"` };
   const { default: Table } = await import('cli-table3');
   const table = new Table({ head: ['slug', 'title', 'resources', 'modified'], style: { head: [], border: [] }, wordWrap: false });
   for (const d of result.designs) table.push([d.slug, d.error ? ctx.style.red(`invalid: ${d.error.message}`) : (d.title ?? ''), d.resources ?? '-', d.modified.replace(/\.\d+Z$/, 'Z')]);
@@ -64,5 +68,5 @@ async function kindsAction(ctx: CommandContext): Promise<CommandResult> {
       lines.push(`  ${setting.name.padEnd(28)} ${`${setting.type}${values}`.slice(0, 40).padEnd(40)} default ${JSON.stringify(setting.default)}  ${s.dim(setting.description)}`);
     }
   }
-  return { data: { kinds }, human: lines.join('\n') };
+  return { data: { kinds } satisfies Data, human: lines.join('\n') };
 }

@@ -9,8 +9,11 @@ import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
 import { readInputFile, readStdin, readStdinIfAny } from '../input.js';
 import { renderDiagnoses, renderIssueList } from '../render/debug.js';
+import type { Output } from '../output-schemas/common.js';
+import type * as schema from '../output-schemas/infra-lifecycle.js';
 
 type Options = InputOf<typeof infraDebug>['options'];
+type Data = Output<typeof schema.infraDebug>;
 
 /** The command's mode; its options are declared in conflict, so at most one is given. */
 function modeOf(options: Options): 'record-outcome' | 'applied' | 'add-solution' | 'list' | 'diagnose' {
@@ -39,7 +42,7 @@ export async function run(ctx: CommandContext, { args, options }: InputOf<typeof
     }
     const { solution, issue_id } = await recordOutcome(debug, options.recordOutcome, outcome === 'success');
     return {
-      data: { mode, solution_id: solution.id, issue_id, outcome, attempts: solution.attempts, successes: solution.successes },
+      data: { mode: 'record-outcome', solution_id: solution.id, issue_id, outcome, attempts: solution.attempts, successes: solution.successes } satisfies Data,
       human: `${s.green('✓')} Recorded ${outcome} for ${solution.id} (${issue_id}): ${solution.successes}/${solution.attempts} worked so far.`,
     };
   }
@@ -48,7 +51,7 @@ export async function run(ctx: CommandContext, { args, options }: InputOf<typeof
     if (env === undefined) throw new UsageError('--applied needs --env: the next deploy of that environment tells whether the solution worked', { hint: `faber-cloud infra debug --applied ${options.applied} --env test` });
     const { issue_id, solution } = await markApplied(debug, options.applied, env);
     return {
-      data: { mode, solution_id: solution.id, issue_id, env },
+      data: { mode: 'applied', solution_id: solution.id, issue_id, env } satisfies Data,
       human: [`${s.green('✓')} Noted: ${solution.id} (${solution.title}) was applied for ${issue_id} in '${env}'.`, `The next deploy of '${env}' records whether it worked.`, '', `Next: faber-cloud infra deploy --env ${env}`].join('\n'),
     };
   }
@@ -61,7 +64,7 @@ export async function run(ctx: CommandContext, { args, options }: InputOf<typeof
       throw new UsageError(`--category ${category}: expected one of ${CATEGORIES.join(', ')}`);
     }
     const issues = listIssues(log, { env, category, all: options.all === true });
-    return { data: { mode, file: debug.display(paths.issueLogFile), issues }, human: renderIssueList(issues, s, options.all === true) };
+    return { data: { mode: 'list', file: debug.display(paths.issueLogFile), issues } satisfies Data, human: renderIssueList(issues, s, options.all === true) };
   }
 
   // diagnose and add-solution both start from an error: which one is the debugger's decision.
@@ -83,7 +86,7 @@ export async function run(ctx: CommandContext, { args, options }: InputOf<typeof
     const target = solutionTarget(found, issueId, env);
     const added = await addSolution(debug, target, { title: options.addSolution, steps, commands });
     return {
-      data: { mode, issue_id: added.issue_id, created_issue: added.created_issue, solution: added.solution },
+      data: { mode: 'add-solution', issue_id: added.issue_id, created_issue: added.created_issue, solution: added.solution } satisfies Data,
       human: [
         `${s.green('✓')} Added solution ${s.bold(added.solution.id)} to ${added.issue_id}${added.created_issue ? ' (a new issue in the log)' : ''}: ${added.solution.title}`,
         '',
@@ -99,6 +102,6 @@ export async function run(ctx: CommandContext, { args, options }: InputOf<typeof
       hint: 'pass the output of the failed command (text or -json), or an AWS error message',
     });
   }
-  const data = { mode, source, file: debug.display(paths.issueLogFile), errors: diagnoses };
+  const data = { mode: 'diagnose', source, file: debug.display(paths.issueLogFile), errors: diagnoses } satisfies Data;
   return { data, human: renderDiagnoses(diagnoses, source, env, s) };
 }

@@ -1,6 +1,8 @@
 import type { infraEngineer } from '../command-sets/infra-design.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import type * as schema from '../output-schemas/infra-design.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof infraEngineer>): Promise<CommandResult> {
   const { engineerDesign } = await import('../../engineer/engineer.js');
@@ -17,5 +19,5 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof infra
     '',
     result.changed ? `Next: ${s.bold(`faber-cloud infra validate --env ${result.next_env}`)}, then ${s.bold(`faber-cloud infra preview --env ${result.next_env}`)}.` : 'Nothing changed.',
   ];
-  return { data: result, human: lines.join('\n') };
+  return { data: result satisfies Output<typeof schema.infraEngineer>, human: lines.join('\n') };
 }

@@ -4,6 +4,9 @@ import type { infraPreview } from '../command-sets/infra-lifecycle.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
 import { renderDigest } from '../render/lifecycle.js';
+import type { Output } from '../output-schemas/common.js';
+import { digestOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/infra-lifecycle.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof infraPreview>): Promise<CommandResult> {
   const { env, profile } = options;
@@ -12,7 +15,7 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof infra
   const command = result.nextCommand;
   const lines = [...renderDigest(result.digest, ctx.style), '', `Saved ${path.relative(ctx.cwd, result.planFile)}`, `Next: ${command}`];
   return {
-    data: { env, plan_id: result.planId, plan_file: result.planFile, destroy, digest: result.digest, account: result.identity.account, next: command },
+    data: { env, plan_id: result.planId, plan_file: result.planFile, destroy, digest: digestOutput(result.digest), account: result.identity.account, next: command } satisfies Output<typeof schema.infraPreview>,
     human: lines.join('\n'),
   };
 }

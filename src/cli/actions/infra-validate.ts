@@ -3,6 +3,8 @@ import { validateInfrastructure } from '../../infra/validate.js';
 import type { infraValidate } from '../command-sets/infra-lifecycle.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import type * as schema from '../output-schemas/infra-lifecycle.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof infraValidate>): Promise<CommandResult> {
   ctx.events(step('VALIDATE_STEP', 'checking formatting and validating'));
@@ -19,5 +21,5 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof infra
     lines.push(`  ${d.severity === 'error' ? s.red('error') : s.yellow('warn ')} ${where}${d.summary}${d.detail ? s.dim(` — ${d.detail.split('\n')[0]}`) : ''}`);
   }
   if (result.valid) lines.push('', `Next: faber-cloud infra preview --env ${result.env}`);
-  return { data: result, human: lines.join('\n'), exitCode: result.valid ? 0 : 1 };
+  return { data: result satisfies Output<typeof schema.infraValidate>, human: lines.join('\n'), exitCode: result.valid ? 0 : 1 };
 }

@@ -4,6 +4,9 @@ import { initProject } from '../../core/init/init-project.js';
 import type { init } from '../command-sets/project.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import { initOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/project.js';
 
 export async function run(ctx: CommandContext, { options: o }: InputOf<typeof init>): Promise<CommandResult> {
   const result = await initProject(
@@ -41,5 +44,5 @@ export async function run(ctx: CommandContext, { options: o }: InputOf<typeof in
     '',
     `Next: create the three AWS profiles, then run ${s.bold('faber-cloud config validate')}.`,
   ];
-  return { data: result, human: lines.join('\n') };
+  return { data: initOutput(result) satisfies Output<typeof schema.init>, human: lines.join('\n') };
 }

@@ -2,6 +2,9 @@ import { audit, type AuditReport } from '../../ops/audit.js';
 import type { opsAudit } from '../command-sets/ops-respond.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import { identityOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/ops-respond.js';
 
 function render(r: AuditReport, ctx: CommandContext): string {
   const s = ctx.style;
@@ -42,5 +45,5 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof opsAu
     ctx.env,
     ctx.events,
   );
-  return { data: report, human: render(report, ctx), exitCode: report.failing ? 1 : 0 };
+  return { data: { ...report, identity: report.identity && identityOutput(report.identity) } satisfies Output<typeof schema.opsAudit>, human: render(report, ctx), exitCode: report.failing ? 1 : 0 };
 }

@@ -4,8 +4,10 @@ import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
 import { parseLimit } from '../options.js';
 import { renderLogs } from '../render/ops.js';
+import type { Output } from '../output-schemas/common.js';
+import type * as schema from '../output-schemas/ops-monitor.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof opsQueryLogs>): Promise<CommandResult> {
   const result = await serviceLogs(ctx.cwd, { ...options, limit: parseLimit(options.limit) }, ctx.env, ctx.events);
-  return { data: result, human: renderLogs(result, result.service, result.env, ctx.style) };
+  return { data: result satisfies Output<typeof schema.opsQueryLogs>, human: renderLogs(result, result.service, result.env, ctx.style) };
 }

@@ -5,6 +5,9 @@ import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
 import { printErr } from '../output.js';
 import { showValue as show } from '../render/values.js';
+import type { Output } from '../output-schemas/common.js';
+import { identityOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/ops-respond.js';
 
 function render(result: RemediationResult, ctx: CommandContext): string {
   const s = ctx.style;
@@ -48,11 +51,15 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof opsRe
       ctx.env,
       ctx.events,
     );
-    return { data: result, human: render(result, ctx) };
+    return { data: { ...result, identity: identityOutput(result.identity) } satisfies Output<typeof schema.opsRemediate>, human: render(result, ctx) };
   } catch (error) {
     // Refused for the missing confirmation: the person sees what would change first.
     const dryRun = (error as GuardError).details as { dry_run?: RemediationResult } | undefined;
-    if (error instanceof GuardError && dryRun?.dry_run && !ctx.json) printErr(`${render(dryRun.dry_run, ctx)}\n\n`);
+    if (error instanceof GuardError && dryRun?.dry_run) {
+      if (!ctx.json) printErr(`${render(dryRun.dry_run, ctx)}\n\n`);
+      // The dry run in error.details has the shape of ops remediate's data.
+      error.details = { ...dryRun, dry_run: { ...dryRun.dry_run, identity: identityOutput(dryRun.dry_run.identity) } };
+    }
     throw error;
   }
 }

@@ -2,6 +2,9 @@ import { auditReport } from '../../permissions/audit.js';
 import type { permissionsAudit } from '../command-sets/permissions.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import { auditEntryOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/permissions.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof permissionsAudit>): Promise<CommandResult> {
   const { file: display, schema_version, entries, since } = await auditReport(ctx.cwd, options, ctx.env);
@@ -25,5 +28,5 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof permi
     }
     lines.push('', `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${display}`);
   }
-  return { data: { file: display, schema_version, entries }, human: lines.join('\n') };
+  return { data: { file: display, schema_version: schema_version as 1, entries: entries.map(auditEntryOutput) } satisfies Output<typeof schema.permissionsAudit>, human: lines.join('\n') };
 }

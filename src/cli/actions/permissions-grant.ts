@@ -3,6 +3,9 @@ import { requestedDenials } from '../../permissions/requested.js';
 import type { permissionsGrant } from '../command-sets/permissions.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import type { Output } from '../output-schemas/common.js';
+import { grantOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/permissions.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof permissionsGrant>): Promise<CommandResult> {
   const { env, profile } = options;
@@ -24,5 +27,5 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof permi
   lines.push(`  principal  ${result.principal}`);
   lines.push(`  audit      ${result.auditIds.length > 0 ? result.auditIds.join(', ') : '-'}`);
   lines.push('', `Next: faber-cloud permissions audit --env ${env}`);
-  return { data: result, human: lines.join('\n') };
+  return { data: grantOutput(result) satisfies Output<typeof schema.permissionsGrant>, human: lines.join('\n') };
 }

@@ -4,6 +4,9 @@ import type { permissionsParseError } from '../command-sets/permissions.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
 import { readInputFile, readStdin } from '../input.js';
+import type { Output } from '../output-schemas/common.js';
+import { denialOutput } from '../output-shapes.js';
+import type * as schema from '../output-schemas/permissions.js';
 
 async function readInput(ctx: CommandContext, file: string | undefined): Promise<string> {
   if (file !== undefined) return readInputFile(ctx.cwd, '--file', file);
@@ -35,9 +38,9 @@ export async function run(ctx: CommandContext, { options }: InputOf<typeof permi
   const denials = parsed.filter((p): p is Denial => p.kind === 'denial');
   const credentials = parsed.filter((p) => p.kind === 'credentials');
   const data = {
-    denials: denials.map(({ raw: _raw, ...rest }) => rest),
+    denials: denials.map(denialOutput),
     credential_problems: credentials.map(({ raw: _raw, ...rest }) => rest),
-  };
+  } satisfies Output<typeof schema.permissionsParseError>;
   const s = ctx.style;
   const lines: string[] = [];
   for (const d of denials) {

@@ -23,4 +23,5 @@ export const director = defineCommand({
     'faber-cloud director "what would deploying to prod change?" --json',
     "faber-cloud director 'show resources in production'",
   ],
+  output: () => import('../output-schemas/director.js').then((m) => m.director),
 });

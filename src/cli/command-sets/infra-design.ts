@@ -42,6 +42,7 @@ export const infraArchitect = defineCommand({
     'faber-cloud infra architect --list',
     'faber-cloud infra architect --kinds --json',
   ],
+  output: () => import('../output-schemas/infra-design.js').then((m) => m.infraArchitect),
 });
 
 export const infraEngineer = defineCommand({
@@ -66,4 +67,5 @@ export const infraEngineer = defineCommand({
     described(FORCE, 'overwrite (or remove) generated files that were edited by hand'),
   ],
   examples: ['faber-cloud infra engineer --design user-uploads', 'faber-cloud infra engineer --design user-uploads --json', 'faber-cloud infra engineer --design user-uploads --force'],
+  output: () => import('../output-schemas/infra-design.js').then((m) => m.infraEngineer),
 });

@@ -16,6 +16,7 @@ export const infraValidate = defineCommand({
   description: 'Runs fmt -check and validate on the configured Terraform directory and lists problems with file:line.\nReads only; needs no cloud credentials. Exit 1 when there are problems.',
   options: [ENV],
   examples: ['faber-cloud infra validate --env test', 'faber-cloud infra validate --env=test --json'],
+  output: () => import('../output-schemas/infra-lifecycle.js').then((m) => m.infraValidate),
 });
 
 export const infraPreview = defineCommand({
@@ -33,6 +34,7 @@ export const infraPreview = defineCommand({
     'with a redacted JSON copy. Destroys and replacements are listed first; sensitive values are never shown.',
   options: [ENV, { flags: '--destroy', description: 'plan the destruction of every resource in the environment' }, PROFILE],
   examples: ['faber-cloud infra preview --env test', 'faber-cloud infra preview --env prod --json', 'faber-cloud infra preview --env test --destroy'],
+  output: () => import('../output-schemas/infra-lifecycle.js').then((m) => m.infraPreview),
 });
 
 export const infraDeploy = defineCommand({
@@ -80,6 +82,7 @@ export const infraDeploy = defineCommand({
     { flags: '--skip-pre-tests', description: 'apply without running the pre-deploy tests (infra test --phase pre); recorded in the history' },
   ],
   examples: ['faber-cloud infra deploy --env test', 'faber-cloud infra deploy --env prod --plan 3f9a1c2b7d4e --confirm prod'],
+  output: () => import('../output-schemas/infra-lifecycle.js').then((m) => m.infraDeploy),
 });
 
 export const infraDestroy = defineCommand({
@@ -109,6 +112,7 @@ export const infraDestroy = defineCommand({
     PROFILE,
   ],
   examples: ['faber-cloud infra destroy --env test --confirm test'],
+  output: () => import('../output-schemas/infra-lifecycle.js').then((m) => m.infraDestroy),
 });
 
 export const infraShowResources = defineCommand({
@@ -117,6 +121,7 @@ export const infraShowResources = defineCommand({
   exits: [OK, usage(['E_USAGE_UNKNOWN_ENV', ...ARTIFACT_ERRORS])],
   options: [ENV, { flags: '--type <type>', description: 'only this resource type, e.g. aws_s3_bucket' }],
   examples: ['faber-cloud infra show-resources --env test', 'faber-cloud infra show-resources --env test --type aws_s3_bucket --json'],
+  output: () => import('../output-schemas/infra-lifecycle.js').then((m) => m.infraShowResources),
 });
 
 export const infraHistory = defineCommand({
@@ -125,6 +130,7 @@ export const infraHistory = defineCommand({
   exits: [OK, usage(['E_USAGE_UNKNOWN_ENV', ...ARTIFACT_ERRORS])],
   options: [ENV, { ...LIMIT, defaultValue: '20' }],
   examples: ['faber-cloud infra history --env test --limit 5'],
+  output: () => import('../output-schemas/infra-lifecycle.js').then((m) => m.infraHistory),
 });
 
 export const infraDebug = defineCommand({
@@ -179,4 +185,5 @@ export const infraDebug = defineCommand({
     "faber-cloud infra debug --env test --add-solution 'Empty the bucket first' --step 'empty it in the console' --command 'aws s3 rm s3://NAME --recursive'",
     'faber-cloud infra debug --list --env test',
   ],
+  output: () => import('../output-schemas/infra-lifecycle.js').then((m) => m.infraDebug),
 });

@@ -38,4 +38,5 @@ export const infraDrift = defineCommand({
     PROFILE,
   ],
   examples: ['faber-cloud infra drift --env test', 'faber-cloud infra drift --env test --json', 'faber-cloud infra drift --env test --accept', 'faber-cloud infra drift --env prod --accept --plan 3f9a1c2b7d4e --confirm prod'],
+  output: () => import('../output-schemas/infra-real-projects.js').then((m) => m.infraDrift),
 });

@@ -38,4 +38,5 @@ export const infraTest = defineCommand({
     'faber-cloud infra test --env prod --phase pre --plan 3f9a1c2b7d4e',
     'faber-cloud infra test --env test --phase post --json',
   ],
+  output: () => import('../output-schemas/infra-test.js').then((m) => m.infraTest),
 });

@@ -31,6 +31,7 @@ export const opsCheckHealth = defineCommand({
     READ_ONLY,
   options: [ENV, SERVICE, SINCE, PROFILE],
   examples: ['faber-cloud ops check-health --env test', 'faber-cloud ops check-health --env prod --service api --since 30m --json'],
+  output: () => import('../output-schemas/ops-monitor.js').then((m) => m.opsCheckHealth),
 });
 
 export const opsQueryLogs = defineCommand({
@@ -62,6 +63,7 @@ export const opsQueryLogs = defineCommand({
     'faber-cloud ops query-logs --env test --service api --level error',
     "faber-cloud ops query-logs --env prod --service orders --since 2h --filter Timeout --limit 50000 --json",
   ],
+  output: () => import('../output-schemas/ops-monitor.js').then((m) => m.opsQueryLogs),
 });
 
 export const opsInvestigate = defineCommand({
@@ -89,4 +91,5 @@ export const opsInvestigate = defineCommand({
     PROFILE,
   ],
   examples: ['faber-cloud ops investigate --env prod --issue "500 errors"', "faber-cloud ops investigate --env test --issue 'orders failing' --service orders --since 3h --json"],
+  output: () => import('../output-schemas/ops-monitor.js').then((m) => m.opsInvestigate),
 });

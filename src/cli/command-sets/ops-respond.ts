@@ -64,6 +64,7 @@ export const opsRemediate = defineCommand({
     'faber-cloud ops remediate --env prod --action set-concurrency --target aws_lambda_function.worker --concurrency 0 --apply --confirm prod',
     'faber-cloud ops remediate --env test --action redrive-dlq --target aws_sqs_queue.events_dlq --apply --json',
   ],
+  output: () => import('../output-schemas/ops-respond.js').then((m) => m.opsRemediate),
 });
 
 export const opsAudit = defineCommand({
@@ -94,4 +95,5 @@ export const opsAudit = defineCommand({
     PROFILE,
   ],
   examples: ['faber-cloud ops audit --env test', 'faber-cloud ops audit --env prod --type security --json', 'faber-cloud ops audit --env test --type cost'],
+  output: () => import('../output-schemas/ops-respond.js').then((m) => m.opsAudit),
 });

@@ -23,6 +23,7 @@ export const permissionsParseError = defineCommand({
     { flags: '--operation <op>', description: 'the API call that failed, when the error does not say (e.g. s3:CreateBucket)' },
   ],
   examples: ['faber-cloud permissions parse-error --file apply.log', 'tofu apply -json plan.tfplan 2>&1 | faber-cloud permissions parse-error --json'],
+  output: () => import('../output-schemas/permissions.js').then((m) => m.permissionsParseError),
 });
 
 export const permissionsGrant = defineCommand({
@@ -58,6 +59,7 @@ export const permissionsGrant = defineCommand({
     "faber-cloud permissions grant --env test --action s3:CreateBucket --resource arn:aws:s3:::myapp-core-test-uploads --reason 'uploads bucket'",
     "faber-cloud permissions grant --env test --action sqs:CreateQueue --action sqs:TagQueue --reason 'events queue' --json",
   ],
+  output: () => import('../output-schemas/permissions.js').then((m) => m.permissionsGrant),
 });
 
 export const permissionsAudit = defineCommand({
@@ -69,4 +71,5 @@ export const permissionsAudit = defineCommand({
     { flags: '--since <iso-date>', description: 'only entries at or after this time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z' },
   ],
   examples: ['faber-cloud permissions audit', 'faber-cloud permissions audit --env test --since 2026-01-01 --json'],
+  output: () => import('../output-schemas/permissions.js').then((m) => m.permissionsAudit),
 });

@@ -34,6 +34,7 @@ export const init = defineCommand({
     'faber-cloud init --project myapp --region us-east-1 --account-id 123456789012',
     'faber-cloud init --provider=aws --iac=terraform --force',
   ],
+  output: () => import('../output-schemas/project.js').then((m) => m.init),
 });
 
 export const configShow = defineCommand({
@@ -41,6 +42,7 @@ export const configShow = defineCommand({
   summary: 'Show the resolved configuration, defaults applied and ${ENV} values substituted',
   exits: [OK, usage()],
   examples: ['faber-cloud config show', 'faber-cloud config show --json'],
+  output: () => import('../output-schemas/project.js').then((m) => m.configShow),
 });
 
 export const configValidate = defineCommand({
@@ -49,4 +51,5 @@ export const configValidate = defineCommand({
   exits: [OK, usage(['E_USAGE_FILE'], { when: 'the configuration (or --file) is missing or invalid: each problem with its JSON path' })],
   options: [{ flags: '--file <path>', description: 'validate this file instead of the project config' }],
   examples: ['faber-cloud config validate', 'faber-cloud config validate --file ./devops.json --json'],
+  output: () => import('../output-schemas/project.js').then((m) => m.configValidate),
 });

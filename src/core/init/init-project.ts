@@ -33,12 +33,9 @@ export interface InitResult {
   profiles: { discover: string; test: string; prod: string };
   environments: string[];
   /** The IaC tool and where its sources are (detected or the default). */
-  iac: string;
+  iac: (typeof IAC_HANDLERS)[number];
   iacDirectory: string;
   iacDetected: boolean;
-  /** Terraform projects only (kept for readers of the first version of this result). */
-  terraformDirectory?: string;
-  terraformDetected?: boolean;
   /** The root module's backend block, when it has one (its per-environment settings go to backend_config). */
   backend?: { type: string; partial: boolean; backend_config: Record<string, string> };
   gitignoreAdded: string[];
@@ -314,10 +311,10 @@ export async function initProject(cwd: string, options: InitOptions, env: NodeJS
     project,
     profiles: { discover: profiles.discover, test: profiles.test, prod: profiles.prod },
     environments: Object.keys(data.environments),
-    iac: options.iac,
+    // checkHandler refused any other value before anything was written.
+    iac: options.iac as (typeof IAC_HANDLERS)[number],
     iacDirectory: terraformDir,
     iacDetected: detected !== undefined,
-    ...(cloudformation ? {} : { terraformDirectory: terraformDir, terraformDetected: detected !== undefined }),
     ...(backend ? { backend: { type: backend.type, partial: backend.partial, backend_config: backendConfig } } : {}),
     gitignoreAdded,
     warnings,

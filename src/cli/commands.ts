@@ -4,7 +4,7 @@ import { infraDebug, infraDeploy, infraDestroy, infraHistory, infraPreview, infr
 import { infraTest } from './command-sets/infra-test.js';
 import { opsCheckHealth, opsInvestigate, opsQueryLogs } from './command-sets/ops-monitor.js';
 import { opsAudit, opsRemediate } from './command-sets/ops-respond.js';
-import { permissionsAudit, permissionsGrant, permissionsParseError } from './command-sets/permissions.js';
+import { permissionsAudit, permissionsGrant, permissionsParseError, permissionsPreflight } from './command-sets/permissions.js';
 import { configShow, configValidate, init } from './command-sets/project.js';
 import { director } from './command-sets/director.js';
 
@@ -35,6 +35,7 @@ export const commands: readonly CommandDefinition[] = [
   withAction(permissionsParseError, () => import('./actions/permissions-parse-error.js')),
   withAction(permissionsGrant, () => import('./actions/permissions-grant.js')),
   withAction(permissionsAudit, () => import('./actions/permissions-audit.js')),
+  withAction(permissionsPreflight, () => import('./actions/permissions-preflight.js')),
   withAction(director, () => import('./actions/director.js')),
 ];
 

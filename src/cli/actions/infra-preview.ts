@@ -4,15 +4,18 @@ import type { infraPreview } from '../command-sets/infra-lifecycle.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
 import { renderDigest } from '../render/lifecycle.js';
+import { preflightLines } from '../render/preflight.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof infraPreview>): Promise<CommandResult> {
   const { env, profile } = options;
   const destroy = options.destroy === true;
   const result = await preview(ctx.cwd, { env, destroy, ...(profile !== undefined ? { profile } : {}) }, ctx.env, ctx.events);
   const command = result.nextCommand;
-  const lines = [...renderDigest(result.digest, ctx.style), '', `Saved ${path.relative(ctx.cwd, result.planFile)}`, `Next: ${command}`];
+  const pf = result.preflight;
+  const preflight = pf === undefined ? [] : 'error' in pf ? ['', `Permission preflight did not run (${pf.error.code}): ${pf.error.message}`] : ['', ...preflightLines(pf, ctx.style, false)];
+  const lines = [...renderDigest(result.digest, ctx.style), ...preflight, '', `Saved ${path.relative(ctx.cwd, result.planFile)}`, `Next: ${command}`];
   return {
-    data: { env, plan_id: result.planId, plan_file: result.planFile, destroy, digest: result.digest, account: result.identity.account, next: command },
+    data: { env, plan_id: result.planId, plan_file: result.planFile, destroy, digest: result.digest, account: result.identity.account, next: command, ...(pf ? { preflight: pf } : {}) },
     human: lines.join('\n'),
   };
 }

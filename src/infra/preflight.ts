@@ -142,7 +142,9 @@ export function preflightDenials(result: Pick<PreflightReport, 'needed' | 'princ
       principalArn: result.principal,
       action: n.action,
       actionInferred: true,
-      ...(n.scope === 'plan-arn' ? { resourceArn: n.resource } : {}),
+      // The plan's ARN, or the environment pattern of the resource's own kind (the planner keeps
+      // it to that resource type); none for actions on `*` alone.
+      ...(n.scope !== 'wildcard-only' && n.resource.startsWith('arn:') ? { resourceArn: n.resource } : {}),
       resourceInferred: true,
       reason: 'no-identity-policy' as const,
       explicit: false,

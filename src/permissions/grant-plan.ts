@@ -400,6 +400,11 @@ function selfReachRefusal(entry: CatalogueAction, resources: string[], principal
   };
 }
 
+/** The environment's resource-name pattern (`myapp-core-test-*`); a ConfigError when the context cannot be scoped. */
+export function environmentNamePattern(ctx: GrantContext): string {
+  return scopeOf(ctx).namePattern;
+}
+
 /**
  * Where a grant of `action` would be scoped for environment `ctx` (preflight evaluates what the
  * principal holds on exactly these): the catalogue's resource types of the action filled with the

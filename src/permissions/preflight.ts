@@ -18,7 +18,7 @@ import type { PrincipalPolicies } from '../handlers/hosting/types.js';
 import { parseArn } from '../handlers/hosting/aws/arn.js';
 import { iamCatalogue } from '../handlers/hosting/aws/iam-catalogue.js';
 import { actionMap as bundledMap, type ActionMap, type ActionMapEntry } from './action-map.js';
-import { arnMatches, grantScopeFor, type GrantContext } from './grant-plan.js';
+import { arnMatches, environmentNamePattern, grantScopeFor, type GrantContext } from './grant-plan.js';
 
 export type ChangeKind = 'create' | 'update' | 'delete';
 
@@ -139,14 +139,17 @@ function actionsFor(entry: ActionMapEntry, kind: ChangeKind, change: PreflightCh
   return [...(update['*'] ?? []), ...byAttributes(change.attributes), ...entry.read];
 }
 
-/** The plan's own ARN for a resource, where its planned values give one. */
-function planArn(change: PreflightChange, ctx: GrantContext): string | undefined {
-  const v = change.values;
-  if (!v) return undefined;
+/**
+ * The plan's own ARN for a resource, where its planned values give one. With `pattern`, a type
+ * whose ARN is built from its name gets that ARN with the environment's name pattern when the
+ * name is not known (the resource's own kind of ARN, not every resource type of each action).
+ */
+function planArn(change: PreflightChange, ctx: GrantContext, pattern?: string): string | undefined {
+  const v = change.values ?? {};
   if (typeof v.arn === 'string' && parseArn(v.arn)) return v.arn;
   const type = change.type;
   const p = ctx.partition;
-  const name = (key: string) => (typeof v[key] === 'string' && (v[key] as string).length > 0 ? (v[key] as string) : undefined);
+  const name = (key: string) => (typeof v[key] === 'string' && (v[key] as string).length > 0 ? (v[key] as string) : pattern);
   // Types whose ARN follows from a name the plan already knows before the resource exists.
   if (type === 'aws_s3_bucket' || type.startsWith('aws_s3_bucket_')) {
     const bucket = name('bucket');
@@ -181,11 +184,23 @@ function referencedArn(change: PreflightChange, byAddress: ReadonlyMap<string, P
   return undefined;
 }
 
+/** The action's resource-type ARN formats as patterns (cached: a plan asks the same action for many resources). */
+const formatPatterns = new Map<string, Promise<RegExp[]>>();
+function patternsOf(action: string): Promise<RegExp[]> {
+  let patterns = formatPatterns.get(action);
+  if (!patterns) {
+    const [service, name] = action.split(':');
+    patterns = iamCatalogue.resourceTypes(service ?? '', name ?? '').then((types) =>
+      (types ?? []).filter((t) => t.arnFormat !== undefined).map((t) => wildcard((t.arnFormat as string).replace(/\$\{[^}]*\}/g, '*'), '')),
+    );
+    formatPatterns.set(action, patterns);
+  }
+  return patterns;
+}
+
 /** Whether one of the action's resource types has an ARN format that `arn` fits. */
 async function fits(action: string, arn: string): Promise<boolean> {
-  const [service, name] = action.split(':');
-  const types = await iamCatalogue.resourceTypes(service ?? '', name ?? '');
-  return (types ?? []).some((t) => t.arnFormat !== undefined && arnMatches(t.arnFormat.replace(/\$\{[^}]*\}/g, '*'), arn));
+  return (await patternsOf(action)).some((re) => re.test(arn));
 }
 
 export interface NeededInput {
@@ -210,7 +225,7 @@ export async function neededPermissions(input: NeededInput): Promise<{ needed: N
     const fitKey = `${action} ${arn}`;
     if (arn !== undefined && !fitCache.has(fitKey)) fitCache.set(fitKey, await fits(action, arn));
     if (arn !== undefined && fitCache.get(fitKey)) {
-      targets = [{ resource: arn, scope: 'plan-arn' }];
+      targets = [{ resource: arn, scope: arn.includes('*') ? 'environment-pattern' : 'plan-arn' }];
     } else {
       if (!scopeCache.has(action)) scopeCache.set(action, await grantScopeFor(action, undefined, input.ctx));
       const scoped = scopeCache.get(action);
@@ -229,6 +244,7 @@ export async function neededPermissions(input: NeededInput): Promise<{ needed: N
   };
 
   const byAddress = new Map(changes.map((c) => [c.address, c]));
+  const namePattern = environmentNamePattern(input.ctx);
   for (const rc of changes) {
     counted++;
     const { address, kinds } = rc;
@@ -239,7 +255,7 @@ export async function neededPermissions(input: NeededInput): Promise<{ needed: N
       u.addresses.push(address);
       unknown.set(rc.type, u);
     }
-    const arn = planArn(rc, input.ctx) ?? referencedArn(rc, byAddress, input.ctx);
+    const arn = planArn(rc, input.ctx) ?? referencedArn(rc, byAddress, input.ctx) ?? planArn(rc, input.ctx, namePattern);
     for (const kind of kinds) {
       const by = `${rc.type}:${kind}`;
       if (entry) for (const action of new Set(actionsFor(entry, kind, rc))) await add(action, arn, by, address, 'map');
@@ -306,9 +322,14 @@ export async function evaluateNeeded(needed: NeededPermission[], policies: Princ
   const boundary = policies.boundary ? [{ name: policies.boundary.name, policy: policies.boundary.document }] : undefined;
   const compiled = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])].flatMap((p) => statementsOf(p.document).map(compile));
   const memo = new Map<string, NeededPermission['status']>();
+  const relevantFor = new Map<string, CompiledStatement[]>();
   const out: NeededPermission[] = [];
   for (const n of needed) {
-    const relevant = compiled.filter((s) => actionCanMatch(s, n.action));
+    let relevant = relevantFor.get(n.action);
+    if (!relevant) {
+      relevant = compiled.filter((s) => actionCanMatch(s, n.action));
+      relevantFor.set(n.action, relevant);
+    }
     // No statement names the action: implicitly denied, no simulation needed.
     if (relevant.length === 0) {
       out.push({ ...n, status: 'missing' });

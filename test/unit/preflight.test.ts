@@ -137,15 +137,18 @@ describe('preflightDenials', () => {
       needed: [
         { ...need('s3:CreateBucket', BUCKET), addresses: ['aws_s3_bucket.uploads'] },
         { ...need('s3:PutBucketCORS', PATTERN), scope: 'environment-pattern' },
+        { ...need('s3:ListAllMyBuckets', '*'), scope: 'wildcard-only' },
         { ...need('s3:GetBucketAcl', BUCKET), status: 'held' },
         { ...need('s3:PutBucketPolicy', BUCKET), status: 'denied' },
       ],
     });
     expect(denials).toEqual([
       expect.objectContaining({ kind: 'denial', action: 's3:CreateBucket', resourceArn: BUCKET, reason: 'no-identity-policy', explicit: false, principalArn: PRINCIPAL, address: 'aws_s3_bucket.uploads' }),
+      // The environment pattern of the resource's own kind keeps the grant to that resource type.
+      expect.objectContaining({ action: 's3:PutBucketCORS', resourceArn: PATTERN }),
       expect.not.objectContaining({ resourceArn: expect.anything() }),
     ]);
-    expect(denials[1]?.action).toBe('s3:PutBucketCORS');
+    expect(denials[2]?.action).toBe('s3:ListAllMyBuckets');
   });
 });
 

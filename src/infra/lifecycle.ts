@@ -131,13 +131,10 @@ async function previewPreflight(view: EnvironmentConfigView, planJsonFile: strin
  */
 async function preflightGrant(cwd: string, open: OpenEnvironment, request: ApplyRequest, plan: PlanToApply, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PreflightOutcome | undefined> {
   if (!plan.digest.hasChanges) return undefined;
+  // Nothing would be granted: the preview showed the preflight; the deploy does not pay for it again.
+  if (request.autoFix === false || !open.environment.auto_fix_permissions || !open.config.permissions.preflight_grants) return undefined;
   const outcome = await previewPreflight(open, plan.files.json, plan.resources, processEnv, report);
   if (!outcome || 'error' in outcome || outcome.summary.missing === 0) return outcome;
-  if (request.autoFix === false || !open.environment.auto_fix_permissions || !open.config.permissions.preflight_grants) {
-    const why = request.autoFix === false ? '--no-auto-fix' : !open.environment.auto_fix_permissions ? `auto_fix_permissions is off for '${open.name}'` : 'permissions.preflight_grants is off';
-    report(warning('LIFECYCLE_WARNING', `preflight: ${outcome.summary.missing} permission(s) missing; not granted before the apply (${why})`));
-    return outcome;
-  }
   const { grantPermissions } = await import('./grant.js');
   const { preflightDenials } = await import('./preflight.js');
   const denials = preflightDenials(outcome);

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { validatePlanRecord } from '../artifacts/catalogue.js';
+import { validateArtifact, validatePlanRecord } from '../artifacts/catalogue.js';
 import { readJsonFile } from '../core/files/atomic.js';
 import { GuardError, UsageError } from '../core/errors.js';
 import { step, type EventSink, noEvents } from '../core/events.js';
@@ -107,6 +107,8 @@ export async function preflightPlan(view: EnvironmentConfigView, session: Prefli
 
 export async function preflight(cwd: string, request: { env: string; planId?: string; profile?: string }, processEnv: NodeJS.ProcessEnv, report: EventSink = noEvents): Promise<PreflightResult> {
   const view = await loadEnvironment(cwd, request.env, processEnv);
+  // Every record it reads is judged before any AWS call: a damaged one is exit 2.
+  await validateArtifact(view.paths, 'learned-permissions');
   const record = await planRecordOf(view, request.planId);
   const session = await openPreflight(view, processEnv, request.profile);
   const planned = await plannedValues(view, record.plan_id, processEnv, report);

@@ -68,7 +68,7 @@ describe('permission preflight against moto with IAM enforcement', () => {
 
   it('preview and preflight show what is missing; deploy grants it in one batch before the apply (0 auto-fix rounds); a second deploy grants nothing', async () => {
     // Preview: the summary, everything missing, the bucket's own ARN where the plan knows it.
-    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
+    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json'], { timeoutMs: 280_000 });
     expect(preview.code, preview.stdout + preview.stderr).toBe(0);
     const summary = preview.json.data.preflight;
     expect(summary.principal).toBe(users['life-test-deploy']!.arn);
@@ -91,7 +91,8 @@ describe('permission preflight against moto with IAM enforcement', () => {
     expect(human.stdout).toContain(`missing  s3:CreateBucket  on ${BUCKET_ARN}`);
 
     // Deploy through the recording proxy: preflight grants, the apply needs no auto-fix round.
-    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: { AWS_ENDPOINT_URL: proxy.endpoint } });
+    // A deploy on a loaded machine can pass the 2-minute default of runCli.
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: { AWS_ENDPOINT_URL: proxy.endpoint }, timeoutMs: 280_000 });
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
     expect(deploy.json.data.auto_fix).toEqual({ rounds: 0, granted: [] });
     const granted: string[] = deploy.json.data.preflight.granted;
@@ -126,12 +127,12 @@ describe('permission preflight against moto with IAM enforcement', () => {
     expect(after.json.data.summary).toMatchObject({ missing: 0, denied: 0, held: summary.summary.needed });
 
     // Second deploy: nothing to change, nothing granted, no new audit entry.
-    const again = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    const again = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { timeoutMs: 280_000 });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.json.data.auto_fix).toEqual({ rounds: 0, granted: [] });
     expect(again.json.data.preflight?.granted ?? []).toEqual([]);
     expect((await p.cli(['permissions', 'audit', '--env', 'test', '--json'])).json.data.entries).toHaveLength(entries.length);
-  }, 300_000);
+  }, 900_000);
 
   it('refuses bad input with exit 2 and a stable code, changing nothing', async () => {
     const noPlan = await p.cli(['permissions', 'preflight', '--env', 'test', '--json']);

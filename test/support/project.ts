@@ -13,7 +13,7 @@ export interface TestProject {
   configFile: string;
   env: NodeJS.ProcessEnv;
   /** The built CLI, run in the project with the test tools and moto profiles. */
-  cli(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): Promise<CliRun>;
+  cli(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliRun>;
   /** What the IaC tool itself says is in the environment's state (workspace = env), sorted by address. */
   state(env: string): Promise<{ address: string; id: string }[]>;
   artifact(env: string, name: string): string;
@@ -31,7 +31,8 @@ export async function createProject(fixture: string, options: { project?: string
   const terraformDir = path.join(dir, 'terraform');
   await cp(path.resolve(FIXTURES, fixture), terraformDir, { recursive: true });
   const env = { ...iacEnv() };
-  const cli = (args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}) => runCli(args, { cwd: dir, env: { ...env, ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}) });
+  const cli = (args: string[], o: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}) =>
+    runCli(args, { cwd: dir, env: { ...env, ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
   const init = await cli(['init', '--project', project, '--region', 'us-east-1', '--account-id', options.accountId ?? MOTO_ACCOUNT_ID, '--json']);
   if (init.code !== 0) throw new Error(`init failed: ${init.stdout}${init.stderr}`);
   await writeProfiles(defaultProfiles(project));

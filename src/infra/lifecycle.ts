@@ -353,7 +353,7 @@ async function guardedApply(
     const skippedPreTests = await gateOnPreTests(open, request, plan, processEnv, report, recorded).catch((error: unknown) => stoppedBeforeApply(open, base, plan.digest.planId, error));
     const preflight = await preflightGrant(cwd, open, request, plan, processEnv, report).catch((error: unknown) => stoppedBeforeApply(open, base, plan.digest.planId, error));
     const running = await writeRunningRecord(open, base, plan.digest.planId);
-    const rounds = await applyRounds(cwd, open, request, plan, identity, lock, processEnv, report);
+    const rounds = await applyRounds(cwd, open, request, plan, identity, lock, processEnv, report, preflight !== undefined && !('error' in preflight));
     // Always, even after a failure or a signal: the registry must match what really exists,
     // and the run is recorded. The CLI waits for this before exiting on a signal.
     const { registry, outcome, confirmed } = await busyWhile(() => recordRun(view, open, { operation: request.operation, running, started, digest: plan.digest, rounds, skippedPreTests, lock }, identity, report, recorded));
@@ -482,6 +482,7 @@ async function applyRounds(
   lock: HeldLock,
   processEnv: NodeJS.ProcessEnv,
   report: EventSink,
+  preflightRan = false,
 ): Promise<AppliedRounds> {
   let apply: ApplyResult | null = null;
   let failure: FaberError | undefined;
@@ -512,7 +513,7 @@ async function applyRounds(
     if (apply) addCounts(totals, apply.counts);
     if (!apply || apply.ok || failure) break;
     failure = applyFailure(request.operation, open.name, apply);
-    const next = await autoFixRound(cwd, open, request, apply, autoFix, plan.digest, identity, processEnv, report).catch((error: unknown) => {
+    const next = await autoFixRound(cwd, open, request, apply, autoFix, plan.digest, identity, processEnv, report, preflightRan).catch((error: unknown) => {
       failure = error instanceof FaberError ? error : new OperationError('E_AUTO_FIX_FAILED', (error as Error).message);
       return undefined;
     });
@@ -726,6 +727,7 @@ async function autoFixRound(
   identity: CallerIdentity,
   processEnv: NodeJS.ProcessEnv,
   report: EventSink,
+  preflightRan = false,
 ): Promise<{ files: { tfplan: string; json: string }; digest: PlanDigest } | undefined> {
   const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
   const parsed = parseDenials(diagnosticLines(apply.diagnostics), { region: open.region, accountId: identity.account, partition: identity.partition });
@@ -765,7 +767,7 @@ async function autoFixRound(
     if (event.code !== 'IDENTITY') report(event);
   });
   const actions = granted.plan.grantable.map((g) => g.action);
-  await learnFromGrant(open, reviewed, denials, granted, report);
+  await learnFromGrant(open, reviewed, denials, granted, preflightRan, report);
   if (actions.length === 0) return undefined;
   summary.granted.push(...actions);
   await propagationWait(open, report);
@@ -798,24 +800,14 @@ async function propagationWait(open: OpenEnvironment, report: EventSink): Promis
  * should have granted it), recorded and reported. Denials without a resource address cannot be
  * attributed and teach nothing.
  */
-async function learnFromGrant(open: OpenEnvironment, reviewed: PlanDigest, denials: readonly Denial[], granted: GrantResult, report: EventSink): Promise<void> {
+async function learnFromGrant(open: OpenEnvironment, reviewed: PlanDigest, denials: readonly Denial[], granted: GrantResult, preflightRan: boolean, report: EventSink): Promise<void> {
   const { actionMap } = await import('../permissions/action-map.js');
-  const { recordLearned } = await import('../permissions/learned.js');
-  const changeOf = new Map(reviewed.changes.map((c) => [c.address, c]));
-  const learned: { type: string; change: 'create' | 'update' | 'delete'; action: string }[] = [];
-  const defects: { type: string; change: 'create' | 'update' | 'delete'; action: string; address: string }[] = [];
-  for (const g of granted.plan.grantable) {
-    for (const index of g.denials) {
-      const address = denials[index]?.address;
-      const planned = address ? changeOf.get(address) : undefined;
-      if (!planned || !address) continue;
-      const kind = planned.action === 'update' ? 'update' : planned.action === 'delete' ? 'delete' : 'create';
-      const entry = actionMap.resources[planned.type];
-      const predicted = entry ? [...entry.create, ...entry.read, ...entry.delete, ...Object.values(entry.update ?? {}).flat()].some((a) => a.toLowerCase() === g.action.toLowerCase()) : false;
-      if (predicted) defects.push({ type: planned.type, change: kind, action: g.action, address });
-      else learned.push({ type: planned.type, change: kind, action: g.action });
-    }
-  }
+  const { learningOf, recordLearned } = await import('../permissions/learned.js');
+  const predicts = (type: string, action: string) => {
+    const entry = actionMap.resources[type];
+    return entry ? [...entry.create, ...entry.read, ...entry.delete, ...Object.values(entry.update ?? {}).flat()].some((a) => a.toLowerCase() === action.toLowerCase()) : false;
+  };
+  const { learned, defects } = learningOf(granted.plan.grantable, denials.map((d) => d.address), reviewed.changes, predicts, preflightRan);
   for (const d of defects) report(warning('LIFECYCLE_WARNING', `action map defect: ${d.action} was denied for ${d.address} (${d.type} ${d.change}) although the map predicts it; recorded in ${open.display(open.paths.learnedPermissionsFile)}`));
   await recordLearned(open.paths, open.display(open.paths.learnedPermissionsFile), open.name, learned, defects);
 }

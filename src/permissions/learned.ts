@@ -88,3 +88,32 @@ export async function recordLearned(
     await writeJsonAtomic(paths.learnedPermissionsFile, log, paths);
   });
 }
+
+/**
+ * What one auto-fix round teaches: each granted action, by the resource type and change of the
+ * denials it answered (their addresses in the plan). An action the action map predicts for that
+ * type and change is not learned: when preflight ran (and so granted or found it held) its
+ * denial is a map defect; when preflight did not run, it was expected.
+ */
+export function learningOf(
+  grants: readonly { action: string; denials: readonly number[] }[],
+  denialAddresses: readonly (string | undefined)[],
+  changes: readonly { address: string; type: string; action: string }[],
+  predicts: (type: string, action: string) => boolean,
+  preflightRan: boolean,
+): { learned: Learning[]; defects: Omit<MapDefect, 'seen_at' | 'environment'>[] } {
+  const changeOf = new Map(changes.map((c) => [c.address, c]));
+  const learned: Learning[] = [];
+  const defects: Omit<MapDefect, 'seen_at' | 'environment'>[] = [];
+  for (const g of grants) {
+    for (const index of g.denials) {
+      const address = denialAddresses[index];
+      const planned = address ? changeOf.get(address) : undefined;
+      if (!planned || !address) continue;
+      const change = planned.action === 'update' ? 'update' : planned.action === 'delete' ? 'delete' : 'create';
+      if (!predicts(planned.type, g.action)) learned.push({ type: planned.type, change, action: g.action });
+      else if (preflightRan) defects.push({ type: planned.type, change, action: g.action, address });
+    }
+  }
+  return { learned, defects };
+}

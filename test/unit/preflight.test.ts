@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPaths } from '../../src/core/paths.js';
 import { changesOfPlan, evaluateNeeded, neededPermissions, type NeededPermission } from '../../src/permissions/preflight.js';
-import { readLearned, recordLearned } from '../../src/permissions/learned.js';
+import { learningOf, readLearned, recordLearned } from '../../src/permissions/learned.js';
 import { preflightDenials } from '../../src/infra/preflight.js';
 import type { GrantContext } from '../../src/permissions/grant-plan.js';
 import type { PrincipalPolicies } from '../../src/handlers/hosting/types.js';
@@ -164,5 +164,29 @@ describe('learned permissions log', () => {
     await mkdir(path.dirname(paths.learnedPermissionsFile), { recursive: true });
     await writeFile(paths.learnedPermissionsFile, '{"schema_version":1,"entries":[{"type":"x"}],"map_defects":[]}');
     await expect(readLearned(paths, 'learned.json')).rejects.toMatchObject({ code: 'E_ARTIFACT_CORRUPT' });
+  });
+});
+
+describe('learningOf', () => {
+  const changes = [
+    { address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', action: 'create' },
+    { address: 'aws_sqs_queue.q', type: 'aws_sqs_queue', action: 'update' },
+  ];
+  const predicts = (type: string, action: string) => type === 'aws_s3_bucket' && action === 's3:CreateBucket';
+  const grants = [
+    { action: 's3:CreateBucket', denials: [0] },
+    { action: 's3:PutBucketOwnershipControls', denials: [1] },
+    { action: 'sqs:TagQueue', denials: [2, 3] },
+  ];
+  const addresses = ['aws_s3_bucket.b', 'aws_s3_bucket.b', 'aws_sqs_queue.q', undefined];
+
+  it('learns what the map did not predict, by type and change; a predicted denial is a map defect only after a preflight', () => {
+    const after = learningOf(grants, addresses, changes, predicts, true);
+    expect(after.learned).toEqual([
+      { type: 'aws_s3_bucket', change: 'create', action: 's3:PutBucketOwnershipControls' },
+      { type: 'aws_sqs_queue', change: 'update', action: 'sqs:TagQueue' },
+    ]);
+    expect(after.defects).toEqual([{ type: 'aws_s3_bucket', change: 'create', action: 's3:CreateBucket', address: 'aws_s3_bucket.b' }]);
+    expect(learningOf(grants, addresses, changes, predicts, false).defects).toEqual([]);
   });
 });

@@ -28,3 +28,10 @@ console.log(
   `ops-query-logs  ratio ${ops.ratio}x bare FilterLogEvents paging  (query-logs ${ops.ours_ms} ms, SDK paging ${ops.baseline_ms} ms, ${ops.events} events, ${ops.errors} errors, ${ops.rounds} rounds; ` +
     `target < ${ops.target_ms} ms ${ops.met ? 'met' : 'NOT met'})`,
 );
+
+const { measurePreflight } = await import('./preflight.mjs');
+const pf = await measurePreflight(Number(process.env.BENCH_PREFLIGHT_ROUNDS ?? 15));
+console.log(
+  `preflight  ratio ${pf.ratio}x JSON.parse of the plan  (preflight ${pf.ours_ms} ms warm, ${pf.cold_ms} ms cold, parse ${pf.parse_ms} ms, ${pf.resources} resources, ${pf.needed} needed, ${pf.rounds} rounds; ` +
+    `target < ${pf.target_ms} ms ${pf.met ? 'met' : 'NOT met'})`,
+);

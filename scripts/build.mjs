@@ -95,7 +95,9 @@ const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
  * reads, in the library's own layout (actions/<service>.json, resourceTypes/<service>.json,
  * services.json, serviceNames.json), plus version.json and the library's licence. Actions keep
  * name, accessLevel and resourceTypes[].{name, required}; resource types keep key and arn.
- * Descriptions and condition keys (80% of the 15 MB) are dropped.
+ * Descriptions (most of the 15 MB) are dropped. Condition key names stay on actions and resource
+ * types, and conditionKeys/<service>.json keeps each key's name and type: the preflight evaluator
+ * (@cloud-copilot/iam-simulate, issue 16) validates a request's context keys against them.
  */
 export async function copyIamData(dir, source = IAM_DATA_DIR) {
   const pkg = JSON.parse(await readFile(path.join(source, 'package.json'), 'utf8'));
@@ -105,6 +107,7 @@ export async function copyIamData(dir, source = IAM_DATA_DIR) {
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'actions'), { recursive: true });
   await mkdir(path.join(dir, 'resourceTypes'), { recursive: true });
+  await mkdir(path.join(dir, 'conditionKeys'), { recursive: true });
   const services = await readJson('services.json');
   const serviceNames = await readJson('serviceNames.json');
   for (const service of [...services].sort(byName)) {
@@ -114,14 +117,19 @@ export async function copyIamData(dir, source = IAM_DATA_DIR) {
       slimActions[key] = {
         name: a.name,
         accessLevel: a.accessLevel,
-        resourceTypes: a.resourceTypes.map((rt) => ({ name: rt.name, required: rt.required })),
+        resourceTypes: a.resourceTypes.map((rt) => ({ name: rt.name, required: rt.required, conditionKeys: rt.conditionKeys })),
+        conditionKeys: a.conditionKeys,
       };
     }
     await writeFile(path.join(dir, 'actions', `${service}.json`), json(slimActions));
     const types = await readJson('resourceTypes', `${service}.json`);
     const slimTypes = {};
-    for (const [key, t] of Object.entries(types)) slimTypes[key] = { key: t.key, arn: t.arn };
+    for (const [key, t] of Object.entries(types)) slimTypes[key] = { key: t.key, arn: t.arn, conditionKeys: t.conditionKeys };
     await writeFile(path.join(dir, 'resourceTypes', `${service}.json`), json(slimTypes));
+    const keys = await readJson('conditionKeys', `${service}.json`).catch(() => ({}));
+    const slimKeys = {};
+    for (const [key, k] of Object.entries(keys)) slimKeys[key] = { key: k.key, type: k.type };
+    await writeFile(path.join(dir, 'conditionKeys', `${service}.json`), json(slimKeys));
   }
   await writeFile(path.join(dir, 'services.json'), json(services));
   await writeFile(path.join(dir, 'serviceNames.json'), json(serviceNames));
@@ -136,7 +144,8 @@ export async function copyIamData(dir, source = IAM_DATA_DIR) {
       `(data updated ${pkg.updatedAt}; ${pkg.license} licence, see LICENSE.txt), the AWS Service`,
       'Authorization Reference as JSON. JSON files cannot carry a "generated" comment, so this',
       'file says it for them. They are trimmed to the fields src/handlers/hosting/aws/iam-catalogue.ts',
-      'reads (action name, access level, resource types; resource type ARN formats) and are',
+      'and iam-simulate read (action name, access level, resource types, condition key names;',
+      'resource type ARN formats; condition key types) and are',
       'read by the bundled library through src/handlers/hosting/aws/iam-data-reader.ts.',
       '',
     ].join('\n'),

@@ -15,6 +15,7 @@ import { HistoryEntrySchema, RunningRecordSchema } from '../infra/history.js';
 import { PLAN_RECORD_FILE, PlanRecordSchema } from '../infra/plan-record.js';
 import { parseTestResult, TEST_RESULT_FILE } from '../infra/testing/results.js';
 import { AUDIT_SCHEMA_VERSION, AuditLogSchema } from '../permissions/audit.js';
+import { LEARNED_SCHEMA_VERSION, LearnedLogSchema } from '../permissions/learned.js';
 import { isRegistryShape, REGISTRY_SCHEMA_VERSION, RegistrySchema } from '../registry/registry.js';
 import { parseJsonLines, parseJsonRecord, parseJsonText, restoreHint, validateRecord } from '../core/artifact-content.js';
 import { ArtifactError } from '../core/errors.js';
@@ -31,7 +32,8 @@ export type ArtifactName =
   | 'plans'
   | 'designs'
   | 'incidents'
-  | 'test-results';
+  | 'test-results'
+  | 'learned-permissions';
 
 /**
  * How a command uses an artifact:
@@ -134,6 +136,18 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     errorCode: 'E_ARTIFACT_CORRUPT',
     // A failed deploy is counted in it; a success settles applied solutions.
     usedBy: { ...DEPLOY, 'infra debug': 'write', 'ops investigate': 'read' },
+  },
+  {
+    name: 'learned-permissions',
+    scope: 'project',
+    kind: 'file',
+    format: 'json',
+    path: (p) => p.learnedPermissionsFile,
+    schemaVersion: LEARNED_SCHEMA_VERSION,
+    validate: (text, display) => parseJsonRecord(text, display, { what: 'a learned-permissions log', schema: LearnedLogSchema, schemaVersion: LEARNED_SCHEMA_VERSION }),
+    errorCode: 'E_ARTIFACT_CORRUPT',
+    // Auto-fix grants add to it; every preflight reads it.
+    usedBy: { ...DEPLOY, 'infra preview': 'read', 'permissions preflight': 'read' },
   },
   {
     name: 'running-record',

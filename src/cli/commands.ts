@@ -5,7 +5,7 @@ import { infraTest } from './command-sets/infra-test.js';
 import { infraDrift } from './command-sets/infra-real-projects.js';
 import { opsCheckHealth, opsInvestigate, opsQueryLogs } from './command-sets/ops-monitor.js';
 import { opsAudit, opsRemediate } from './command-sets/ops-respond.js';
-import { permissionsAudit, permissionsGrant, permissionsParseError } from './command-sets/permissions.js';
+import { permissionsAudit, permissionsGrant, permissionsParseError, permissionsPreflight } from './command-sets/permissions.js';
 import { configShow, configValidate, init } from './command-sets/project.js';
 import { director } from './command-sets/director.js';
 
@@ -37,6 +37,7 @@ export const commands: readonly CommandDefinition[] = [
   withAction(permissionsParseError, () => import('./actions/permissions-parse-error.js')),
   withAction(permissionsGrant, () => import('./actions/permissions-grant.js')),
   withAction(permissionsAudit, () => import('./actions/permissions-audit.js')),
+  withAction(permissionsPreflight, () => import('./actions/permissions-preflight.js')),
   withAction(director, () => import('./actions/director.js')),
 ];
 

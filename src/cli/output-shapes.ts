@@ -7,7 +7,7 @@ import type { CallerIdentity, GrantApplyResult } from '../handlers/hosting/types
 import { denialRecord } from '../handlers/hosting/aws/denial-record.js';
 import type { PlanDigest, PlannedChange } from '../handlers/iac/types.js';
 import type { InitResult } from '../core/init/init-project.js';
-import type { DeployResult } from '../infra/lifecycle.js';
+import type { DeployResult, PreflightOutcome } from '../infra/lifecycle.js';
 import type { DriftResult } from '../infra/drift.js';
 import type { GrantResult } from '../infra/grant.js';
 import type { AuditEntry } from '../permissions/audit.js';
@@ -49,6 +49,7 @@ export function deployOutput(r: DeployResult) {
     digest: digestOutput(r.digest),
     apply: r.apply && { ok: r.apply.ok, counts: { ...r.apply.counts }, diagnostics: r.apply.diagnostics.map((x) => ({ ...x })), completed: r.apply.completed, failed: r.apply.failed },
     auto_fix: { rounds: r.auto_fix.rounds, granted: r.auto_fix.granted },
+    ...(r.preflight ? { preflight: preflightOutput(r.preflight) } : {}),
     registry: { file: r.registry.file, resources: r.registry.resources },
     deployed_markdown: r.deployedMarkdown,
     identity: identityOutput(r.identity),
@@ -118,4 +119,9 @@ export function driftOutput(r: DriftResult) {
     account: r.identity.account,
     next_command: r.next_command,
   };
+}
+
+/** The preflight is in the contract's names already (src/permissions/preflight.ts): a copy, so the data is plain. */
+export function preflightOutput(p: PreflightOutcome): PreflightOutcome {
+  return structuredClone(p);
 }

@@ -18,6 +18,9 @@ export interface ProjectPaths {
   iamAuditLockDir: string;
   issueLogFile: string;
   issueLogLockDir: string;
+  /** Permissions auto-fix had to grant, by resource type and change (beside the issue log; issue 16). */
+  learnedPermissionsFile: string;
+  learnedPermissionsLockDir: string;
   /** Incident reports of `ops investigate` (<timestamp>-<slug>.json and .md). */
   incidentsDir: string;
   env(name: string): EnvironmentPaths;
@@ -51,6 +54,8 @@ export function projectPaths(root: string): ProjectPaths {
     iamAuditLockDir: path.join(deploymentsDir, '.iam-audit.lock', 'lock'),
     issueLogFile: path.join(faberDir, 'debugger', 'issue-log.json'),
     issueLogLockDir: path.join(faberDir, 'debugger', '.issue-log.lock', 'lock'),
+    learnedPermissionsFile: path.join(faberDir, 'debugger', 'learned-permissions.json'),
+    learnedPermissionsLockDir: path.join(faberDir, 'debugger', '.learned-permissions.lock', 'lock'),
     incidentsDir: path.join(faberDir, 'incidents'),
     env(name: string): EnvironmentPaths {
       const dir = path.join(deploymentsDir, name);

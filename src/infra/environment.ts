@@ -129,7 +129,7 @@ export function environmentWrites(view: EnvironmentConfigView, operation: Enviro
         { path: env.historyFile, kind: 'append' },
         { path: p.issueLogFile, kind: 'file' },
         ...lockWrites(p.issueLogLockDir),
-        ...(autoFix ? audit : []),
+        ...(autoFix ? [...audit, { path: p.learnedPermissionsFile, kind: 'file' as const }, ...lockWrites(p.learnedPermissionsLockDir)] : []),
       ];
     }
   }

@@ -32,7 +32,7 @@ export interface GrantRequest {
   profile?: string;
   /** A person's reason (`--reason`), kept in the audit log. */
   reasonText?: string;
-  source: 'cli' | 'auto-fix';
+  source: 'cli' | 'auto-fix' | 'preflight';
   /** Grant denials whose reason is `unknown` (moto's and pre-2021 messages); see grant-plan.ts. */
   grantUnknownReason?: boolean;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { hostname } from 'node:os';
 import { validateBeforeMutation, validatePlanRecord } from '../artifacts/catalogue.js';
 import { FaberError, GuardError, InterruptedError, LockedError, NeedsHumanError, OperationError, UsageError } from '../core/errors.js';
-import { writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
+import { readJsonFile, writeJsonAtomic, writeTextAtomic } from '../core/files/atomic.js';
 import { holderAlive, processStart, withLock, type HeldLock } from '../core/files/lock.js';
 import { ensureDirectory } from '../core/files/safe-path.js';
 import { identityEvent, step, warning, type EventSink } from '../core/events.js';
@@ -13,6 +13,7 @@ import { authorize, checkAccount, type Authorization, type GuardRequest } from '
 import type { CallerIdentity } from '../handlers/hosting/types.js';
 import type { ApplyResult, Diagnostic, PlanDigest, PlannedResource } from '../handlers/iac/types.js';
 import type { Denial } from '../handlers/hosting/aws/denials.js';
+import type { GrantResult } from './grant.js';
 import { renderDeployedMarkdown } from './deployed-md.js';
 import { iacSource } from '../handlers/load.js';
 import { buildRegistry, readRegistry, writeRegistry, type Registry } from '../registry/registry.js';
@@ -20,6 +21,7 @@ import { checkEnvironmentWrites, loadEnvironment, openEnvironment, iacDirectory,
 import type { PlanRecord } from './plan-record.js';
 import { appendHistory, readHistory, readRunningRecord, type HistoryEntry, type RunningRecord } from './history.js';
 import type { PreTestResult } from './testing/results.js';
+import type { PreflightReport } from '../permissions/preflight.js';
 
 export interface PreviewResult {
   env: string;
@@ -30,7 +32,14 @@ export interface PreviewResult {
   identity: CallerIdentity;
   /** The exact command that applies this plan, with the confirmation the environment needs. */
   nextCommand: string;
+  /** What the plan needs from IAM and what the deploy identity holds (issue 16); absent for non-AWS hosting. */
+  preflight?: PreflightOutcome;
 }
+
+/** A preflight as preview and deploy report it: the report, or why it could not run. */
+export type PreflightOutcome =
+  | (PreflightReport & { granted?: string[]; refused?: string[] })
+  | { error: { code: string; message: string } };
 
 /** Who the profile is (shown before anything else), checked against the configured account. */
 export async function identify(open: OpenEnvironment, authorization: Authorization, report: EventSink): Promise<CallerIdentity> {
@@ -90,8 +99,66 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
 export async function preview(cwd: string, request: { env: string; destroy?: boolean; profile?: string }, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PreviewResult> {
   const open = await openForPreview(cwd, request, processEnv, 'infra preview');
   const identity = await identify(open.env, open.authorization, report);
-  const { resources: _values, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', open.env.paths, () => savePlan(open.env, Boolean(request.destroy), identity, report));
-  return result;
+  const { resources, ...result } = await withLock(open.env.envPaths.lockFile, 'infra preview', open.env.paths, () => savePlan(open.env, Boolean(request.destroy), identity, report));
+  const preflight = await previewPreflight(open.env, planPaths(open.env, result.planId).json, resources, processEnv, report);
+  return preflight ? { ...result, preflight } : result;
+}
+
+/**
+ * The preflight of a saved plan for preview and deploy. It never stops them: a preflight that
+ * cannot run (no IAM read for the discover profile, …) is reported as such, and the deploy's
+ * auto-fix loop remains the safety net.
+ */
+async function previewPreflight(view: EnvironmentConfigView, planJsonFile: string, planned: readonly PlannedResource[], processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PreflightOutcome | undefined> {
+  if (!view.config.handlers.hosting.aws) return undefined;
+  try {
+    const { openPreflight, preflightPlan } = await import('./preflight.js');
+    const record = (await readJsonFile(planJsonFile, view.display(planJsonFile))) as PlanRecord | undefined;
+    const session = await openPreflight(view, processEnv);
+    return await preflightPlan(view, session, record?.plan, planned, report);
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    const e = error as Partial<FaberError> & Error;
+    report(warning('LIFECYCLE_WARNING', `permission preflight did not run: ${e.message}`));
+    return { error: { code: e.code ?? 'E_INTERNAL', message: e.message } };
+  }
+}
+
+/**
+ * Before the apply, where the environment lets auto-fix grant (auto_fix_permissions, and not
+ * --no-auto-fix): the permissions preflight finds missing are granted in ONE batch through the
+ * permission manager (discover profile, escalation floor, scoping, policy versioning and size
+ * rules, audit source `preflight`). Refusals do not stop the deploy: the apply may not need
+ * them, and if it does the auto-fix loop meets the real denial.
+ */
+async function preflightGrant(cwd: string, open: OpenEnvironment, request: ApplyRequest, plan: PlanToApply, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PreflightOutcome | undefined> {
+  if (!plan.digest.hasChanges) return undefined;
+  // Nothing would be granted: the preview showed the preflight; the deploy does not pay for it again.
+  if (request.autoFix === false || !open.environment.auto_fix_permissions || !open.config.permissions.preflight_grants) return undefined;
+  const outcome = await previewPreflight(open, plan.files.json, plan.resources, processEnv, report);
+  if (!outcome || 'error' in outcome || outcome.summary.missing === 0) return outcome;
+  const { grantPermissions } = await import('./grant.js');
+  const { preflightDenials } = await import('./preflight.js');
+  const denials = preflightDenials(outcome);
+  report(step('LIFECYCLE_STEP', `preflight: granting ${outcome.summary.missing} missing permission(s) before the apply`));
+  const forward: EventSink = (event) => {
+    if (event.code !== 'IDENTITY') report(event);
+  };
+  try {
+    const granted = await grantPermissions(cwd, { env: open.name, denials, source: 'preflight', reasonText: `preflight of plan ${plan.digest.planId}` }, processEnv, forward);
+    await propagationWait(open, report);
+    return { ...outcome, granted: granted.plan.grantable.map((g) => g.action), refused: [] };
+  } catch (error) {
+    const e = error as Partial<FaberError> & Error;
+    if (e.code === 'E_PERMISSION_NEEDS_HUMAN') {
+      const result = e.details as GrantResult;
+      const refused = result.plan.refused.map((r) => r.action ?? '(no action)');
+      report(warning('LIFECYCLE_WARNING', `preflight: not granted automatically (a person decides if the apply needs them): ${refused.join(', ')}`));
+      if (result.applied) await propagationWait(open, report);
+      return { ...outcome, granted: result.applied ? result.plan.grantable.map((g) => g.action) : [], refused };
+    }
+    throw error;
+  }
 }
 
 /** The environment bound to the profile `preview` uses (the deploy profile, read-only here). */
@@ -176,6 +243,8 @@ export interface DeployResult {
   apply: ApplyResult | null;
   /** Permission rounds: how many, and which actions were granted (DESIGN §5). */
   auto_fix: AutoFixSummary;
+  /** The preflight before the apply and what it granted (issue 16). */
+  preflight?: PreflightOutcome;
   registry: { file: string; resources: number };
   deployedMarkdown: string;
   identity: CallerIdentity;
@@ -285,8 +354,9 @@ async function guardedApply(
     const base: RunBase = { id: newDeploymentId(started), operation: request.operation, env: open.name, started_at: started.toISOString(), profile: authorization.profile, account: identity.account, caller_arn: identity.arn };
     const plan = await planToApply(open, request, identity, report).catch((error: unknown) => stoppedBeforeApply(open, base, request.planId ?? null, error));
     const skippedPreTests = await gateOnPreTests(open, request, plan, processEnv, report, recorded).catch((error: unknown) => stoppedBeforeApply(open, base, plan.digest.planId, error));
+    const preflight = await preflightGrant(cwd, open, request, plan, processEnv, report).catch((error: unknown) => stoppedBeforeApply(open, base, plan.digest.planId, error));
     const running = await writeRunningRecord(open, base, plan.digest.planId);
-    const rounds = await applyRounds(cwd, open, request, plan, identity, lock, processEnv, report);
+    const rounds = await applyRounds(cwd, open, request, plan, identity, lock, processEnv, report, preflight !== undefined && !('error' in preflight));
     // Always, even after a failure or a signal: the registry must match what really exists,
     // and the run is recorded. The CLI waits for this before exiting on a signal.
     const { registry, outcome, confirmed } = await busyWhile(() => recordRun(view, open, { operation: request.operation, running, started, digest: plan.digest, rounds, skippedPreTests, lock }, identity, report, recorded));
@@ -309,6 +379,7 @@ async function guardedApply(
       digest: plan.digest,
       apply: rounds.apply,
       auto_fix: rounds.autoFix,
+      ...(preflight ? { preflight } : {}),
       registry: { file: open.envPaths.registryFile, resources: registry.resources.length },
       deployedMarkdown: open.envPaths.deployedMarkdownFile,
       identity,
@@ -414,6 +485,7 @@ async function applyRounds(
   lock: HeldLock,
   processEnv: NodeJS.ProcessEnv,
   report: EventSink,
+  preflightRan = false,
 ): Promise<AppliedRounds> {
   let apply: ApplyResult | null = null;
   let failure: FaberError | undefined;
@@ -444,7 +516,7 @@ async function applyRounds(
     if (apply) addCounts(totals, apply.counts);
     if (!apply || apply.ok || failure) break;
     failure = applyFailure(request.operation, open.name, apply);
-    const next = await autoFixRound(cwd, open, request, apply, autoFix, plan.digest, identity, processEnv, report).catch((error: unknown) => {
+    const next = await autoFixRound(cwd, open, request, apply, autoFix, plan.digest, identity, processEnv, report, preflightRan).catch((error: unknown) => {
       failure = error instanceof FaberError ? error : new OperationError('E_AUTO_FIX_FAILED', (error as Error).message);
       return undefined;
     });
@@ -658,6 +730,7 @@ async function autoFixRound(
   identity: CallerIdentity,
   processEnv: NodeJS.ProcessEnv,
   report: EventSink,
+  preflightRan = false,
 ): Promise<{ files: { plan: string; json: string }; digest: PlanDigest } | undefined> {
   const { parseDenials } = await import('../handlers/hosting/aws/denials.js');
   const parsed = parseDenials(diagnosticLines(apply.diagnostics), { region: open.region, accountId: identity.account, partition: identity.partition });
@@ -697,12 +770,10 @@ async function autoFixRound(
     if (event.code !== 'IDENTITY') report(event);
   });
   const actions = granted.plan.grantable.map((g) => g.action);
+  await learnFromGrant(open, reviewed, denials, granted, preflightRan, report);
   if (actions.length === 0) return undefined;
   summary.granted.push(...actions);
-  if (permissions.propagation_wait_seconds > 0) {
-    report(step('LIFECYCLE_STEP', `waiting ${permissions.propagation_wait_seconds}s for IAM to propagate`));
-    await new Promise((resolve) => setTimeout(resolve, permissions.propagation_wait_seconds * 1000));
-  }
+  await propagationWait(open, report);
   const next = await savePlan(open, request.operation === 'destroy', identity, report);
   // Production applies only what was reviewed: the rest of the reviewed plan, nothing new.
   if (open.environment.profile === 'prod') {
@@ -715,6 +786,33 @@ async function autoFixRound(
     }
   }
   return { files: planPaths(open, next.planId), digest: next.digest };
+}
+
+/** IAM is eventually consistent: wait after a grant before the IaC tool uses it. */
+async function propagationWait(open: OpenEnvironment, report: EventSink): Promise<void> {
+  const seconds = open.config.permissions.propagation_wait_seconds;
+  if (seconds <= 0) return;
+  report(step('LIFECYCLE_STEP', `waiting ${seconds}s for IAM to propagate`));
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+}
+
+/**
+ * Learning (issue 16): each action this auto-fix round granted is recorded against the resource
+ * type and change whose denial asked for it, so the next preflight includes it; a denial for an
+ * action the action map already predicted for that type and change is a map defect (preflight
+ * should have granted it), recorded and reported. Denials without a resource address cannot be
+ * attributed and teach nothing.
+ */
+async function learnFromGrant(open: OpenEnvironment, reviewed: PlanDigest, denials: readonly Denial[], granted: GrantResult, preflightRan: boolean, report: EventSink): Promise<void> {
+  const { actionMap } = await import('../permissions/action-map.js');
+  const { learningOf, recordLearned } = await import('../permissions/learned.js');
+  const predicts = (type: string, action: string) => {
+    const entry = actionMap.resources[type];
+    return entry ? [...entry.create, ...entry.read, ...entry.delete, ...Object.values(entry.update ?? {}).flat()].some((a) => a.toLowerCase() === action.toLowerCase()) : false;
+  };
+  const { learned, defects } = learningOf(granted.plan.grantable, denials.map((d) => d.address), reviewed.changes, predicts, preflightRan);
+  for (const d of defects) report(warning('LIFECYCLE_WARNING', `action map defect: ${d.action} was denied for ${d.address} (${d.type} ${d.change}) although the map predicts it; recorded in ${open.display(open.paths.learnedPermissionsFile)}`));
+  await recordLearned(open.paths, open.display(open.paths.learnedPermissionsFile), open.name, learned, defects);
 }
 
 export async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string): Promise<Registry> {

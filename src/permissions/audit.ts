@@ -72,8 +72,8 @@ export const AuditEntrySchema = z.strictObject({
   policies: z.array(AuditPolicySchema),
   /** Why: the parsed denial(s) the grant answers, and the person's reason text when given. */
   reason: z.strictObject({ text: z.string().optional(), denials: z.array(AuditDenialSchema) }),
-  /** `permissions grant` (cli) or the deploy's auto-fix. */
-  source: z.enum(['cli', 'auto-fix']),
+  /** `permissions grant` (cli), the deploy's auto-fix, or the deploy's preflight before the apply. */
+  source: z.enum(['cli', 'auto-fix', 'preflight']),
   granted_by_profile: z.string(),
   granted_by_arn: z.string(),
   // The planner's refusal classes may grow; a string keeps older and newer logs readable.

@@ -400,6 +400,24 @@ function selfReachRefusal(entry: CatalogueAction, resources: string[], principal
   };
 }
 
+/** The environment's resource-name pattern (`myapp-core-test-*`); a ConfigError when the context cannot be scoped. */
+export function environmentNamePattern(ctx: GrantContext): string {
+  return scopeOf(ctx).namePattern;
+}
+
+/**
+ * Where a grant of `action` would be scoped for environment `ctx` (preflight evaluates what the
+ * principal holds on exactly these): the catalogue's resource types of the action filled with the
+ * environment's name pattern, `*` for actions that support only `*`; `resourceArn`, when given,
+ * narrows to the types that cover it. undefined for an action the catalogue does not know.
+ */
+export async function grantScopeFor(action: string, resourceArn: string | undefined, ctx: GrantContext): Promise<{ resources: string[] } | { outOfScope: string } | undefined> {
+  const m = /^([A-Za-z0-9-]+):([A-Za-z0-9-]+)$/.exec(action);
+  const entry = m ? await (ctx.catalogue ?? iamCatalogue).action(m[1] ?? '', m[2] ?? '') : undefined;
+  if (!entry) return undefined;
+  return scopedResources(entry, resourceArn, true, scopeOf(ctx));
+}
+
 /**
  * Plan the grant for one round of denials (all denials of one apply). Throws ConfigError
  * (exit 2) when the context cannot define a safe scope (naming pattern without

@@ -71,11 +71,13 @@ async function auditEntries(p: TestProject): Promise<any[]> {
  * moto's denials carry no "because …" reason, so the planner treats them as reason
  * `unknown`, which auto-fix grants only with permissions.grant_unstated_reason (real AWS
  * S3 denials are the same bare "Access Denied"). propagation_wait_seconds: moto's IAM is
- * immediately consistent.
+ * immediately consistent. preflight_grants off: this file tests the auto-fix loop itself, the
+ * safety net behind the preflight (test/integration/preflight.test.ts deploys the same fixture
+ * with preflight and 0 rounds).
  */
 async function configureForMoto(p: TestProject): Promise<void> {
   await p.editConfig((c) => {
-    c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0 };
+    c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0, preflight_grants: false };
   });
 }
 

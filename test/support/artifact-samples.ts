@@ -75,6 +75,13 @@ export const SAMPLES: Partial<Record<ArtifactName, { member?: string; text: stri
   history: { text: `${JSON.stringify(historyEntry(1))}\n${JSON.stringify({ ...historyEntry(2), outcome: 'failed', error_codes: ['E_APPLY_FAILED'], error_message: 'boom', issue_ids: ['s3-bucket-exists'] })}\n` },
   'iam-audit': { text: json({ schema_version: 1, entries: [auditEntry] }) },
   'issue-log': { text: json({ schema_version: 1, updated_at: T, knowledge_base_version: null, issues: [], pending: [], recent_failures: [] }) },
+  'learned-permissions': {
+    text: json({
+      schema_version: 1,
+      entries: [{ type: 'aws_s3_bucket', change: 'create', action: 's3:PutBucketOwnershipControls', first_seen: T, last_seen: T, count: 1, environments: ['test'] }],
+      map_defects: [],
+    }),
+  },
   'running-record': { text: json({ id: 'd-20260102T030405-abc123', operation: 'deploy', env: 'test', started_at: T, profile: 'life-test-deploy', account: '123456789012', caller_arn: 'arn:aws:iam::123456789012:user/life-test-deploy', plan_id: 'abcdefabcdef', pid: 2147483 }) },
   // A dead holder (no such pid) on another host: never taken for a live one.
   'lock-holder': { text: `${JSON.stringify({ pid: 2147483, host: 'elsewhere', command: 'infra deploy', started_at: T })}\n` },

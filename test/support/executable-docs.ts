@@ -82,6 +82,7 @@ export const SET_OF: Readonly<Record<string, PreconditionSet>> = {
   'infra history': 'infra',
   'infra drift': 'infra',
   'permissions grant': 'infra',
+  'permissions preflight': 'infra',
   'infra destroy': 'infra',
   'ops check-health': 'ops',
   'ops query-logs': 'ops',

@@ -29,7 +29,7 @@ describe('the artifact catalogue', () => {
   it('names only commands the CLI has, and every artifact a mutating command writes is checked before it', () => {
     const names = new Set(commands.map((c) => c.path.join(' ')));
     for (const spec of ARTIFACTS) for (const command of Object.keys(spec.usedBy)) expect(names, `${spec.name}: ${command}`).toContain(command);
-    expect(artifactsCheckedBefore('infra deploy').sort()).toEqual(['iam-audit', 'history', 'issue-log', 'lock-holder', 'registry', 'running-record', 'test-results'].sort());
+    expect(artifactsCheckedBefore('infra deploy').sort()).toEqual(['iam-audit', 'history', 'issue-log', 'learned-permissions', 'lock-holder', 'registry', 'running-record', 'test-results'].sort());
     expect(artifactsCheckedBefore('permissions grant')).toEqual(['iam-audit']);
     expect(artifactsCheckedBefore('ops remediate').sort()).toEqual(['history', 'lock-holder', 'registry']);
   });

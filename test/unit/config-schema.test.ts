@@ -181,7 +181,7 @@ describe('defaults of a minimal config', () => {
     expect(c.project.subsystem).toBe('core');
     expect(c.resource_naming.pattern).toBe(DEFAULT_NAMING_PATTERN);
     expect(c.environments.test).toEqual({ profile: 'test', require_confirmation: false, auto_fix_permissions: false });
-    expect(c.permissions).toEqual({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT, grant_unstated_reason: false, propagation_wait_seconds: 10 });
+    expect(c.permissions).toEqual({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT, grant_unstated_reason: false, propagation_wait_seconds: 10, preflight_grants: true });
     expect(c.handlers.iac.terraform).toEqual({ directory: './tf', binary: 'auto' });
     expect(c.debugger).toEqual({ min_attempts: 3, confidence: { high: 0.8, medium: 0.6, low: 0.4 }, max_matches: 5 });
     const bare = configWith();

@@ -60,6 +60,7 @@ export function applyAction(operation: 'deploy' | 'destroy') {
     const lines = [
       `${s.green('✓')} ${operation === 'deploy' ? 'Deployed' : 'Destroyed'} '${env}' with plan ${result.planId} (${result.outcome})`,
       `  changes     +${result.apply?.counts.add ?? 0} ~${result.apply?.counts.change ?? 0} -${result.apply?.counts.destroy ?? 0}`,
+      ...(result.preflight && !('error' in result.preflight) && result.preflight.granted?.length ? [`  preflight   granted ${result.preflight.granted.length} missing permission(s) before the apply (see faber-cloud permissions audit --env ${env})`] : []),
       ...(result.auto_fix.rounds > 0 ? [`  auto-fix    ${result.auto_fix.rounds} round(s), granted ${result.auto_fix.granted.join(', ')} (see faber-cloud permissions audit --env ${env})`] : []),
       ...(result.solutions_confirmed.length > 0 ? [`  debugger    recorded as working: ${result.solutions_confirmed.join(', ')}`] : []),
       `  registry    ${path.relative(ctx.cwd, result.registry.file)} (${result.registry.resources} resources)`,

@@ -73,3 +73,25 @@ export const permissionsAudit = defineCommand({
   examples: ['faber-cloud permissions audit', 'faber-cloud permissions audit --env test --since 2026-01-01 --json'],
   output: () => import('../output-schemas/permissions.js').then((m) => m.permissionsAudit),
 });
+
+export const permissionsPreflight = defineCommand({
+  path: ['permissions', 'preflight'],
+  summary: "List the IAM permissions a saved plan needs, which the deploy identity already holds, and which are missing",
+  exits: [
+    { code: 0, when: 'the report was made (missing permissions are data, not a failure)' },
+    failed('an AWS call failed', ['E_AWS_STS']),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_ID', 'E_USAGE_PLAN_NOT_FOUND', ...ARTIFACT_ERRORS]),
+    refused('wrong profile role or account, or no hosting handler', [...PROFILE_GUARDS]),
+    needsHuman('credentials, or the discover profile may not read IAM', ['E_AWS_CREDENTIALS', 'E_PERMISSION_DENIED']),
+  ],
+  description:
+    'Reads the saved plan (--plan ID, default: the newest of the environment), derives the IAM actions each resource change\n' +
+    'needs from the action map generated from the provider source (plugin/templates/iam/action-map.json) plus what earlier\n' +
+    "auto-fix grants taught it, on the plan's own ARNs where it knows them, else on the environment's naming pattern.\n" +
+    "Evaluates them against the deploy identity's policies (inline, attached, groups, permissions boundary; explicit denies\n" +
+    'win), read from IAM with the discover profile. Resource types the map does not know are listed, not guessed.\n' +
+    'Reads only; grants nothing (infra deploy grants the missing ones before the apply where auto_fix_permissions is on).',
+  options: [ENV, { flags: '--plan <id>', description: 'the saved plan to check (default: the newest one)' }, PROFILE],
+  examples: ['faber-cloud permissions preflight --env test', 'faber-cloud permissions preflight --env prod --plan 0123456789ab --json'],
+  output: () => import('../output-schemas/permissions.js').then((m) => m.permissionsPreflight),
+});

@@ -155,3 +155,40 @@ export const DiagnosisSchema = z.strictObject({
 });
 
 export type Output<S extends z.ZodType> = z.input<S>;
+
+/** What a saved plan needs from IAM, and what the deploy identity holds (permissions preflight, issue 16). */
+export const PreflightReportSchema = z.strictObject({
+  principal: z.string().describe('the deploy identity evaluated'),
+  needed: z.array(
+    z.strictObject({
+      action: z.string(),
+      resource: z.string().describe('the ARN (or pattern, or *) evaluated and, when missing, granted on'),
+      scope: z.enum(['plan-arn', 'environment-pattern', 'wildcard-only']),
+      needed_by: z.array(z.string()).describe('type:change pairs that need it'),
+      addresses: z.array(z.string()),
+      source: z.enum(['map', 'learned']).describe('map: the generated action map; learned: an earlier auto-fix grant'),
+      status: z.enum(['held', 'missing', 'denied']).describe('denied: an explicit deny or a boundary refuses it'),
+      out_of_scope: z.string().optional().describe('why it cannot be granted within the environment scope'),
+    }),
+  ),
+  summary: z.strictObject({ needed: count, held: count, missing: count, denied: count, resource_changes: count }),
+  unknown_types: z.array(
+    z.strictObject({
+      type: z.string(),
+      addresses: z.array(z.string()),
+      why: z.enum(['not-in-map', 'unmapped-operations']),
+      operations: z.array(z.string()).optional(),
+    }),
+  ),
+  notes: z.array(z.string()).describe('what the evaluation could not take into account'),
+  map: z.strictObject({ provider: z.string(), version: z.string() }).describe('the action map used'),
+});
+
+/** A preflight as preview and deploy report it: the report (deploy: and what it granted), or why it did not run. */
+export const PreflightOutcomeSchema = z.union([
+  PreflightReportSchema.extend({
+    granted: z.array(z.string()).optional().describe('deploy: actions granted before the apply'),
+    refused: z.array(z.string()).optional().describe('deploy: missing actions not granted automatically'),
+  }),
+  z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
+]);

@@ -4,7 +4,7 @@ import { CATEGORIES } from '../../debugger/categories.js';
 import { SolutionSchema } from '../../debugger/issue-log.js';
 import { HistoryEntrySchema } from '../../infra/history.js';
 import { RegistryResourceSchema } from '../../registry/registry.js';
-import { ApplyCountsSchema, DiagnosisSchema, DiagnosticSchema, IdentitySchema, PlanDigestSchema, count } from './common.js';
+import { ApplyCountsSchema, DiagnosisSchema, DiagnosticSchema, IdentitySchema, PlanDigestSchema, PreflightOutcomeSchema, count } from './common.js';
 
 export const infraValidate = z.strictObject({
   env: z.string(),
@@ -23,6 +23,7 @@ export const infraPreview = z.strictObject({
   digest: PlanDigestSchema,
   account: z.string().describe('the account the plan was made in'),
   next: z.string().describe('the command that applies this plan'),
+  preflight: PreflightOutcomeSchema.optional().describe('what the plan needs from IAM (AWS hosting)'),
 });
 
 /** infra deploy and infra destroy: the same guarded apply of one saved plan. */
@@ -44,6 +45,7 @@ const applied = z.strictObject({
     .nullable()
     .describe('null when nothing was applied (no changes)'),
   auto_fix: z.strictObject({ rounds: count, granted: z.array(z.string()).describe('IAM actions granted') }),
+  preflight: PreflightOutcomeSchema.optional().describe('deploy with auto_fix_permissions: the preflight before the apply and what it granted'),
   registry: z.strictObject({ file: z.string(), resources: count }),
   deployed_markdown: z.string().describe('DEPLOYED.md (absolute)'),
   identity: IdentitySchema,

@@ -1,7 +1,7 @@
 /** Output schemas of permissions parse-error, grant and audit (src/cli/command-sets/permissions.ts). */
 import { z } from 'zod';
 import { AuditEntrySchema, AuditPolicySchema } from '../../permissions/audit.js';
-import { DenialSchema } from './common.js';
+import { DenialSchema, PreflightReportSchema } from './common.js';
 
 export const permissionsParseError = z.strictObject({
   denials: z.array(DenialSchema),
@@ -53,4 +53,11 @@ export const permissionsAudit = z.strictObject({
   file: z.string(),
   schema_version: z.literal(1).describe('of iam-audit.json'),
   entries: z.array(AuditEntrySchema.extend({ reason: z.strictObject({ text: z.string().optional(), denials: z.array(DenialSchema) }) })),
+});
+
+export const permissionsPreflight = PreflightReportSchema.extend({
+  env: z.string(),
+  plan_id: z.string().regex(/^[0-9a-f]{12}$/).describe('the saved plan checked'),
+  account: z.string(),
+  region: z.string(),
 });

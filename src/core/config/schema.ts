@@ -315,8 +315,14 @@ export const ConfigSchema = z
             'Also auto-grant denials whose message does not say why (S3\'s bare "Access Denied", moto). Off: DESIGN §5 grants only "no identity-based policy allows".',
           ),
         propagation_wait_seconds: z.number().int().min(0).max(120).default(10).describe('Wait after an auto-fix grant before re-planning (IAM is eventually consistent).'),
+        preflight_grants: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Where auto_fix_permissions is on, grant what the permission preflight finds missing in one batch before the apply (the auto-fix loop stays the safety net). Off: only the auto-fix loop grants.',
+          ),
       })
-      .default({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT, grant_unstated_reason: false, propagation_wait_seconds: 10 }),
+      .default({ max_auto_fix_rounds: 3, never_auto_grant: DEFAULT_NEVER_AUTO_GRANT, grant_unstated_reason: false, propagation_wait_seconds: 10, preflight_grants: true }),
     debugger: z
       .strictObject({
         ...comment,

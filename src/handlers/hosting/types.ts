@@ -34,6 +34,8 @@ export interface HostingHandler {
    * UnauthorizedOperation messages), as JSON text.
    */
   decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string>;
+  /** The identity policies (and permissions boundary) of a deploy principal, read with `profile` (preflight). */
+  principalPolicies(request: { profile: string; region: string; principalArn: string }): Promise<PrincipalPolicies>;
   /** Resources that carry all of `tags` (e.g. Project and Environment), found through the provider's tag index. */
   resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]>;
   /** Read-only live configuration of deployed resources, for audits (loaded on first use). */
@@ -123,4 +125,22 @@ export interface GrantPrincipal {
 export interface GrantApplyResult {
   principal: GrantPrincipal;
   policies: AppliedPolicy[];
+}
+
+/** One identity policy of a principal, as its document. */
+export interface PrincipalPolicy {
+  name: string;
+  /** Managed policies only. */
+  arn?: string;
+  kind: 'inline' | 'managed' | 'group-inline' | 'group-managed';
+  document: unknown;
+}
+
+export interface PrincipalPolicies {
+  principal: GrantPrincipal;
+  identity: PrincipalPolicy[];
+  /** The permissions boundary, when the principal has one and it could be read. */
+  boundary: PrincipalPolicy | null;
+  /** What could not be read (the evaluation ignores it). */
+  notes: string[];
 }

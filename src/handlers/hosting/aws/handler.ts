@@ -2,7 +2,7 @@ import type { StateResource } from '../../iac/types.js';
 import type { InspectionCapability } from '../inspection.js';
 import type { RemediationCapability } from '../remediation.js';
 import type { MonitoringApi } from '../monitoring.js';
-import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, ResourceCheck, ResourceCheckRequest, TaggedResource } from '../types.js';
+import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, PrincipalPolicies, ResourceCheck, ResourceCheckRequest, TaggedResource } from '../types.js';
 import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
@@ -25,6 +25,11 @@ export class AwsHostingHandler implements HostingHandler {
   async applyGrant(request: GrantApplyRequest): Promise<GrantApplyResult> {
     const { applyGrant } = await import('./iam-grants.js');
     return applyGrant(request, this.env);
+  }
+
+  async principalPolicies(request: { profile: string; region: string; principalArn: string }): Promise<PrincipalPolicies> {
+    const { principalPolicies } = await import('./principal-policies.js');
+    return principalPolicies(request, this.env);
   }
 
   decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string> {

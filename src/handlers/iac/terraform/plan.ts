@@ -94,7 +94,23 @@ export function digestPlan(plan: ShowPlanJson): PlanDigest {
  * sensitive (a sensitive input copied into another attribute loses its mark), so only
  * leaving values out guarantees no secret is written. `tofu show <planfile>` shows values.
  */
+/**
+ * The top-level attributes a create sets (names only, like changed_attributes): a known value
+ * that is not null, false or empty, or a value known only after apply that the configuration
+ * gives. What the permission preflight reads to know which settings a create writes.
+ */
+function setAttributes(change: JsonResourceChange['change'], configured: Record<string, string[]> | undefined): string[] {
+  const after = (change.after ?? {}) as Record<string, unknown>;
+  const unknown = (change.after_unknown ?? {}) as Record<string, unknown>;
+  const empty = (v: unknown) => v === null || v === false || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+  const out = new Set(Object.keys(after).filter((k) => !empty(after[k])));
+  for (const [k, v] of Object.entries(unknown)) if (v !== false && (configured?.[k] ?? []).length > 0) out.add(k);
+  return [...out].sort();
+}
+
 export function redactPlanJson(plan: ShowPlanJson): Record<string, unknown> {
+  const references = new Map<string, Record<string, string[]>>();
+  configurationReferences((plan.configuration as { root_module?: JsonConfigModule } | undefined)?.root_module, '', references);
   return {
     format_version: plan.format_version,
     terraform_version: plan.terraform_version,
@@ -106,6 +122,7 @@ export function redactPlanJson(plan: ShowPlanJson): Record<string, unknown> {
       name: rc.name,
       actions: rc.change.actions,
       changed_attributes: changedAttributes(rc.change),
+      ...(rc.change.actions.includes('create') ? { set_attributes: setAttributes(rc.change, references.get(configAddress(rc.address))) } : {}),
       ...(rc.change.replace_paths ? { replace_paths: rc.change.replace_paths } : {}),
       ...(rc.action_reason ? { action_reason: rc.action_reason } : {}),
     })),

@@ -1,0 +1,3 @@
+module faber-cloud/gen-action-map
+
+go 1.22

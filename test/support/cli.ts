@@ -24,16 +24,24 @@ export interface CliRun {
  */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string | Buffer } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
+    // Our own timer, not execFile's: the CLI handles SIGTERM itself and may exit with any code,
+    // so only this flag tells a run the test stopped from one that finished.
+    let timedOut = false;
+    const timeoutMs = options.timeoutMs ?? 120_000;
     const child = execFile(
       process.execPath,
       [CLI, ...args],
       {
         cwd: options.cwd ?? REPO_ROOT,
         env: { ...process.env, NO_COLOR: '1', ...options.env },
-        timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
+        clearTimeout(timer);
+        if (timedOut) {
+          reject(new Error(`faber-cloud ${args.join(' ')}: still running after ${timeoutMs / 1000} s, stopped by the test (pass a longer timeoutMs if the machine is slow)\n${stdout}${stderr}`));
+          return;
+        }
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         let json: unknown;
         if (args.includes('--json')) {
@@ -47,6 +55,10 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
         else checkEnvelope(json, args).then(() => resolve({ code, stdout, stderr, json }), reject);
       },
     );
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, timeoutMs);
     // A CLI that stops reading early (an oversized input) closes the pipe: not a test failure.
     child.stdin?.on('error', () => {});
     child.stdin?.end(options.input);

@@ -1,4 +1,3 @@
-import { Command, CommanderError } from 'commander';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { infraArchitect } from '../../src/cli/command-sets/infra-design.js';
 import { infraDebug, infraDeploy, infraHistory } from '../../src/cli/command-sets/infra-lifecycle.js';
@@ -6,8 +5,8 @@ import { infraTest } from '../../src/cli/command-sets/infra-test.js';
 import { commands } from '../../src/cli/commands.js';
 import type { CommandContext, CommandResult } from '../../src/cli/context.js';
 import { withAction, type ActionInput, type CommandDefinition, type InputOf } from '../../src/cli/definition.js';
-import { buildProgram } from '../../src/cli/main.js';
 import type { OptionSpec } from '../../src/cli/options.js';
+import { optionsFor } from '../support/parse-argv.js';
 
 /**
  * The command contract: an action's `options` are typed from its definition's flags
@@ -43,27 +42,7 @@ describe('option types read from the flags', () => {
   });
 });
 
-function silence(cmd: Command): void {
-  cmd.exitOverride();
-  cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
-  for (const sub of cmd.commands) silence(sub);
-}
 
-/** The options object the action of argv's command would receive, or commander's error. */
-async function optionsFor(argv: readonly string[]): Promise<Record<string, unknown> | string> {
-  let received: Record<string, unknown> | undefined;
-  const program = buildProgram(async (_def, cmd) => {
-    received = cmd.opts();
-  });
-  silence(program);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.message;
-    throw error;
-  }
-  return received ?? 'the action did not run';
-}
 
 const longFlag = (o: OptionSpec) => o.flags.split(/[ ,]+/).find((w) => w.startsWith('--'))!;
 /** The attribute the types promise (options.ts, AttributeOf): camelCase, without `no-`. */

@@ -1,31 +1,14 @@
-import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { commandOf } from '../../src/cli/commands.js';
-import { buildProgram } from '../../src/cli/main.js';
 import { OPERATIONS, capabilities, route, type Alternative, type ArgName, type RouteArgs } from '../../src/director/index.js';
 import { argvOf } from '../../src/director/route.js';
 import { ARG_FLAGS, AUDIT_TYPES, LOG_LEVELS, REMEDIATION_ACTIONS, TEST_PHASES } from '../../src/director/vocabulary.js';
+import { parses } from '../support/parse-argv.js';
 
 /** What the director routes to must be a real command line of this CLI. */
 const context = { environments: ['test', 'prod'], prodEnvironments: ['prod'] };
 
-function silence(cmd: Command): void {
-  cmd.exitOverride();
-  cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
-  for (const sub of cmd.commands) silence(sub);
-}
 
-async function parses(argv: readonly string[]): Promise<string | null> {
-  const program = buildProgram(async () => {});
-  silence(program);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return null;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.message;
-    throw error;
-  }
-}
 
 /**
  * Every value the router can put in an argument: the words it extracts into a fixed set

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/main.js';
 import { OPERATIONS, route, type Alternative, type RouteContext, type RouteResult } from '../../src/director/index.js';
 import { missingArgs } from '../../src/director/route.js';
 import { REMEDIATION_ACTIONS } from '../../src/director/vocabulary.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { loadPhrasings } from '../support/director-phrasings.js';
+import { parses } from '../support/parse-argv.js';
 
 /**
  * Routing invariants of issue 15, each checked over a grid (phrasing templates x verbs x
@@ -285,23 +284,7 @@ describe('a remediation route carries its target and its value', () => {
 
 // ---- every request of every grid: complete, parseable command lines ------------------------
 
-function silence(cmd: Command): void {
-  cmd.exitOverride();
-  cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
-  for (const sub of cmd.commands) silence(sub);
-}
 
-async function parses(argv: readonly string[]): Promise<string | null> {
-  const program = buildProgram(async () => {});
-  silence(program);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return null;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.message;
-    throw error;
-  }
-}
 
 describe('every command line the router emits over the grids', () => {
   const requests = [

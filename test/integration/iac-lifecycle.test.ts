@@ -32,7 +32,7 @@ const HANDLERS: HandlerCase[] = [
   {
     tool: 'terraform',
     project: 'demo',
-    create: () => createProject(path.join(REPO_ROOT, 'templates', 'demo', 'terraform'), { project: 'demo' }),
+    create: () => createProject(path.join(REPO_ROOT, 'plugin', 'templates', 'demo', 'terraform'), { project: 'demo' }),
     planSuffix: '.tfplan',
     async change(p) {
       const main = path.join(p.terraformDir, 'main.tf');

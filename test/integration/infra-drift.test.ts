@@ -15,7 +15,7 @@ import { createProject, historyLines } from '../support/project.js';
  * reported per attribute, apart from the pending code change; --accept brings state in line.
  */
 
-const DEMO = path.join(REPO_ROOT, 'templates', 'demo', 'terraform');
+const DEMO = path.join(REPO_ROOT, 'plugin', 'templates', 'demo', 'terraform');
 const client = { region: MOTO_REGION, endpoint: process.env.AWS_ENDPOINT_URL!, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
 
 /** The aws provider is slow to start on a loaded machine: give each CLI run more than runCli's 2 minutes. */

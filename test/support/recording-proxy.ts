@@ -126,7 +126,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
-  const map = JSON.parse(readFileSync(path.join(REPO_ROOT, 'templates', 'iam', 'action-map.json'), 'utf8')) as { exceptions: Record<string, string[]> };
+  const map = JSON.parse(readFileSync(path.join(REPO_ROOT, 'plugin', 'templates', 'iam', 'action-map.json'), 'utf8')) as { exceptions: Record<string, string[]> };
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     calls,

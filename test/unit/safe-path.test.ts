@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UnsafePathError } from '../../src/core/errors.js';
+import { FaberError, UnsafePathError } from '../../src/core/errors.js';
 import { appendTextNoFollow, writeJsonAtomic, writeTextAtomic } from '../../src/core/files/atomic.js';
 import { acquireLock } from '../../src/core/files/lock.js';
-import { checkWritePath, checkWritePaths, directoryScope, ensureDirectory } from '../../src/core/files/safe-path.js';
+import { checkWritePath, checkWritePaths, directoryScope, ensureDirectory, resolveProjectFile } from '../../src/core/files/safe-path.js';
 import { victimTree } from '../support/victim-tree.js';
 
 const tree = () => victimTree('faber-safe-');
@@ -314,5 +314,81 @@ describe('directoryScope, more shapes', () => {
     expect(e.message).toBe(`terraform directory ../outside resolves to ${await realpath(t.outside)}, outside the project root ${await realpath(t.root)}`);
     expect(e.hint).toContain('allow_outside_project: true');
     expect(e.details).toStrictEqual({ path: '../outside', resolved: await realpath(t.outside), reason: 'outside-project' });
+  });
+});
+
+describe('resolveProjectFile: a file the config names for a tool to read', () => {
+  let outside = '';
+  async function project() {
+    const t = await victimTree('faber-resolve-');
+    const root = await realpath(t.root);
+    outside = await realpath(t.outside);
+    await mkdir(path.join(root, 'tf', 'backend'), { recursive: true });
+    await writeFile(path.join(root, 'tf', 'backend', 'test.hcl'), 'key = "test"\n');
+    return root;
+  }
+
+  async function failure(promise: Promise<unknown>) {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FaberError);
+    return error as FaberError;
+  }
+
+  it('gives the real path of a file inside the project, relative to the base, links inside followed', async () => {
+    const root = await project();
+    const base = path.join(root, 'tf');
+    expect(await resolveProjectFile(root, base, 'backend/test.hcl', 'backend config')).toBe(path.join(root, 'tf', 'backend', 'test.hcl'));
+    await symlink(path.join(root, 'tf', 'backend', 'test.hcl'), path.join(root, 'tf', 'current.hcl'));
+    expect(await resolveProjectFile(root, base, 'current.hcl', 'backend config')).toBe(path.join(root, 'tf', 'backend', 'test.hcl'));
+  });
+
+  it('a missing file (or one under a file) is E_CONFIG_FILE_MISSING, exit 2, naming it and where it was looked for', async () => {
+    const root = await project();
+    for (const file of ['backend/prod.hcl', 'backend/test.hcl/inner']) {
+      const error = await failure(resolveProjectFile(root, path.join(root, 'tf'), file, 'backend config'));
+      expect(error.code).toBe('E_CONFIG_FILE_MISSING');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toBe(`backend config ${file} does not exist (looked for ${path.join('tf', file)})`);
+      expect(error.hint).toContain('relative to the terraform directory');
+      expect(error.details).toEqual({ path: file });
+    }
+  });
+
+  it('a link out of the project, or the project root itself, is E_ARTIFACT_UNSAFE_PATH naming where it resolves', async () => {
+    const root = await project();
+    await writeFile(path.join(outside, 'secret.hcl'), 'key = "x"\n');
+    await symlink(path.join(outside, 'secret.hcl'), path.join(root, 'tf', 'escape.hcl'));
+    const escape = await failure(resolveProjectFile(root, path.join(root, 'tf'), 'escape.hcl', 'backend config'));
+    expect(escape).toBeInstanceOf(UnsafePathError);
+    expect(escape.message).toBe(`backend config escape.hcl resolves to ${path.join(outside, 'secret.hcl')}, outside the project root ${root}`);
+    expect(escape.hint).toContain('inside the project');
+    expect(escape.details).toEqual({ path: 'escape.hcl', resolved: path.join(outside, 'secret.hcl'), reason: 'outside-project' });
+    const itself = await failure(resolveProjectFile(root, path.join(root, 'tf'), '..', 'backend config'));
+    expect(itself).toBeInstanceOf(UnsafePathError);
+    expect(itself.details).toMatchObject({ resolved: root, reason: 'outside-project' });
+  });
+
+  it('a directory is not a file: E_CONFIG_FILE_MISSING with its own message', async () => {
+    const root = await project();
+    const error = await failure(resolveProjectFile(root, path.join(root, 'tf'), 'backend', 'backend config'));
+    expect(error.code).toBe('E_CONFIG_FILE_MISSING');
+    expect(error.message).toBe('backend config backend is not a regular file');
+    expect(error.hint).toContain('HCL file');
+    expect(error.details).toEqual({ path: 'backend' });
+  });
+
+  it('any other failure to resolve (a link loop) is passed on, not reported as a missing file', async () => {
+    const root = await project();
+    await symlink(path.join(root, 'tf', 'loop-b.hcl'), path.join(root, 'tf', 'loop-a.hcl'));
+    await symlink(path.join(root, 'tf', 'loop-a.hcl'), path.join(root, 'tf', 'loop-b.hcl'));
+    const error = await resolveProjectFile(root, path.join(root, 'tf'), 'loop-a.hcl', 'backend config').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).not.toBeInstanceOf(FaberError);
+    expect((error as NodeJS.ErrnoException).code).toBe('ELOOP');
   });
 });

@@ -224,7 +224,9 @@ export async function resolveProjectFile(projectRoot: string, base: string, file
       details: { path: file },
     });
   }
-  if (inside(realRoot, real) === undefined || inside(realRoot, real)?.length === 0) {
+  const within = inside(realRoot, real);
+  // The root itself is not a file of the project either.
+  if (within === undefined || within.length === 0) {
     throw new UnsafePathError(`${describe} ${file} resolves to ${real}, outside the project root ${realRoot}`, {
       hint: 'keep the file inside the project (a link in a cloned repository must not point the tool at another file)',
       details: { path: file, resolved: real, reason: 'outside-project' },

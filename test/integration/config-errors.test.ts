@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, snapshotTree, tempDir } from '../support/cli.js';
+import { PLUGIN_ROOT, REPO_ROOT, runCli, snapshotTree, tempDir } from '../support/cli.js';
 
 const CONFIG = '.fractary/plugins/faber-cloud/config/devops.json';
 let valid: any;
@@ -268,8 +268,8 @@ describe('malformed configs', () => {
     expect(missing.json.error.hint).toMatch(/faber-cloud init/);
   });
 
-  it('never treats the plugin directory itself as a project', async () => {
-    const run = await runCli(['init', '--json', '--project', 'x'], { cwd: REPO_ROOT });
+  it('never treats the plugin directory (plugin/, what Claude Code installs) as a project', async () => {
+    const run = await runCli(['init', '--json', '--project', 'x'], { cwd: PLUGIN_ROOT });
     expect(run.code).toBe(2);
     expect(run.json.error.code).toBe('E_PROJECT_NOT_FOUND');
   });

@@ -71,6 +71,7 @@ const COMMAND_SCENARIOS: Record<string, string> = {
   'permissions parse-error': 'parse-error',
   'permissions grant': 'grant',
   'permissions audit': 'grant',
+  'permissions preflight': 'arguments',
   director: 'director',
 };
 
@@ -89,6 +90,7 @@ const ARTIFACT_SCENARIOS: Record<string, string> = {
   issueLogLockDir: 'deploy + debug (holder: pid, host, command, time)',
   issueLogFile: 'deploy + debug',
   incidentsDir: 'logs',
+  learnedPermissionsFile: 'grant (auto-fix grants only: resource types, change kinds, IAM actions and addresses, no values)',
   dir: 'the whole tree is searched',
   registryFile: 'deploy',
   deployedMarkdownFile: 'deploy',

@@ -154,7 +154,7 @@ describe.each(HANDLERS)('the lifecycle through the $tool handler', (h) => {
     // deploy exactly that plan
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', planId, '--json']);
     expect(deploy.code, deploy.stderr).toBe(0);
-    expect(deploy.json.data.planId).toBe(planId);
+    expect(deploy.json.data.plan_id).toBe(planId);
     expect(deploy.stderr).toContain('account 123456789012');
     const first = await expectRecordsMatchCloud(p, h, 'test');
     expect(first.length).toBe(preview.json.data.digest.counts.create);
@@ -223,7 +223,7 @@ describe.each(HANDLERS)('the lifecycle through the $tool handler', (h) => {
     expect(await p.state('prod')).toEqual([]);
     const ok = await p.cli([...command.split(' ').slice(1), '--json']);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.json.data.planId).toBe(planId);
+    expect(ok.json.data.plan_id).toBe(planId);
     expect((await expectRecordsMatchCloud(p, h, 'prod')).length).toBeGreaterThanOrEqual(4);
     // test was never touched
     expect(await p.state('test')).toEqual([]);

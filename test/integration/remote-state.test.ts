@@ -106,7 +106,7 @@ describe('remote state per environment (S3 backend in moto)', () => {
     expect(await remoteState('prod/app.tfstate')).toEqual(prodState);
     const prodAgain = await p.cli(['infra', 'preview', '--env', 'prod', '--json'], SLOW);
     expect(prodAgain.code, prodAgain.stderr).toBe(0);
-    expect(prodAgain.json.data.digest.hasChanges ?? prodAgain.json.data.digest.has_changes).toBe(false);
+    expect(prodAgain.json.data.digest.has_changes).toBe(false);
     expect(await registryIds(p, 'test')).toEqual(await remoteState('test/app.tfstate'));
 
     // destroy both

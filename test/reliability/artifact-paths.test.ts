@@ -35,6 +35,7 @@ const DIRECTORIES = new Set<string>([
   'project.incidentsDir',
   'project.iamAuditLockDir',
   'project.issueLogLockDir',
+  'project.learnedPermissionsLockDir',
   'env.dir',
   'env.plansDir',
   'env.lockFile',
@@ -48,7 +49,7 @@ const DIRECTORIES = new Set<string>([
 const TOOL_PATHS = ['.terraform', '.terraform.lock.hcl', 'terraform.tfstate', 'terraform.tfstate.d'];
 
 /** Commands that write no project file (each checked to be in the registry). */
-const READ_ONLY = ['config show', 'config validate', 'infra show-resources', 'infra history', 'ops check-health', 'ops query-logs', 'ops audit', 'permissions parse-error', 'permissions audit', 'director'];
+const READ_ONLY = ['config show', 'config validate', 'infra show-resources', 'infra history', 'ops check-health', 'ops query-logs', 'ops audit', 'permissions parse-error', 'permissions audit', 'permissions preflight', 'director'];
 
 /** artifact -> the commands that write it: the one table the cells are generated from. */
 const WRITERS: Record<string, string[]> = {
@@ -61,6 +62,8 @@ const WRITERS: Record<string, string[]> = {
   'project.issueLogFile': ['infra debug', 'infra deploy', 'infra destroy'],
   'project.issueLogLockDir': ['infra debug', 'infra deploy'],
   'project.incidentsDir': ['ops investigate'],
+  'project.learnedPermissionsFile': ['infra deploy'],
+  'project.learnedPermissionsLockDir': ['infra deploy'],
   'env.dir': ['infra preview', 'infra test', 'infra deploy', 'infra destroy', 'ops remediate', 'permissions grant'],
   'env.registryFile': ['infra deploy', 'infra destroy', 'infra drift'],
   'env.deployedMarkdownFile': ['infra deploy', 'infra destroy', 'infra drift'],

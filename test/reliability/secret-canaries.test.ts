@@ -91,6 +91,7 @@ const ARTIFACT_SCENARIOS: Record<string, string> = {
   issueLogFile: 'deploy + debug',
   incidentsDir: 'logs',
   learnedPermissionsFile: 'grant (auto-fix grants only: resource types, change kinds, IAM actions and addresses, no values)',
+  learnedPermissionsLockDir: 'grant (holder: pid, host, command, time)',
   dir: 'the whole tree is searched',
   registryFile: 'deploy',
   deployedMarkdownFile: 'deploy',

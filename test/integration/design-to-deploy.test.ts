@@ -204,5 +204,5 @@ describe('design to deploy: architect, engineer, validate, test pre, preview, de
     for (const s of scenarios) await s.gone();
     expect(await taggedArns(PROJECT)).toEqual([]);
     expect(ok(await cli(['infra', 'show-resources', '--env', 'test']), 'show-resources after destroy').resources).toEqual([]);
-  }, 240_000);
+  }, 480_000); // three designs, each previewed (with a permission preflight) and deployed twice: ~2 min alone, twice that with the suite beside it
 });

@@ -25,6 +25,18 @@ export const CONFIG_ERRORS = ['E_PROJECT_NOT_FOUND', 'E_CONFIG_MISSING', 'E_CONF
 export const ARTIFACT_ERRORS = ['E_ARTIFACT_CORRUPT', 'E_ARTIFACT_UNSAFE_PATH'] as const;
 /** The profile and account checks before a cloud call (DESIGN §5). */
 export const PROFILE_GUARDS = ['E_GUARD_WRONG_PROFILE', 'E_GUARD_UNKNOWN_PROFILE', 'E_GUARD_ACCOUNT_MISMATCH', 'E_GUARD_ACCOUNT_UNSET', 'E_GUARD_NO_HOSTING'] as const;
+/** The guards of a deploy or destroy of one saved plan (src/core/guard.ts, the lock, the backend). */
+export const APPLY_GUARDS = [
+  ...PROFILE_GUARDS,
+  'E_GUARD_PLAN_REQUIRED',
+  'E_GUARD_CONFIRMATION_REQUIRED',
+  'E_GUARD_CONFIRMATION_MISMATCH',
+  'E_GUARD_PLAN_CHANGED',
+  'E_GUARD_PLAN_MISMATCH',
+  'E_LOCKED',
+  'E_LOCK_COMPROMISED',
+  'E_GUARD_STATE_MIGRATION',
+] as const;
 /** Running the IaC tool. */
 export const IAC_ERRORS = ['E_CONFIG_IAC_BINARY', 'E_CONFIG_TERRAFORM_DIR'] as const;
 

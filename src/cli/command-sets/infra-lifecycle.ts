@@ -1,5 +1,5 @@
 import { defineCommand } from '../definition.js';
-import { ARTIFACT_ERRORS, IAC_ERRORS, OK, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
+import { APPLY_GUARDS, ARTIFACT_ERRORS, IAC_ERRORS, OK, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
 import { CONFIRM, ENV, ENV_FILTER, LIMIT, PLAN, PROFILE, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -44,17 +44,7 @@ export const infraDeploy = defineCommand({
     { code: 0, when: 'applied, or nothing to change' },
     failed('the apply failed (the registry still shows what exists) or the pre-deploy tests block the plan', ['E_APPLY_FAILED', 'E_IAC_FAILED', 'E_PRE_TESTS_BLOCKED', 'E_AUTO_FIX_FAILED', 'E_AWS_STS']),
     usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
-    refused('prod without --plan/--confirm (prints the plan and the exact command), wrong profile or account, plan changed, lock held', [
-      ...PROFILE_GUARDS,
-      'E_GUARD_PLAN_REQUIRED',
-      'E_GUARD_CONFIRMATION_REQUIRED',
-      'E_GUARD_CONFIRMATION_MISMATCH',
-      'E_GUARD_PLAN_CHANGED',
-      'E_GUARD_PLAN_MISMATCH',
-      'E_LOCKED',
-      'E_LOCK_COMPROMISED',
-      'E_GUARD_STATE_MIGRATION',
-    ]),
+    refused('prod without --plan/--confirm (prints the plan and the exact command), wrong profile or account, plan changed, lock held', APPLY_GUARDS),
     needsHuman('a permission that may not be auto-granted, or credentials', [
       'E_AWS_CREDENTIALS',
       'E_PERMISSION_DENIED',
@@ -92,17 +82,7 @@ export const infraDestroy = defineCommand({
     OK,
     failed('the destroy failed part-way (the registry still shows what exists)', ['E_APPLY_FAILED', 'E_IAC_FAILED', 'E_AWS_STS']),
     usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
-    refused('without --confirm <env> (prod: and --plan), wrong profile or account, plan changed, lock held', [
-      ...PROFILE_GUARDS,
-      'E_GUARD_PLAN_REQUIRED',
-      'E_GUARD_CONFIRMATION_REQUIRED',
-      'E_GUARD_CONFIRMATION_MISMATCH',
-      'E_GUARD_PLAN_CHANGED',
-      'E_GUARD_PLAN_MISMATCH',
-      'E_LOCKED',
-      'E_LOCK_COMPROMISED',
-      'E_GUARD_STATE_MIGRATION',
-    ]),
+    refused('without --confirm <env> (prod: and --plan), wrong profile or account, plan changed, lock held', APPLY_GUARDS),
     needsHuman('a permission is missing, or credentials', ['E_AWS_CREDENTIALS', 'E_PERMISSION_DENIED']),
   ],
   options: [

@@ -24,7 +24,7 @@ export interface AutopilotAnswer {
 }
 export type Verdict = 'agree' | 'differ' | 'ours-only' | 'autopilot-only' | 'neither';
 export interface OursData {
-  denials: Array<{ action?: string; resource_arn?: string; reason: string }>;
+  denials: Array<{ action?: string; resource_arn?: string; principal_arn?: string; reason: string }>;
   credential_problems: Array<{ code: string }>;
 }
 export declare function parseAutopilotCli(run: { code: number; stdout: string; stderr: string }): AutopilotCli;
@@ -34,5 +34,5 @@ export declare function autopilotAnswer(cli: AutopilotCli, mcp?: AutopilotMcp): 
 export declare function compareMessage(
   ours: OursData,
   autopilot: AutopilotAnswer,
-): { found: Verdict; action: Verdict; actionExact: boolean; resource: Verdict; class: Verdict };
+): { found: Verdict; action: Verdict; actionExact: boolean; resource: Verdict; resourceIsPrincipal: boolean; class: Verdict };
 export declare function tally(rows: Array<{ verdict: Record<string, Verdict> }>): Record<string, Record<string, number>>;

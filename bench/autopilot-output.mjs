@@ -99,11 +99,13 @@ const same = (a, b) => a !== undefined && b !== undefined && a.toLowerCase() ===
 /**
  * Side by side for one message. `ours` is `permissions parse-error --json` data (denials,
  * credential_problems); Autopilot reports one denial per message, so it is compared with our
- * first denial. Each of action/resource/class is `agree`, `differ`, `ours-only`,
- * `autopilot-only` or `neither`.
+ * denial of the same action, else our first. Each of action/resource/class is `agree`,
+ * `differ`, `ours-only`, `autopilot-only` or `neither`; `resourceIsPrincipal` says Autopilot's
+ * resource is the denied principal's own ARN (its fallback when the message names no resource).
  */
 export function compareMessage(ours, autopilot) {
-  const first = ours.denials[0];
+  // Autopilot takes the first denial sentence it finds; ours lists them all, so match by action.
+  const first = ours.denials.find((d) => same(d.action, autopilot.action)) ?? ours.denials[0];
   const pair = (x, y, eq = same) => (x === undefined && y === undefined ? 'neither' : x === undefined ? 'autopilot-only' : y === undefined ? 'ours-only' : eq(x, y) ? 'agree' : 'differ');
   const ourClass = first ? (autopilotClassFor(first.reason) ?? 'unknown') : undefined;
   const theirClass = autopilot.found ? autopilot.class : undefined;
@@ -113,6 +115,7 @@ export function compareMessage(ours, autopilot) {
     // Case matters in an action only for display; AWS matches actions case-insensitively.
     actionExact: first?.action !== undefined && first.action === autopilot.action,
     resource: pair(first?.resource_arn, autopilot.resource, (a, b) => a === b),
+    resourceIsPrincipal: autopilot.resource !== undefined && autopilot.resource === first?.principal_arn,
     class: pair(ourClass, theirClass, (a, b) => a === b),
   };
 }

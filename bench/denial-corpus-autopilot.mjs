@@ -176,14 +176,14 @@ export function markdownTable(result) {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of result.rows) {
-    const d = r.ours.denials[0];
+    const d = r.ours.denials.find((x) => r.autopilot.action !== undefined && x.action?.toLowerCase() === r.autopilot.action.toLowerCase()) ?? r.ours.denials[0];
     const extra = r.ours.denials.length > 1 ? ` (+${r.ours.denials.length - 1} more)` : '';
     const ourReason = d ? d.reason + extra : r.ours.credential_problems.length ? `credentials: ${r.ours.credential_problems[0].code}` : 'no denial';
     const a = r.autopilot;
     const theirClass = r.cli.outcome === 'none' ? 'no AccessDenied found' : r.cli.outcome === 'error' ? r.cli.note : `${r.cli.class}${r.cli.outcome === 'plan' ? ' (fix offered)' : ''}`;
     const mark = a.from === 'mcp' ? ' ᵐ' : '';
     lines.push(
-      `| ${r.name} | ${cell(d?.action)} | ${cell(d?.resource_arn)} | ${ourReason} | ${cell(a.action)}${mark} | ${cell(a.resource)}${a.resource ? mark : ''} | ${theirClass} | ${SHORT[r.verdict.action]} / ${SHORT[r.verdict.resource]} / ${SHORT[r.verdict.class]} |`,
+      `| ${r.name} | ${cell(d?.action)} | ${cell(d?.resource_arn)} | ${ourReason} | ${cell(a.action)}${mark} | ${cell(a.resource)}${a.resource ? mark : ''} | ${theirClass} | ${SHORT[r.verdict.action]} / ${SHORT[r.verdict.resource]}${r.verdict.resourceIsPrincipal ? ' (principal)' : ''} / ${SHORT[r.verdict.class]} |`,
     );
   }
   return lines.join('\n');
@@ -198,6 +198,7 @@ export function summary(result) {
     `action:       ${fmt('action')}`,
     `resource:     ${fmt('resource')}`,
     `class:        ${fmt('class')}`,
+    `Autopilot's resource is the denied principal's own ARN: ${result.rows.filter((r) => r.verdict.resourceIsPrincipal).length}; actions equal only ignoring case: ${result.rows.filter((r) => r.verdict.action === 'agree' && !r.verdict.actionExact).length}`,
     `plan mode (generate-policies on a saved plan): ${result.planMode.ok ? 'ran' : `exit ${result.planMode.code}: ${result.planMode.error}`}`,
   ].join('\n');
 }

@@ -88,13 +88,25 @@ describe('side by side with permissions parse-error', () => {
   it('compares actions case-insensitively (noting exactness), resources exactly, classes through the mapping', () => {
     const sqs = autopilotAnswer(cli('code-sqs-lowercase-action'));
     const v = compareMessage(ours('sqs:CreateQueue', 'arn:aws:sqs:eu-west-1:123456789012:jobs', 'no-identity-policy'), sqs);
-    expect(v).toEqual({ found: 'agree', action: 'agree', actionExact: false, resource: 'agree', class: 'agree' });
+    expect(v).toEqual({ found: 'agree', action: 'agree', actionExact: false, resource: 'agree', resourceIsPrincipal: false, class: 'agree' });
     const other = compareMessage(ours('sqs:CreateQueue', undefined, 'scp'), { found: true, class: 'ExplicitIdentity', action: 'sqs:CreateQueue', resource: 'arn:aws:iam::1:user/x' });
-    expect(other).toEqual({ found: 'agree', action: 'agree', actionExact: true, resource: 'autopilot-only', class: 'differ' });
+    expect(other).toEqual({ found: 'agree', action: 'agree', actionExact: true, resource: 'autopilot-only', resourceIsPrincipal: false, class: 'differ' });
     const missed = compareMessage(ours('s3:CreateBucket', 'arn:aws:s3:::b', 'unknown'), autopilotAnswer(cli('cred-expired-token-cli')));
-    expect(missed).toEqual({ found: 'ours-only', action: 'ours-only', actionExact: false, resource: 'ours-only', class: 'ours-only' });
+    expect(missed).toEqual({ found: 'ours-only', action: 'ours-only', actionExact: false, resource: 'ours-only', resourceIsPrincipal: false, class: 'ours-only' });
     const none = compareMessage({ denials: [], credential_problems: [{ code: 'ExpiredToken' }] }, autopilotAnswer(cli('cred-expired-token-cli')));
     expect(none).toMatchObject({ found: 'neither', action: 'neither', class: 'neither' });
+  });
+
+  it("notices when Autopilot's resource is the denied principal itself (the message named no resource)", () => {
+    const plan = autopilotAnswer(cli('reason-no-identity-policy-cli'));
+    const mary = { denials: [{ action: 'codecommit:ListRepositories', principal_arn: 'arn:aws:iam::777788889999:user/MaryMajor', reason: 'no-identity-policy' }], credential_problems: [] };
+    expect(compareMessage(mary, plan)).toMatchObject({ action: 'agree', resource: 'autopilot-only', resourceIsPrincipal: true, class: 'agree' });
+  });
+
+  it('compares with our denial of the same action when we found several', () => {
+    const several = { denials: [{ action: 's3:CreateBucket', reason: 'unknown' }, { action: 'iam:CreatePolicy', resource_arn: 'arn:aws:iam::1:policy/p', reason: 'unknown' }], credential_problems: [] };
+    expect(compareMessage(several, { found: true, class: 'Other', action: 'iam:CreatePolicy', resource: 'arn:aws:iam::1:policy/p' })).toMatchObject({ action: 'agree', resource: 'agree' });
+    expect(compareMessage(several, { found: true, class: 'Other', action: 'sqs:CreateQueue' })).toMatchObject({ action: 'differ', resource: 'neither' }); // our first denial, which names no resource
   });
 
   it('maps our reasons onto its three classes and Other (which also holds what the message leaves unsaid)', () => {

@@ -659,14 +659,59 @@ export function run(stdinText) {
   }
 }
 
+/** Option values the log may show: names and ids the CLI validates, never free text. */
+const LOGGED_VALUES = new Set(['--env', '--confirm', '--plan', '--cwd']);
+
+/**
+ * The command line as the decision log keeps it: program, command path and option names, with
+ * every other value replaced by `…`, and the values withheld. A line can carry a secret
+ * (`--reason 'token …'`, `--var password=…`), and the log is a plain file outside the CLI's
+ * redaction.
+ */
+export function loggedCommand(command) {
+  const withheld = [];
+  const hide = (value) => {
+    withheld.push(value);
+    return '…';
+  };
+  try {
+    const shown = parseCommandLine(command).commands.map((c) => {
+      const words = c.words.map((w) => w.value);
+      const args = words.slice(1);
+      // Only faber-cloud's own command words are kept: another program's first argument is data.
+      const keep = new Set(MENTION.test(words[0] ?? '') ? commandPath(args).split(' ').filter(Boolean) : []);
+      const out = [words[0] ?? ''];
+      for (let k = 0; k < args.length; k++) {
+        const a = args[k];
+        const name = a.startsWith('-') ? a.split('=')[0] : undefined;
+        if (name) out.push(a.includes('=') && !LOGGED_VALUES.has(name) ? `${name}=${hide(a.slice(name.length + 1))}` : a);
+        else if (LOGGED_VALUES.has(args[k - 1]) || keep.delete(a)) out.push(a);
+        else out.push(hide(a));
+      }
+      return out.join(' ');
+    });
+    return { command: shown.join(' ; '), withheld };
+  } catch {
+    return { command: '(not parsed)', withheld: [command] };
+  }
+}
+
+/** `text` with every withheld value (3 characters or more: shorter ones are no secret) replaced by `…`. */
+function withholding(text, withheld) {
+  let out = text;
+  for (const value of [...withheld].sort((a, b) => b.length - a.length)) if (value.length >= 3) out = out.split(value).join('…');
+  return out;
+}
+
 /** FABER_CLOUD_HOOK_LOG=<file>: one JSON line per decision, for whoever wants to see them. */
 function logDecision(text, output) {
   const file = process.env.FABER_CLOUD_HOOK_LOG;
   if (!file || !output) return;
   try {
     const o = output.hookSpecificOutput;
-    const command = JSON.parse(text)?.tool_input?.command;
-    appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), decision: o.permissionDecision, command, reason: o.permissionDecisionReason })}\n`);
+    const line = JSON.parse(text)?.tool_input?.command;
+    const { command, withheld } = typeof line === 'string' ? loggedCommand(line) : { command: undefined, withheld: [] };
+    appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), decision: o.permissionDecision, command, reason: withholding(o.permissionDecisionReason, withheld) })}\n`);
   } catch { /* logging never changes the decision */ }
 }
 

@@ -357,6 +357,22 @@ describe('hook decisions (the script spawned with the documented hook JSON)', ()
     expect(lines[0]).toMatchObject({ decision: 'ask', command: 'faber-cloud init --force' });
   });
 
+  it('keeps no option value but ids in FABER_CLOUD_HOOK_LOG: a secret typed on the line stays out of the file', async () => {
+    const log = path.join(work, 'secrets.jsonl');
+    const secret = 'AKIAZZZZSECRET1234567';
+    const cases: Array<[string, string]> = [
+      [`faber-cloud permissions grant --env test --action s3:GetObject --reason 'key ${secret}'`, 'faber-cloud permissions grant --env test --action … --reason …'],
+      [`faber-cloud infra deploy --env prod --plan p1 --confirm prod --var=db_password=${secret}`, 'faber-cloud infra deploy --env prod --plan p1 --confirm prod --var=…'],
+      [`faber-cloud ops remediate --env prod --action restart --target ${secret} --apply`, 'faber-cloud ops remediate --env prod --action … --target … --apply'],
+      [`faber-cloud infra destroy --env test ; echo ${secret}`, 'faber-cloud infra destroy --env test ; echo …'],
+    ];
+    for (const [line] of cases) await runHook(hookInput(line, work), { FABER_CLOUD_HOOK_LOG: log });
+    const text = readFileSync(log, 'utf8');
+    const logged = text.trim().split('\n').map((l) => (JSON.parse(l) as { command: string }).command);
+    expect(logged).toEqual(cases.map(([, shown]) => shown));
+    expect(text).not.toContain(secret);
+  });
+
   it('decides within the timeout hooks.json gives it, and in a few milliseconds of its own', async () => {
     const config = JSON.parse(readFileSync(path.join(PLUGIN_ROOT, 'hooks', 'hooks.json'), 'utf8')) as { hooks: { PreToolUse: Array<{ hooks: Array<{ timeout: number }> }> } };
     const timeoutS = config.hooks.PreToolUse[0]!.hooks[0]!.timeout;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -55,8 +56,10 @@ describe('CDK file assets through the cdk handler', () => {
     const files = unzipSync(body);
     expect(Object.keys(files)).toEqual(['index.js']);
     expect(Buffer.from(files['index.js']!).toString('utf8')).toBe(await readFile(path.join(CDK_FIXTURES, 'lambda-app', 'handler', 'index.js'), 'utf8'));
+    // moto makes a function from a missing object too (code size 0): its code hash proves it read the published zip
     const fn = await new LambdaClient(config()).send(new GetFunctionCommand({ FunctionName: 'assets-core-test-worker' }));
     expect(fn.Configuration?.Handler).toBe('index.handler');
+    expect(fn.Configuration?.CodeSha256).toBe(createHash('sha256').update(body).digest('base64'));
     expect((await p.state('test')).map((r) => r.address)).toContain(await workerLogicalId(p.terraformDir));
     const registry = await p.readJson(p.artifact('test', 'registry.json'));
     expect(registry.resources.map((r: any) => r.type)).toContain('AWS::Lambda::Function');

@@ -138,9 +138,12 @@ export async function publishAssets(assets: readonly FileAsset[], scope: AssetSc
   let published = 0;
   let skipped = 0;
   try {
+    const checked = new Set<AssetBucket>();
     for (const u of uploads) {
       const bucket = bucketOf(buckets, u);
+      if (checked.has(bucket)) continue;
       if (!(await bucket.exists())) throw notBootstrapped(u, scope);
+      checked.add(bucket);
     }
     for (const u of uploads) {
       const bucket = bucketOf(buckets, u);

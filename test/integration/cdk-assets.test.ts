@@ -5,7 +5,7 @@ import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MOTO_ACCOUNT_ID, MOTO_REGION, resetMoto } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, MOTO_REGION, createProfileUsers, disableIamEnforcement, enableIamEnforcement, resetMoto } from '../support/moto.js';
 import { CDK_FIXTURES, compileCdkApp, createProject, historyLines } from '../support/project.js';
 
 /**
@@ -62,7 +62,11 @@ describe('CDK file assets through the cdk handler', () => {
     expect(fn.Configuration?.CodeSha256).toBe(createHash('sha256').update(body).digest('base64'));
     expect((await p.state('test')).map((r) => r.address)).toContain(await workerLogicalId(p.terraformDir));
     const registry = await p.readJson(p.artifact('test', 'registry.json'));
-    expect(registry.resources.map((r: any) => r.type)).toContain('AWS::Lambda::Function');
+    expect(registry.resources.find((r: any) => r.type === 'AWS::Lambda::Function')).toMatchObject({
+      id: 'assets-core-test-worker',
+      arn: `arn:aws:lambda:${MOTO_REGION}:${MOTO_ACCOUNT_ID}:function:assets-core-test-worker`,
+      console_url: expect.stringMatching(/^https:\/\//),
+    });
 
     // a change elsewhere in the stack: the asset is found in the bucket and not uploaded again
     const app = path.join(p.terraformDir, 'app.ts');
@@ -97,6 +101,43 @@ describe('CDK file assets through the cdk handler', () => {
     // the change set was not executed: the stack holds nothing and no function exists
     expect(await p.state('test')).toEqual([]);
     await expect(new LambdaClient(config()).send(new GetFunctionCommand({ FunctionName: 'assets-core-test-worker' }))).rejects.toThrow(/not found|ResourceNotFound/i);
+  }, 600_000);
+
+  it('with IAM enforcement on, a refused upload is read as a denial of s3:PutObject; the shared bootstrap bucket is left to a person, nothing executed', async () => {
+    const p = await create();
+    await s3().send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await p.editConfig((c) => {
+      c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0 };
+    });
+    await createProfileUsers([
+      { profile: 'assets-discover-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:GetCallerIdentity'], Resource: '*' }] } },
+      {
+        profile: 'assets-test-deploy',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['sts:GetCallerIdentity', 'cloudformation:*'], Resource: '*' },
+            // may look into the bootstrap bucket, may not write to it
+            { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${BUCKET}` },
+          ],
+        },
+      },
+    ]);
+    await enableIamEnforcement();
+
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json']);
+    expect(deploy.code, deploy.stderr).toBe(4);
+    expect(deploy.json.error.code).toBe('E_PERMISSION_NEEDS_HUMAN');
+    expect(deploy.stderr).toContain('auto-fix round 1: s3:PutObject');
+    expect(JSON.stringify(deploy.json.error)).toMatch(new RegExp(`s3:PutObject on arn:aws:s3:::${BUCKET}/[0-9a-f]{64}\\.zip is outside environment test's scope`));
+    const audit = await p.cli(['permissions', 'audit', '--env', 'test', '--json']);
+    expect(audit.json.data.entries.filter((e: any) => e.status === 'granted')).toEqual([]);
+    expect(audit.json.data.entries.filter((e: any) => e.status === 'refused').flatMap((e: any) => e.actions)).toContain('s3:PutObject');
+    expect((await historyLines(p)).at(-1)).toMatchObject({ operation: 'deploy', outcome: 'failed', auto_fix_rounds: 1 });
+
+    await disableIamEnforcement();
+    expect(await objects()).toEqual([]);
+    expect(await p.state('test')).toEqual([]);
   }, 600_000);
 });
 

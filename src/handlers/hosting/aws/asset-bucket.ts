@@ -32,10 +32,14 @@ export class AssetBucket {
     return `arn:${this.partition}:s3:::${this.bucket}${key !== undefined ? `/${key}` : ''}`;
   }
 
-  /** Whether the bucket exists (HeadBucket, which needs s3:ListBucket). */
+  /**
+   * Whether the bucket exists: a one-key listing (s3:ListBucket, the permission `has` needs
+   * anyway), not HeadBucket, whose bodiless 403 says nothing and which moto authorises as an
+   * action of its own.
+   */
   async exists(): Promise<boolean> {
     try {
-      await call('s3:ListBucket', () => this.client.send(new this.sdk.HeadBucketCommand({ Bucket: this.bucket, ExpectedBucketOwner: this.owner })), { region: this.region, resource: this.arn() });
+      await call('s3:ListBucket', () => this.client.send(new this.sdk.ListObjectsV2Command({ Bucket: this.bucket, MaxKeys: 1, ExpectedBucketOwner: this.owner })), { region: this.region, resource: this.arn() });
       return true;
     } catch (error) {
       if (error instanceof ProviderCallError && (error.failure.reason === 'not-found' || error.failure.status === 404)) return false;

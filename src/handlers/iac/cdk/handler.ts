@@ -27,7 +27,9 @@ const SYNTH_TIMEOUT_MS = 15 * 60 * 1000;
  * A CDK app. `init` synthesises it the way the CDK CLI does (its `app` command with CDK_OUTDIR
  * and CDK_CONTEXT_JSON set; no toolkit library, which would weigh on the plugin's size), then the
  * chosen stack's template goes to the CloudFormation handler, which does everything else: the
- * environment's stack is named by faber-cloud's naming pattern, not by the app.
+ * environment's stack is named by faber-cloud's naming pattern, not by the app. The stack's file
+ * assets are listed by a preview and published by a deploy just before its change set runs
+ * (./publish.ts).
  */
 export class CdkHandler implements IacHandler {
   readonly name = 'cdk';
@@ -101,7 +103,13 @@ export class CdkHandler implements IacHandler {
       const text = await readFile(path.join(this.options.outdir, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new OperationError('E_IAC_FAILED', `cannot read the asset manifest ${file}: ${error.code ?? error.message}`, { hint: 'synthesise the app again' });
       });
-      manifests.push({ file, json: JSON.parse(text) as unknown });
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new OperationError('E_IAC_FAILED', `the asset manifest ${file} is not JSON: ${(error as Error).message}`, { hint: 'synthesise the app again' });
+      }
+      manifests.push({ file, json });
     }
     const assets = stackAssets(stack.templateFile, manifests);
     if (typeof assets === 'string') throw new OperationError('E_IAC_FAILED', assets, { hint: 'faber-cloud publishes file assets (a file, or a directory zipped) only' });

@@ -103,6 +103,20 @@ describe('CDK file assets through the cdk handler', () => {
     await expect(new LambdaClient(config()).send(new GetFunctionCommand({ FunctionName: 'assets-core-test-worker' }))).rejects.toThrow(/not found|ResourceNotFound/i);
   }, 600_000);
 
+  it("refuses a plan previewed before the function's code changed: the assets on disk are not the ones its change set names", async () => {
+    const p = await create();
+    await s3().send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    await writeFile(path.join(p.terraformDir, 'handler', 'index.js'), "exports.handler = async () => ({ statusCode: 200, body: 'changed' });\n");
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', preview.json.data.plan_id, '--json']);
+    expect(deploy.code, deploy.stderr).toBe(3);
+    expect(deploy.json.error.code).toBe('E_GUARD_PLAN_STALE');
+    expect(deploy.json.error.message).toContain('nothing was published or executed');
+    expect(await objects()).toEqual([]);
+    expect(await p.state('test')).toEqual([]);
+  }, 600_000);
+
   it('with IAM enforcement on, a refused upload is read as a denial of s3:PutObject; the shared bootstrap bucket is left to a person, nothing executed', async () => {
     const p = await create();
     await s3().send(new CreateBucketCommand({ Bucket: BUCKET }));

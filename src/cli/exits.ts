@@ -33,12 +33,16 @@ export const APPLY_GUARDS = [
   'E_GUARD_CONFIRMATION_MISMATCH',
   'E_GUARD_PLAN_CHANGED',
   'E_GUARD_PLAN_MISMATCH',
+  'E_GUARD_PLAN_STALE',
   'E_LOCKED',
   'E_LOCK_COMPROMISED',
   'E_GUARD_STATE_MIGRATION',
 ] as const;
 /** Running the IaC tool. */
 export const IAC_ERRORS = ['E_CONFIG_IAC_BINARY', 'E_CONFIG_TERRAFORM_DIR'] as const;
+/** A CDK stack's assets: Docker images are refused at the plan; publishing needs the bootstrap bucket in the deploy account. */
+export const CDK_IMAGE_ERRORS = ['E_CONFIG_CDK_DOCKER_ASSETS'] as const;
+export const CDK_ASSET_ERRORS = [...CDK_IMAGE_ERRORS, 'E_CONFIG_CDK_NOT_BOOTSTRAPPED', 'E_CONFIG_CDK_ASSET_ACCOUNT'] as const;
 
 export const OK: ExitSpec = { code: 0, when: 'done' };
 

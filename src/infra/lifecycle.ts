@@ -75,7 +75,7 @@ async function savePlan(open: OpenEnvironment, destroy: boolean, identity: Calle
   report(step('LIFECYCLE_STEP', destroy ? 'planning destroy' : 'planning'));
   const pending = path.join(open.envPaths.plansDir, `.pending-${randomBytes(4).toString('hex')}${open.iac.planFileSuffix}`);
   try {
-    const saved = destroy ? await open.iac.destroyPlan(pending) : await open.iac.plan(pending);
+    const saved = destroy ? await open.iac.destroyPlan(pending) : await open.iac.plan(pending, report);
     const planId = saved.digest.planId;
     const files = planPaths(open, planId);
     await rename(pending, files.plan);

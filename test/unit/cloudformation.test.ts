@@ -176,24 +176,21 @@ describe('DEPLOYED.md for CloudFormation types', () => {
 
 describe('CDK cloud assembly', () => {
   const stack = (templateFile: string, dependencies: string[] = []) => ({ type: 'aws:cloudformation:stack', properties: { templateFile }, dependencies });
-  const assets = { type: 'cdk:asset-manifest' };
 
   it('picks the only stack, or the named one; refuses several without a name', async () => {
     const { pickStack } = await import('../../src/handlers/iac/cdk/assembly.js');
-    expect(pickStack({ artifacts: { App: stack('App.template.json'), Tree: { type: 'cdk:tree' } } }, undefined, {})).toEqual({ id: 'App', templateFile: 'App.template.json' });
+    expect(pickStack({ artifacts: { App: stack('App.template.json'), Tree: { type: 'cdk:tree' } } }, undefined)).toEqual({ id: 'App', templateFile: 'App.template.json' });
     const two = { artifacts: { A: stack('A.template.json'), B: stack('B.template.json') } };
-    expect(pickStack(two, undefined, {})).toMatch(/2 stacks \(A, B\)/);
-    expect(pickStack(two, 'B', {})).toEqual({ id: 'B', templateFile: 'B.template.json' });
-    expect(pickStack(two, 'C', {})).toMatch(/no stack 'C'/);
-    expect(pickStack({ artifacts: {} }, undefined, {})).toMatch(/no stack/);
+    expect(pickStack(two, undefined)).toMatch(/2 stacks \(A, B\)/);
+    expect(pickStack(two, 'B')).toEqual({ id: 'B', templateFile: 'B.template.json' });
+    expect(pickStack(two, 'C')).toMatch(/no stack 'C'/);
+    expect(pickStack({ artifacts: {} }, undefined)).toMatch(/no stack/);
   });
 
-  it('refuses a stack whose assets would need publishing, not the template listed as an asset', async () => {
-    const { pickStack } = await import('../../src/handlers/iac/cdk/assembly.js');
-    const manifest = { artifacts: { 'App.assets': assets, App: stack('App.template.json', ['App.assets']) } };
-    const templateOnly = { 'App.assets.json': { files: { h: { source: { path: 'App.template.json' } } } } };
-    expect(pickStack(manifest, undefined, templateOnly)).toEqual({ id: 'App', templateFile: 'App.template.json' });
-    const withCode = { 'App.assets.json': { files: { h: { source: { path: 'App.template.json' } }, c: { source: { path: 'asset.abc' } } } } };
-    expect(pickStack(manifest, undefined, withCode)).toMatch(/1 file and 0 image asset/);
+  it("names the stack's asset manifests by their artifact's file", async () => {
+    const { assetManifestFiles } = await import('../../src/handlers/iac/cdk/assembly.js');
+    const manifest = { artifacts: { 'App.assets': { type: 'cdk:asset-manifest', properties: { file: 'App.assets.json' } }, Other: { type: 'cdk:tree' }, App: stack('App.template.json', ['App.assets', 'Other']) } };
+    expect(assetManifestFiles(manifest, 'App')).toEqual(['App.assets.json']);
+    expect(assetManifestFiles(manifest, 'Missing')).toEqual([]);
   });
 });

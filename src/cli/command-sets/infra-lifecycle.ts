@@ -1,5 +1,5 @@
 import { defineCommand } from '../definition.js';
-import { APPLY_GUARDS, ARTIFACT_ERRORS, IAC_ERRORS, OK, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
+import { APPLY_GUARDS, ARTIFACT_ERRORS, CDK_ASSET_ERRORS, CDK_IMAGE_ERRORS, IAC_ERRORS, OK, PROFILE_GUARDS, failed, failingReport, needsHuman, refused, usage } from '../exits.js';
 import { CONFIRM, ENV, ENV_FILTER, LIMIT, PLAN, PROFILE, described } from '../options.js';
 
 /** Definitions of one area: data only (read by --help); src/cli/commands.ts binds each to its lazily loaded action. */
@@ -25,7 +25,7 @@ export const infraPreview = defineCommand({
   exits: [
     OK,
     failed('planning failed', ['E_IAC_FAILED', 'E_AWS_STS']),
-    usage(['E_USAGE_UNKNOWN_ENV', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
+    usage(['E_USAGE_UNKNOWN_ENV', ...IAC_ERRORS, ...CDK_IMAGE_ERRORS, ...ARTIFACT_ERRORS]),
     refused('wrong profile role or account, or the environment is locked', [...PROFILE_GUARDS, 'E_LOCKED', 'E_LOCK_COMPROMISED', 'E_GUARD_STATE_MIGRATION']),
     needsHuman('credentials missing, invalid or expired', ['E_AWS_CREDENTIALS']),
   ],
@@ -43,7 +43,7 @@ export const infraDeploy = defineCommand({
   exits: [
     { code: 0, when: 'applied, or nothing to change' },
     failed('the apply failed (the registry still shows what exists) or the pre-deploy tests block the plan', ['E_APPLY_FAILED', 'E_IAC_FAILED', 'E_PRE_TESTS_BLOCKED', 'E_AUTO_FIX_FAILED', 'E_AWS_STS']),
-    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', ...IAC_ERRORS, ...ARTIFACT_ERRORS]),
+    usage(['E_USAGE_UNKNOWN_ENV', 'E_USAGE_PLAN_NOT_FOUND', ...IAC_ERRORS, ...CDK_ASSET_ERRORS, ...ARTIFACT_ERRORS]),
     refused('prod without --plan/--confirm (prints the plan and the exact command), wrong profile or account, plan changed, lock held', APPLY_GUARDS),
     needsHuman('a permission that may not be auto-granted, or credentials', [
       'E_AWS_CREDENTIALS',

@@ -185,8 +185,11 @@ export interface IacHandler {
   validate(): Promise<Diagnostic[]>;
   /** Files whose formatting differs from the canonical style (none for tools without one). */
   fmtCheck(): Promise<string[]>;
-  /** Plan the changes that make the environment match the code, saved to `out`. */
-  plan(out: string): Promise<SavedPlan>;
+  /**
+   * Plan the changes that make the environment match the code, saved to `out`; `events` hears
+   * what else the deploy would do (the CDK handler: the assets it would publish).
+   */
+  plan(out: string, events?: EventSink): Promise<SavedPlan>;
   /** Plan the removal of everything the environment's state holds, saved to `out`. */
   destroyPlan(out: string): Promise<SavedPlan>;
   /** The digest of an already saved plan file (to check it still is what was previewed). */

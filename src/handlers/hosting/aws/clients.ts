@@ -31,3 +31,12 @@ export function awsClientConfig(options: AwsClientOptions): ClientConfig {
 export function createAwsClient<C>(Client: new (config: ClientConfig) => C, options: AwsClientOptions): C {
   return new Client(awsClientConfig(options));
 }
+
+/**
+ * An S3 client, path-style under an endpoint override (moto, LocalStack), where bucket host
+ * names do not resolve; the SDK package is passed in like any client class.
+ */
+export function createS3Client(sdk: typeof import('@aws-sdk/client-s3'), options: AwsClientOptions): import('@aws-sdk/client-s3').S3Client {
+  const config = awsClientConfig(options);
+  return new sdk.S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
+}

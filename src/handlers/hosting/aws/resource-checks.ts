@@ -1,5 +1,5 @@
 import type { CheckedResource, ResourceCheck, ResourceCheckRequest } from '../types.js';
-import { createAwsClient, type AwsClientOptions } from './clients.js';
+import { createAwsClient, createS3Client, type AwsClientOptions } from './clients.js';
 import { classifyAwsError } from './errors.js';
 
 /**
@@ -33,13 +33,7 @@ const CHECKERS: Record<string, Checker> = {
   aws_s3_bucket: (r, options) =>
     attempt('s3:HeadBucket', async () => {
       const sdk = await import('@aws-sdk/client-s3');
-      // Path-style under an endpoint override (moto, LocalStack): bucket host names do not resolve there.
-      class PathStyleS3 extends sdk.S3Client {
-        constructor(config: ConstructorParameters<typeof sdk.S3Client>[0] & { endpoint?: unknown }) {
-          super({ ...config, forcePathStyle: config.endpoint !== undefined });
-        }
-      }
-      const client = createAwsClient(PathStyleS3, options);
+      const client = createS3Client(sdk, options);
       try {
         await client.send(new sdk.HeadBucketCommand({ Bucket: r.id ?? nameFromArn(r.arn) ?? '' }));
         return { check: 's3:HeadBucket', status: 'ok', detail: 'bucket reachable' };

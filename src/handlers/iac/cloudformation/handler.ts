@@ -40,6 +40,12 @@ export interface CloudFormationHandlerOptions {
   env?: NodeJS.ProcessEnv;
   /** Seconds between polls of a change set or stack (tests make it short). */
   pollSeconds?: number;
+  /**
+   * Run after a deploy's plan is checked (not stale, change set executable) and before its change
+   * set is executed: the CDK handler publishes the stack's assets here. A result stops the apply
+   * with it (nothing executed); a throw stops it too.
+   */
+  beforeExecute?: (templateSha256: string, events?: EventSink) => Promise<ApplyResult | undefined>;
 }
 
 /** CloudFormation's inline template limit; larger templates need an S3 upload, which is not done here. */
@@ -420,6 +426,10 @@ export class CloudFormationHandler implements IacHandler {
   async apply(planFile: string, events?: EventSink): Promise<ApplyResult> {
     const record = await this.readPlan(planFile);
     await this.refuseStale(record);
+    if (!record.seed.destroy && record.change_set && this.options.beforeExecute) {
+      const stopped = await this.options.beforeExecute(record.seed.template_sha256, events);
+      if (stopped) return stopped;
+    }
     const { client, sdk } = await this.cfn();
     const before = await this.describeStack();
     const stackId = before?.StackId ?? record.change_set?.id;

@@ -37,6 +37,7 @@ const SECRETS: { shape: string; text: string; secret: string; keeps?: string }[]
   { shape: 'key-value', text: 'retry token=Zq7vTokenValue(2)', secret: 'Zq7vTokenValue', keeps: 'token=' },
   { shape: 'key-value', text: 'password = hunter2pass (from env)', secret: 'hunter2pass' },
   { shape: 'key-value', text: 'token = abcdefgh', secret: 'abcdefgh' },
+  { shape: 'key-value', text: 'password="hunterpass"(x)', secret: 'hunterpass' },
   { shape: 'key-value', text: 'X-Api-Key: live-key-887766', secret: 'live-key-887766' },
   { shape: 'key-value', text: 'refresh_token=rt-0a1b2c3d4e', secret: 'rt-0a1b2c3d4e' },
   { shape: 'key-value', text: 'token=opaque-session-42', secret: 'opaque-session-42' },

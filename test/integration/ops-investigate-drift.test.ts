@@ -67,6 +67,7 @@ describe('ops investigate after infra drift', () => {
     const md = await readFile(path.join(p.dir, r.files.markdown), 'utf8');
     expect(md).toContain('Changes made outside Terraform');
     expect(md).toContain('aws_dynamodb_table.items changed outside Terraform');
+    expect(md).toMatch(new RegExp(`\\| ${driftId} \\| success \\| [^|]+ \\| 0 min \\| drift: aws_dynamodb_table\\.items \\(billing_mode, `));
 
     // Text output: the same hypothesis with its evidence.
     const text = await p.cli(['ops', 'investigate', '--env', 'test', '--issue', 'orders failing']);

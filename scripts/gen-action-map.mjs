@@ -56,6 +56,10 @@ export const EXCEPTIONS = {
   's3.GetPublicAccessBlock': ['s3:GetBucketPublicAccessBlock'],
   's3.PutPublicAccessBlock': ['s3:PutBucketPublicAccessBlock'],
   's3.DeletePublicAccessBlock': ['s3:PutBucketPublicAccessBlock'],
+  // S3 Metadata V2: "The IAM policy action name is the same for the V1 and V2 API operations".
+  's3.CreateBucketMetadataConfiguration': ['s3:CreateBucketMetadataTableConfiguration'],
+  's3.GetBucketMetadataConfiguration': ['s3:GetBucketMetadataTableConfiguration'],
+  's3.DeleteBucketMetadataConfiguration': ['s3:DeleteBucketMetadataTableConfiguration'],
   's3.GetBucketNotificationConfiguration': ['s3:GetBucketNotification'],
   's3.PutBucketNotificationConfiguration': ['s3:PutBucketNotification'],
   's3.GetBucketAnalyticsConfiguration': ['s3:GetAnalyticsConfiguration'],

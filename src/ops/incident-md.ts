@@ -42,7 +42,13 @@ export function renderIncidentMarkdown(r: IncidentReport): string {
   }
   if (r.deployments.length) {
     lines.push('', '## Deployments', '', '| id | outcome | finished | before problem | changes |', '| --- | --- | --- | ---: | --- |');
-    for (const d of r.deployments) lines.push(`| ${d.id} | ${d.outcome} | ${d.finished_at} | ${d.minutes_before_problem ?? '?'} min | +${d.counts.add} ~${d.counts.change} -${d.counts.destroy}${d.changed_resources.length ? ` (${cell(d.changed_resources.join(', '))})` : ''} |`);
+    for (const d of r.deployments) {
+      // A drift check changed nothing itself: its column names what was changed outside Terraform.
+      const changes = d.drifted_resources
+        ? `drift: ${cell(d.drifted_resources.map((x) => `${x.address} ${x.action === 'delete' ? '(deleted)' : `(${x.attributes.join(', ')})`}`).join(', '))}`
+        : `+${d.counts.add} ~${d.counts.change} -${d.counts.destroy}${d.changed_resources.length ? ` (${cell(d.changed_resources.join(', '))})` : ''}`;
+      lines.push(`| ${d.id} | ${d.outcome} | ${d.finished_at} | ${d.minutes_before_problem ?? '?'} min | ${changes} |`);
+    }
   }
   if (r.gaps.length) {
     lines.push('', '## Not read', '');

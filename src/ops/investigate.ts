@@ -106,6 +106,11 @@ export function suspectDeployments(history: readonly HistoryEntry[], start: numb
     .sort((a, b) => (a.finished_at < b.finished_at ? 1 : -1));
 }
 
+/** One resource an `infra drift` run found changed or deleted outside the IaC tool, in words. */
+function driftedText(r: NonNullable<DeploymentSuspect['drifted_resources']>[number]): string {
+  return `${r.address} ${r.action === 'delete' ? 'was deleted outside Terraform' : `changed outside Terraform: ${r.attributes.join(', ') || '(attributes not recorded)'}`}`;
+}
+
 /** Ranked hypotheses, each with its evidence. Pure. */
 export function rankHypotheses(c: Correlation, deployments: readonly DeploymentSuspect[], start: number | null, env: string): Hypothesis[] {
   const out: Omit<Hypothesis, 'rank' | 'confidence'>[] = [];
@@ -129,7 +134,7 @@ export function rankHypotheses(c: Correlation, deployments: readonly DeploymentS
         evidence: d.drifted_resources.map((r) => ({
           kind: 'deployment' as const,
           at: d.finished_at,
-          text: `${r.address} ${r.action === 'delete' ? 'was deleted outside Terraform' : `changed outside Terraform: ${r.attributes.join(', ') || '(attributes not recorded)'}`} (infra drift ${d.id}, ${d.minutes_before_problem} min before the problem started)`,
+          text: `${driftedText(r)} (infra drift ${d.id}, ${d.minutes_before_problem} min before the problem started)`,
         })),
         next_steps: [`faber-cloud infra drift --env ${env}`, `put the code back with faber-cloud infra deploy --env ${env}, or record the change with faber-cloud infra drift --env ${env} --accept`],
       });
@@ -239,6 +244,11 @@ function firstWord(text: string): string {
 export function buildTimeline(c: Correlation, deployments: readonly DeploymentSuspect[], start: number | null): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const d of deployments) {
+    if (d.drifted_resources) {
+      // A drift check changed nothing: what it saw is the event (when it was seen, not when it happened).
+      out.push({ at: d.finished_at, kind: 'deployment', text: `infra drift ${d.id} saw changes made outside Terraform: ${d.drifted_resources.map(driftedText).join('; ')}` });
+      continue;
+    }
     out.push({ at: d.started_at, kind: 'deployment', text: `${d.operation} ${d.id} started (${d.profile})` });
     out.push({ at: d.finished_at, kind: 'deployment', text: `${d.operation} ${d.id} finished: ${d.outcome}, +${d.counts.add} ~${d.counts.change} -${d.counts.destroy}${d.changed_resources.length ? ` (changed ${d.changed_resources.join(', ')})` : ''}` });
   }
@@ -252,7 +262,7 @@ export function buildTimeline(c: Correlation, deployments: readonly DeploymentSu
   return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : order[a.kind] - order[b.kind]));
 }
 
-function summarise(c: Correlation, deployments: readonly DeploymentSuspect[], hypotheses: readonly Hypothesis[], start: number | null): string {
+export function summarise(c: Correlation, deployments: readonly DeploymentSuspect[], hypotheses: readonly Hypothesis[], start: number | null): string {
   const parts: string[] = [];
   const e = c.errors;
   if (e) parts.push(`${e.events_matched} error events in ${e.groups.length} distinct messages${e.truncated ? ` (limit ${e.limit} reached)` : ''}`);
@@ -260,8 +270,12 @@ function summarise(c: Correlation, deployments: readonly DeploymentSuspect[], hy
   const fired = c.alarms.filter((a) => a.changes.some((ch) => ch.to === 'ALARM'));
   parts.push(`${fired.length} alarm${fired.length === 1 ? '' : 's'} fired`);
   if (start !== null) parts.push(`problem started ${iso(start)}`);
-  const before = deployments.find((d) => d.minutes_before_problem !== null && d.minutes_before_problem >= 0);
+  const earlier = deployments.filter((d) => d.minutes_before_problem !== null && d.minutes_before_problem >= 0);
+  const before = earlier.find((d) => !d.drifted_resources);
   if (before) parts.push(`last deployment before it: ${before.id}, ${before.minutes_before_problem} min earlier`);
+  // A drift check is no deployment: it saw changes someone made outside Terraform.
+  const drift = earlier.find((d) => d.drifted_resources);
+  if (drift) parts.push(`changes made outside Terraform seen before it: ${drift.drifted_resources!.map((r) => r.address).join(', ')} (infra drift ${drift.id}, ${drift.minutes_before_problem} min earlier)`);
   const top = hypotheses[0];
   return `${parts.join('; ')}.${top ? ` Most likely: ${top.title} (${top.confidence}).` : ' No hypothesis: nothing in the window points at a cause.'}`;
 }

@@ -8,8 +8,8 @@ import { createProject, type TestProject } from '../support/project.js';
 /**
  * Issue 17, part 1: an existing project's shape — a partial S3 backend completed per environment
  * (backend/<env>.hcl: its own state key, use_lockfile), the environment as a variable, resources
- * in modules — through the built CLI, OpenTofu with the hashicorp/aws provider, and moto's S3
- * holding the state.
+ * in public terraform-aws-modules modules (vendored: s3-bucket, dynamodb-table, sns) — through
+ * the built CLI, OpenTofu with the hashicorp/aws provider, and moto's S3 holding the state.
  */
 
 const STATE_BUCKET = 'rs-tfstate';
@@ -71,7 +71,7 @@ describe('remote state per environment (S3 backend in moto)', () => {
     // test: deploy (the working directory is initialised for test)
     const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json'], SLOW);
     expect(preview.code, preview.stderr).toBe(0);
-    expect(preview.json.data.digest.counts).toEqual({ create: 4, update: 0, replace: 0, delete: 0 });
+    expect(preview.json.data.digest.counts).toEqual({ create: 7, update: 0, replace: 0, delete: 0 });
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', preview.json.data.plan_id, '--json'], SLOW);
     expect(deploy.code, deploy.stderr).toBe(0);
 
@@ -80,10 +80,13 @@ describe('remote state per environment (S3 backend in moto)', () => {
     expect(await stateKeys()).toEqual(['prod/app.tfstate', 'test/app.tfstate']);
     const testState = await remoteState('test/app.tfstate');
     const prodState = await remoteState('prod/app.tfstate');
-    expect(testState).toContain('module.bucket["assets"].aws_s3_bucket.this=rs-core-test-assets');
+    expect(testState).toContain('module.bucket["assets"].aws_s3_bucket.this[0]=rs-core-test-assets');
     expect(testState).toContain('module.table.aws_dynamodb_table.this[0]=rs-core-test-items');
-    expect(testState).toHaveLength(4);
-    expect(prodState).toHaveLength(4);
+    expect(testState).toContain('module.bucket["logs"].aws_s3_bucket_public_access_block.this[0]=rs-core-test-logs');
+    expect(testState).toContain(`module.events.aws_sns_topic_policy.this[0]=arn:aws:sns:${MOTO_REGION}:123456789012:rs-core-test-events`);
+    // two buckets with their public access blocks, the table, the topic and its policy
+    expect(testState).toHaveLength(7);
+    expect(prodState).toHaveLength(7);
     // neither environment sees the other's resources
     expect(testState.every((r) => r.includes('rs-core-test-'))).toBe(true);
     expect(prodState.every((r) => r.includes('rs-core-prod-'))).toBe(true);
@@ -101,8 +104,8 @@ describe('remote state per environment (S3 backend in moto)', () => {
     await writeFile(path.join(p.terraformDir, 'test-change.tfvars'), 'project     = "rs"\nenvironment = "test"\nbuckets     = ["assets", "logs", "media"]\n');
     const change = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(change.code, change.stderr).toBe(0);
-    expect(change.json.data.digest.counts).toEqual({ create: 1, update: 0, replace: 0, delete: 0 });
-    expect(await remoteState('test/app.tfstate')).toContain('module.bucket["media"].aws_s3_bucket.this=rs-core-test-media');
+    expect(change.json.data.digest.counts).toEqual({ create: 2, update: 0, replace: 0, delete: 0 });
+    expect(await remoteState('test/app.tfstate')).toContain('module.bucket["media"].aws_s3_bucket.this[0]=rs-core-test-media');
     expect(await remoteState('prod/app.tfstate')).toEqual(prodState);
     const prodAgain = await p.cli(['infra', 'preview', '--env', 'prod', '--json'], SLOW);
     expect(prodAgain.code, prodAgain.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { classifyAwsError } from '../../src/handlers/hosting/aws/errors.js';
 import { ProviderCallError } from '../../src/handlers/hosting/failures.js';
 import type { Alarm } from '../../src/handlers/hosting/monitoring.js';
 import { judge, overallStatus, planMetrics, type Observations } from '../../src/ops/health.js';
-import { issueTerms, problemStart, rankHypotheses, slugOf, suspectDeployments, type Correlation } from '../../src/ops/investigate.js';
+import { buildTimeline, issueTerms, problemStart, rankHypotheses, slugOf, summarise, suspectDeployments, type Correlation } from '../../src/ops/investigate.js';
 import { levelFilter, levelRank, MessageGrouper } from '../../src/ops/logs.js';
 import { opsError, problemOf } from '../../src/ops/problems.js';
 import { fromRegistry, fromTagged, logGroupsOf, serviceMatcher, type OpsResource } from '../../src/ops/resources.js';
@@ -227,6 +227,16 @@ describe('investigation', () => {
       'aws_iam_role.worker was deleted outside Terraform (infra drift d-drift, 10 min before the problem started)',
     ]);
     expect(hypothesis!.next_steps[0]).toBe('faber-cloud infra drift --env test');
+    // The timeline and the summary say what the drift check saw; they never call it a deployment.
+    const timeline = buildTimeline(c, suspects, start).filter((t) => t.kind === 'deployment');
+    expect(timeline.map((t) => [t.at, t.text])).toEqual([
+      [suspects[0]!.finished_at, 'infra drift d-drift saw changes made outside Terraform: aws_dynamodb_table.items changed outside Terraform: billing_mode, read_capacity; aws_iam_role.worker was deleted outside Terraform'],
+    ]);
+    const summary = summarise(c, suspects, rankHypotheses(c, suspects, start, 'test'), start);
+    expect(summary).not.toContain('last deployment');
+    expect(summary).toContain('changes made outside Terraform seen before it: aws_dynamodb_table.items, aws_iam_role.worker (infra drift d-drift, 10 min earlier)');
+    const withDeploy = suspectDeployments([history('d-near', 55), drift('d-drift', 60, [{ address: 'aws_dynamodb_table.items', action: 'update', attributes: ['billing_mode'] }])], start, window, c.lookbackMs, []);
+    expect(summarise(c, withDeploy, [], start)).toMatch(/last deployment before it: d-near, 5 min earlier; changes made outside Terraform seen before it: aws_dynamodb_table\.items \(infra drift d-drift, 10 min earlier\)/);
   });
 
   it('names reports by time and issue, and weighs the issue\'s words', () => {

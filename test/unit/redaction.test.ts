@@ -33,6 +33,11 @@ const SECRETS: { shape: string; text: string; secret: string; keeps?: string }[]
   { shape: 'key-value', text: 'config {"password": "Tr0ub4dor&3", "user": "x"}', secret: 'Tr0ub4dor&3', keeps: '"password": "' },
   { shape: 'key-value', text: "client_secret='abcDEF123456' grant", secret: 'abcDEF123456' },
   { shape: 'key-value', text: 'call ?api_key=zzTopKey999&x=1', secret: 'zzTopKey999' },
+  // A value followed by '(' is still a value unless it is a lowercase function name.
+  { shape: 'key-value', text: 'retry token=Zq7vTokenValue(2)', secret: 'Zq7vTokenValue', keeps: 'token=' },
+  { shape: 'key-value', text: 'password = hunter2pass (from env)', secret: 'hunter2pass' },
+  { shape: 'key-value', text: 'token = abcdefgh', secret: 'abcdefgh' },
+  { shape: 'key-value', text: 'password="hunterpass"(x)', secret: 'hunterpass' },
   { shape: 'key-value', text: 'X-Api-Key: live-key-887766', secret: 'live-key-887766' },
   { shape: 'key-value', text: 'refresh_token=rt-0a1b2c3d4e', secret: 'rt-0a1b2c3d4e' },
   { shape: 'key-value', text: 'token=opaque-session-42', secret: 'opaque-session-42' },
@@ -75,6 +80,9 @@ const NOT_SECRETS = [
   'manage_master_user_password         = true',
   '  password = var.db_password',
   '  master_password = random_password.db.result',
+  // HCL function calls (terraform-aws-modules/s3-bucket): code, not a value.
+  '  token                 = try(var.object_lock_configuration.token, null)',
+  '  password = coalesce(var.db_password, random_password.db.result)',
   'aws_secretsmanager_secret: 2 resources',
   'Basic authentication is not enabled; Bearer tokens are used',
   'error: sts:GetSessionToken denied',

@@ -1,10 +1,11 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/core/config/schema.js';
 import { describeIssues } from '../../src/core/config/issues.js';
 import { ConfigError, GuardError, LockedError, UnsafePathError } from '../../src/core/errors.js';
 import { resolveProjectFile } from '../../src/core/files/safe-path.js';
+import { parseStreamLine, parseTextDiagnostics } from '../../src/handlers/iac/terraform/diagnostics.js';
 import { backendArgs, backendDigest, backendSettings, migrationRefusal, parseLockInfo, stateLockError } from '../../src/handlers/iac/terraform/backend.js';
 import { victimTree } from '../support/victim-tree.js';
 
@@ -130,6 +131,37 @@ describe('a state lock held by another run', () => {
     expect(error?.hint).toContain('force-unlock 11111111-2222-3333-4444-555555555555');
     expect(stateLockError([{ severity: 'error', summary: 'Invalid bucket value' }], 'test', 5)).toBeUndefined();
     expect(stateLockError([{ severity: 'error', summary: 'Error acquiring the state lock' }], 'test', 5)?.message).toContain('another run');
+  });
+});
+
+/** Terraform's own output, captured from real runs of Terraform 1.11.4 against moto (test/fixtures/terraform-output/README.md). */
+const TERRAFORM_OUTPUT = path.join(import.meta.dirname, '..', 'fixtures', 'terraform-output');
+const terraformOutput = (name: string) => readFile(path.join(TERRAFORM_OUTPUT, name), 'utf8');
+const jsonDiagnostics = (text: string) => text.split('\n').map(parseStreamLine).flatMap((e) => (e?.kind === 'diagnostic' ? [e.diagnostic] : []));
+
+describe('a state lock held by another run, as Terraform (not OpenTofu) reports it', () => {
+  it('S3 lock file (use_lockfile, Terraform >= 1.10), plan -json: names the holder', async () => {
+    const error = stateLockError(jsonDiagnostics(await terraformOutput('terraform-1.11.4-lock-s3-lockfile.plan.jsonl')), 'test', 2);
+    expect(error).toBeInstanceOf(LockedError);
+    expect(error?.message).toBe("the state of 'test' is locked by alice@build-7 (apply, since 2026-12-07 16:00:00 +0000 UTC) at lk-tfstate/test/app.tfstate; waited 2s");
+    expect(error?.hint).toContain('force-unlock 0c6f5a4e-1111-2222-3333-444455556666');
+  });
+
+  it('DynamoDB lock (the only lock of Terraform before 1.10), plan -json and the human output: names the holder', async () => {
+    for (const diagnostics of [
+      jsonDiagnostics(await terraformOutput('terraform-1.11.4-lock-dynamodb.plan.jsonl')),
+      parseTextDiagnostics(await terraformOutput('terraform-1.11.4-lock-dynamodb.plan.txt')),
+    ]) {
+      const error = stateLockError(diagnostics, 'prod', 2);
+      expect(error?.code).toBe('E_LOCKED');
+      expect(error?.message).toBe("the state of 'prod' is locked by bob@ci-runner-3 (plan, since 2026-12-07 17:30:00 +0000 UTC) at lk-tfstate/test/app.tfstate; waited 2s");
+      expect(error?.details).toEqual({ state_lock: { id: '7d1e2f3a-aaaa-bbbb-cccc-ddddeeeeffff', path: 'lk-tfstate/test/app.tfstate', operation: 'OperationTypePlan', who: 'bob@ci-runner-3', version: '1.5.7', created: '2026-12-07 17:30:00 +0000 UTC' } });
+    }
+  });
+
+  it("Terraform's init that would migrate state is refused", async () => {
+    const refusal = migrationRefusal(await terraformOutput('terraform-1.11.4-backend-changed.init.txt'), 'test', 'terraform', 'terraform');
+    expect(refusal?.code).toBe('E_GUARD_STATE_MIGRATION');
   });
 });
 

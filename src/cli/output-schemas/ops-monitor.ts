@@ -1,6 +1,6 @@
 /** Output schemas of ops check-health, query-logs and investigate (src/cli/command-sets/ops-monitor.ts). */
 import { z } from 'zod';
-import { HistoryEntrySchema } from '../../infra/history.js';
+import { DriftRecordSchema, HistoryEntrySchema } from '../../infra/history.js';
 import { ApplyCountsSchema, DiagnosisSchema, OpsProblemSchema, WindowSchema, count } from './common.js';
 
 const status = z.enum(['healthy', 'degraded', 'down', 'unknown']);
@@ -109,6 +109,8 @@ export const opsInvestigate = z.strictObject({
       counts: ApplyCountsSchema,
       minutes_before_problem: z.number().nullable(),
       changed_resources: z.array(z.string()),
+      /** operation drift: what `infra drift` found changed or deleted outside the IaC tool. */
+      drifted_resources: DriftRecordSchema.shape.resources.optional(),
     }),
   ),
   diagnoses: z.array(z.strictObject({ pattern: z.string(), count, diagnosis: DiagnosisSchema })),

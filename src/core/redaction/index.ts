@@ -62,6 +62,9 @@ const SECRET_KEY = /(?:password|passwd|passphrase|pwd|secret|secretkey|secretacc
 /** Values that look like a secret key's value but are code or flags (HCL `x_password = var.y`, `= true`). */
 const NOT_A_SECRET_VALUE = /^(?:|true|false|null|none|nil|\d{1,5}|\[REDACTED\].*|\*+|<[^>]*>|\(sensitive.*|(?:var|local|data|module|each|count|self|path|terraform)\.[\w.[\]"-]+|[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_.[\]]*|\$\{.*)$/i;
 
+/** A bare value that is a lowercase function name (HCL's are: try, coalesce, lookup, ...). */
+const HCL_FUNCTION = /^[a-z][a-z0-9_]*$/;
+
 /** Names that end like a secret key but are error codes or resource types (`ExpiredToken: …`). */
 const NOT_A_SECRET_KEY = /^(?:expired|invalid|missing|bad|unrecognized|get|decode)|secretsmanager|^aws(?:secretsmanager|ssm|iam)/;
 
@@ -209,9 +212,11 @@ export function redactText(text: string): string {
     shape.re.lastIndex = 0;
     out = out.replace(shape.re, shape.replace as (substring: string, ...args: unknown[]) => string);
   }
-  out = out.replace(KEY_VALUE, (match, q: string, key: string, sep: string, dq?: string, sq?: string, bare?: string) => {
+  out = out.replace(KEY_VALUE, (match, q: string, key: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined, offset: number, whole: string) => {
     const value = dq ?? sq ?? bare ?? '';
     if (!isSecretKey(key) || NOT_A_SECRET_VALUE.test(value)) return match;
+    // HCL calling a function (`token = try(var.lock.token, null)`, public modules): code, not a value.
+    if (bare !== undefined && HCL_FUNCTION.test(bare) && whole[offset + match.length] === '(') return match;
     const quoted = dq !== undefined ? `"${REDACTED}"` : sq !== undefined ? `'${REDACTED}'` : REDACTED;
     return `${q}${key}${q}${sep}${quoted}`;
   });

@@ -96,8 +96,7 @@ export function terraformTypeOf(found: Pick<DiscoveredResource, 'arn' | 'url'>):
 /** The Terraform name of an adopted resource: `adopted_<env>_<name without the environment's prefix>`, a valid identifier. */
 export function adoptedName(env: string, name: string, prefix: string | undefined): string {
   const rest = prefix && name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : name;
-  const id = `adopted_${env}_${rest}`.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+$/g, '');
-  return id;
+  return `adopted_${env}_${rest}`.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/_+$/g, '');
 }
 
 /** Tags that say another tool manages the resource: adopting it would give it two owners. */

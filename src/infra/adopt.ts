@@ -60,7 +60,7 @@ export function parseArn(arn: string): ArnParts | undefined {
 }
 
 /** The Terraform type, the name and the import id of a resource the engineer templates write, from its ARN. */
-export function terraformTypeOf(found: Pick<DiscoveredResource, 'arn' | 'url'>): { type: string; name: string; importId: string } | { unsupported: string } {
+export function terraformTypeOf(found: Pick<DiscoveredResource, 'arn'>): { type: string; name: string; importId: string } | { unsupported: string } {
   const arn = parseArn(found.arn);
   if (!arn) return { unsupported: 'not an ARN' };
   const r = arn.resource;
@@ -74,8 +74,8 @@ export function terraformTypeOf(found: Pick<DiscoveredResource, 'arn' | 'url'>):
     case 'sns':
       return r.includes(':') ? { unsupported: 'an SNS subscription, not a topic' } : { type: 'aws_sns_topic', name: r, importId: found.arn };
     case 'sqs':
-      // The provider imports a queue by its URL: only a listing gives the real one (endpoints differ).
-      return found.url ? { type: 'aws_sqs_queue', name: r, importId: found.url } : { unsupported: 'an SQS queue whose URL the queue listing did not return' };
+      // The provider imports a queue by its URL, and accepts only the service's own form (not an endpoint override's).
+      return { type: 'aws_sqs_queue', name: r, importId: `https://sqs.${arn.region}.${arn.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}/${arn.account}/${r}` };
     case 'lambda': {
       const fn = /^function:([^:]+)$/.exec(r);
       return fn ? { type: 'aws_lambda_function', name: fn[1]!, importId: fn[1]! } : { unsupported: 'a Lambda resource other than a function (or a function version)' };
@@ -365,7 +365,17 @@ export async function adopt(cwd: string, request: AdoptRequest, processEnv: Node
   }
 
   // The proof: a preview of the plan with the imports, saved like any preview (deployable by its id).
-  const previewed = await preview(cwd, { env: view.name, ...(request.profile ? { profile: request.profile } : {}) }, processEnv, report);
+  const previewed = await preview(cwd, { env: view.name, ...(request.profile ? { profile: request.profile } : {}) }, processEnv, report).catch((error: unknown) => {
+    // The files stay (they are what needs fixing): the error names them.
+    if (error instanceof OperationError && error.code === 'E_IAC_FAILED') {
+      throw new OperationError('E_IAC_FAILED', `the preview with the adopted resources failed: ${error.message}`, {
+        hint: `fix the generated configuration in ${found.files.join(' and ')} (or delete both files), then run faber-cloud infra preview --env ${view.name}`,
+        cause: error,
+        ...(error.details !== undefined ? { details: error.details as Record<string, unknown> } : {}),
+      });
+    }
+    throw error;
+  });
   const adoptedAddresses = new Set([...found.targets.map((t) => `${t.address}[0]`), ...found.written.map((w) => `${w.address}[0]`)]);
   const { imports, differences, notImported, otherChanges } = judgePlan(previewed.digest, adoptedAddresses);
   const clean = differences.length === 0 && notImported.length === 0 && otherChanges.length === 0;

@@ -1,6 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, GetBucketTaggingCommand, HeadBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
@@ -167,6 +170,33 @@ describe('infra adopt', () => {
     const kept = await p.readJson(p.artifact('test', 'registry.json'));
     expect(kept.resources.filter((r: any) => r.adopted_at).map((r: any) => [r.address, r.adopted_at])).toEqual(registry.resources.filter((r: any) => r.adopted_at).map((r: any) => [r.address, r.adopted_at]));
   }, 1_800_000);
+
+  it('finds untagged resources by name (queue, role, log group), imports a queue by its service URL, and exits 1 when the plan would also do other changes', async () => {
+    const p = await createProject(DEMO, { project: 'demo' });
+    await new SQSClient(client()).send(new CreateQueueCommand({ QueueName: 'demo-core-test-jobs' }));
+    const queueUrl = `https://sqs.${MOTO_REGION}.amazonaws.com/123456789012/demo-core-test-jobs`;
+    await new IAMClient(client()).send(new CreateRoleCommand({ RoleName: 'demo-core-test-runner', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] }) }));
+    await new CloudWatchLogsClient(client()).send(new CreateLogGroupCommand({ logGroupName: 'demo-core-test-audit' }));
+    await new SQSClient(client()).send(new CreateQueueCommand({ QueueName: 'demo-core-prod-jobs' }));
+
+    const dry = await p.cli(['infra', 'adopt', '--env', 'test', '--dry-run', '--json'], SLOW);
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.json.data.skipped).toEqual([]);
+    expect(dry.json.data.adopted.map((t: any) => [t.address, t.import_id, t.via])).toEqual([
+      ['aws_iam_role.adopted_test_runner', 'demo-core-test-runner', ['name']],
+      ['aws_cloudwatch_log_group.adopted_test_audit', 'demo-core-test-audit', ['name']],
+      ['aws_sqs_queue.adopted_test_jobs', queueUrl, ['name']],
+    ]);
+
+    // Nothing of the demo is deployed yet: the same plan would create it, which adopt reports (exit 1, ok:true).
+    const adopt = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(adopt.code, adopt.stdout + adopt.stderr).toBe(1);
+    expect(adopt.json.ok, adopt.stdout + adopt.stderr).toBe(true);
+    const data = adopt.json.data;
+    expect(data.imports).toEqual(['aws_cloudwatch_log_group.adopted_test_audit[0]', 'aws_iam_role.adopted_test_runner[0]', 'aws_sqs_queue.adopted_test_jobs[0]']);
+    expect(data.other_changes.map((c: any) => `${c.action} ${c.address}`)).toContain('create aws_s3_bucket.uploads');
+    expect(data.next_command).toBeNull();
+  }, 900_000);
 
   it('refuses without writing: an unknown environment (exit 2), prod without --confirm (exit 3), a file of the user at the generated path (exit 2)', async () => {
     const p = await createProject(DEMO, { project: 'demo' });

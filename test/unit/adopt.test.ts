@@ -3,6 +3,9 @@ import { adoptedName, classifyFound, cleanGeneratedConfig, importBlock, judgePla
 import { digestPlan } from '../../src/handlers/iac/terraform/plan.js';
 import { buildRegistry } from '../../src/registry/registry.js';
 import type { DiscoveredResource } from '../../src/handlers/hosting/types.js';
+import pc from 'picocolors';
+import { renderAdopt } from '../../src/cli/render/adopt.js';
+import type { AdoptResult } from '../../src/infra/adopt.js';
 import type { PlanDigest, StateResource } from '../../src/handlers/iac/types.js';
 
 /** Issue 17, part 3: the pure parts of `infra adopt` (mapping, naming, files, the plan's verdict) and adopted_at. */
@@ -22,10 +25,9 @@ describe('terraformTypeOf: ARN -> Terraform type and import id', () => {
     expect(terraformTypeOf({ arn })).toMatchObject({ type, importId });
   });
 
-  it('imports a queue by the URL its listing gave, and refuses one without', () => {
-    const arn = 'arn:aws:sqs:us-east-1:123456789012:demo-core-test-jobs';
-    expect(terraformTypeOf({ arn, url: 'http://localhost/123456789012/demo-core-test-jobs' })).toEqual({ type: 'aws_sqs_queue', name: 'demo-core-test-jobs', importId: 'http://localhost/123456789012/demo-core-test-jobs' });
-    expect(terraformTypeOf({ arn })).toHaveProperty('unsupported');
+  it('imports a queue by the service URL the provider accepts (whatever endpoint answered the listing)', () => {
+    expect(terraformTypeOf({ arn: 'arn:aws:sqs:us-east-1:123456789012:demo-core-test-jobs' })).toEqual({ type: 'aws_sqs_queue', name: 'demo-core-test-jobs', importId: 'https://sqs.us-east-1.amazonaws.com/123456789012/demo-core-test-jobs' });
+    expect(terraformTypeOf({ arn: 'arn:aws-cn:sqs:cn-north-1:123456789012:q' })).toMatchObject({ importId: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q' });
   });
 
   it.each([
@@ -222,5 +224,33 @@ describe('registry adopted_at', () => {
     expect(first.resources.map((r) => [r.address, r.adopted_at])).toEqual([['aws_s3_bucket.a[0]', '2026-01-01T00:00:00.000Z'], ['aws_s3_bucket.c', undefined]]);
     const later = buildRegistry(first, [resource('aws_s3_bucket.a[0]', 'a'), resource('aws_s3_bucket.c', 'c')], ctx('2026-02-01T00:00:00.000Z'));
     expect(later.resources.map((r) => r.adopted_at)).toEqual(['2026-01-01T00:00:00.000Z', undefined]);
+  });
+});
+
+describe('renderAdopt', () => {
+  const s = pc.createColors(false);
+  const base: AdoptResult = {
+    env: 'test', dry_run: false, adopted: [{ address: 'aws_s3_bucket.adopted_test_a', type: 'aws_s3_bucket', import_id: 'demo-core-test-a', arn: 'arn:aws:s3:::demo-core-test-a', name: 'demo-core-test-a', via: ['name', 'tags'] }],
+    pending: [], managed: 2, not_adopted: [{ arn: 'arn:aws:ec2:us-east-1:1:vpc/v', reason: 'ec2 resources are not adopted' }], skipped: [], files: ['terraform/faber-cloud-adopt-test.tf'],
+    plan: { plan_id: 'abcdefabcdef', digest: { planId: 'abcdefabcdef', counts: { create: 0, update: 0, replace: 0, delete: 0, import: 1 }, changes: [{ address: 'aws_s3_bucket.adopted_test_a[0]', type: 'aws_s3_bucket', action: 'no-op', importing: true }], outputs: [], hasChanges: true } },
+    imports: ['aws_s3_bucket.adopted_test_a[0]'], differences: [], not_imported: [], other_changes: [],
+    identity: { account: '1', arn: 'a', userId: 'u', partition: 'aws', profile: null, region: 'us-east-1' }, next_command: 'faber-cloud infra deploy --env test --plan abcdefabcdef',
+  };
+
+  it('an import-only plan: what was adopted, the counts with the import, and the deploy to run', () => {
+    const text = renderAdopt(base, s).join('\n');
+    expect(text).toContain('  < aws_s3_bucket.adopted_test_a demo-core-test-a (by name and tags)');
+    expect(text).toContain('0 to destroy, 1 to import');
+    expect(text).toContain('  < aws_s3_bucket.adopted_test_a[0] (import)');
+    expect(text).toContain('the plan only imports the adopted resources');
+    expect(text).toContain('Next: faber-cloud infra deploy --env test --plan abcdefabcdef');
+  });
+
+  it('a plan that does more says what to resolve', () => {
+    const text = renderAdopt({ ...base, differences: [{ address: 'aws_s3_bucket.adopted_test_a[0]', type: 'aws_s3_bucket', action: 'update', importing: true, changedAttributes: ['tags'] }], other_changes: [{ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', action: 'create' }], next_command: null }, s).join('\n');
+    expect(text).toContain('Resolve before deploying');
+    expect(text).toContain('~ aws_s3_bucket.adopted_test_a[0] update (tags)');
+    expect(text).toContain('create aws_s3_bucket.b');
+    expect(text).not.toContain('Next:');
   });
 });

@@ -103,8 +103,6 @@ export interface DiscoveredResource {
   /** Its tags when the tag index returned it; null when found by name only. */
   tags: Record<string, string> | null;
   via: ('name' | 'tags')[];
-  /** A queue's URL (what SQS addresses it by), when the listing gave it. */
-  url?: string;
 }
 
 export interface AdoptionListing {

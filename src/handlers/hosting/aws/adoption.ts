@@ -15,7 +15,7 @@ export async function listAdoptable(request: AdoptionListingRequest, env: NodeJS
   const add = (resource: DiscoveredResource) => {
     const known = found.get(resource.arn);
     if (!known) found.set(resource.arn, resource);
-    else found.set(resource.arn, { ...known, via: [...new Set([...known.via, ...resource.via])].sort() as DiscoveredResource['via'], ...(resource.url ? { url: resource.url } : {}), tags: known.tags ?? resource.tags });
+    else found.set(resource.arn, { ...known, via: [...new Set([...known.via, ...resource.via])].sort() as DiscoveredResource['via'], tags: known.tags ?? resource.tags });
   };
   const skipped: AdoptionListing['skipped'] = [];
   // The tag index is the main source: its failure is the command's failure.
@@ -44,7 +44,7 @@ async function call<T>(action: string, region: string, fn: () => Promise<T>): Pr
   }
 }
 
-const byName = (arn: string, url?: string): DiscoveredResource => ({ arn, tags: null, via: ['name'], ...(url ? { url } : {}) });
+const byName = (arn: string): DiscoveredResource => ({ arn, tags: null, via: ['name'] });
 
 /** One listing per resource type the engineer templates write (SNS topics come from the tag index only: no SNS client is bundled). */
 const LISTINGS: Record<string, Lister> = {
@@ -90,7 +90,7 @@ const LISTINGS: Record<string, Lister> = {
         const page = await call('sqs:ListQueues', request.region, () => client.send(new sdk.ListQueuesCommand({ QueueNamePrefix: prefix, ...(NextToken ? { NextToken } : {}) })));
         for (const url of page.QueueUrls ?? []) {
           const name = url.split('/').pop() ?? '';
-          if (name.startsWith(prefix)) out.push(byName(`arn:${request.partition}:sqs:${request.region}:${request.account}:${name}`, url));
+          if (name.startsWith(prefix)) out.push(byName(`arn:${request.partition}:sqs:${request.region}:${request.account}:${name}`));
         }
         NextToken = page.NextToken || undefined;
       } while (NextToken);

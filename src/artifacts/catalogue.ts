@@ -168,7 +168,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     validate: (text, display) => parseJsonRecord(text, display, { what: 'a lock holder record', schema: LockHolderSchema }),
     errorCode: 'E_ARTIFACT_CORRUPT',
     // Every command that takes the environment lock records itself there.
-    usedBy: { ...DEPLOY, 'infra drift': 'write', 'infra preview': 'write', 'infra test': 'write', 'ops remediate': 'write' },
+    usedBy: { ...DEPLOY, 'infra drift': 'write', 'infra adopt': 'write', 'infra preview': 'write', 'infra test': 'write', 'ops remediate': 'write' },
   },
   {
     name: 'deployed-md',
@@ -190,7 +190,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     validate: (text, display) => parseJsonRecord(text, display, { what: 'a saved plan record', schema: PlanRecordSchema }),
     errorCode: 'E_ARTIFACT_CORRUPT',
     // --plan ID reads plans/ID.json (what was reviewed) before applying plans/ID.tfplan.
-    usedBy: { 'infra preview': 'create', 'infra test': 'read-named', 'infra deploy': 'read-named', 'infra destroy': 'read-named' },
+    usedBy: { 'infra preview': 'create', 'infra adopt': 'create', 'infra test': 'read-named', 'infra deploy': 'read-named', 'infra destroy': 'read-named' },
   },
   {
     name: 'designs',

@@ -2,7 +2,7 @@ import { withAction, type CommandDefinition } from './definition.js';
 import { infraArchitect, infraEngineer } from './command-sets/infra-design.js';
 import { infraDebug, infraDeploy, infraDestroy, infraHistory, infraPreview, infraShowResources, infraValidate } from './command-sets/infra-lifecycle.js';
 import { infraTest } from './command-sets/infra-test.js';
-import { infraDrift } from './command-sets/infra-real-projects.js';
+import { infraAdopt, infraDrift } from './command-sets/infra-real-projects.js';
 import { opsCheckHealth, opsInvestigate, opsQueryLogs } from './command-sets/ops-monitor.js';
 import { opsAudit, opsRemediate } from './command-sets/ops-respond.js';
 import { permissionsAudit, permissionsGrant, permissionsParseError, permissionsPreflight } from './command-sets/permissions.js';
@@ -28,6 +28,7 @@ export const commands: readonly CommandDefinition[] = [
   withAction(infraShowResources, () => import('./actions/infra-show-resources.js')),
   withAction(infraHistory, () => import('./actions/infra-history.js')),
   withAction(infraDrift, () => import('./actions/infra-drift.js')),
+  withAction(infraAdopt, () => import('./actions/infra-adopt.js')),
   withAction(infraDebug, () => import('./actions/infra-debug.js')),
   withAction(opsCheckHealth, () => import('./actions/ops-check-health.js')),
   withAction(opsQueryLogs, () => import('./actions/ops-query-logs.js')),

@@ -9,6 +9,7 @@ import type { PlanDigest, PlannedChange } from '../handlers/iac/types.js';
 import type { InitResult } from '../core/init/init-project.js';
 import type { DeployResult, PreflightOutcome } from '../infra/lifecycle.js';
 import type { DriftResult } from '../infra/drift.js';
+import type { AdoptResult } from '../infra/adopt.js';
 import type { GrantResult } from '../infra/grant.js';
 import type { AuditEntry } from '../permissions/audit.js';
 
@@ -19,7 +20,7 @@ function defined<T extends Record<string, unknown>>(record: T): { [K in keyof T]
 
 /** One planned change in the contract's names. */
 export function changeOutput(c: PlannedChange) {
-  return defined({ address: c.address, type: c.type, action: c.action, physical_id: c.physicalId, changed_attributes: c.changedAttributes, replace_reason: c.replaceReason });
+  return defined({ address: c.address, type: c.type, action: c.action, physical_id: c.physicalId, changed_attributes: c.changedAttributes, replace_reason: c.replaceReason, importing: c.importing });
 }
 
 export function digestOutput(d: PlanDigest) {
@@ -124,4 +125,24 @@ export function driftOutput(r: DriftResult) {
 /** The preflight is in the contract's names already (src/permissions/preflight.ts): a copy, so the data is plain. */
 export function preflightOutput(p: PreflightOutcome): PreflightOutcome {
   return structuredClone(p);
+}
+
+export function adoptOutput(r: AdoptResult) {
+  return {
+    env: r.env,
+    dry_run: r.dry_run,
+    adopted: r.adopted.map((t) => ({ address: t.address, type: t.type, import_id: t.import_id, arn: t.arn, name: t.name, via: [...t.via] })),
+    pending: [...r.pending],
+    managed: r.managed,
+    not_adopted: r.not_adopted.map((n) => ({ ...n })),
+    skipped: r.skipped.map((s) => ({ ...s })),
+    files: [...r.files],
+    plan: r.plan ? { plan_id: r.plan.plan_id, digest: digestOutput(r.plan.digest) } : null,
+    imports: [...r.imports],
+    differences: r.differences.map(changeOutput),
+    not_imported: [...r.not_imported],
+    other_changes: r.other_changes.map(changeOutput),
+    account: r.identity.account,
+    next_command: r.next_command,
+  };
 }

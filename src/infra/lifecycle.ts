@@ -545,7 +545,9 @@ async function recordRun(
   const { running, started, digest, rounds, lock } = run;
   const { apply, failure, totals } = rounds;
   report(step('LIFECYCLE_STEP', 'reading state into the registry'));
-  const registry = await refreshRegistry(open, identity, running.id);
+  // Resources the applied plan imported (infra adopt's import blocks) are recorded as adopted.
+  const imported = rounds.apply ? new Set(digest.changes.filter((c) => c.importing).map((c) => c.address)) : undefined;
+  const registry = await refreshRegistry(open, identity, running.id, imported);
   const finished = new Date();
   const interrupted = failure instanceof InterruptedError;
   const outcome: HistoryEntry['outcome'] = interrupted ? 'interrupted' : failure ? 'failed' : digest.hasChanges ? 'success' : 'no-changes';
@@ -815,7 +817,7 @@ async function learnFromGrant(open: OpenEnvironment, reviewed: PlanDigest, denia
   await recordLearned(open.paths, open.display(open.paths.learnedPermissionsFile), open.name, learned, defects);
 }
 
-export async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string): Promise<Registry> {
+export async function refreshRegistry(open: OpenEnvironment, identity: CallerIdentity, deploymentId: string, imported?: ReadonlySet<string>): Promise<Registry> {
   const previous = await readRegistry(open.envPaths.registryFile, open.display(open.envPaths.registryFile));
   const resources = await open.iac.showState();
   const registry = buildRegistry(previous, resources, {
@@ -826,6 +828,7 @@ export async function refreshRegistry(open: OpenEnvironment, identity: CallerIde
     deploymentId,
     now: new Date().toISOString(),
     link: (resource) => open.hosting.link(resource, open.region),
+    ...(imported && imported.size > 0 ? { imported } : {}),
   });
   await writeRegistry(open.envPaths.registryFile, registry, open.paths);
   return registry;

@@ -26,6 +26,8 @@ export const RegistryResourceSchema = z.object({
   drift: z
     .strictObject({ seen_at: z.string(), action: z.enum(['update', 'delete']), attributes: z.array(z.string()) })
     .optional(),
+  /** When the resource was imported into state by a deploy of `infra adopt`'s import blocks (it existed before). Kept across rebuilds. */
+  adopted_at: z.string().optional(),
 });
 
 export const RegistrySchema = z.object({
@@ -52,6 +54,8 @@ export interface RegistryContext {
   deploymentId: string | null;
   now: string;
   link: ResourceLinker;
+  /** Addresses the apply behind this rebuild imported (adopted resources): they get `adopted_at`. */
+  imported?: ReadonlySet<string>;
 }
 
 function stringTags(values: Record<string, unknown>): Record<string, string> {
@@ -185,6 +189,7 @@ export function buildRegistry(previous: Registry | undefined, resources: readonl
       updated_at: unchanged ? old.updated_at : ctx.now,
       deployment_id: unchanged ? old.deployment_id : ctx.deploymentId,
       fingerprint: print,
+      ...(old?.adopted_at ? { adopted_at: old.adopted_at } : ctx.imported?.has(resource.address) ? { adopted_at: ctx.now } : {}),
     };
   });
   return {
@@ -230,6 +235,7 @@ export const RESOURCE_FIELD_CHECKS: Record<keyof RegistryResource, FieldCheck> =
   fingerprint: 'string',
   // Optional and rare (a drift mark): absent passes the fast check, present is left to zod.
   drift: 'optional-zod',
+  adopted_at: 'optional-zod',
 };
 
 const REGISTRY_KEYS = Object.keys(REGISTRY_FIELD_CHECKS) as (keyof Registry)[];

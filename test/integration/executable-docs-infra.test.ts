@@ -15,7 +15,7 @@ import { createProject, type TestProject } from '../support/project.js';
  */
 
 /** Lifecycle order: what each command needs has happened before it. Destroy is last. */
-const ORDER = ['infra preview', 'permissions preflight', 'infra deploy', 'infra test', 'infra show-resources', 'infra history', 'infra drift', 'permissions grant', 'infra destroy'];
+const ORDER = ['infra preview', 'permissions preflight', 'infra deploy', 'infra test', 'infra show-resources', 'infra history', 'infra drift', 'infra adopt', 'permissions grant', 'infra destroy'];
 const LINES = docLines()
   .filter((l) => SET_OF[l.command] === 'infra')
   .map((l, i) => [l, i] as const)

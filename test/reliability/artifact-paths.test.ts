@@ -68,14 +68,14 @@ const WRITERS: Record<string, string[]> = {
   'env.registryFile': ['infra deploy', 'infra destroy', 'infra drift'],
   'env.deployedMarkdownFile': ['infra deploy', 'infra destroy', 'infra drift'],
   'env.historyFile': ['infra deploy', 'infra destroy', 'ops remediate', 'infra drift'],
-  'env.plansDir': ['infra preview', 'infra test', 'infra deploy', 'infra destroy', 'infra drift'],
-  'env.lockFile': ['infra preview', 'infra test', 'infra deploy', 'infra destroy', 'ops remediate', 'infra drift'],
+  'env.plansDir': ['infra preview', 'infra test', 'infra deploy', 'infra destroy', 'infra drift', 'infra adopt'],
+  'env.lockFile': ['infra preview', 'infra test', 'infra deploy', 'infra destroy', 'ops remediate', 'infra drift', 'infra adopt'],
   'env.grantLockDir': ['permissions grant', 'infra deploy'],
   'env.runFile': ['infra deploy', 'infra destroy'],
   'env.testsDir': ['infra test', 'infra deploy'],
   design: ['infra architect'],
   tf: ['infra engineer'],
-  tool: ['infra validate', 'infra preview'],
+  tool: ['infra validate', 'infra preview', 'infra adopt'],
 };
 
 const LINK_KINDS = ['link-to-outside', 'dangling-link', 'linked-parent'] as const;

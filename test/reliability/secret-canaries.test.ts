@@ -61,6 +61,7 @@ const COMMAND_SCENARIOS: Record<string, string> = {
   'infra show-resources': 'deploy',
   'infra history': 'deploy',
   'infra drift': 'arguments',
+  'infra adopt': 'arguments',
   'infra debug': 'debug',
   'infra test': 'arguments',
   'ops check-health': 'logs',

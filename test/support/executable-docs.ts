@@ -81,6 +81,7 @@ export const SET_OF: Readonly<Record<string, PreconditionSet>> = {
   'infra show-resources': 'infra',
   'infra history': 'infra',
   'infra drift': 'infra',
+  'infra adopt': 'infra',
   'permissions grant': 'infra',
   'permissions preflight': 'infra',
   'infra destroy': 'infra',

@@ -51,12 +51,13 @@ export const PlannedChangeSchema = z.strictObject({
   physical_id: z.string().optional().describe("the resource's id in the cloud, when the tool names it before applying (CloudFormation)"),
   changed_attributes: z.array(z.string()).optional(),
   replace_reason: z.array(z.string()).optional(),
+  importing: z.literal(true).optional().describe('the plan imports this resource into state (infra adopt); with action no-op nothing in the cloud changes'),
 });
 
 /** A secret-free summary of a saved plan: what `infra preview` shows and `infra deploy` applies. */
 export const PlanDigestSchema = z.strictObject({
   plan_id: z.string().regex(/^[0-9a-f]{12}$/),
-  counts: z.strictObject({ create: count, update: count, replace: count, delete: count }),
+  counts: z.strictObject({ create: count, update: count, replace: count, delete: count, import: count.optional().describe('resources imported into state; absent when none') }),
   /** Destroys and replacements first. */
   changes: z.array(PlannedChangeSchema),
   outputs: z.array(z.strictObject({ name: z.string(), action: changeAction, sensitive: z.boolean() })),

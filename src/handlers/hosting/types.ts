@@ -38,6 +38,8 @@ export interface HostingHandler {
   principalPolicies(request: { profile: string; region: string; principalArn: string }): Promise<PrincipalPolicies>;
   /** Resources that carry all of `tags` (e.g. Project and Environment), found through the provider's tag index. */
   resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]>;
+  /** What exists for one environment (tag index and per-service name listings), read-only: what `infra adopt` compares with state. */
+  adoptionCandidates(request: AdoptionListingRequest): Promise<AdoptionListing>;
   /** Read-only live configuration of deployed resources, for audits (loaded on first use). */
   inspection(session: { profile: string; region: string }): Promise<InspectionCapability>;
   /** The few reversible changes `ops remediate` makes (loaded on first use). */
@@ -82,6 +84,31 @@ export interface ResourceCheck {
 export interface TaggedResource {
   arn: string;
   tags: Record<string, string>;
+}
+
+export interface AdoptionListingRequest {
+  profile: string;
+  region: string;
+  account: string;
+  partition: string;
+  /** The environment's tags (Project, Environment): the tag index is asked for resources carrying all of them. */
+  tags: Record<string, string>;
+  /** The environment's resource name prefix (`myapp-core-test-`); no name listing without one. */
+  namePrefix: string | undefined;
+}
+
+/** One resource found in the account, by tag and/or by name. */
+export interface DiscoveredResource {
+  arn: string;
+  /** Its tags when the tag index returned it; null when found by name only. */
+  tags: Record<string, string> | null;
+  via: ('name' | 'tags')[];
+}
+
+export interface AdoptionListing {
+  resources: DiscoveredResource[];
+  /** Service listings that could not be read (denied, unavailable), with why. */
+  skipped: { service: string; reason: string }[];
 }
 
 /** One permission to add: an action on scoped resource patterns. */

@@ -43,12 +43,15 @@ export interface PlannedChange {
   changedAttributes?: string[];
   /** Why a replacement happens (attribute paths forcing it), when the tool says. */
   replaceReason?: string[];
+  /** True when the plan imports this resource into state (an adoption): a `no-op` import changes nothing in the cloud. */
+  importing?: true;
 }
 
 /** A compact, secret-free summary of a plan, safe to print and to store. */
 export interface PlanDigest {
   planId: string;
-  counts: { create: number; update: number; replace: number; delete: number };
+  /** `import`: resources brought into state (only present when there are some). */
+  counts: { create: number; update: number; replace: number; delete: number; import?: number };
   /** Destroys and replacements first: they are what a reviewer must not miss. */
   changes: PlannedChange[];
   outputs: { name: string; action: ChangeAction; sensitive: boolean }[];
@@ -209,4 +212,21 @@ export interface IacHandler {
   driftPlan(out: string): Promise<DriftPlan>;
   showState(): Promise<StateResource[]>;
   outputs(): Promise<OutputValue[]>;
+  /** Adopting existing resources into state (import blocks, generated configuration); absent for tools that cannot. */
+  readonly adoption?: IacAdoption;
+}
+
+/** What `infra adopt` needs from the tool (Terraform/OpenTofu). */
+export interface IacAdoption {
+  /** An expression true only where this environment's state is planned (its workspace), or why there is none. */
+  environmentCondition(): { condition: string } | { problem: string };
+  /** Why this binary cannot adopt (import blocks with for_each need 1.7 or later), or undefined when it can. */
+  unsupported(): Promise<string | undefined>;
+  /**
+   * `plan -generate-config-out=out`: configuration for each import target that has none, written
+   * to `out` (which must not exist: the tool refuses to overwrite). The plan itself is discarded;
+   * the raw configuration often fails validation (that is why it is cleaned afterwards), so a plan
+   * error is not a failure as long as the file was written.
+   */
+  generateConfig(out: string): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { StateResource } from '../../iac/types.js';
 import type { InspectionCapability } from '../inspection.js';
 import type { RemediationCapability } from '../remediation.js';
 import type { MonitoringApi } from '../monitoring.js';
-import type { CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, PrincipalPolicies, ResourceCheck, ResourceCheckRequest, TaggedResource } from '../types.js';
+import type { AdoptionListing, AdoptionListingRequest, CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, PrincipalPolicies, ResourceCheck, ResourceCheckRequest, TaggedResource } from '../types.js';
 import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
@@ -39,6 +39,11 @@ export class AwsHostingHandler implements HostingHandler {
   async resourcesByTags(request: { profile: string; region: string; tags: Record<string, string> }): Promise<TaggedResource[]> {
     const { resourcesByTags } = await import('./tagging.js');
     return resourcesByTags(request, this.env);
+  }
+
+  async adoptionCandidates(request: AdoptionListingRequest): Promise<AdoptionListing> {
+    const { listAdoptable } = await import('./adoption.js');
+    return listAdoptable(request, this.env);
   }
 
   async inspection(session: { profile: string; region: string }): Promise<InspectionCapability> {

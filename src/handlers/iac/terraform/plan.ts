@@ -33,6 +33,8 @@ interface JsonResourceChange {
     before_sensitive?: unknown;
     after_sensitive?: unknown;
     replace_paths?: unknown[][];
+    /** Present when the plan imports the resource (an import block). */
+    importing?: { id?: string };
   };
 }
 
@@ -62,20 +64,24 @@ function changedAttributes(change: JsonResourceChange['change']): string[] {
  */
 export function planIdOf(plan: ShowPlanJson): string {
   const changes = (plan.resource_changes ?? [])
-    .map((rc) => [rc.address, rc.change.actions, rc.change.before ?? null, rc.change.after ?? null, rc.change.after_unknown ?? null])
+    // An import joins the hash only when there is one: the ids of plans without imports stay as they were.
+    .map((rc) => [rc.address, rc.change.actions, rc.change.before ?? null, rc.change.after ?? null, rc.change.after_unknown ?? null, ...(rc.change.importing ? [rc.change.importing] : [])])
     .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
   return createHash('sha256').update(JSON.stringify(changes)).digest('hex').slice(0, 12);
 }
 
 export function digestPlan(plan: ShowPlanJson): PlanDigest {
-  const counts = { create: 0, update: 0, replace: 0, delete: 0 };
+  const counts: PlanDigest['counts'] = { create: 0, update: 0, replace: 0, delete: 0 };
+  let imports = 0;
   const changes: PlannedChange[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.mode !== 'managed') continue;
     const action = changeAction(rc.change.actions);
-    if (action === 'no-op' || action === 'read') continue;
-    counts[action]++;
-    const entry: PlannedChange = { address: rc.address, type: rc.type, action };
+    const importing = rc.change.importing !== undefined;
+    if (importing) imports++;
+    if ((action === 'no-op' && !importing) || action === 'read') continue;
+    if (action !== 'no-op') counts[action]++;
+    const entry: PlannedChange = { address: rc.address, type: rc.type, action, ...(importing ? { importing: true as const } : {}) };
     if (action === 'update' || action === 'replace') entry.changedAttributes = changedAttributes(rc.change);
     if (action === 'replace' && rc.change.replace_paths?.length) entry.replaceReason = rc.change.replace_paths.map((p) => p.join('.'));
     changes.push(entry);
@@ -84,6 +90,7 @@ export function digestPlan(plan: ShowPlanJson): PlanDigest {
   const outputs = Object.entries(plan.output_changes ?? {})
     .map(([name, oc]) => ({ name, action: changeAction(oc.actions), sensitive: oc.after_sensitive === true || oc.before_sensitive === true }))
     .filter((o) => o.action !== 'no-op');
+  if (imports > 0) counts.import = imports;
   const hasChanges = changes.length > 0 || outputs.length > 0;
   return { planId: planIdOf(plan), counts, changes, outputs, hasChanges };
 }
@@ -125,6 +132,7 @@ export function redactPlanJson(plan: ShowPlanJson): Record<string, unknown> {
       ...(rc.change.actions.includes('create') ? { set_attributes: setAttributes(rc.change, references.get(configAddress(rc.address))) } : {}),
       ...(rc.change.replace_paths ? { replace_paths: rc.change.replace_paths } : {}),
       ...(rc.action_reason ? { action_reason: rc.action_reason } : {}),
+      ...(rc.change.importing ? { importing: true } : {}),
     })),
     output_changes: Object.fromEntries(
       Object.entries(plan.output_changes ?? {}).map(([k, oc]) => [k, { actions: oc.actions, sensitive: oc.after_sensitive === true || oc.before_sensitive === true }]),

@@ -1,0 +1,220 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, GetBucketTaggingCommand, HeadBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/cli.js';
+import { MOTO_REGION, resetMoto } from '../support/moto.js';
+import { createProject } from '../support/project.js';
+
+/**
+ * Issue 17, part 3: `infra adopt` through the built CLI, OpenTofu with the aws provider and moto.
+ * A bucket, a table and a topic made out-of-band (the SDK straight to moto) with the test
+ * environment's tags and names are adopted: the preview imports exactly them and changes nothing
+ * else; the deploy imports them (registry adopted_at) and modifies none of them. Resources of
+ * another environment, or with neither the tags nor the naming, are left alone.
+ */
+
+const DEMO = path.join(REPO_ROOT, 'plugin', 'templates', 'demo', 'terraform');
+// Read when used: the test setup sets AWS_ENDPOINT_URL after this module loads.
+const endpoint = () => process.env.AWS_ENDPOINT_URL!;
+const client = () => ({ region: MOTO_REGION, endpoint: endpoint(), credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+const s3 = () => new S3Client({ ...client(), forcePathStyle: true });
+const ddb = () => new DynamoDBClient(client());
+const SLOW = { timeoutMs: 900_000 };
+
+const tagsOf = (env: string) => [
+  { Key: 'Project', Value: 'demo' },
+  { Key: 'Environment', Value: env },
+];
+
+async function bucket(name: string, tags?: { Key: string; Value: string }[]) {
+  await s3().send(new CreateBucketCommand({ Bucket: name }));
+  if (tags) await s3().send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tags } }));
+}
+
+async function table(name: string, tags: { Key: string; Value: string }[]) {
+  await ddb().send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], Tags: tags }));
+}
+
+/** No SNS client is bundled: moto answers the query API without checking the signature. */
+async function sns(params: Record<string, string>): Promise<string> {
+  const res = await fetch(`${endpoint()}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=x/20260101/${MOTO_REGION}/sns/aws4_request, SignedHeaders=host, Signature=x` },
+    body: new URLSearchParams(params),
+  });
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  return text;
+}
+
+async function topic(name: string, tags: { Key: string; Value: string }[]): Promise<string> {
+  const params: Record<string, string> = { Action: 'CreateTopic', Name: name };
+  tags.forEach((t, i) => {
+    params[`Tags.member.${i + 1}.Key`] = t.Key;
+    params[`Tags.member.${i + 1}.Value`] = t.Value;
+  });
+  return /<TopicArn>([^<]+)<\/TopicArn>/.exec(await sns(params))![1]!;
+}
+
+/** What someone would check: every attribute the adopt must not touch. */
+async function snapshot(topicArn: string) {
+  const t = (await ddb().send(new DescribeTableCommand({ TableName: 'demo-core-test-legacy-items' }))).Table!;
+  const tableTags = (await ddb().send(new ListTagsOfResourceCommand({ ResourceArn: t.TableArn! }))).Tags;
+  const attrs = await sns({ Action: 'GetTopicAttributes', TopicArn: topicArn });
+  const topicAttrs = [...attrs.matchAll(/<key>([^<]+)<\/key>\s*<value>([^<]*)<\/value>/g)].map((m) => `${m[1]}=${m[2]}`).filter((kv) => !kv.startsWith('Subscriptions')).sort();
+  return {
+    bucket: await s3().send(new HeadBucketCommand({ Bucket: 'demo-core-test-legacy' })).then(() => 'exists'),
+    bucketTags: (await s3().send(new GetBucketTaggingCommand({ Bucket: 'demo-core-test-legacy' }))).TagSet,
+    table: { arn: t.TableArn, created: t.CreationDateTime?.toISOString(), keys: t.KeySchema, billing: t.BillingModeSummary?.BillingMode ?? null, tags: tableTags },
+    topicAttrs,
+  };
+}
+
+describe('infra adopt', () => {
+  beforeEach(resetMoto);
+
+  it('adopts a bucket, a table and a topic of the environment: an import-only preview, then a deploy that imports them (adopted_at) and changes none', async () => {
+    const p = await createProject(DEMO, { project: 'demo' });
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    // moto drops the tags sent with CreateBucket: the second deploy puts them, so the code is fully deployed.
+    const settle = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
+    expect(settle.code, settle.stderr).toBe(0);
+
+    // Out-of-band: the environment's resources (by tags and naming), another environment's, and a stranger.
+    await bucket('demo-core-test-legacy', tagsOf('test'));
+    await table('demo-core-test-legacy-items', tagsOf('test'));
+    const topicArn = await topic('demo-core-test-alerts', tagsOf('test'));
+    await bucket('demo-core-prod-legacy', tagsOf('prod'));
+    await table('demo-core-prod-legacy-items', tagsOf('prod'));
+    await bucket('someone-elses-bucket');
+    const before = await snapshot(topicArn);
+
+    // A dry run lists them and writes nothing.
+    const filesBefore = (await readdir(p.terraformDir)).sort();
+    const dry = await p.cli(['infra', 'adopt', '--env', 'test', '--dry-run', '--json'], SLOW);
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.json.data.adopted.map((t: any) => [t.type, t.import_id]).sort()).toEqual([
+      ['aws_dynamodb_table', 'demo-core-test-legacy-items'],
+      ['aws_s3_bucket', 'demo-core-test-legacy'],
+      ['aws_sns_topic', topicArn],
+    ]);
+    expect(dry.json.data.files).toEqual([]);
+    expect(dry.json.data.plan).toBeNull();
+    expect(dry.json.data.next_command).toBe('faber-cloud infra adopt --env test');
+    expect((await readdir(p.terraformDir)).sort()).toEqual(filesBefore);
+
+    const adopt = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(adopt.code, adopt.stdout + adopt.stderr).toBe(0);
+    const data = adopt.json.data;
+    const addresses = data.adopted.map((t: any) => t.address).sort();
+    expect(addresses).toEqual(['aws_dynamodb_table.adopted_test_legacy_items', 'aws_s3_bucket.adopted_test_legacy', 'aws_sns_topic.adopted_test_alerts']);
+    // found by tags and by name alike (the topic by tags only: there is no SNS listing)
+    expect(data.adopted.find((t: any) => t.type === 'aws_s3_bucket').via).toEqual(['name', 'tags']);
+    // the plan imports exactly them, and changes nothing
+    expect(data.imports).toEqual(addresses.map((a: string) => `${a}[0]`));
+    expect(data.differences).toEqual([]);
+    expect(data.not_imported).toEqual([]);
+    expect(data.other_changes).toEqual([]);
+    expect(data.plan.digest.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, import: 3 });
+    expect(data.plan.digest.changes.every((c: any) => c.action === 'no-op' && c.importing === true)).toBe(true);
+    expect(data.next_command).toBe(`faber-cloud infra deploy --env test --plan ${data.plan.plan_id}`);
+    // the two marked files
+    expect(data.files.sort()).toEqual(['terraform/faber-cloud-adopt-test.generated.tf', 'terraform/faber-cloud-adopt-test.tf']);
+    const imports = await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.tf'), 'utf8');
+    expect(imports.split('\n')[0]).toMatch(/^# Generated by faber-cloud infra adopt for environment 'test'/);
+    expect(imports).toContain('for_each = terraform.workspace == "test" ? toset(["0"]) : toset([])');
+    const config = await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.generated.tf'), 'utf8');
+    expect(config.split('\n')[0]).toMatch(/^# Generated by faber-cloud infra adopt/);
+    expect(config).toContain('resource "aws_s3_bucket" "adopted_test_legacy"');
+
+    // Idempotent: nothing new, nothing written.
+    const stamp = [imports, config];
+    const again = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.json.data.adopted).toEqual([]);
+    expect(again.json.data.pending).toHaveLength(3);
+    expect(again.json.data.files).toEqual([]);
+    expect([await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.tf'), 'utf8'), await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.generated.tf'), 'utf8')]).toEqual(stamp);
+
+    // Another environment planning the same directory imports nothing and adds nothing.
+    const prod = await p.cli(['infra', 'preview', '--env', 'prod', '--json'], SLOW);
+    expect(prod.code, prod.stdout + prod.stderr).toBe(0);
+    expect(prod.json.data.digest.changes.filter((c: any) => c.address.includes('adopted'))).toEqual([]);
+
+    // The deploy of the reviewed plan imports them; the registry says they were adopted.
+    const imported = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', data.plan.plan_id, '--json'], SLOW);
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0);
+    const registry = await p.readJson(p.artifact('test', 'registry.json'));
+    const adopted = registry.resources.filter((r: any) => r.adopted_at).map((r: any) => r.address).sort();
+    expect(adopted).toEqual(data.imports);
+    expect(registry.resources.find((r: any) => r.address === 'aws_s3_bucket.uploads').adopted_at).toBeUndefined();
+    expect((await p.state('test')).map((r) => r.address)).toEqual(expect.arrayContaining(data.imports));
+    // Nothing adopted was modified; nothing of prod or the stranger was touched.
+    expect(await snapshot(topicArn)).toEqual(before);
+    await s3().send(new HeadBucketCommand({ Bucket: 'demo-core-prod-legacy' }));
+    await s3().send(new HeadBucketCommand({ Bucket: 'someone-elses-bucket' }));
+
+    // After the deploy: everything found is managed, nothing new; a later deploy keeps adopted_at.
+    const after = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect(after.json.data.adopted).toEqual([]);
+    expect(after.json.data.managed).toBeGreaterThanOrEqual(3);
+    const redeploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
+    expect(redeploy.code, redeploy.stdout + redeploy.stderr).toBe(0);
+    const kept = await p.readJson(p.artifact('test', 'registry.json'));
+    expect(kept.resources.filter((r: any) => r.adopted_at).map((r: any) => [r.address, r.adopted_at])).toEqual(registry.resources.filter((r: any) => r.adopted_at).map((r: any) => [r.address, r.adopted_at]));
+  }, 1_800_000);
+
+  it('finds untagged resources by name (queue, role, log group), imports a queue by its service URL, and exits 1 when the plan would also do other changes', async () => {
+    const p = await createProject(DEMO, { project: 'demo' });
+    await new SQSClient(client()).send(new CreateQueueCommand({ QueueName: 'demo-core-test-jobs' }));
+    const queueUrl = `https://sqs.${MOTO_REGION}.amazonaws.com/123456789012/demo-core-test-jobs`;
+    await new IAMClient(client()).send(new CreateRoleCommand({ RoleName: 'demo-core-test-runner', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] }) }));
+    await new CloudWatchLogsClient(client()).send(new CreateLogGroupCommand({ logGroupName: 'demo-core-test-audit' }));
+    await new SQSClient(client()).send(new CreateQueueCommand({ QueueName: 'demo-core-prod-jobs' }));
+
+    const dry = await p.cli(['infra', 'adopt', '--env', 'test', '--dry-run', '--json'], SLOW);
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.json.data.skipped).toEqual([]);
+    expect(dry.json.data.adopted.map((t: any) => [t.address, t.import_id, t.via])).toEqual([
+      ['aws_iam_role.adopted_test_runner', 'demo-core-test-runner', ['name']],
+      ['aws_cloudwatch_log_group.adopted_test_audit', 'demo-core-test-audit', ['name']],
+      ['aws_sqs_queue.adopted_test_jobs', queueUrl, ['name']],
+    ]);
+
+    // Nothing of the demo is deployed yet: the same plan would create it, which adopt reports (exit 1, ok:true).
+    const adopt = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(adopt.code, adopt.stdout + adopt.stderr).toBe(1);
+    expect(adopt.json.ok, adopt.stdout + adopt.stderr).toBe(true);
+    const data = adopt.json.data;
+    expect(data.imports).toEqual(['aws_cloudwatch_log_group.adopted_test_audit[0]', 'aws_iam_role.adopted_test_runner[0]', 'aws_sqs_queue.adopted_test_jobs[0]']);
+    expect(data.other_changes.map((c: any) => `${c.action} ${c.address}`)).toContain('create aws_s3_bucket.uploads');
+    expect(data.next_command).toBeNull();
+  }, 900_000);
+
+  it('refuses without writing: an unknown environment (exit 2), prod without --confirm (exit 3), a file of the user at the generated path (exit 2)', async () => {
+    const p = await createProject(DEMO, { project: 'demo' });
+    const files = (await readdir(p.terraformDir)).sort();
+    const unknown = await p.cli(['infra', 'adopt', '--env', 'nope', '--json'], SLOW);
+    expect(unknown.code).toBe(2);
+    expect(unknown.json.error.code).toBe('E_USAGE_UNKNOWN_ENV');
+    const prod = await p.cli(['infra', 'adopt', '--env', 'prod', '--json'], SLOW);
+    expect(prod.code).toBe(3);
+    expect(prod.json.error.code).toBe('E_GUARD_CONFIRMATION_REQUIRED');
+    expect(prod.json.error.hint).toContain('--dry-run');
+    expect((await readdir(p.terraformDir)).sort()).toEqual(files);
+
+    const mine = path.join(p.terraformDir, 'faber-cloud-adopt-test.tf');
+    await writeFile(mine, '# my own file\n');
+    const conflict = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(conflict.code).toBe(2);
+    expect(conflict.json.error.code).toBe('E_CONFIG_ADOPT_FILE_CONFLICT');
+    expect(await readFile(mine, 'utf8')).toBe('# my own file\n');
+  }, 600_000);
+});

@@ -25,6 +25,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { startMoto } from '../scripts/moto-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,6 +101,31 @@ function run(cmd, args, options) {
   });
 }
 
+/**
+ * IAM users behind the profiles, so the permission preflight really reads and evaluates the deploy
+ * identity's policies (moto's default caller, user/moto, is not one it can read): discover manages
+ * IAM; the test deploy user holds what the plan needs, so the preflight finds nothing missing and
+ * grants nothing. moto's IAM enforcement stays off, as in the bare run.
+ */
+async function profileUsers(endpoint) {
+  const iam = new IAMClient({ region: REGION, endpoint, credentials: { accessKeyId: 'setup', secretAccessKey: 'setup' } });
+  const policy = (actions) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
+  const users = [
+    ['life-discover-deploy', ['iam:*', 'sts:GetCallerIdentity']],
+    ['life-test-deploy', ['ssm:*', 'sns:*', 's3:*', 'tag:*', 'sts:GetCallerIdentity']],
+    ['life-prod-deploy', ['sts:GetCallerIdentity']],
+  ];
+  const keys = [];
+  for (const [name, actions] of users) {
+    await iam.send(new CreateUserCommand({ UserName: name }));
+    await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: `${name}-bench`, PolicyDocument: policy(actions) }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey;
+    keys.push([name, key.AccessKeyId, key.SecretAccessKey]);
+  }
+  iam.destroy();
+  return keys;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The IaC binary behind a wrapper that appends `<subcommand> <ms>` per invocation to `log`. */
@@ -128,9 +154,9 @@ export async function measureDeployOverhead(rounds = 5, { log = () => {} } = {})
     await writeFile(path.join(bare, 'main.tf'), CONFIGURATION);
     const credentials = path.join(dir, 'aws-credentials');
     const config = path.join(dir, 'aws-config');
-    const profiles = ['default', 'life-discover-deploy', 'life-test-deploy', 'life-prod-deploy'];
-    await writeFile(credentials, profiles.map((p) => `[${p}]\naws_access_key_id = bench\naws_secret_access_key = bench\n`).join('\n'));
-    await writeFile(config, profiles.map((p) => `[${p === 'default' ? 'default' : `profile ${p}`}]\nregion = ${REGION}\n`).join('\n'));
+    const keys = [['default', 'bench', 'bench'], ...(await profileUsers(moto.endpoint))];
+    await writeFile(credentials, keys.map(([p, id, secret]) => `[${p}]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`).join('\n'));
+    await writeFile(config, keys.map(([p]) => `[${p === 'default' ? 'default' : `profile ${p}`}]\nregion = ${REGION}\n`).join('\n'));
     const env = { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: REGION, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', TF_CLI_CONFIG_FILE: tools.cli_config_file, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
     for (const k of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TF_WORKSPACE', 'TF_DATA_DIR']) delete env[k];
     const tofuLog = path.join(dir, 'tofu-times.log');
@@ -151,6 +177,8 @@ export async function measureDeployOverhead(rounds = 5, { log = () => {} } = {})
       const preview = await cli(['infra', 'preview', '--env', 'test', '--json']);
       const previewed = JSON.parse(preview.stdout).data;
       if (previewed.digest.counts.create !== RESOURCES) throw new Error(`preview plans ${JSON.stringify(previewed.digest.counts)}, expected ${RESOURCES} creates`);
+      // The defaults are measured: the preflight must really have run (IAM reads and evaluation).
+      if (!previewed.preflight || 'error' in previewed.preflight) throw new Error(`the preview's permission preflight did not run: ${JSON.stringify(previewed.preflight)}`);
       const deploy = await cli(['infra', 'deploy', '--env', 'test', '--plan', previewed.plan_id, '--json']);
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const deployed = JSON.parse(deploy.stdout).data;
@@ -170,7 +198,8 @@ export async function measureDeployOverhead(rounds = 5, { log = () => {} } = {})
 
     // One warm-up each (provider binary and moto warm, our first init done), then the rounds.
     const warm = await oursRound();
-    log(`warm-up: ours ${warm.ms.toFixed(0)} ms (preflight: ${warm.preflight ? ('error' in warm.preflight ? `did not run: ${warm.preflight.error.message}` : `${warm.preflight.summary?.missing ?? '?'} missing`) : 'none'}; deploy preflight: ${warm.deployed.preflight ? JSON.stringify(warm.deployed.preflight.summary ?? warm.deployed.preflight.error ?? {}) : 'none'})`);
+    const said = (pf) => (!pf ? 'did not run' : 'error' in pf ? `did not run: ${pf.error.message}` : JSON.stringify(pf.summary));
+    log(`warm-up: ours ${warm.ms.toFixed(0)} ms (preview's preflight: ${said(warm.preflight)}; deploy's: ${said(warm.deployed.preflight)})`);
     await resetOurs();
     log(`warm-up: bare ${(await bareRound()).ms.toFixed(0)} ms`);
     await resetBare();

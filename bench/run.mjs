@@ -35,3 +35,15 @@ console.log(
   `preflight  ratio ${pf.ratio}x JSON.parse of the plan  (preflight ${pf.ours_ms} ms warm, ${pf.cold_ms} ms cold, parse ${pf.parse_ms} ms, ${pf.resources} resources, ${pf.needed} needed, ${pf.rounds} rounds; ` +
     `target < ${pf.target_ms} ms ${pf.met ? 'met' : 'NOT met'})`,
 );
+
+// Minutes, and it needs the hashicorp/aws provider from the test-tools manifest: only on request.
+if (process.env.BENCH_DEPLOY) {
+  const { measureDeployOverhead } = await import('./deploy-overhead.mjs');
+  const dep = await measureDeployOverhead(Number(process.env.BENCH_DEPLOY_ROUNDS ?? 5));
+  console.log(
+    `deploy-overhead  ratio ${dep.ratio}x bare plan -out + apply  (preview + deploy ${dep.ours_ms} ms, bare ${dep.bare_ms} ms, ${dep.resources} resources, ${dep.rounds} rounds; ` +
+      `target <= ${dep.target}x ${dep.met ? 'met' : 'NOT met'})`,
+  );
+} else {
+  console.log('deploy-overhead  skipped (BENCH_DEPLOY=1 runs it: minutes, needs the hashicorp/aws provider)');
+}

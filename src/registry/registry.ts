@@ -61,14 +61,22 @@ export interface RegistryContext {
 function stringTags(values: Record<string, unknown>): Record<string, string> {
   const tags = (values.tags_all ?? values.tags) as Record<string, unknown> | null | undefined;
   if (!tags || typeof tags !== 'object') return {};
-  return Object.fromEntries(Object.entries(tags).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  // A loop rather than fromEntries(entries().filter()): one object, no pair arrays (5,000 resources).
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) {
+    if (typeof v !== 'string') continue;
+    // An own `__proto__` key (JSON.parse makes one) stays a key, as fromEntries kept it, not the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
 }
 
 /**
  * The canonical JSON the fingerprint hashes: `JSON.stringify` with every plain object's keys
  * sorted. This replacer was the whole implementation and stays the reference (and the fallback
- * for anything but plain JSON data); `canonicalJson` below gives the same text without building
- * a sorted copy of every object (performance: ~90 ms of a 5,000-resource registry build).
+ * for anything but plain JSON data); `fnvCanonical` below hashes the same text without building
+ * it or a sorted copy of every object (performance, see docs/PERFORMANCE.md).
  * test/unit/registry-perf-equivalence.test.ts pins the two to the same fingerprints.
  *
  * One quirk to keep: the replacer rebuilt objects with `Object.fromEntries`, and an object's
@@ -84,7 +92,7 @@ function sortedKeysJsonViaReplacer(values: unknown): string {
   );
 }
 
-/** Thrown by `canonicalJson` for anything but JSON data (toJSON, class instances, functions, bigint, ...) or deep nesting. */
+/** Thrown by `fnvCanonical` for anything but JSON data (toJSON, class instances, functions, bigint, ...) or deep nesting. */
 const NOT_PLAIN_JSON = Symbol('not plain JSON');
 
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
@@ -101,65 +109,119 @@ function isArrayIndex(key: string): boolean {
  */
 const MAX_DEPTH = 512;
 
-/** `sortedKeysJsonViaReplacer` for plain JSON data (undefined where JSON.stringify gives undefined). */
-function canonicalJson(value: unknown, depth = 0): string | undefined {
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over the UTF-16 code units of `text`, from `hash`. */
+function fnvText(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return hash;
+}
+
+/**
+ * FNV-1a over `JSON.stringify(text)` without building it when nothing needs escaping: quotes,
+ * backslash, control characters and surrogates (lone ones are escaped) go to JSON.stringify.
+ */
+function fnvJsonString(hash: number, text: string): number {
+  let h = Math.imul(hash ^ 34, FNV_PRIME);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return fnvText(hash, JSON.stringify(text));
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  return Math.imul(h ^ 34, FNV_PRIME);
+}
+
+/** The hash carried through `fnvCanonical` (one walk at a time, no re-entrance). */
+let walkHash = 0;
+
+/**
+ * Feeds `sortedKeysJsonViaReplacer`'s text for plain JSON data into `walkHash` without building
+ * it (performance: building the ~6 MB of text of a 5,000-resource state, and collecting it, was
+ * most of the registry build). Returns false where JSON.stringify gives undefined (nothing fed).
+ */
+function fnvCanonical(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      walkHash = fnvJsonString(walkHash, value);
+      return true;
     case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
+      walkHash = fnvText(walkHash, Number.isFinite(value) ? String(value) : 'null');
+      return true;
     case 'boolean':
-      return value ? 'true' : 'false';
+      walkHash = fnvText(walkHash, value ? 'true' : 'false');
+      return true;
     case 'undefined':
-      return undefined;
+      return false;
     case 'object': {
-      if (value === null) return 'null';
+      if (value === null) {
+        walkHash = fnvText(walkHash, 'null');
+        return true;
+      }
       if (depth > MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN_JSON;
       if (Array.isArray(value)) {
-        let out = '[';
+        walkHash = Math.imul(walkHash ^ 91, FNV_PRIME); // [
         for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ',';
-          out += canonicalJson(value[i], depth + 1) ?? 'null';
+          if (i > 0) walkHash = Math.imul(walkHash ^ 44, FNV_PRIME); // ,
+          if (!fnvCanonical(value[i], depth + 1)) walkHash = fnvText(walkHash, 'null');
         }
-        return out + ']';
+        walkHash = Math.imul(walkHash ^ 93, FNV_PRIME); // ]
+        return true;
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN_JSON;
       const obj = value as Record<string, unknown>;
-      let keys = Object.keys(obj);
-      // Index keys lead Object.keys in numeric order (see above); sort only the rest.
-      let indexKeys = 0;
-      while (indexKeys < keys.length && isArrayIndex(keys[indexKeys]!)) indexKeys++;
-      keys = indexKeys === 0 ? keys.sort() : [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort()];
-      let out = '{';
-      for (const key of keys) {
-        const text = canonicalJson(obj[key], depth + 1);
-        if (text === undefined) continue;
-        if (out.length > 1) out += ',';
-        out += JSON.stringify(key) + ':' + text;
+      const keys = sortedKeys(obj);
+      walkHash = Math.imul(walkHash ^ 123, FNV_PRIME); // {
+      let first = true;
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
+        const member = obj[key];
+        // JSON.stringify drops undefined, functions and symbols; functions and symbols are not plain JSON.
+        if (member === undefined) continue;
+        if (typeof member === 'function' || typeof member === 'symbol') throw NOT_PLAIN_JSON;
+        if (!first) walkHash = Math.imul(walkHash ^ 44, FNV_PRIME); // ,
+        first = false;
+        walkHash = fnvJsonString(walkHash, key);
+        walkHash = Math.imul(walkHash ^ 58, FNV_PRIME); // :
+        fnvCanonical(member, depth + 1);
       }
-      return out + '}';
+      walkHash = Math.imul(walkHash ^ 125, FNV_PRIME); // }
+      return true;
     }
     default:
       throw NOT_PLAIN_JSON;
   }
 }
 
+/** The object's keys in the replacer's order: index keys first (as Object.keys lists them), the rest sorted. */
+function sortedKeys(obj: Record<string, unknown>): string[] {
+  const keys = Object.keys(obj);
+  let indexKeys = 0;
+  while (indexKeys < keys.length && isArrayIndex(keys[indexKeys]!)) indexKeys++;
+  // Terraform writes attributes and maps sorted: check before sorting.
+  let sorted = true;
+  for (let i = indexKeys + 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return keys;
+  return indexKeys === 0 ? keys.sort() : [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort()];
+}
+
 /** FNV-1a over the canonical JSON of the values: cheap, stable, enough to notice change. */
 export function fingerprint(values: unknown): string {
-  let text: string | undefined;
+  let hash: number | undefined;
+  walkHash = FNV_OFFSET;
   try {
-    text = canonicalJson(values);
+    if (fnvCanonical(values, 0)) hash = walkHash;
   } catch (error) {
     // Not plain JSON, or nested deeper than MAX_DEPTH or the stack: the reference handles (or rejects) it.
     if (error !== NOT_PLAIN_JSON && !(error instanceof RangeError)) throw error;
   }
-  if (text === undefined) text = sortedKeysJsonViaReplacer(values);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
+  if (hash === undefined) hash = fnvText(FNV_OFFSET, sortedKeysJsonViaReplacer(values) as string);
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
@@ -262,8 +324,13 @@ function isStringTags(tags: unknown): boolean {
   return true;
 }
 
+/** The keys a value must have, in order (optional ones left out), per table: computed once, not per resource. */
+const requiredKeys = new Map<object, readonly string[]>();
+
 function fieldsOk<K extends string>(obj: Record<string, unknown>, keys: readonly K[], checks: Record<K, FieldCheck>): boolean {
-  if (!hasKeysInOrder(obj, keys.filter((k) => checks[k] !== 'optional-zod'))) return false;
+  let required = requiredKeys.get(checks);
+  if (required === undefined) requiredKeys.set(checks, (required = keys.filter((k) => checks[k] !== 'optional-zod')));
+  if (!hasKeysInOrder(obj, required)) return false;
   for (const key of keys) {
     const v = obj[key];
     switch (checks[key]) {

@@ -300,3 +300,23 @@ describe('readRegistry: structural check and zod agree', () => {
     expect(n).toBeGreaterThan(400);
   });
 });
+
+describe('buildRegistry tags: same as the fromEntries/filter it replaced', () => {
+  const ctx = {
+    env: 'test', project: 'demo', account: null, region: 'us-east-1', deploymentId: 'd-1', now: '2026-01-01T00:00:00.000Z',
+    link: () => ({}),
+  };
+  const tagsOf = (values: Record<string, unknown>) =>
+    buildRegistry(undefined, [{ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', module: '', provider: 'registry.opentofu.org/hashicorp/aws', values }], ctx).resources[0]!.tags;
+  const reference = (tags: Record<string, unknown>) => Object.fromEntries(Object.entries(tags).filter(([, v]) => typeof v === 'string'));
+
+  it('keeps string tags only, tags_all first, and a parsed __proto__ key as a key (not the prototype)', () => {
+    const parsed = JSON.parse('{"tags_all":{"b":"2","__proto__":"p","a":1,"1":"one","c":null},"tags":{"x":"y"}}') as Record<string, unknown>;
+    const tags = tagsOf(parsed);
+    expect(JSON.stringify(tags)).toBe(JSON.stringify(reference(parsed.tags_all as Record<string, unknown>)));
+    expect(JSON.stringify(tags)).toBe('{"1":"one","b":"2","__proto__":"p"}');
+    expect(Object.getPrototypeOf(tags)).toBe(Object.prototype);
+    expect(tagsOf({ tags: { x: 'y' } })).toEqual({ x: 'y' });
+    expect(tagsOf({ tags: null })).toEqual({});
+  });
+});

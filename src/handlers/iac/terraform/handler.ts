@@ -53,10 +53,17 @@ export class TerraformHandler implements IacHandler {
   readonly scanFramework = 'terraform_plan';
   private runnerPromise: Promise<IacRunner> | undefined;
   private workspaceSelected = false;
+  /**
+   * The state `showState()` just read, for an `outputs()` right after it (a deploy's registry,
+   * then DEPLOYED.md): one `show -json` instead of two, each of which loads every provider's
+   * schema (seconds with hashicorp/aws). Any other use of the tool drops it.
+   */
+  private shownState: ShowStateJson | undefined;
 
   constructor(private readonly options: TerraformHandlerOptions) {}
 
   private runner(): Promise<IacRunner> {
+    this.shownState = undefined;
     this.runnerPromise ??= resolveIacBinary(this.options.binary, this.options.env ?? process.env).then(
       (binary) => new IacRunner(binary, { cwd: this.options.directory, ...(this.options.env ? { env: this.options.env } : {}) }),
     );
@@ -274,14 +281,20 @@ export class TerraformHandler implements IacHandler {
     const runner = await this.runner();
     const state = (await runner.showJson()) as ShowStateJson;
     registerSensitiveFromShowJson(state);
-    return stateResources(state);
+    const resources = stateResources(state);
+    this.shownState = state;
+    return resources;
   }
 
   async outputs(): Promise<OutputValue[]> {
     await this.selectWorkspace();
-    const runner = await this.runner();
-    const state = (await runner.showJson()) as ShowStateJson;
-    registerSensitiveFromShowJson(state);
+    let state = this.shownState;
+    this.shownState = undefined;
+    if (!state) {
+      const runner = await this.runner();
+      state = (await runner.showJson()) as ShowStateJson;
+      registerSensitiveFromShowJson(state);
+    }
     return Object.entries(state.values?.outputs ?? {}).map(([name, o]) =>
       o.sensitive ? { name, sensitive: true } : { name, sensitive: false, value: o.value },
     );

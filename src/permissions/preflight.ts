@@ -5,12 +5,15 @@
  * permissions boundary honoured). Pure: the policies are read by the caller (the hosting
  * handler), nothing here calls AWS or writes a file.
  *
- * What an apply needs per resource change: create = the map's create (+ the update actions of
- * each attribute the plan sets, for types whose create calls their update) + read (the provider
+ * What an apply needs per resource change: create = the map's create (+ its create_if actions
+ * of each attribute the plan sets: settings the provider applies only when given, tag-on-create,
+ * iam:PassRole; + the update actions of each attribute the plan sets, for types whose create
+ * calls their update) + read (the provider
  * reads back what it made); update = the map's update `*` + the actions of each changed attribute
  * + read; delete = delete; replace = both. No-op and data-source reads need nothing at apply.
- * Resources: the plan's own ARN where the plan knows it and the action's resource type fits it,
- * else where a grant would be scoped (the environment's name pattern), `*` only for actions AWS
+ * Resources: the plan's own ARN where the plan knows it and the action's resource type fits it
+ * (else the ARN of a resource it refers to that fits: PassRole on a function's role), else
+ * where a grant would be scoped (the environment's name pattern), `*` only for actions AWS
  * authorizes on `*` alone. Resource types the map does not know are listed, never guessed.
  */
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';

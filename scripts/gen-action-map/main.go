@@ -981,6 +981,11 @@ func main() {
 				resources[name] = out
 				continue
 			}
+			// The tags interceptor lists a resource's tags after create, read and update only when
+			// the read did not set them itself (setTagsOut from its own describe call).
+			if setTagsOut := p.funcs["setTagsOut"]; c.Read != nil && setTagsOut != nil && p.reaches(c.Read, setTagsOut, c.Concrete) {
+				listTags = nil
+			}
 			read := map[op]bool{}
 			if c.Read != nil {
 				read = union(p.opsOfIn(c.Read, "", c.Concrete), listTags)

@@ -136,7 +136,9 @@ function actionsFor(entry: ActionMapEntry, kind: ChangeKind, change: PreflightCh
   const byAttributes = (attrs: string[]) => attrs.flatMap((a) => update[a] ?? []);
   if (kind === 'delete') return entry.delete;
   if (kind === 'create') {
-    const extra = entry.create_calls_update ? [...(update['*'] ?? []), ...byAttributes(change.attributes)] : [];
+    // The update a create calls applies settings; tags went with the create (tag-on-create,
+    // create_if) and the map's update.tags are the tag interceptor's, which a create does not run.
+    const extra = entry.create_calls_update ? [...(update['*'] ?? []), ...byAttributes(change.attributes.filter((a) => a !== 'tags' && a !== 'tags_all'))] : [];
     const conditional = change.attributes.flatMap((a) => entry.create_if?.[a] ?? []);
     return [...entry.create, ...conditional, ...extra, ...entry.read];
   }

@@ -118,10 +118,12 @@ const TAG_ON_CREATE: Record<string, string> = {
   'lambda.CreateFunction': 'lambda:TagResource',
   'lambda.CreateEventSourceMapping': 'lambda:TagResource',
   'logs.CreateLogGroup': 'logs:TagResource',
+  // The provider's own comment: "Tag on create requires the s3:TagResource IAM permission".
+  's3.CreateBucket': 's3:TagResource',
 };
 
 function carriesTags(body: string): boolean {
-  if (/(^|&)Tags\.member\.1\.Key=/.test(body)) return true;
+  if (/(^|&)Tags\.member\.1\.Key=/.test(body) || /<Tags>\s*<Tag>/.test(body)) return true;
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
     const tags = json.Tags ?? json.tags;

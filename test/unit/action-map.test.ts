@@ -86,6 +86,9 @@ describe('action map', () => {
     expect(role.create_if).toMatchObject({ inline_policy: ['iam:PutRolePolicy'], managed_policy_arns: ['iam:AttachRolePolicy'], tags: ['iam:TagRole'] });
     // The read compares inline policies as PutRolePolicy inputs: data, not a call.
     expect(role.read).not.toContain('iam:PutRolePolicy');
+    // The role's read sets its tags from GetRole: the tags interceptor lists none.
+    expect(role.read).not.toContain('iam:ListRoleTags');
+    expect(table.read).toContain('dynamodb:ListTagsOfResource');
     const fn = map.resources.aws_lambda_function;
     expect(fn.create_if.role).toEqual(['iam:PassRole']);
     expect(fn.update.role).toContain('iam:PassRole');

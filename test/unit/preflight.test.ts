@@ -107,6 +107,14 @@ describe('neededPermissions', () => {
     for (const n of needed) expect(n.resource, n.action).not.toBe('*');
   });
 
+  it("a bucket created with tags tags it on create; the update its create calls adds no tag interceptor actions", async () => {
+    const plan = record([{ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', actions: ['create'] }]);
+    const values = new Map([['aws_s3_bucket.b', { values: { bucket: 'life-core-test-b', tags: { Project: 'life' }, tags_all: { Project: 'life' } }, unknown: ['arn'], references: {} }]]);
+    const actions = (await neededPermissions({ changes: changesOfPlan(plan, values), ctx })).needed.map((n) => n.action);
+    expect(actions).toContain('s3:TagResource');
+    expect(actions).not.toContain('s3:UntagResource');
+  });
+
   it('includes what auto-fix learned for the same type and change, marked learned', async () => {
     const { needed } = await neededPermissions({ changes: changesOfPlan(s3Plan, s3Values), ctx, learned: [{ type: 'aws_s3_bucket', change: 'create', action: 's3:PutBucketOwnershipControls' }, { type: 'aws_s3_bucket', change: 'delete', action: 's3:DeleteBucketOwnershipControls' }] });
     expect(find(needed, 's3:PutBucketOwnershipControls')).toMatchObject([{ source: 'learned', resource: BUCKET }]);

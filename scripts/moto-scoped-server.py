@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """moto server whose IAM enforcement evaluates the resource ARN AWS would, not `*`.
 
+(Also three smaller moto divergences from AWS that tests with enforcement on run into: the
+signature check, signing-name action prefixes, and CloudFormation's one stack per name; see
+fix_* below.)
+
 Why: moto's BaseResponse.call_action asks the response class for `_determine_resource()` and
 otherwise authorises every call against resource `*` (moto 5.2.1 defines it only for IAM
 existing roles, SQS existing queues and STS; S3 has its own path). A correctly scoped grant
@@ -341,6 +345,34 @@ def fix_action_prefixes():
     IAMRequest.__init__ = __init__
 
 
+def fix_review_stack_change_sets():
+    """AWS keeps one stack per name: a CREATE change set for a stack still REVIEW_IN_PROGRESS
+    (its first change set was never executed, e.g. the execution was denied) is made on that
+    stack. moto 5.2.1 creates a second stack of the same name, and every later call by name
+    (DescribeStacks, ListStackResources) finds the first, empty one forever. Here moto makes its
+    change set as usual, which is then moved onto the existing stack, and moto's new stack dropped."""
+    from moto.cloudformation.models import CloudFormationBackend
+
+    original = CloudFormationBackend.create_change_set
+    signature = inspect.signature(original)
+    if not {"stack_name", "change_set_type"} <= set(signature.parameters):
+        fail("moto's CloudFormationBackend.create_change_set changed its parameters: update this launcher")
+
+    def create_change_set(self, *args, **kwargs):
+        call = signature.bind(self, *args, **kwargs).arguments
+        reviewed = [s for s in self.stacks.values() if s.name == call["stack_name"] and s.status == "REVIEW_IN_PROGRESS"]
+        change_set_id, stack_id = original(self, *args, **kwargs)
+        if call["change_set_type"] != "CREATE" or not reviewed:
+            return change_set_id, stack_id
+        existing, change_set = reviewed[0], self.change_sets[change_set_id]
+        del self.stacks[stack_id]
+        change_set.stack, change_set.stack_id, change_set.stack_name = existing, existing.stack_id, existing.name
+        change_set.changes = change_set.diff()
+        return change_set_id, existing.stack_id
+
+    CloudFormationBackend.create_change_set = create_change_set
+
+
 def patch():
     import importlib
 
@@ -372,6 +404,7 @@ def patch():
         cls._determine_resource = resolver(service, catalogue)
     fix_signature_checks()
     fix_action_prefixes()
+    fix_review_stack_change_sets()
     return len(SERVICES)
 
 

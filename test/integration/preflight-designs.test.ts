@@ -121,6 +121,7 @@ const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixe
 
 interface Row {
   plan: string;
+  holds: string;
   changes: number;
   predicted: number;
   granted: number;
@@ -157,7 +158,7 @@ describe('permission preflight on the demo and engineer designs, moto with IAM e
     const lines = [
       '| plan | holds | resource changes | predicted | granted by preflight | granted by a person | used by the apply | recall | over-grant | auto-fix rounds | resources |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      ...rows.map((r) => `| ${r.plan} | | ${r.changes} | ${r.predicted} | ${r.granted} | ${r.person} | ${r.used} | ${r.recall} | ${r.overGrant}${r.over.length ? ` (${r.over.join(', ')})` : ''} | ${r.rounds} | ${r.scoping} |`),
+      ...rows.map((r) => `| ${r.plan} | ${r.holds} | ${r.changes} | ${r.predicted} | ${r.granted} | ${r.person} | ${r.used} | ${r.recall} | ${r.overGrant}${r.over.length ? ` (${r.over.join(', ')})` : ''} | ${r.rounds} | ${r.scoping} |`),
     ];
     console.log(`preflight designs:\n${lines.join('\n')}`);
   });
@@ -227,6 +228,7 @@ describe('permission preflight on the demo and engineer designs, moto with IAM e
       const scopes = [...new Set(pf.needed.map((n: any) => n.scope))].sort();
       rows.push({
         plan: plan.name,
+        holds: plan.holds,
         changes: pf.summary.resource_changes,
         predicted: predicted.length,
         granted: lower(granted).length,

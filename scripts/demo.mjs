@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMoto } from './moto-server.mjs';
+import { motoCommand, startMoto } from './moto-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'plugin', 'bin', 'faber-cloud');
@@ -29,7 +29,7 @@ if (!tools.providers.some((p) => p.name === 'hashicorp/aws')) {
 }
 
 say('starting moto on 127.0.0.1 (it picks a free port and reports it)');
-const moto = await startMoto(tools.moto_server).catch((error) => fail(`${error.message}\nrun \`npm run setup-test-tools\` to install moto`));
+const moto = await startMoto(motoCommand(tools), { version: tools.moto_version }).catch((error) => fail(`${error.message}\nrun \`npm run setup-test-tools\` to install moto`));
 const endpoint = moto.endpoint;
 process.stdout.write(`moto is on ${endpoint}\n`);
 let stopping = false;

@@ -78,6 +78,21 @@ export const EXCEPTIONS = {
   'cloudfront.CreateDistributionWithTags': ['cloudfront:CreateDistribution', 'cloudfront:TagResource'],
 };
 
+/**
+ * Attributes that hand an IAM role to the service: AWS authorises iam:PassRole on that role when
+ * the create or update sends it, an action with no SDK call of its own, so the trace cannot see
+ * it (AWS's "granting a user permissions to pass a role to an AWS service").
+ */
+export const PASSES_ROLE = {
+  aws_lambda_function: ['role'],
+  aws_ecs_task_definition: ['execution_role_arn', 'task_role_arn'],
+  aws_sfn_state_machine: ['role_arn'],
+  aws_codebuild_project: ['service_role'],
+  aws_glue_job: ['role_arn'],
+  aws_cloudformation_stack: ['iam_role_arn'],
+  aws_cloudwatch_event_target: ['role_arn'],
+};
+
 /** API Gateway (v1 and v2) authorizes by HTTP verb on the resource path. */
 const APIGATEWAY_VERBS = [
   [/^(Create|Import)/, 'POST'],
@@ -180,6 +195,13 @@ async function main() {
     total++;
     const entry = {};
     entry.create = await toActions(r.create);
+    const createIf = {};
+    for (const attr of Object.keys(r.create_if ?? {}).sort()) {
+      const actions = await toActions(r.create_if[attr]);
+      if (actions.length) createIf[attr] = actions;
+    }
+    for (const attr of PASSES_ROLE[name] ?? []) createIf[attr] = [...new Set([...(createIf[attr] ?? []), 'iam:PassRole'])].sort();
+    if (Object.keys(createIf).length) entry.create_if = Object.fromEntries(Object.entries(createIf).sort(([a], [b]) => (a < b ? -1 : 1)));
     if (r.create_calls_update) entry.create_calls_update = true;
     entry.read = await toActions(r.read);
     const update = {};
@@ -187,9 +209,10 @@ async function main() {
       const actions = await toActions(r.update[attr]);
       if (actions.length) update[attr] = actions;
     }
-    if (Object.keys(update).length) entry.update = update;
+    for (const attr of PASSES_ROLE[name] ?? []) update[attr] = [...new Set([...(update[attr] ?? []), 'iam:PassRole'])].sort();
+    if (Object.keys(update).length) entry.update = Object.fromEntries(Object.entries(update).sort(([a], [b]) => (a < b ? -1 : 1)));
     entry.delete = await toActions(r.delete);
-    const allOps = [...(r.create ?? []), ...(r.read ?? []), ...(r.delete ?? []), ...Object.values(r.update ?? {}).flat()];
+    const allOps = [...(r.create ?? []), ...Object.values(r.create_if ?? {}).flat(), ...(r.read ?? []), ...(r.delete ?? []), ...Object.values(r.update ?? {}).flat()];
     const missing = allOps.filter((op) => !mapped.get(op));
     if (missing.length) entry.unmapped = [...new Set(missing)].sort();
     if (r.untraced?.length) entry.untraced = r.untraced;
@@ -210,6 +233,7 @@ async function main() {
       unmapped_operations: unmapped.size,
     },
     exceptions: EXCEPTIONS,
+    passes_role: PASSES_ROLE,
     unmapped_operations: [...unmapped].sort(),
     resources,
   };

@@ -3,27 +3,62 @@
 // printed once the socket listens), so there is no pick-a-free-port-then-release race with
 // another process. Its output goes to a file, not a pipe: moto logs every request, and a pipe
 // nobody drains (the demo blocks in spawnSync while the CLI runs) would stall it.
+//
+// By default moto runs under scripts/moto-scoped-server.py, which makes its IAM enforcement
+// evaluate each call against the resource ARN AWS would (moto alone uses `*` for most services),
+// so scoped grants behave as on AWS (docs/TEST-ENVIRONMENT.md, docs/DECISIONS.md).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SCOPED_LAUNCHER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'moto-scoped-server.py');
+
+/**
+ * The python that runs moto for a test-tools manifest: `moto_python` as scripts/setup-test-tools
+ * records it; for a manifest written before it did, the pip venv's python or the interpreter
+ * moto_server's `#!` line names, else `python3` (the launcher then checks moto's version).
+ */
+export function motoPython(tools) {
+  if (tools.moto_python) return tools.moto_python;
+  if (tools.moto_origin === 'pip') return path.join(path.dirname(tools.moto_server), 'python');
+  let first = '';
+  try {
+    first = readFileSync(tools.moto_server, 'utf8').slice(0, 300).split('\n')[0];
+  } catch {
+    // unreadable: python3 below, and the launcher fails loudly if it has no moto
+  }
+  return /^#!\s*(\S*python[\d.]*)\s*$/.exec(first)?.[1] ?? 'python3';
+}
+
+/**
+ * The command (program, then arguments) that runs moto for a manifest: the scoped launcher
+ * under moto's python, or with `scoped: false` moto_server as moto ships it.
+ */
+export function motoCommand(tools, { scoped = true } = {}) {
+  return scoped ? [motoPython(tools), SCOPED_LAUNCHER] : [tools.moto_server];
+}
 
 const READY = /Running on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /**
- * Starts `binary` (moto_server) on 127.0.0.1. Resolves `{ endpoint, stop, child, logFile }` once
- * moto listens; rejects with a readable Error when the binary cannot be spawned (ENOENT, EACCES),
- * exits early, or does not report its port within `timeoutMs`. `stop()` ends moto and removes
- * its log.
+ * Starts moto on 127.0.0.1: `command` is a moto_server binary, or a program and its arguments
+ * (motoCommand). Resolves `{ endpoint, stop, child, logFile }` once moto listens; rejects with a
+ * readable Error when the program cannot be spawned (ENOENT, EACCES), exits early, or does not
+ * report its port within `timeoutMs`. `stop()` ends moto and removes its log. `version`: the
+ * moto version the scoped launcher must find (a wrong python fails its start).
  */
-export async function startMoto(binary, { env = process.env, timeoutMs = 30_000 } = {}) {
+export async function startMoto(command, { env = process.env, timeoutMs = 30_000, version } = {}) {
+  const [program, ...args] = [command].flat();
+  const binary = [program, ...args.map((a) => path.basename(a))].join(' ');
   const dir = mkdtempSync(path.join(tmpdir(), 'faber-moto-'));
   const logFile = path.join(dir, 'moto.log');
   const fd = openSync(logFile, 'a');
   let child;
   try {
-    child = spawn(binary, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', fd, fd], env });
+    child = spawn(program, [...args, '-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', fd, fd], env: version ? { ...env, FABER_MOTO_VERSION: version } : env });
   } finally {
     closeSync(fd);
   }

@@ -16,7 +16,7 @@ export declare function firstError(output: string): string;
 export declare function requiredProvidersConfig(providers: { name: string; version: string }[]): string;
 export declare function cliConfig(mirrorDir: string): string;
 export declare function manifest(input: {
-  moto: { binary: string; version: string; origin: Origin };
+  moto: { binary: string; python: string; version: string; origin: Origin };
   iac: { kind: 'tofu' | 'terraform'; binary: string; version: string; origin: Origin };
   cliConfigFile: string;
   mirrorDir: string;

@@ -101,8 +101,11 @@ export const ORIGINS = ['path', 'source', 'registry', 'machine', 'pip'];
  * The manifest test/support/tools.ts reads. `*_origin` and each provider's `origin` say which
  * path produced the tool: `path` (a pinned binary already on PATH), `source` (built from the
  * Go module proxy), `registry` (the IaC binary's own `providers mirror`), `machine` / `pip` (moto).
+ * `moto_python` is the interpreter that has that moto, which scripts/moto-server.mjs runs the
+ * scoped launcher (scripts/moto-scoped-server.py) with.
  */
 export function manifest({ moto, iac, cliConfigFile, mirrorDir, platform, providers }) {
+  if (!moto.python) throw new Error('no moto python (the interpreter scripts/moto-scoped-server.py runs moto under)');
   const origin = (o) => {
     if (!ORIGINS.includes(o)) throw new Error(`unknown origin '${o}'`);
     return o;
@@ -111,6 +114,7 @@ export function manifest({ moto, iac, cliConfigFile, mirrorDir, platform, provid
   return {
     generated_by: 'scripts/setup-test-tools',
     moto_server: moto.binary,
+    moto_python: moto.python,
     moto_version: moto.version,
     moto_origin: origin(moto.origin),
     iac_kind: iac.kind,
@@ -167,7 +171,7 @@ const commands = {
   'write-manifest': (args) => {
     const kv = Object.fromEntries(args.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
     const data = manifest({
-      moto: { binary: kv.moto_server, version: kv.moto_version, origin: kv.moto_origin },
+      moto: { binary: kv.moto_server, python: kv.moto_python, version: kv.moto_version, origin: kv.moto_origin },
       iac: { kind: kv.iac_kind, binary: kv.iac_binary, version: kv.iac_version, origin: kv.iac_origin },
       cliConfigFile: kv.cli_config_file,
       mirrorDir: kv.mirror_dir,

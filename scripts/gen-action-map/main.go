@@ -24,6 +24,25 @@ import (
 )
 
 const sdkPrefix = "github.com/aws/aws-sdk-go-v2/service/"
+const servicePrefix = "github.com/hashicorp/terraform-provider-aws/internal/service/"
+
+var providerDir string
+
+// loaded: service packages by directory, parsed once (a helper of another service package,
+// such as kms.FindDefaultKeyARNForService called from a DynamoDB table's read, is traced there).
+var loaded = map[string]*pkgIndex{}
+
+func pkgAt(dir string) *pkgIndex {
+	if p, ok := loaded[dir]; ok {
+		return p
+	}
+	p, err := loadPkg(dir)
+	if err != nil {
+		p = nil
+	}
+	loaded[dir] = p
+	return p
+}
 
 type op struct{ Svc, Op string }
 
@@ -35,8 +54,10 @@ type pkgIndex struct {
 	funcs   map[string]*ast.FuncDecl            // top-level functions
 	methods map[string]map[string]*ast.FuncDecl // receiver type -> name -> decl
 	imports map[*ast.File]map[string]string     // alias -> SDK service package name
+	peers   map[*ast.File]map[string]string     // alias -> directory of another provider service package
 	fileOf  map[ast.Node]*ast.File
 	embeds  map[string][]string // struct type -> embedded type names
+	aliases map[string]string   // exported var -> the function it names (exports.go: `FindX = findX`)
 	memo    map[*ast.FuncDecl]map[op]bool
 	busy    map[*ast.FuncDecl]bool
 }
@@ -60,13 +81,25 @@ func loadPkg(dir string) (*pkgIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pkgIndex{dir: dir, funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, imports: map[*ast.File]map[string]string{}, embeds: map[string][]string{}, fileOf: map[ast.Node]*ast.File{}, memo: map[*ast.FuncDecl]map[op]bool{}, busy: map[*ast.FuncDecl]bool{}}
+	p := &pkgIndex{dir: dir, funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, imports: map[*ast.File]map[string]string{}, peers: map[*ast.File]map[string]string{}, embeds: map[string][]string{}, aliases: map[string]string{}, fileOf: map[ast.Node]*ast.File{}, memo: map[*ast.FuncDecl]map[op]bool{}, busy: map[*ast.FuncDecl]bool{}}
 	for _, pkg := range pkgs {
 		for _, f := range pkg.Files {
 			p.files = append(p.files, f)
 			imps := map[string]string{}
+			peers := map[string]string{}
 			for _, is := range f.Imports {
 				path, _ := strconv.Unquote(is.Path.Value)
+				if strings.HasPrefix(path, servicePrefix) && providerDir != "" {
+					rest := strings.TrimPrefix(path, servicePrefix)
+					alias := rest
+					if is.Name != nil {
+						alias = is.Name.Name
+					}
+					if !strings.Contains(rest, "/") {
+						peers[alias] = filepath.Join(providerDir, "internal", "service", rest)
+					}
+					continue
+				}
 				if !strings.HasPrefix(path, sdkPrefix) {
 					continue
 				}
@@ -81,7 +114,20 @@ func loadPkg(dir string) (*pkgIndex, error) {
 				imps[alias] = rest
 			}
 			p.imports[f] = imps
+			p.peers[f] = peers
 			for _, d := range f.Decls {
+				if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+					for _, spec := range gd.Specs {
+						vs := spec.(*ast.ValueSpec)
+						for i, n := range vs.Names {
+							if i < len(vs.Values) {
+								if id, ok := vs.Values[i].(*ast.Ident); ok {
+									p.aliases[n.Name] = id.Name
+								}
+							}
+						}
+					}
+				}
 				if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
 					for _, spec := range gd.Specs {
 						ts := spec.(*ast.TypeSpec)
@@ -213,8 +259,81 @@ func (t *tracer) walk(fd *ast.FuncDecl, node ast.Node) {
 	if fd.Recv != nil && len(fd.Recv.List) > 0 && len(fd.Recv.List[0].Names) > 0 {
 		recvName = fd.Recv.List[0].Names[0].Name
 	}
+	// An SDK input type in a function's signature (a helper that takes or returns inputs) stands
+	// for its operation only when the body calls that method: a comparer or an expander that
+	// builds inputs for a caller calls nothing. In the body, an input a function builds to
+	// return is data too, unless it calls the method itself.
+	called := map[string]bool{}
+	if fd.Body != nil {
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+					called[sel.Sel.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	returned := map[op]bool{}
+	if fd.Type != nil && fd.Type.Results != nil {
+		ast.Inspect(fd.Type.Results, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if o, ok := opOf(sel, imps); ok {
+					returned[o] = true
+				}
+			}
+			return true
+		})
+	}
+	if node == ast.Node(fd) {
+		if fd.Type != nil {
+			ast.Inspect(fd.Type, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok {
+					if o, ok := opOf(sel, imps); ok && called[o.Op] {
+						t.onOp(o)
+					}
+				}
+				return true
+			})
+		}
+		if fd.Body == nil {
+			return
+		}
+		node = fd.Body
+	}
 	ast.Inspect(node, func(n ast.Node) bool {
 		switch x := n.(type) {
+		case *ast.ValueSpec:
+			// `var input ec2.GetXInput` before `conn.GetX(ctx, &input)` is a call; `var list
+			// []*iam.PutRolePolicyInput` in a function that never calls PutRolePolicy is data.
+			if x.Type != nil {
+				ast.Inspect(x.Type, func(m ast.Node) bool {
+					if sel, ok := m.(*ast.SelectorExpr); ok {
+						if o, ok := opOf(sel, imps); ok && called[o.Op] {
+							t.onOp(o)
+						}
+					}
+					return true
+				})
+			}
+			for _, v := range x.Values {
+				t.walk(fd, v)
+			}
+			return false
+		case *ast.IfStmt:
+			// An error path (`if err != nil`, `if tfawserr.ErrCodeEquals(err, …)`) runs only when a
+			// call failed: cleanup or a fallback a successful apply never needs. So does the
+			// tagging after create for partitions without tag-on-create (`input.Tags == nil`).
+			if isErrorCond(x.Cond) || isUntaggedCreateCond(x.Cond) {
+				if x.Init != nil {
+					t.walk(fd, x.Init)
+				}
+				t.walk(fd, x.Cond)
+				if x.Else != nil {
+					t.walk(fd, x.Else)
+				}
+				return false
+			}
 		case *ast.SwitchStmt:
 			if id, ok := x.Tag.(*ast.Ident); ok && id.Name == "resourceType" && t.resType != "" {
 				if cc := pickCase(x, t.resType); cc != nil {
@@ -226,8 +345,26 @@ func (t *tracer) walk(fd *ast.FuncDecl, node ast.Node) {
 			}
 		case *ast.SelectorExpr:
 			if o, ok := opOf(x, imps); ok {
-				t.onOp(o)
+				if !returned[o] || called[o.Op] {
+					t.onOp(o)
+				}
 				return false
+			}
+			if id, ok := x.X.(*ast.Ident); ok {
+				if dir, ok := t.p.peers[f][id.Name]; ok {
+					if other := pkgAt(dir); other != nil {
+						g := other.funcs[x.Sel.Name]
+						if g == nil {
+							g = other.funcs[other.aliases[x.Sel.Name]]
+						}
+						if g != nil {
+							for o := range other.opsOf(g, "") {
+								t.onOp(o)
+							}
+						}
+					}
+					return false
+				}
 			}
 			if recvName != "" && rootIdent(x.X) == recvName {
 				m := t.p.method(recv, x.Sel.Name)
@@ -327,16 +464,6 @@ func (p *pkgIndex) reaches(from, to *ast.FuncDecl, concrete string) bool {
 	return visit(from)
 }
 
-// opsWithout: opsOf(fd) with `skip` (and what only it reaches) left out; a fresh memo keeps
-// the shared one correct.
-func (p *pkgIndex) opsWithout(fd, skip *ast.FuncDecl, concrete string) map[op]bool {
-	memo := p.memo
-	p.memo = map[*ast.FuncDecl]map[op]bool{}
-	p.busy[skip] = true
-	defer func() { p.memo = memo; delete(p.busy, skip) }()
-	return p.opsOfIn(fd, "", concrete)
-}
-
 // changedAttrs: the attributes an `if` condition tests with HasChange/HasChanges.
 func changedAttrs(cond ast.Expr) []string {
 	var attrs []string
@@ -419,6 +546,171 @@ func (p *pkgIndex) updateOps(fd *ast.FuncDecl, concrete string) map[string]map[o
 		ast.Inspect(n, func(m ast.Node) bool {
 			if ifs, ok := m.(*ast.IfStmt); ok {
 				if a := condAttrs(ifs.Cond); len(a) > 0 {
+					if ifs.Init != nil {
+						visit(ifs.Init, attrs)
+					}
+					visit(ifs.Cond, attrs)
+					visit(ifs.Body, a)
+					if ifs.Else != nil {
+						visit(ifs.Else, attrs)
+					}
+					return false
+				}
+			}
+			switch m.(type) {
+			case *ast.SelectorExpr, *ast.Ident:
+				t(attrs).walk(fd, m)
+				return false
+			}
+			return true
+		})
+	}
+	visit(fd.Body, nil)
+	return out
+}
+
+// isErrorCond: whether an if condition tests an error value (an identifier err, or one ending
+// in err/Err such as derr or diagErr).
+func isErrorCond(cond ast.Expr) bool {
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && (id.Name == "err" || strings.HasSuffix(id.Name, "err") || strings.HasSuffix(id.Name, "Err")) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// isUntaggedCreateCond: `input.Tags == nil && …`, the provider's tagging after a create for
+// partitions that do not take tags with the create request.
+func isUntaggedCreateCond(cond ast.Expr) bool {
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if be, ok := n.(*ast.BinaryExpr); ok && be.Op == token.EQL {
+			if sel, ok := be.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "Tags" {
+				if id, ok := be.Y.(*ast.Ident); ok && id.Name == "nil" {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// setAttrs: the attributes an expression reads with d.Get/GetOk/GetOkExists (a create's
+// condition on a setting of the configuration).
+func setAttrs(e ast.Node) []string {
+	var attrs []string
+	ast.Inspect(e, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || (sel.Sel.Name != "Get" && sel.Sel.Name != "GetOk" && sel.Sel.Name != "GetOkExists") || len(call.Args) != 1 {
+			return true
+		}
+		if v, ok := stringValue(call.Args[0]); ok {
+			// a nested setting (`ttl.0.enabled`) belongs to its top-level attribute
+			attrs = append(attrs, strings.SplitN(v, ".", 2)[0])
+		}
+		return true
+	})
+	return attrs
+}
+
+// isGetCall: d.Get("x") / d.GetOk("x"), possibly type-asserted (`d.Get("x").(bool)`).
+func isGetCall(e ast.Expr) bool {
+	if ta, ok := e.(*ast.TypeAssertExpr); ok {
+		e = ta.X
+	}
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	return ok && (sel.Sel.Name == "Get" || sel.Sel.Name == "GetOk" || sel.Sel.Name == "GetOkExists")
+}
+
+// createOps: the create function's operations split by the attribute whose d.Get/GetOk guards
+// them ("*" = every create); `skip` (the update function a create calls) is left out.
+func (p *pkgIndex) createOps(fd, skip *ast.FuncDecl, concrete string) map[string]map[op]bool {
+	if skip != nil {
+		memo := p.memo
+		p.memo = map[*ast.FuncDecl]map[op]bool{}
+		p.busy[skip] = true
+		defer func() { p.memo = memo; delete(p.busy, skip) }()
+	}
+	out := map[string]map[op]bool{}
+	add := func(attrs []string, ops map[op]bool) {
+		if len(attrs) == 0 {
+			attrs = []string{"*"}
+		}
+		for _, a := range attrs {
+			if out[a] == nil {
+				out[a] = map[op]bool{}
+			}
+			for o := range ops {
+				out[a][o] = true
+			}
+		}
+	}
+	held := map[string][]string{} // `v, ok := d.GetOk("x")`: ok (and v) stand for x being set
+	inits := map[ast.Node]bool{}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if ifs, ok := n.(*ast.IfStmt); ok && ifs.Init != nil {
+			inits[ifs.Init] = true
+		}
+		return true
+	})
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && len(as.Rhs) == 1 && !inits[as] && isGetCall(as.Rhs[0]) {
+			if a := setAttrs(as.Rhs[0]); len(a) > 0 {
+				for _, l := range as.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+						held[id.Name] = a
+					}
+				}
+			}
+		}
+		return true
+	})
+	condAttrs := func(ifs *ast.IfStmt) []string {
+		a := setAttrs(ifs.Cond)
+		if ifs.Init != nil {
+			a = append(a, setAttrs(ifs.Init)...)
+		}
+		ast.Inspect(ifs.Cond, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				a = append(a, held[id.Name]...)
+			}
+			return true
+		})
+		return a
+	}
+	t := func(attrs []string) *tracer {
+		return &tracer{p: p, concrete: concrete, onOp: func(o op) { add(attrs, map[op]bool{o: true}) }, onCallee: func(g *ast.FuncDecl) { add(attrs, p.opsOfIn(g, "", concrete)) }}
+	}
+	var visit func(n ast.Node, attrs []string)
+	visit = func(n ast.Node, attrs []string) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if ifs, ok := m.(*ast.IfStmt); ok {
+				if isErrorCond(ifs.Cond) || isUntaggedCreateCond(ifs.Cond) {
+					if ifs.Init != nil {
+						visit(ifs.Init, attrs)
+					}
+					if ifs.Else != nil {
+						visit(ifs.Else, attrs)
+					}
+					return false
+				}
+				// A condition inside a conditional block narrows it: the outer setting decides.
+				if a := condAttrs(ifs); len(a) > 0 {
+					if len(attrs) > 0 {
+						a = attrs
+					}
 					if ifs.Init != nil {
 						visit(ifs.Init, attrs)
 					}
@@ -605,6 +897,7 @@ type resourceOut struct {
 	Update            map[string][]string `json:"update,omitempty"`
 	Delete            []string            `json:"delete,omitempty"`
 	Tagged            bool                `json:"tagged,omitempty"`
+	CreateIf          map[string][]string `json:"create_if,omitempty"`
 	CreateCallsUpdate bool                `json:"create_calls_update,omitempty"`
 	Missing           []string            `json:"untraced,omitempty"`
 }
@@ -636,6 +929,7 @@ func main() {
 		os.Exit(2)
 	}
 	provider, sdkDir := os.Args[1], os.Args[2]
+	providerDir = provider
 	loadNames(provider)
 	dirs, err := filepath.Glob(filepath.Join(provider, "internal", "service", "*", "service_package_gen.go"))
 	if err != nil {
@@ -645,9 +939,9 @@ func main() {
 	services := map[string]bool{}
 	for _, gen := range dirs {
 		dir := filepath.Dir(gen)
-		p, err := loadPkg(dir)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "skip", dir, err)
+		p := pkgAt(dir)
+		if p == nil {
+			fmt.Fprintln(os.Stderr, "skip", dir)
 			continue
 		}
 		spName := filepath.Base(dir)
@@ -687,6 +981,11 @@ func main() {
 				resources[name] = out
 				continue
 			}
+			// The tags interceptor lists a resource's tags after create, read and update only when
+			// the read did not set them itself (setTagsOut from its own describe call).
+			if setTagsOut := p.funcs["setTagsOut"]; c.Read != nil && setTagsOut != nil && p.reaches(c.Read, setTagsOut, c.Concrete) {
+				listTags = nil
+			}
 			read := map[op]bool{}
 			if c.Read != nil {
 				read = union(p.opsOfIn(c.Read, "", c.Concrete), listTags)
@@ -699,12 +998,51 @@ func main() {
 				// A create that calls the update function (S3 buckets do, to apply each configured
 				// setting) is traced without it: preflight adds the update's "*" and the operations of
 				// each attribute the plan sets.
-				createOps := p.opsOfIn(c.Create, "", c.Concrete)
-				if c.Update != nil && createOps != nil && p.reaches(c.Create, c.Update, c.Concrete) {
+				// Operations under a condition on a setting (`if v, ok := d.GetOk("ttl"); ok`) are
+				// needed only when the plan sets it: create_if, by attribute.
+				var skip *ast.FuncDecl
+				if c.Update != nil && p.reaches(c.Create, c.Update, c.Concrete) {
 					out.CreateCallsUpdate = true
-					createOps = p.opsWithout(c.Create, c.Update, c.Concrete)
+					skip = c.Update
 				}
-				out.Create = sorted(union(createOps, listTags))
+				byAttr := p.createOps(c.Create, skip, c.Concrete)
+				always := union(byAttr["*"], listTags)
+				out.Create = sorted(always)
+				for attr, ops := range byAttr {
+					if attr == "*" {
+						continue
+					}
+					rest := map[op]bool{}
+					for o := range ops {
+						if !always[o] {
+							rest[o] = true
+						}
+					}
+					if len(rest) > 0 {
+						if out.CreateIf == nil {
+							out.CreateIf = map[string][]string{}
+						}
+						out.CreateIf[attr] = sorted(rest)
+					}
+				}
+				// Tags sent with the create need the tag action too (tag-on-create): the adding
+				// operations of the package's tag function.
+				if updateTags != nil {
+					adding := map[op]bool{}
+					for o := range updateTags {
+						if !strings.HasPrefix(o.Op, "Untag") && !strings.HasPrefix(o.Op, "Remove") && !strings.HasPrefix(o.Op, "Delete") && !strings.HasPrefix(o.Op, "List") && !strings.HasPrefix(o.Op, "Get") {
+							adding[o] = true
+						}
+					}
+					if len(adding) > 0 {
+						if out.CreateIf == nil {
+							out.CreateIf = map[string][]string{}
+						}
+						for _, a := range []string{"tags", "tags_all"} {
+							out.CreateIf[a] = sorted(union(adding, opsFromStrings(out.CreateIf[a])))
+						}
+					}
+				}
 			} else {
 				out.Missing = append(out.Missing, "create")
 			}
@@ -727,6 +1065,11 @@ func main() {
 				}
 			}
 			for _, list := range [][]string{out.Create, out.Read, out.Delete} {
+				for _, s := range list {
+					services[strings.SplitN(s, ".", 2)[0]] = true
+				}
+			}
+			for _, list := range out.CreateIf {
 				for _, s := range list {
 					services[strings.SplitN(s, ".", 2)[0]] = true
 				}

@@ -8,6 +8,12 @@ import data from '../../plugin/templates/iam/action-map.json' with { type: 'json
 
 export interface ActionMapEntry {
   create: string[];
+  /**
+   * Actions a create needs only when the plan sets the attribute: the provider calls them under
+   * a condition on that setting (`ttl`, `managed_policy_arns`), tag-on-create (`tags`), and
+   * iam:PassRole for an attribute that hands a role to the service (`role`).
+   */
+  create_if?: Record<string, string[]>;
   /** The create function calls the update function: add its `*` actions and those of each attribute set. */
   create_calls_update?: boolean;
   read: string[];

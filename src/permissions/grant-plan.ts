@@ -173,11 +173,23 @@ function actionMatches(pattern: string, action: string): boolean {
 const NAME_VARIABLE = /Name(?:WithPath|WithoutLeadingSlash)?$/;
 const NAME_LIKE_VARIABLES = new Set(['SecretId', 'Alias']);
 
+/**
+ * Names AWS prescribes around a resource's own name: Lambda writes a function's logs to the log
+ * group `/aws/lambda/<function name>`, so the log group of an environment's function is the
+ * environment's too (by service and resource type; the name still ends in the environment's
+ * prefix, so no other environment's names match).
+ */
+const SERVICE_NAME_PREFIXES: Record<string, readonly string[]> = {
+  'logs log-group': ['/aws/lambda/'],
+};
+
 interface ScopedType {
   key: string;
   required: boolean;
   format: string | undefined;
   pattern?: string;
+  /** Further patterns of the environment for names AWS prescribes (SERVICE_NAME_PREFIXES); matched only against a named resource. */
+  alternates?: string[];
   /** Why the type cannot be scoped (when `pattern` is absent). */
   why?: string;
 }
@@ -207,10 +219,18 @@ function scopeType(rt: CatalogueResourceType, scope: Scope): ScopedType {
   });
   if (nameVariable === undefined) return { ...base, why: `it has no name of its own (${format}: one per account or region)` };
   if (unscopable !== undefined) return { ...base, why: `its resources are identified by \${${unscopable}}, which AWS assigns, so the naming pattern cannot select them (${format})` };
-  return { ...base, pattern };
+  const prefixes = SERVICE_NAME_PREFIXES[`${fields?.service} ${rt.key}`] ?? [];
+  // The name variable is the first one filled, so the first occurrence of the name pattern is it.
+  const alternates = prefixes.map((prefix) => pattern.replace(scope.namePattern, () => `${prefix}${scope.namePattern}`));
+  return { ...base, pattern, ...(alternates.length ? { alternates } : {}) };
 }
 
 const separators = (s: string) => (s.match(/[:/]/g) ?? []).length;
+
+/** The pattern of `t` (its own, or an alternate) that covers `arn`. */
+function coveringPattern(t: ScopedType, arn: string): string | undefined {
+  return [t.pattern, ...(t.alternates ?? [])].find((p) => p !== undefined && arnMatches(p, arn));
+}
 
 /**
  * The types whose scoped pattern covers `arn`; when several do (an S3 bucket pattern also
@@ -218,7 +238,7 @@ const separators = (s: string) => (s.match(/[:/]/g) ?? []).length;
  * that still fit the ARN.
  */
 function typesFor(arn: string, types: ScopedType[]): ScopedType[] {
-  const covering = types.filter((t) => t.pattern !== undefined && arnMatches(t.pattern, arn));
+  const covering = types.filter((t) => coveringPattern(t, arn) !== undefined);
   if (covering.length <= 1) return covering;
   const count = separators(arn);
   const fit = covering.map((t) => ({ t, s: separators((t.format ?? '').replace(/\$\{[^}]*\}/g, '')) })).filter((x) => x.s <= count);
@@ -365,7 +385,7 @@ function scopedResources(entry: CatalogueAction, resource: string | undefined, i
   if (resource !== undefined) {
     if (!resource.startsWith('arn:')) return { outOfScope: `${JSON.stringify(resource)} is not an ARN faber-cloud can check` };
     const matched = typesFor(resource, types);
-    if (matched.length > 0) return { resources: matched.map((t) => t.pattern as string) };
+    if (matched.length > 0) return { resources: matched.map((t) => coveringPattern(t, resource) as string) };
     return {
       outOfScope: scoped.length
         ? `the resource is not covered by the environment's patterns for it (${scoped.map((t) => `${t.key}: ${t.pattern}`).join(', ')})`

@@ -5,12 +5,15 @@
  * permissions boundary honoured). Pure: the policies are read by the caller (the hosting
  * handler), nothing here calls AWS or writes a file.
  *
- * What an apply needs per resource change: create = the map's create (+ the update actions of
- * each attribute the plan sets, for types whose create calls their update) + read (the provider
+ * What an apply needs per resource change: create = the map's create (+ its create_if actions
+ * of each attribute the plan sets: settings the provider applies only when given, tag-on-create,
+ * iam:PassRole; + the update actions of each attribute the plan sets, for types whose create
+ * calls their update) + read (the provider
  * reads back what it made); update = the map's update `*` + the actions of each changed attribute
  * + read; delete = delete; replace = both. No-op and data-source reads need nothing at apply.
- * Resources: the plan's own ARN where the plan knows it and the action's resource type fits it,
- * else where a grant would be scoped (the environment's name pattern), `*` only for actions AWS
+ * Resources: the plan's own ARN where the plan knows it and the action's resource type fits it
+ * (else the ARN of a resource it refers to that fits: PassRole on a function's role), else
+ * where a grant would be scoped (the environment's name pattern), `*` only for actions AWS
  * authorizes on `*` alone. Resource types the map does not know are listed, never guessed.
  */
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
@@ -133,8 +136,11 @@ function actionsFor(entry: ActionMapEntry, kind: ChangeKind, change: PreflightCh
   const byAttributes = (attrs: string[]) => attrs.flatMap((a) => update[a] ?? []);
   if (kind === 'delete') return entry.delete;
   if (kind === 'create') {
-    const extra = entry.create_calls_update ? [...(update['*'] ?? []), ...byAttributes(change.attributes)] : [];
-    return [...entry.create, ...extra, ...entry.read];
+    // The update a create calls applies settings; tags went with the create (tag-on-create,
+    // create_if) and the map's update.tags are the tag interceptor's, which a create does not run.
+    const extra = entry.create_calls_update ? [...(update['*'] ?? []), ...byAttributes(change.attributes.filter((a) => a !== 'tags' && a !== 'tags_all'))] : [];
+    const conditional = change.attributes.flatMap((a) => entry.create_if?.[a] ?? []);
+    return [...entry.create, ...conditional, ...extra, ...entry.read];
   }
   return [...(update['*'] ?? []), ...byAttributes(change.attributes), ...entry.read];
 }
@@ -169,19 +175,36 @@ function planArn(change: PreflightChange, ctx: GrantContext, pattern?: string): 
   return n && build ? build(n) : undefined;
 }
 
+/** Attributes through which a companion resource names the resource it configures. */
+const COMPANION_ATTRIBUTES = ['bucket', 'function_name', 'role', 'table_name', 'queue_url', 'topic_arn', 'log_group_name'];
+
 /**
  * A companion resource whose own name is known only after apply (aws_s3_bucket_versioning's
  * bucket = aws_s3_bucket.x.id) acts on the resource it refers to: that resource's ARN.
  */
 function referencedArn(change: PreflightChange, byAddress: ReadonlyMap<string, PreflightChange>, ctx: GrantContext): string | undefined {
-  for (const attr of ['bucket', 'function_name', 'role', 'table_name', 'queue_url', 'topic_arn', 'log_group_name']) {
+  for (const attr of COMPANION_ATTRIBUTES) {
+    const arn = referencedArns(change, byAddress, ctx, [attr])[0];
+    if (arn) return arn;
+  }
+  return undefined;
+}
+
+/**
+ * The plan ARNs of the resources a change refers to, through each attribute that names exactly
+ * one (a Lambda function's `role` = aws_iam_role.x.arn): where an action acts on one of them
+ * rather than on the resource itself (iam:PassRole on the role a function is given).
+ */
+function referencedArns(change: PreflightChange, byAddress: ReadonlyMap<string, PreflightChange>, ctx: GrantContext, attrs: readonly string[] = Object.keys(change.references ?? {}).sort()): string[] {
+  const out: string[] = [];
+  for (const attr of attrs) {
     const targets = change.references?.[attr] ?? [];
     if (targets.length !== 1) continue;
     const target = byAddress.get(targets[0] as string);
     const arn = target ? planArn(target, ctx) : undefined;
-    if (arn) return arn;
+    if (arn && !out.includes(arn)) out.push(arn);
   }
-  return undefined;
+  return out;
 }
 
 /** The action's resource-type ARN formats as patterns (cached: a plan asks the same action for many resources). */
@@ -220,12 +243,19 @@ export async function neededPermissions(input: NeededInput): Promise<{ needed: N
   const fitCache = new Map<string, boolean>();
   let counted = 0;
 
-  const add = async (action: string, arn: string | undefined, neededBy: string, address: string, source: 'map' | 'learned') => {
-    let targets: { resource: string; scope: NeededPermission['scope']; outOfScope?: string }[];
+  const fitsCached = async (action: string, arn: string) => {
     const fitKey = `${action} ${arn}`;
-    if (arn !== undefined && !fitCache.has(fitKey)) fitCache.set(fitKey, await fits(action, arn));
-    if (arn !== undefined && fitCache.get(fitKey)) {
-      targets = [{ resource: arn, scope: arn.includes('*') ? 'environment-pattern' : 'plan-arn' }];
+    if (!fitCache.has(fitKey)) fitCache.set(fitKey, await fits(action, arn));
+    return fitCache.get(fitKey) === true;
+  };
+  /** `arns`: the resource's own ARN first, then those it refers to; the first the action's resource types fit wins. */
+  const add = async (action: string, arns: readonly (string | undefined)[], neededBy: string, address: string, source: 'map' | 'learned') => {
+    let targets: { resource: string; scope: NeededPermission['scope']; outOfScope?: string }[];
+    const arn = arns[0];
+    let fitting: string | undefined;
+    for (const candidate of arns) if (candidate !== undefined && fitting === undefined && (await fitsCached(action, candidate))) fitting = candidate;
+    if (fitting !== undefined) {
+      targets = [{ resource: fitting, scope: fitting.includes('*') ? 'environment-pattern' : 'plan-arn' }];
     } else {
       if (!scopeCache.has(action)) scopeCache.set(action, await grantScopeFor(action, undefined, input.ctx));
       const scoped = scopeCache.get(action);
@@ -256,10 +286,11 @@ export async function neededPermissions(input: NeededInput): Promise<{ needed: N
       unknown.set(rc.type, u);
     }
     const arn = planArn(rc, input.ctx) ?? referencedArn(rc, byAddress, input.ctx) ?? planArn(rc, input.ctx, namePattern);
+    const arns = [arn, ...referencedArns(rc, byAddress, input.ctx).filter((a) => a !== arn)];
     for (const kind of kinds) {
       const by = `${rc.type}:${kind}`;
-      if (entry) for (const action of new Set(actionsFor(entry, kind, rc))) await add(action, arn, by, address, 'map');
-      for (const l of learnedHere.filter((x) => x.change === kind)) await add(l.action, arn, by, address, 'learned');
+      if (entry) for (const action of new Set(actionsFor(entry, kind, rc))) await add(action, arns, by, address, 'map');
+      for (const l of learnedHere.filter((x) => x.change === kind)) await add(l.action, arns, by, address, 'learned');
     }
   }
   const list = [...needed.values()].sort((a, b) => (a.action === b.action ? (a.resource < b.resource ? -1 : 1) : a.action < b.action ? -1 : 1));

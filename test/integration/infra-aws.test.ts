@@ -35,7 +35,7 @@ describe('infra lifecycle with the aws provider against moto', () => {
     expect(byType.aws_sns_topic.tags).toEqual({ Project: 'demo', Environment: 'test', ManagedBy: 'faber-cloud' });
     expect(byType.aws_s3_bucket.console_url).toContain('demo-core-test-uploads');
     expect(byType.aws_sns_topic.arn).toBe('arn:aws:sns:us-east-1:123456789012:demo-core-test-events');
-    expect(byType.aws_cloudwatch_log_group.console_url).toContain('$252Fdemo$252Ftest$252Fapp');
+    expect(byType.aws_cloudwatch_log_group.console_url).toContain('demo-core-test-app');
     for (const r of registry.resources) expect(r.console_url, r.address).toMatch(/^https:\/\//);
 
     // what moto holds is what the registry says, also as the hosting handler finds it by tag

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startMoto } from '../../scripts/moto-server.mjs';
+import { motoCommand, startMoto } from '../../scripts/moto-server.mjs';
 import { goPlatform } from '../../scripts/test-tools-lib.mjs';
 import { tempDir } from '../support/cli.js';
 import { testTools } from '../support/tools.js';
@@ -133,6 +133,8 @@ for (const [, name, version] of readFileSync('main.tf', 'utf8').matchAll(/(\\w+)
       mirror_dir: path.join(cache, 'mirror'),
     });
     expect(manifest.providers.map((p: { name: string; origin: string }) => `${p.name} ${p.origin}`)).toEqual(['hashicorp/random registry', 'hashicorp/local registry']);
+    // The python the scoped moto launcher runs under is the one that has the pinned moto.
+    expect(execFileSync(manifest.moto_python, ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' }).trim()).toBe(manifest.moto_version);
 
     // Everything is in place: the second run checks (moto, the binary, the mirror, a smoke
     // init/plan) and rewrites nothing.
@@ -272,5 +274,16 @@ describe('scripts/moto-server.mjs (the demo and the test setup start moto with i
     const silent = path.join(dir, 'silent');
     await writeExecutable(silent, '#!/bin/sh\nexec sleep 30\n');
     await expect(startMoto(silent, { timeoutMs: 500 })).rejects.toThrow(`moto (${silent}) did not report its port within 0.5 s`);
+  });
+
+  it('starts moto under the scoped launcher by default, and refuses a python with another moto', async () => {
+    const tools = testTools();
+    const moto = await startMoto(motoCommand(tools), { version: tools.moto_version });
+    expect((await fetch(`${moto.endpoint}/moto-api/data.json`)).status).toBe(200);
+    await moto.stop();
+    const [python, launcher] = motoCommand(tools);
+    await expect(startMoto([python!, launcher!], { version: '0.0.1' })).rejects.toThrow(
+      new RegExp(`moto \\(.*python\\S* moto-scoped-server\\.py\\) exited \\(code 3\\) before it was ready; it said:\\nmoto-scoped-server: \\S+ has moto ${tools.moto_version.replace(/\./g, '\\.')}, not 0\\.0\\.1`),
+    );
   });
 });

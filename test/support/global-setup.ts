@@ -16,7 +16,7 @@ export default async function setup(project: TestProject) {
   const tools = testTools();
   // The resolved worker count (CLI flags included): VITEST_POOL_ID never exceeds it.
   const workers = Math.max(1, project.globalConfig.maxWorkers);
-  servers = await Promise.all(Array.from({ length: workers }, () => startMoto(tools.moto_server)));
+  servers = await Promise.all(Array.from({ length: workers }, () => startMoto(tools)));
   project.provide('motoEndpoints', servers.map((s) => s.endpoint));
   return async () => {
     await Promise.all(servers.map((s) => s.stop()));

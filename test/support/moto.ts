@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { startMoto as startMotoServer } from '../../scripts/moto-server.mjs';
+import { motoCommand, startMoto as startMotoServer } from '../../scripts/moto-server.mjs';
+import type { TestTools } from './tools.js';
 
 /**
  * A real moto server on 127.0.0.1 for the tests: started by the global setup (one per
@@ -16,9 +17,13 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Starts moto on 127.0.0.1 on a port it picks and reports (scripts/moto-server.mjs, shared with the demo). */
-export async function startMoto(motoServerBin: string): Promise<MotoServer> {
-  const { endpoint, stop } = await startMotoServer(motoServerBin, { env: { ...process.env, MOTO_ACCOUNT_ID } });
+/**
+ * Starts moto on 127.0.0.1 on a port it picks and reports (scripts/moto-server.mjs, shared with
+ * the demo): under the scoped launcher, so IAM enforcement evaluates real resource ARNs as AWS
+ * does, unless `scoped: false` (moto as it ships, for tests that show the difference).
+ */
+export async function startMoto(tools: TestTools, { scoped = true } = {}): Promise<MotoServer> {
+  const { endpoint, stop } = await startMotoServer(motoCommand(tools, { scoped }), { env: { ...process.env, MOTO_ACCOUNT_ID }, version: tools.moto_version });
   return { endpoint, stop };
 }
 

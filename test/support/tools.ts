@@ -5,6 +5,8 @@ import path from 'node:path';
 /** What scripts/setup-test-tools installed, read from its manifest. */
 export interface TestTools {
   moto_server: string;
+  /** The python moto_server runs under, for scripts/moto-scoped-server.py; absent in manifests written before it. */
+  moto_python?: string;
   moto_version: string;
   /** Which path produced each tool (scripts/test-tools-lib.mjs ORIGINS); absent in manifests written before issue 14. */
   moto_origin?: 'machine' | 'pip';

@@ -54,7 +54,7 @@ describe('action map', () => {
   it('names only actions the IAM catalogue has', async () => {
     const all = new Set<string>();
     for (const e of Object.values<any>(map.resources)) {
-      for (const list of [e.create, e.read, e.delete, ...Object.values<string[]>(e.update ?? {})]) for (const a of list) all.add(a);
+      for (const list of [e.create, e.read, e.delete, ...Object.values<string[]>(e.update ?? {}), ...Object.values<string[]>(e.create_if ?? {})]) for (const a of list) all.add(a);
     }
     const missing: string[] = [];
     for (const a of all) {
@@ -70,6 +70,32 @@ describe('action map', () => {
     expect(bucket.read).toEqual(expect.arrayContaining(['s3:ListBucket', 's3:GetEncryptionConfiguration', 's3:GetLifecycleConfiguration', 's3:GetBucketCORS']));
     expect(bucket.update.versioning).toEqual(['s3:PutBucketVersioning']);
     expect(bucket.delete).toContain('s3:DeleteBucket');
+  });
+
+  it('keeps what a create does only for some settings apart (create_if), error paths out, and adds tag-on-create and iam:PassRole', () => {
+    const table = map.resources.aws_dynamodb_table;
+    // Restores and imports run only when the plan asks for them; never for a plain table.
+    for (const a of ['dynamodb:RestoreTableFromBackup', 'dynamodb:RestoreTableToPointInTime', 'dynamodb:ImportTable', 'dynamodb:UpdateTimeToLive']) expect(table.create, a).not.toContain(a);
+    expect(table.create_if.restore_backup_arn).toEqual(['dynamodb:RestoreTableFromBackup']);
+    expect(table.create_if.ttl).toEqual(['dynamodb:UpdateTimeToLive']);
+    // A DynamoDB table's read asks KMS for the default key (a helper of the kms package).
+    expect(table.read).toContain('kms:DescribeKey');
+    const role = map.resources.aws_iam_role;
+    // The role's cleanup after a failed inline policy (DeleteRole, …) is an error path.
+    for (const a of ['iam:DeleteRole', 'iam:DetachRolePolicy', 'iam:RemoveRoleFromInstanceProfile', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']) expect(role.create, a).not.toContain(a);
+    expect(role.create_if).toMatchObject({ inline_policy: ['iam:PutRolePolicy'], managed_policy_arns: ['iam:AttachRolePolicy'], tags: ['iam:TagRole'] });
+    // The read compares inline policies as PutRolePolicy inputs: data, not a call.
+    expect(role.read).not.toContain('iam:PutRolePolicy');
+    // The role's read sets its tags from GetRole: the tags interceptor lists none.
+    expect(role.read).not.toContain('iam:ListRoleTags');
+    expect(table.read).toContain('dynamodb:ListTagsOfResource');
+    const fn = map.resources.aws_lambda_function;
+    expect(fn.create_if.role).toEqual(['iam:PassRole']);
+    expect(fn.update.role).toContain('iam:PassRole');
+    expect(fn.create_if.tags).toEqual(['lambda:TagResource']);
+    expect(map.passes_role.aws_lambda_function).toEqual(['role']);
+    // Tag-on-create adds tags; it never removes them.
+    for (const e of Object.values<any>(map.resources)) for (const a of e.create_if?.tags ?? []) expect(a).not.toMatch(/:(Untag|Remove|Delete)/);
   });
 });
 
@@ -136,5 +162,82 @@ func (p *servicePackage) UpdateTags(ctx context.Context, meta any, identifier, r
     expect(w.update['*']).toEqual(['widgets.ListWidgets']);
     expect(w.update.tags).toEqual(['widgets.TagResource']);
     expect(w.delete).toEqual(['widgets.DeleteWidget', 'widgets.ListWidgets']);
+  });
+
+  it('splits create by the settings that guard its calls, skips error paths and data-only input types, follows other service packages', { timeout: 120_000 }, async () => {
+    const dir = await tempDir();
+    const svc = path.join(dir, 'internal', 'service', 'gadget');
+    const keys = path.join(dir, 'internal', 'service', 'keys');
+    mkdirSync(svc, { recursive: true });
+    mkdirSync(keys, { recursive: true });
+    writeFileSync(path.join(svc, 'service_package_gen.go'), `package gadget
+func (p *servicePackage) SDKResources(ctx context.Context) []*inttypes.ServicePackageSDKResource {
+	return []*inttypes.ServicePackageSDKResource{{Factory: resourceGadget, TypeName: "aws_gadget", Tags: unique.Make(inttypes.ServicePackageResourceTags{IdentifierAttribute: "arn"})}}
+}
+`);
+    writeFileSync(path.join(svc, 'gadget.go'), `package gadget
+import (
+	"github.com/aws/aws-sdk-go-v2/service/gadgets"
+	"github.com/hashicorp/terraform-provider-aws/internal/service/keys"
+)
+func resourceGadget() *schema.Resource {
+	return &schema.Resource{CreateWithoutTimeout: create, ReadWithoutTimeout: read, DeleteWithoutTimeout: del}
+}
+func create(ctx context.Context, d *schema.ResourceData, meta any) diag.Diagnostics {
+	input := gadgets.CreateGadgetInput{Name: d.Get("name").(string), Tags: getTagsIn(ctx)}
+	source, sourceOk := d.GetOk("restore_from")
+	if sourceOk {
+		conn.RestoreGadget(ctx, &gadgets.RestoreGadgetInput{Source: source})
+	} else if v, ok := d.GetOk("import"); ok {
+		if w, ok := d.GetOk("import_format"); ok {
+			conn.ImportGadget(ctx, &gadgets.ImportGadgetInput{Format: w})
+		}
+	} else {
+		_, err := conn.CreateGadget(ctx, &input)
+		if err != nil {
+			conn.DeleteGadget(ctx, &gadgets.DeleteGadgetInput{})
+			return nil
+		}
+	}
+	if tags := getTagsIn(ctx); input.Tags == nil && len(tags) > 0 {
+		conn.TagResource(ctx, &gadgets.TagResourceInput{})
+	}
+	return read(ctx, d, meta)
+}
+func read(ctx context.Context, d *schema.ResourceData, meta any) diag.Diagnostics {
+	var want []*gadgets.PutGadgetPolicyInput
+	var in gadgets.DescribeGadgetInput
+	conn.DescribeGadget(ctx, &in)
+	same(want, nil)
+	keys.FindDefaultKey(ctx)
+	return nil
+}
+func same(a, b []*gadgets.PutGadgetPolicyInput) bool { return len(a) == len(b) }
+func del(ctx context.Context, d *schema.ResourceData, meta any) diag.Diagnostics {
+	conn.DeleteGadget(ctx, &gadgets.DeleteGadgetInput{})
+	return nil
+}
+`);
+    writeFileSync(path.join(svc, 'tags_gen.go'), `package gadget
+import "github.com/aws/aws-sdk-go-v2/service/gadgets"
+func (p *servicePackage) UpdateTags(ctx context.Context, meta any, identifier, resourceType string, o, n any) error {
+	conn.UntagResource(ctx, &gadgets.UntagResourceInput{})
+	conn.TagResource(ctx, &gadgets.TagResourceInput{}); return nil
+}
+`);
+    writeFileSync(path.join(keys, 'exports.go'), 'package keys\nvar (\n\tFindDefaultKey = findDefaultKey\n)\n');
+    writeFileSync(path.join(keys, 'find.go'), `package keys
+import "github.com/aws/aws-sdk-go-v2/service/kms"
+func findDefaultKey(ctx context.Context) { conn.DescribeKey(ctx, &kms.DescribeKeyInput{}) }
+`);
+    const out = execFileSync('go', ['run', '.', dir, path.join(dir, 'no-sdk')], { cwd: path.join(root, 'scripts', 'gen-action-map'), encoding: 'utf8' });
+    const g = JSON.parse(out).resources.aws_gadget;
+    // The read's own call, the other package's helper through its exported alias; the policy inputs it compares are no call.
+    expect(g.read).toEqual(['gadgets.DescribeGadget', 'kms.DescribeKey']);
+    // Every create: CreateGadget (in the else branch) and the read; not the cleanup after a failed create, not the
+    // tagging fallback for partitions without tag-on-create.
+    expect(g.create).toEqual(['gadgets.CreateGadget', 'gadgets.DescribeGadget', 'kms.DescribeKey']);
+    // Only with a setting: restore (a GetOk held in a variable), import (the outer setting decides a nested one), tags (tag-on-create).
+    expect(g.create_if).toEqual({ restore_from: ['gadgets.RestoreGadget'], import: ['gadgets.ImportGadget'], tags: ['gadgets.TagResource'], tags_all: ['gadgets.TagResource'] });
   });
 });

@@ -113,6 +113,23 @@ describe('resource scoping', () => {
     });
   });
 
+  it("scopes a Lambda function's own log group (/aws/lambda/<name>, as AWS prescribes) to the environment; other prefixes stay out", async () => {
+    const group = (name: string) => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${name}`;
+    const own = await planGrant([denial('logs:CreateLogGroup', group('/aws/lambda/myapp-core-test-worker')), denial('logs:PutRetentionPolicy', group('/aws/lambda/myapp-core-test-worker'))], CTX);
+    expect(own.refused).toEqual([]);
+    expect(grantsOf(own)).toEqual({ 'logs:CreateLogGroup': [group('/aws/lambda/myapp-core-test-*')], 'logs:PutRetentionPolicy': [group('/aws/lambda/myapp-core-test-*')] });
+    // A plain name in the pattern keeps the plain pattern.
+    expect(grantsOf(await planGrant([denial('logs:CreateLogGroup', group('myapp-core-test-app'))], CTX))['logs:CreateLogGroup']).toEqual([group('myapp-core-test-*')]);
+    // Another environment's function, another service's prefix, a name outside the pattern: refused.
+    for (const name of ['/aws/lambda/myapp-core-prod-worker', '/aws/ecs/myapp-core-test-worker', '/myapp/test/app', '/aws/lambda/x/myapp-core-test-worker']) {
+      const plan = await planGrant([denial('logs:CreateLogGroup', group(name))], CTX);
+      expect(plan.grantable, name).toEqual([]);
+      expect(plan.refused.map((r) => r.reason), name).toEqual(['out-of-scope']);
+    }
+    // Without a resource, the grant stays on the plain pattern.
+    expect(grantsOf(await planGrant([denial('logs:CreateLogGroup')], CTX))['logs:CreateLogGroup']).toEqual([group('myapp-core-test-*')]);
+  });
+
   it('grants the required type of a multi-type action without a resource, the matching type with one', async () => {
     const without = await planGrant([denial('dynamodb:Query')], CTX);
     expect(grantsOf(without)['dynamodb:Query']).toEqual([`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/myapp-core-test-*`]);

@@ -85,6 +85,36 @@ describe('neededPermissions', () => {
     expect(rep.needed.map((n) => n.action)).toEqual(expect.arrayContaining(['sqs:DeleteQueue', 'sqs:CreateQueue']));
   });
 
+  it("a create needs create_if actions only for the settings the plan gives; iam:PassRole goes on the role the function is given", async () => {
+    const plan = record([
+      { address: 'aws_iam_role.fn', type: 'aws_iam_role', actions: ['create'] },
+      { address: 'aws_lambda_function.fn', type: 'aws_lambda_function', actions: ['create'] },
+      { address: 'aws_dynamodb_table.t', type: 'aws_dynamodb_table', actions: ['create'] },
+    ]);
+    const values = new Map<string, { values: Record<string, unknown>; unknown: string[]; references: Record<string, string[]> }>([
+      ['aws_iam_role.fn', { values: { name: 'life-core-test-fn-role', assume_role_policy: '{}', tags: { Project: 'life' } }, unknown: ['arn'], references: {} }],
+      ['aws_lambda_function.fn', { values: { function_name: 'life-core-test-fn', runtime: 'python3.12', tags: { Project: 'life' } }, unknown: ['role', 'arn'], references: { role: ['aws_iam_role.fn'] } }],
+      ['aws_dynamodb_table.t', { values: { name: 'life-core-test-items', hash_key: 'id', restore_backup_arn: null, ttl: [] }, unknown: ['arn'], references: {} }],
+    ]);
+    const { needed } = await neededPermissions({ changes: changesOfPlan(plan, values), ctx });
+    const role = 'arn:aws:iam::123456789012:role/life-core-test-fn-role';
+    expect(find(needed, 'iam:PassRole')).toMatchObject([{ resource: role, scope: 'plan-arn', addresses: ['aws_lambda_function.fn'] }]);
+    // Tag-on-create: the tags the plan sets need the tag action, on the resource itself.
+    expect(find(needed, 'lambda:TagResource')).toMatchObject([{ resource: 'arn:aws:lambda:us-east-1:123456789012:function:life-core-test-fn' }]);
+    expect(find(needed, 'iam:TagRole')).toMatchObject([{ resource: role }]);
+    // Settings the plan leaves out need nothing: no restore, no TTL, no inline policy, no tags on the table.
+    for (const a of ['dynamodb:RestoreTableFromBackup', 'dynamodb:UpdateTimeToLive', 'dynamodb:TagResource', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'lambda:PutFunctionConcurrency']) expect(find(needed, a), a).toEqual([]);
+    for (const n of needed) expect(n.resource, n.action).not.toBe('*');
+  });
+
+  it("a bucket created with tags tags it on create; the update its create calls adds no tag interceptor actions", async () => {
+    const plan = record([{ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', actions: ['create'] }]);
+    const values = new Map([['aws_s3_bucket.b', { values: { bucket: 'life-core-test-b', tags: { Project: 'life' }, tags_all: { Project: 'life' } }, unknown: ['arn'], references: {} }]]);
+    const actions = (await neededPermissions({ changes: changesOfPlan(plan, values), ctx })).needed.map((n) => n.action);
+    expect(actions).toContain('s3:TagResource');
+    expect(actions).not.toContain('s3:UntagResource');
+  });
+
   it('includes what auto-fix learned for the same type and change, marked learned', async () => {
     const { needed } = await neededPermissions({ changes: changesOfPlan(s3Plan, s3Values), ctx, learned: [{ type: 'aws_s3_bucket', change: 'create', action: 's3:PutBucketOwnershipControls' }, { type: 'aws_s3_bucket', change: 'delete', action: 's3:DeleteBucketOwnershipControls' }] });
     expect(find(needed, 's3:PutBucketOwnershipControls')).toMatchObject([{ source: 'learned', resource: BUCKET }]);

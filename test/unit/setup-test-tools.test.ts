@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import {
   wrapperGoMod,
   writeIfChanged,
 } from '../../scripts/test-tools-lib.mjs';
+import { motoCommand, motoPython, SCOPED_LAUNCHER } from '../../scripts/moto-server.mjs';
 
 /** The pure parts of scripts/setup-test-tools (scripts/test-tools-lib.mjs). */
 
@@ -151,7 +152,7 @@ describe('the IaC binary and its registry', () => {
 
 describe('the manifest', () => {
   const input = {
-    moto: { binary: '/bin/moto_server', version: '5.2.1', origin: 'machine' as const },
+    moto: { binary: '/bin/moto_server', python: '/usr/bin/python3.11', version: '5.2.1', origin: 'machine' as const },
     iac: { kind: 'tofu' as const, binary: '/usr/bin/tofu', version: '1.12.6', origin: 'path' as const },
     cliConfigFile: '/c/tofurc',
     mirrorDir: '/c/mirror',
@@ -163,6 +164,7 @@ describe('the manifest', () => {
     expect(manifest(input)).toEqual({
       generated_by: 'scripts/setup-test-tools',
       moto_server: '/bin/moto_server',
+      moto_python: '/usr/bin/python3.11',
       moto_version: '5.2.1',
       moto_origin: 'machine',
       iac_kind: 'tofu',
@@ -185,6 +187,10 @@ describe('the manifest', () => {
     expect(() => parseProviderLines(['random 3.9.0 github.com/x/random@v1'])).toThrow("bad provider line 'random 3.9.0 github.com/x/random@v1'");
   });
 
+  it('needs the python that has moto: scripts/moto-server.mjs runs the scoped launcher with it', () => {
+    expect(() => manifest({ ...input, moto: { ...input.moto, python: '' } })).toThrow('no moto python');
+  });
+
   it('is rewritten only when it changes, so a second setup run leaves the cache untouched', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'faber-manifest-'));
     const file = path.join(dir, 'test-tools.json');
@@ -205,7 +211,7 @@ describe('the setup names no package-registry host', () => {
   // test names no host either: it refuses any dotted name with a registry-like label (module
   // proxies, package and provider registries) and any GOPROXY setting.
   const HOST = /\b(?:[a-z0-9-]+\.)*(?:proxy|registry|pypi|npmjs)(?:\.[a-z0-9-]+)*\.(?:org|io|com|dev|net)\b/i;
-  const files = ['scripts/setup-test-tools', 'scripts/test-tools-lib.mjs', 'scripts/moto-server.mjs', 'scripts/demo.mjs', 'docs/TEST-ENVIRONMENT.md', 'README.md'];
+  const files = ['scripts/setup-test-tools', 'scripts/test-tools-lib.mjs', 'scripts/moto-server.mjs', 'scripts/moto-scoped-server.py', 'scripts/demo.mjs', 'docs/TEST-ENVIRONMENT.md', 'README.md'];
 
   it('recognises a host name when it sees one', () => {
     expect(HOST.test(['see', ['proxy', 'golang', 'org'].join('.')].join(' '))).toBe(true);
@@ -218,5 +224,25 @@ describe('the setup names no package-registry host', () => {
     const text = readFileSync(path.join(root, file), 'utf8');
     expect(text.match(HOST)?.[0], `${file} names a host`).toBeUndefined();
     expect(text.includes('GOPROXY'), `${file} sets GOPROXY`).toBe(false);
+  });
+});
+
+describe('the command that starts moto (scripts/moto-server.mjs)', () => {
+  it('runs the scoped launcher under the python the manifest records', () => {
+    expect(motoCommand({ moto_server: '/v/bin/moto_server', moto_python: '/v/bin/python', moto_origin: 'pip' })).toEqual(['/v/bin/python', SCOPED_LAUNCHER]);
+    expect(SCOPED_LAUNCHER).toBe(path.join(root, 'scripts', 'moto-scoped-server.py'));
+    expect(motoCommand({ moto_server: '/v/bin/moto_server', moto_python: '/v/bin/python' }, { scoped: false })).toEqual(['/v/bin/moto_server']);
+  });
+
+  it('finds that python for a manifest written before it was recorded', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'faber-moto-python-'));
+    expect(motoPython({ moto_server: '/c/moto-5.2.1/bin/moto_server', moto_origin: 'pip' })).toBe('/c/moto-5.2.1/bin/python');
+    // pip's console script names its interpreter; a version manager's shim is a shell script.
+    const script = path.join(dir, 'moto_server');
+    writeFileSync(script, '#!/opt/py/3.11/bin/python3.11\n# -*- coding: utf-8 -*-\nfrom moto.server import main\n');
+    expect(motoPython({ moto_server: script, moto_origin: 'machine' })).toBe('/opt/py/3.11/bin/python3.11');
+    writeFileSync(script, '#!/usr/bin/env bash\nset -e\n');
+    expect(motoPython({ moto_server: script, moto_origin: 'machine' })).toBe('python3');
+    expect(motoPython({ moto_server: path.join(dir, 'missing'), moto_origin: 'machine' })).toBe('python3');
   });
 });

@@ -47,8 +47,10 @@ resource "aws_dynamodb_table" "items" {
   tags = local.tags
 }
 
+# Named by the pattern like the rest: faber-cloud grants the deploy identity access to the
+# environment's names only ({project}-{subsystem}-{environment}-*).
 resource "aws_cloudwatch_log_group" "app" {
-  name              = "/${var.project}/${local.environment}/app"
+  name              = "${local.prefix}-app"
   retention_in_days = 14
   tags              = local.tags
 }

@@ -265,10 +265,10 @@ def resolver(service, catalogue):
         return resource
 
     def evaluated_on(self):
-        action = self._get_action()
+        action = iam_action(service, self._get_action())
         types = catalogue.get((action or "").lower())
         if types is None:
-            if action not in unknown:  # moto's operation name is not an IAM action (lambda:Invoke)
+            if action not in unknown:  # an operation the reference does not list
                 unknown.add(action)
                 warn(f"{service}:{action} is not in the IAM catalogue: evaluated on *")
             return "*"
@@ -325,8 +325,15 @@ def fix_signature_checks():
 
 # Signing names whose IAM action prefix differs. moto names the action `SIGNING_NAME:Operation`
 # (from the request's credential scope); AWS authorises `cloudwatch:PutMetricAlarm`, not
-# `monitoring:PutMetricAlarm`, so a grant of the real action would never match without this.
+# `monitoring:PutMetricAlarm`, and `lambda:InvokeFunction` for Invoke, so a grant of the real
+# action would never match without this.
 IAM_PREFIX = {"monitoring": "cloudwatch", "tagging": "tag", "email": "ses"}
+# Operations whose IAM action has another name (moto uses the operation's).
+IAM_ACTION = {("lambda", "Invoke"): "InvokeFunction"}
+
+
+def iam_action(service, operation):
+    return IAM_ACTION.get((service, operation), operation)
 
 
 def fix_action_prefixes():
@@ -339,8 +346,8 @@ def fix_action_prefixes():
     def __init__(self, *args, **kwargs):
         original(self, *args, **kwargs)
         prefix, _, operation = self._action.partition(":")
-        if prefix in IAM_PREFIX:
-            self._action = f"{IAM_PREFIX[prefix]}:{operation}"
+        prefix = IAM_PREFIX.get(prefix, prefix)
+        self._action = f"{prefix}:{iam_action(prefix, operation)}"
 
     IAMRequest.__init__ = __init__
 

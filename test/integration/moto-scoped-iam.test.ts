@@ -4,7 +4,7 @@ import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwa
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { SourceData } from '@smithy/types';
@@ -29,7 +29,7 @@ const SCOPED_POLICY = {
   Version: '2012-10-17',
   Statement: [
     { Effect: 'Allow', Action: 'dynamodb:CreateTable', Resource: arn('dynamodb', `table/${P}*`) },
-    { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:ListTags'], Resource: arn('lambda', `function:${P}*`) },
+    { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:ListTags', 'lambda:InvokeFunction'], Resource: arn('lambda', `function:${P}*`) },
     { Effect: 'Allow', Action: 'sns:CreateTopic', Resource: arn('sns', `${P}*`) },
     { Effect: 'Allow', Action: 'iam:CreateRole', Resource: arn('iam', `role/${P}*`, '') },
     { Effect: 'Allow', Action: 'cloudformation:CreateChangeSet', Resource: arn('cloudformation', `stack/${P}*/*`) },
@@ -85,11 +85,13 @@ const PROBES: Record<string, Probe> = {
     ),
   // Then a GET with the name in the path, and one with an ARN in it: moto checks their signatures
   // wrongly by itself (the launcher fixes that), so these also prove Lambda works with enforcement.
-  'lambda:CreateFunction+GetFunction+ListTags': async (name, c, e) => {
+  // Invoke is authorised as lambda:InvokeFunction, as on AWS (moto alone: lambda:Invoke).
+  'lambda:CreateFunction+GetFunction+ListTags+InvokeFunction': async (name, c, e) => {
     const lambda = client(LambdaClient, c, e);
     await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'python3.12', Role: LAMBDA_ROLE, Handler: 'index.handler', Code: { ZipFile: tinyZip('index.py', 'def handler(event, context):\n    return 1\n') } }));
     await lambda.send(new GetFunctionCommand({ FunctionName: name }));
     await lambda.send(new ListTagsCommand({ Resource: arn('lambda', `function:${name}`) }));
+    await lambda.send(new InvokeCommand({ FunctionName: name }));
   },
   'sns:CreateTopic': snsCreateTopic,
   'iam:CreateRole': (name, c, e) =>
@@ -126,6 +128,7 @@ async function run(endpoint: string): Promise<Record<string, { inside: string; o
   await setup.send(new PutUserPolicyCommand({ UserName: 'deployer', PolicyName: 'scoped', PolicyDocument: JSON.stringify(SCOPED_POLICY) }));
   const key = (await setup.send(new CreateAccessKeyCommand({ UserName: 'deployer' }))).AccessKey!;
   const c = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+  expect((await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) })).ok).toBe(true);
   expect((await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' })).ok).toBe(true);
   try {
     const result: Record<string, { inside: string; outside: string }> = {};

@@ -42,6 +42,7 @@ SERVICES = {
     "cloudwatch": ("moto.cloudwatch.responses", "CloudWatchResponse"),
     "cloudformation": ("moto.cloudformation.responses", "CloudFormationResponse"),
     "sqs": ("moto.sqs.responses", "SQSResponse"),
+    "secretsmanager": ("moto.secretsmanager.responses", "SecretsManagerResponse"),
 }
 
 
@@ -215,6 +216,21 @@ def sqs_queue(req, base):
     return name and f"{base}:{name.rstrip('/').split('/')[-1]}"
 
 
+def secretsmanager_secret(req, base):
+    given = param(req, "SecretId", "Name")
+    if not given:
+        return None
+    try:
+        existing = req.backend.secrets.get(given)
+    except Exception:
+        existing = None
+    if existing is not None:
+        return existing.arn
+    if given.startswith("arn:"):
+        return given
+    return f"{base}:secret:{given}-??????"  # AWS appends six random characters to the name
+
+
 BUILDERS = {
     ("dynamodb", "table"): dynamodb_table,
     ("dynamodb", "index"): dynamodb_index,
@@ -236,6 +252,7 @@ BUILDERS = {
     ("cloudformation", "stack"): cloudformation_stack,
     ("cloudformation", "changeset"): cloudformation_change_set,
     ("sqs", "queue"): sqs_queue,
+    ("secretsmanager", "secret"): secretsmanager_secret,
 }
 
 # ------------------------------------------------------------------ patching

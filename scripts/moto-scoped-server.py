@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """moto server whose IAM enforcement evaluates the resource ARN AWS would, not `*`.
 
-(Also three smaller moto divergences from AWS that tests with enforcement on run into: the
-signature check, signing-name action prefixes, and CloudFormation's one stack per name; see
-fix_* below.)
+(Also the smaller moto divergences from AWS that tests with enforcement on run into: its
+signature check, action names (signing-name prefixes, Invoke), and CloudFormation's one stack
+per name; see fix_* below.)
 
 Why: moto's BaseResponse.call_action asks the response class for `_determine_resource()` and
 otherwise authorises every call against resource `*` (moto 5.2.1 defines it only for IAM

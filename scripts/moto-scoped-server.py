@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """moto server whose IAM enforcement evaluates the resource ARN AWS would, not `*`.
 
-(Also three smaller moto divergences from AWS that tests with enforcement on run into: the
-signature check, signing-name action prefixes, and CloudFormation's one stack per name; see
-fix_* below.)
+(Also the smaller moto divergences from AWS that tests with enforcement on run into: its
+signature check, action names (signing-name prefixes, Invoke), and CloudFormation's one stack
+per name; see fix_* below.)
 
 Why: moto's BaseResponse.call_action asks the response class for `_determine_resource()` and
 otherwise authorises every call against resource `*` (moto 5.2.1 defines it only for IAM
@@ -42,6 +42,7 @@ SERVICES = {
     "cloudwatch": ("moto.cloudwatch.responses", "CloudWatchResponse"),
     "cloudformation": ("moto.cloudformation.responses", "CloudFormationResponse"),
     "sqs": ("moto.sqs.responses", "SQSResponse"),
+    "secretsmanager": ("moto.secretsmanager.responses", "SecretsManagerResponse"),
 }
 
 
@@ -215,6 +216,21 @@ def sqs_queue(req, base):
     return name and f"{base}:{name.rstrip('/').split('/')[-1]}"
 
 
+def secretsmanager_secret(req, base):
+    given = param(req, "SecretId", "Name")
+    if not given:
+        return None
+    try:
+        existing = req.backend.secrets.get(given)
+    except Exception:
+        existing = None
+    if existing is not None:
+        return existing.arn
+    if given.startswith("arn:"):
+        return given
+    return f"{base}:secret:{given}-??????"  # AWS appends six random characters to the name
+
+
 BUILDERS = {
     ("dynamodb", "table"): dynamodb_table,
     ("dynamodb", "index"): dynamodb_index,
@@ -236,6 +252,7 @@ BUILDERS = {
     ("cloudformation", "stack"): cloudformation_stack,
     ("cloudformation", "changeset"): cloudformation_change_set,
     ("sqs", "queue"): sqs_queue,
+    ("secretsmanager", "secret"): secretsmanager_secret,
 }
 
 # ------------------------------------------------------------------ patching
@@ -265,10 +282,10 @@ def resolver(service, catalogue):
         return resource
 
     def evaluated_on(self):
-        action = self._get_action()
+        action = iam_action(service, self._get_action())
         types = catalogue.get((action or "").lower())
         if types is None:
-            if action not in unknown:  # moto's operation name is not an IAM action (lambda:Invoke)
+            if action not in unknown:  # an operation the reference does not list
                 unknown.add(action)
                 warn(f"{service}:{action} is not in the IAM catalogue: evaluated on *")
             return "*"
@@ -325,8 +342,15 @@ def fix_signature_checks():
 
 # Signing names whose IAM action prefix differs. moto names the action `SIGNING_NAME:Operation`
 # (from the request's credential scope); AWS authorises `cloudwatch:PutMetricAlarm`, not
-# `monitoring:PutMetricAlarm`, so a grant of the real action would never match without this.
+# `monitoring:PutMetricAlarm`, and `lambda:InvokeFunction` for Invoke, so a grant of the real
+# action would never match without this.
 IAM_PREFIX = {"monitoring": "cloudwatch", "tagging": "tag", "email": "ses"}
+# Operations whose IAM action has another name (moto uses the operation's).
+IAM_ACTION = {("lambda", "Invoke"): "InvokeFunction"}
+
+
+def iam_action(service, operation):
+    return IAM_ACTION.get((service, operation), operation)
 
 
 def fix_action_prefixes():
@@ -339,8 +363,8 @@ def fix_action_prefixes():
     def __init__(self, *args, **kwargs):
         original(self, *args, **kwargs)
         prefix, _, operation = self._action.partition(":")
-        if prefix in IAM_PREFIX:
-            self._action = f"{IAM_PREFIX[prefix]}:{operation}"
+        prefix = IAM_PREFIX.get(prefix, prefix)
+        self._action = f"{prefix}:{iam_action(prefix, operation)}"
 
     IAMRequest.__init__ = __init__
 

@@ -50,7 +50,7 @@ const READY = /Running on (http:\/\/127\.0\.0\.1:\d+)/;
  * report its port within `timeoutMs`. `stop()` ends moto and removes its log. `version`: the
  * moto version the scoped launcher must find (a wrong python fails its start).
  */
-export async function startMoto(command, { env = process.env, timeoutMs = 30_000, version } = {}) {
+export async function startMoto(command, { env = process.env, timeoutMs = 60_000, version } = {}) {
   const [program, ...args] = [command].flat();
   const binary = [program, ...args.map((a) => path.basename(a))].join(' ');
   const dir = mkdtempSync(path.join(tmpdir(), 'faber-moto-'));

@@ -4,7 +4,7 @@ import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwa
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { SourceData } from '@smithy/types';
@@ -29,11 +29,12 @@ const SCOPED_POLICY = {
   Version: '2012-10-17',
   Statement: [
     { Effect: 'Allow', Action: 'dynamodb:CreateTable', Resource: arn('dynamodb', `table/${P}*`) },
-    { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:ListTags'], Resource: arn('lambda', `function:${P}*`) },
+    { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:ListTags', 'lambda:InvokeFunction'], Resource: arn('lambda', `function:${P}*`) },
     { Effect: 'Allow', Action: 'sns:CreateTopic', Resource: arn('sns', `${P}*`) },
     { Effect: 'Allow', Action: 'iam:CreateRole', Resource: arn('iam', `role/${P}*`, '') },
     { Effect: 'Allow', Action: 'cloudformation:CreateChangeSet', Resource: arn('cloudformation', `stack/${P}*/*`) },
     { Effect: 'Allow', Action: 'sqs:CreateQueue', Resource: arn('sqs', `${P}*`) },
+    { Effect: 'Allow', Action: 'secretsmanager:CreateSecret', Resource: arn('secretsmanager', `secret:${P}*`) },
     { Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: arn('logs', `log-group:/aws/lambda/${P}*`) },
     { Effect: 'Allow', Action: 'cloudwatch:PutMetricAlarm', Resource: arn('cloudwatch', `alarm:${P}*`) },
   ],
@@ -44,8 +45,8 @@ type Probe = (name: string, c: Credentials, endpoint: string) => Promise<unknown
 
 const client = <T>(Client: new (config: object) => T, c: Credentials, endpoint: string) => new Client({ region: REGION, endpoint, credentials: c });
 
-/** SNS has no SDK client in this repository: a signed query-protocol request, as the SDK sends it. */
-async function snsCreateTopic(name: string, c: Credentials, endpoint: string): Promise<void> {
+/** A signed request as the SDK sends it, for the services without an SDK client in this repository (SNS, Secrets Manager). */
+async function signedCall(service: string, c: Credentials, endpoint: string, headers: Record<string, string>, body: string): Promise<void> {
   const bytes = (d: SourceData) => (typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d));
   class Sha256 {
     private h;
@@ -60,20 +61,17 @@ async function snsCreateTopic(name: string, c: Credentials, endpoint: string): P
     }
   }
   const url = new URL(endpoint);
-  const body = new URLSearchParams({ Action: 'CreateTopic', Version: '2010-03-31', Name: name }).toString();
-  const signer = new SignatureV4({ service: 'sns', region: REGION, credentials: c, sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body,
-  });
+  const signer = new SignatureV4({ service, region: REGION, credentials: c, sha256: Sha256 });
+  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/', headers: { host: url.host, ...headers }, body });
   const res = await fetch(endpoint, { method: 'POST', headers: signed.headers as Record<string, string>, body });
   if (!res.ok) throw Object.assign(new Error(await res.text()), { $metadata: { httpStatusCode: res.status } });
 }
+
+const snsCreateTopic: Probe = (name, c, e) =>
+  signedCall('sns', c, e, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, new URLSearchParams({ Action: 'CreateTopic', Version: '2010-03-31', Name: name }).toString());
+
+const secretsCreateSecret: Probe = (name, c, e) =>
+  signedCall('secretsmanager', c, e, { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.CreateSecret' }, JSON.stringify({ Name: name, SecretString: 'x' }));
 
 const LAMBDA_ROLE = arn('iam', 'role/lambda-exec', '');
 
@@ -85,11 +83,13 @@ const PROBES: Record<string, Probe> = {
     ),
   // Then a GET with the name in the path, and one with an ARN in it: moto checks their signatures
   // wrongly by itself (the launcher fixes that), so these also prove Lambda works with enforcement.
-  'lambda:CreateFunction+GetFunction+ListTags': async (name, c, e) => {
+  // Invoke is authorised as lambda:InvokeFunction, as on AWS (moto alone: lambda:Invoke).
+  'lambda:CreateFunction+GetFunction+ListTags+InvokeFunction': async (name, c, e) => {
     const lambda = client(LambdaClient, c, e);
     await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'python3.12', Role: LAMBDA_ROLE, Handler: 'index.handler', Code: { ZipFile: tinyZip('index.py', 'def handler(event, context):\n    return 1\n') } }));
     await lambda.send(new GetFunctionCommand({ FunctionName: name }));
     await lambda.send(new ListTagsCommand({ Resource: arn('lambda', `function:${name}`) }));
+    await lambda.send(new InvokeCommand({ FunctionName: name }));
   },
   'sns:CreateTopic': snsCreateTopic,
   'iam:CreateRole': (name, c, e) =>
@@ -98,6 +98,7 @@ const PROBES: Record<string, Probe> = {
     client(CloudFormationClient, c, e).send(
       new CreateChangeSetCommand({ StackName: name, ChangeSetName: 'first', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue' } } }) }),
     ),
+  'secretsmanager:CreateSecret': secretsCreateSecret,
   'sqs:CreateQueue': (name, c, e) => client(SQSClient, c, e).send(new CreateQueueCommand({ QueueName: name })),
   'logs:CreateLogGroup': (name, c, e) => client(CloudWatchLogsClient, c, e).send(new CreateLogGroupCommand({ logGroupName: `/aws/lambda/${name}` })),
   'cloudwatch:PutMetricAlarm': (name, c, e) =>
@@ -126,6 +127,7 @@ async function run(endpoint: string): Promise<Record<string, { inside: string; o
   await setup.send(new PutUserPolicyCommand({ UserName: 'deployer', PolicyName: 'scoped', PolicyDocument: JSON.stringify(SCOPED_POLICY) }));
   const key = (await setup.send(new CreateAccessKeyCommand({ UserName: 'deployer' }))).AccessKey!;
   const c = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+  expect((await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) })).ok).toBe(true);
   expect((await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' })).ok).toBe(true);
   try {
     const result: Record<string, { inside: string; outside: string }> = {};

@@ -20,9 +20,10 @@ export interface MotoServer {
 /**
  * Starts moto on 127.0.0.1 on a port it picks and reports (scripts/moto-server.mjs, shared with
  * the demo): under the scoped launcher, so IAM enforcement evaluates real resource ARNs as AWS
- * does, unless `scoped: false` (moto as it ships, for tests that show the difference).
+ * does, unless `scoped: false` (moto as it ships, for tests that show the difference) or
+ * FABER_MOTO_SCOPED=0 in the environment (to compare a run against moto as it ships).
  */
-export async function startMoto(tools: TestTools, { scoped = true } = {}): Promise<MotoServer> {
+export async function startMoto(tools: TestTools, { scoped = process.env.FABER_MOTO_SCOPED !== '0' } = {}): Promise<MotoServer> {
   const { endpoint, stop } = await startMotoServer(motoCommand(tools, { scoped }), { env: { ...process.env, MOTO_ACCOUNT_ID }, version: tools.moto_version });
   return { endpoint, stop };
 }

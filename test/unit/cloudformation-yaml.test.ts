@@ -153,6 +153,7 @@ Nested:
       ['A: 1\n---\nB: 2\n', /line 2: a template is one YAML document/],
       ['A:\n  - x\n   y: 1\n', /line 3/],
       ['A: "open\n', /unterminated/],
+      ['A: { { B: 1 } }\n', /line 1: complex keys/],
       ['A: 1\n\tB: 2\n', /line 2: tabs/],
     ];
     for (const [text, message] of cases) {

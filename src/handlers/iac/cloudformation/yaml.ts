@@ -203,6 +203,7 @@ class FlowParser {
           return out;
         }
         const key = this.value(true);
+        if (key !== null && typeof key === 'object') throw new TemplateSyntaxError('complex keys (a collection as a key) are not supported', this.line);
         this.ws();
         let value: unknown = null;
         if (this.s[this.i] === ':') {

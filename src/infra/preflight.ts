@@ -117,18 +117,19 @@ export async function preflight(cwd: string, request: { env: string; planId?: st
 }
 
 /**
- * The planned values of a saved plan whose .tfplan is still there (a plan is deleted once
- * applied): they give the resources' own ARNs. Without them preflight uses the environment's
- * pattern (the record keeps no values: they may be secret).
+ * The planned values of a saved plan whose plan file (the IaC handler's: `.tfplan`,
+ * `.changeset.json`) is still there (a plan is deleted once applied): they give the resources'
+ * own ARNs. Without them preflight uses the environment's pattern (the record keeps no values:
+ * they may be secret).
  */
 async function plannedValues(view: EnvironmentConfigView, planId: string, processEnv: NodeJS.ProcessEnv, report: EventSink): Promise<PlannedResource[] | undefined> {
-  const tfplan = path.join(view.envPaths.plansDir, `${planId}.tfplan`);
-  if (!(await stat(tfplan).then(() => true, () => false))) return undefined;
   const aws = view.config.handlers.hosting.aws;
   const open = await openEnvironment(view, aws?.profiles[view.environment.profile], processEnv);
-  report(step('GRANT_STEP', `reading the planned values of ${view.display(tfplan)}`));
+  const planFile = path.join(view.envPaths.plansDir, `${planId}${open.iac.planFileSuffix}`);
+  if (!(await stat(planFile).then(() => true, () => false))) return undefined;
+  report(step('GRANT_STEP', `reading the planned values of ${view.display(planFile)}`));
   await open.iac.init();
-  return (await open.iac.showPlan(tfplan)).resources;
+  return (await open.iac.showPlan(planFile)).resources;
 }
 
 /**

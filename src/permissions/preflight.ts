@@ -77,6 +77,8 @@ export interface PreflightChange {
   values?: Record<string, unknown>;
   /** Attribute -> addresses it refers to (a bucket's companion resources name their bucket this way). */
   references?: Record<string, string[]>;
+  /** The actions the IaC handler states this change needs (a CloudFormation stack's own), instead of the map's. */
+  needs?: string[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -115,18 +117,21 @@ export function changesOfPlan(plan: unknown, planned?: ReadonlyMap<string, { val
   const out: PreflightChange[] = [];
   for (const rc of list) {
     if (!isObject(rc) || rc.mode !== 'managed' || typeof rc.type !== 'string' || typeof rc.address !== 'string') continue;
-    // The record names no provider: AWS resource types are the aws_ ones.
-    if (!rc.type.startsWith('aws_')) continue;
+    // The record names no provider: AWS resource types are the aws_ ones (and CloudFormation's
+    // AWS:: types the IaC handler has no neutral type for: listed as unknown, never guessed).
+    if (!rc.type.startsWith('aws_') && !rc.type.startsWith('AWS::')) continue;
     const change = isObject(rc.change) ? rc.change : undefined;
     const kinds = kindsOf(rc.actions ?? change?.actions);
     if (kinds.length === 0) continue;
-    const values = planned?.get(rc.address);
+    // A change the handler names itself (a stack) carries its name in the record: not a secret.
+    const values = planned?.get(rc.address) ?? (typeof rc.name === 'string' ? { values: { name: rc.name }, unknown: [] } : undefined);
+    const needs = Array.isArray(rc.needs) ? rc.needs.filter((a): a is string => typeof a === 'string') : undefined;
     const changed = Array.isArray(rc.changed_attributes) ? rc.changed_attributes.filter((a): a is string => typeof a === 'string') : [];
     // A create writes the attributes it sets: from the planned values, else from the record's
     // set_attributes (changed_attributes of a create also counts nulls).
     const recorded = Array.isArray(rc.set_attributes) ? rc.set_attributes.filter((a): a is string => typeof a === 'string') : undefined;
     const attributes = kinds.includes('create') ? (values ? attributesSet(values.values, values.unknown, values.references) : (recorded ?? changed)) : changed;
-    out.push({ address: rc.address, type: rc.type, kinds, attributes, ...(values ? { values: values.values } : {}), ...(values?.references ? { references: values.references } : {}) });
+    out.push({ address: rc.address, type: rc.type, kinds, attributes, ...(values ? { values: values.values } : {}), ...(values?.references ? { references: values.references } : {}), ...(needs ? { needs } : {}) });
   }
   return out;
 }
@@ -169,6 +174,7 @@ function planArn(change: PreflightChange, ctx: GrantContext, pattern?: string): 
     aws_sqs_queue: (n) => `arn:${p}:sqs:${ctx.region}:${ctx.accountId}:${n}`,
     aws_sns_topic: (n) => `arn:${p}:sns:${ctx.region}:${ctx.accountId}:${n}`,
     aws_cloudwatch_log_group: (n) => `arn:${p}:logs:${ctx.region}:${ctx.accountId}:log-group:${n}`,
+    aws_cloudformation_stack: (n) => `arn:${p}:cloudformation:${ctx.region}:${ctx.accountId}:stack/${n}/*`,
   };
   const n = name(type === 'aws_lambda_function' ? 'function_name' : 'name');
   const build = named[type];
@@ -278,7 +284,8 @@ export async function neededPermissions(input: NeededInput): Promise<{ needed: N
   for (const rc of changes) {
     counted++;
     const { address, kinds } = rc;
-    const entry = map.resources[rc.type];
+    // What the handler states a change needs replaces the map's entry for it.
+    const entry: ActionMapEntry | undefined = rc.needs ? { create: rc.needs, read: [], update: { '*': rc.needs }, delete: rc.needs } : map.resources[rc.type];
     const learnedHere = (input.learned ?? []).filter((l) => l.type === rc.type && kinds.includes(l.change));
     if (!entry || entry.unmapped) {
       const u = unknown.get(rc.type) ?? { type: rc.type, addresses: [], why: entry ? 'unmapped-operations' : 'not-in-map', ...(entry?.unmapped ? { operations: entry.unmapped } : {}) };

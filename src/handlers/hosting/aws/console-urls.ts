@@ -10,6 +10,7 @@
 // to build it when state has none) and URL overrides for the types link2aws has no template for or
 // gets wrong. Any other ARN falls back to the console's generic `go/view?arn=` resolver.
 
+import { neutralType } from '../../iac/cloudformation/resource-types.js';
 import link2aws from 'link2aws';
 import { ACCOUNT_ID, parseArn, type Arn } from './arn.js';
 import { partitionForRegion } from './partition.js';
@@ -211,30 +212,30 @@ const ALIASES: Record<string, string> = {
 };
 
 /**
- * CloudFormation resource types and the Terraform type with the same console page and ARN: a
- * CloudFormation resource's values are `{ id: <physical id>, arn }` (the ARN from arn.ts), which
- * every spec below reads through `arn` or `id`.
+ * CloudFormation resource types linked through the spec of their neutral (Terraform) type (the
+ * correspondence is ../../iac/cloudformation/resource-types.ts): those whose page and ARN the spec
+ * builds from `{ id: <physical id>, arn }` alone (the ARN from arn.ts).
  */
-export const CLOUDFORMATION_TYPES: Readonly<Record<string, string>> = {
-  'AWS::S3::Bucket': 'aws_s3_bucket',
-  'AWS::DynamoDB::Table': 'aws_dynamodb_table',
-  'AWS::SNS::Topic': 'aws_sns_topic',
-  'AWS::IAM::Role': 'aws_iam_role',
-  'AWS::IAM::User': 'aws_iam_user',
-  'AWS::IAM::Group': 'aws_iam_group',
-  'AWS::IAM::ManagedPolicy': 'aws_iam_policy',
-  'AWS::Lambda::Function': 'aws_lambda_function',
-  'AWS::Logs::LogGroup': 'aws_cloudwatch_log_group',
-  'AWS::SQS::Queue': 'aws_sqs_queue',
-  'AWS::KMS::Key': 'aws_kms_key',
-  'AWS::ECS::Cluster': 'aws_ecs_cluster',
-  'AWS::Events::Rule': 'aws_cloudwatch_event_rule',
-  'AWS::SSM::Parameter': 'aws_ssm_parameter',
-  'AWS::Kinesis::Stream': 'aws_kinesis_stream',
-  'AWS::ECR::Repository': 'aws_ecr_repository',
-  'AWS::CloudWatch::Alarm': 'aws_cloudwatch_metric_alarm',
-  'AWS::StepFunctions::StateMachine': 'aws_sfn_state_machine',
-};
+const LINKED_CLOUDFORMATION_TYPES = new Set([
+  'AWS::S3::Bucket',
+  'AWS::DynamoDB::Table',
+  'AWS::SNS::Topic',
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::Lambda::Function',
+  'AWS::Logs::LogGroup',
+  'AWS::SQS::Queue',
+  'AWS::KMS::Key',
+  'AWS::ECS::Cluster',
+  'AWS::Events::Rule',
+  'AWS::SSM::Parameter',
+  'AWS::Kinesis::Stream',
+  'AWS::ECR::Repository',
+  'AWS::CloudWatch::Alarm',
+  'AWS::StepFunctions::StateMachine',
+]);
 
 /** Resource types with a specific console link (exported for tests and docs). */
 export const SUPPORTED_TYPES: readonly string[] = Object.keys(SPECS);
@@ -326,8 +327,8 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
   const values: Values = resource.values ?? {};
   const type = Object.hasOwn(ALIASES, resource.type)
     ? ALIASES[resource.type]!
-    : Object.hasOwn(CLOUDFORMATION_TYPES, resource.type)
-      ? CLOUDFORMATION_TYPES[resource.type]!
+    : LINKED_CLOUDFORMATION_TYPES.has(resource.type)
+      ? neutralType(resource.type)
       : resource.type;
   const spec = Object.hasOwn(SPECS, type) ? SPECS[type] : undefined;
   const stateArn = str(values.arn) ?? (spec?.arnAttr ? str(values[spec.arnAttr]) : undefined);

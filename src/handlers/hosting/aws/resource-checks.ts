@@ -1,6 +1,7 @@
 import type { CheckedResource, ResourceCheck, ResourceCheckRequest } from '../types.js';
 import { createAwsClient, createS3Client, type AwsClientOptions } from './clients.js';
 import { classifyAwsError } from './errors.js';
+import { neutralType } from '../../iac/cloudformation/resource-types.js';
 
 /**
  * Post-deploy checks: one read-only call per resource that says whether it exists and is
@@ -130,7 +131,8 @@ export const CHECKED_TYPES = Object.keys(CHECKERS);
 export async function checkResources(request: ResourceCheckRequest, env: NodeJS.ProcessEnv): Promise<ResourceCheck[]> {
   return Promise.all(
     request.resources.map(async (resource) => {
-      const checker = CHECKERS[resource.type];
+      // A CloudFormation resource (AWS::S3::Bucket, its physical id and ARN) is checked as its neutral type.
+      const checker = CHECKERS[resource.type] ?? CHECKERS[neutralType(resource.type)];
       if (!checker) return { address: resource.address, type: resource.type, check: '-', status: 'not-checked' as const, detail: 'no post-deploy check for this type' };
       const options: AwsClientOptions = { profile: request.profile, region: resource.region ?? request.region, env };
       return { address: resource.address, type: resource.type, ...(await checker(resource, options)) };

@@ -26,6 +26,10 @@ import {
   type StackEventInput,
 } from './change-set.js';
 import { lintTemplate } from './lint.js';
+import { partitionForRegion } from '../../hosting/aws/partition.js';
+import { neutralType, type ResolveContext } from './resource-types.js';
+import { isRecord, plannedFromTemplate, resourceChangesOf, templateResources } from './planned.js';
+import { parseTemplate } from './yaml.js';
 
 export interface CloudFormationHandlerOptions {
   /** Templates directory, absolute. */
@@ -162,6 +166,9 @@ export class CloudFormationHandler implements IacHandler {
         return [{ severity: 'error', summary: `not valid JSON: ${(error as Error).message}`, file }];
       }
     }
+    const readable = parseTemplate(body);
+    // CloudFormation decides what is valid; what faber-cloud's own tests cannot read is said here.
+    if ('error' in readable && !/\.json$/i.test(file)) diagnostics.push({ severity: 'warning', summary: `the pre-deploy tests cannot read this template (${readable.error}): their rules and cost estimate will not see its resources`, file });
     const { client, sdk } = await this.cfn();
     try {
       const out = await client.send(new sdk.ValidateTemplateCommand({ TemplateBody: body }));
@@ -309,7 +316,22 @@ export class CloudFormationHandler implements IacHandler {
       changes: changesOf(changes, physical),
     };
     await writeFile(out, JSON.stringify(record, null, 2), { mode: 0o600, flag: 'wx' });
-    return this.saved(out, record, plannedFromTemplate(body, record));
+    return this.saved(out, record, plannedFromTemplate(body, record, this.resolveContext(body, parameters)));
+  }
+
+  /** What the template's intrinsic functions resolve against here (parameter values, except NoEcho ones). */
+  private resolveContext(body: string, parameters: readonly [string, string][]): Omit<ResolveContext, 'resources'> {
+    const parsed = parseTemplate(body);
+    const declared = 'template' in parsed && isRecord(parsed.template) && isRecord(parsed.template.Parameters) ? parsed.template.Parameters : {};
+    const given = new Map(parameters);
+    const values = new Map<string, string>();
+    for (const [name, definition] of Object.entries(declared)) {
+      const d = isRecord(definition) ? definition : {};
+      if (d.NoEcho === true || d.NoEcho === 'true') continue;
+      const value = given.get(name) ?? (typeof d.Default === 'string' || typeof d.Default === 'number' ? String(d.Default) : undefined);
+      if (value !== undefined) values.set(name, value);
+    }
+    return { parameters: values, region: this.options.region, partition: partitionForRegion(this.options.region) ?? 'aws', stackName: this.options.stackName };
   }
 
   private async deleteEmptyStack(stackId: string): Promise<void> {
@@ -365,13 +387,18 @@ export class CloudFormationHandler implements IacHandler {
       ),
     };
     await writeFile(out, JSON.stringify(record, null, 2), { mode: 0o600, flag: 'wx' });
-    return this.saved(out, record, record.changes.map((c) => ({ address: c.address, type: c.type, name: c.address, module: '', action: 'delete', values: {}, unknown: [], references: {} })));
+    return this.saved(out, record, record.changes.map((c) => ({ address: c.address, type: neutralType(c.type), name: c.address, module: '', action: 'delete', values: {}, unknown: [], references: {} })));
   }
 
   private saved(file: string, record: ChangeSetPlan, resources: PlannedResource[]): SavedPlan {
     const digest = digestOf(planIdOf(record.seed), record.changes, record.change_set !== undefined || (record.seed.destroy && record.changes.length > 0));
     const { baseline: _baseline, ...seed } = record.seed;
-    return { file, digest, redactedJson: { stack: seed.stack, destroy: seed.destroy, change_set: record.change_set ?? null, changes: record.changes }, resources };
+    return {
+      file,
+      digest,
+      redactedJson: { stack: seed.stack, destroy: seed.destroy, change_set: record.change_set ?? null, changes: record.changes, resource_changes: resourceChangesOf(record, resources) },
+      resources,
+    };
   }
 
   private async readPlan(file: string): Promise<ChangeSetPlan> {
@@ -389,12 +416,17 @@ export class CloudFormationHandler implements IacHandler {
     const record = await this.readPlan(file);
     await this.refuseStale(record);
     let body = '';
+    let parameters: [string, string][] = [];
     if (record.change_set) {
       const described = await this.waitForChangeSet(record.change_set.id);
       if (described.status !== 'CREATE_COMPLETE') throw new GuardError('E_GUARD_PLAN_STALE', `change set ${record.change_set.name} is ${described.status}: it can no longer be executed`, { hint: 'preview again' });
+      // The values are read from the template and parameters only while they are the ones previewed.
       body = await readFile(this.templateFile(), 'utf8').catch(() => '');
+      if (sha256(body) !== record.seed.template_sha256) body = '';
+      parameters = await this.parameters().catch(() => []);
+      if (sha256(JSON.stringify(parameters)) !== record.seed.parameters_sha256) parameters = [];
     }
-    return this.saved(file, record, plannedFromTemplate(body, record));
+    return this.saved(file, record, plannedFromTemplate(body, record, this.resolveContext(body, parameters)));
   }
 
   private async refuseStale(record: ChangeSetPlan): Promise<void> {
@@ -420,7 +452,9 @@ export class CloudFormationHandler implements IacHandler {
   async writePlanJson(planFile: string, out: string): Promise<void> {
     const record = await this.readPlan(planFile);
     const body = record.seed.destroy ? '{}' : await this.templateBody();
-    await writeFile(out, body, { mode: 0o600, flag: 'wx' });
+    // Scanners get JSON: a YAML template's short-form tags in their long form, as CloudFormation reads them.
+    const parsed = parseTemplate(body);
+    await writeFile(out, 'template' in parsed ? JSON.stringify(parsed.template) : body, { mode: 0o600, flag: 'wx' });
   }
 
   async apply(planFile: string, events?: EventSink): Promise<ApplyResult> {
@@ -555,40 +589,6 @@ export class CloudFormationHandler implements IacHandler {
 function scopeOf(stackId: string, region: string): ArnScope {
   const arn = parseArn(stackId);
   return { partition: arn?.partition ?? 'aws', region: arn?.region || region, accountId: arn?.accountId ?? '' };
-}
-
-/** The Resources of a JSON template (undefined for YAML or anything unparsable). */
-function templateResources(body: string): Record<string, { Type?: string; Properties?: Record<string, unknown> }> | undefined {
-  try {
-    const parsed = JSON.parse(body) as { Resources?: unknown };
-    return parsed.Resources && typeof parsed.Resources === 'object' ? (parsed.Resources as Record<string, { Type?: string; Properties?: Record<string, unknown> }>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Every resource as the plan leaves it, for the pre-deploy tests: the template's declared
- * properties (JSON templates; a YAML template's are not read, so its values stay empty), with
- * intrinsic functions (`Ref`, `Fn::Sub`, ...) left as they are.
- */
-function plannedFromTemplate(body: string, record: ChangeSetPlan): PlannedResource[] {
-  const declared = templateResources(body) ?? {};
-  const actions = new Map(record.changes.map((c) => [c.address, c.action]));
-  const planned: PlannedResource[] = Object.entries(declared).map(([logical, d]) => ({
-    address: logical,
-    type: d?.Type ?? 'unknown',
-    name: logical,
-    module: '',
-    action: actions.get(logical) ?? 'no-op',
-    values: d?.Properties && typeof d.Properties === 'object' ? d.Properties : {},
-    unknown: [],
-    references: {},
-  }));
-  for (const c of record.changes) {
-    if (c.action === 'delete' && !Object.hasOwn(declared, c.address)) planned.push({ address: c.address, type: c.type, name: c.address, module: '', action: 'delete', values: {}, unknown: [], references: {} });
-  }
-  return planned;
 }
 
 /** `infra drift` on a handler that has no drift support yet: a usage error, raised before the handler calls anything. */

@@ -397,6 +397,31 @@ def fix_review_stack_change_sets():
     CloudFormationBackend.create_change_set = create_change_set
 
 
+def fix_change_set_outputs():
+    """A stack's Outputs come from the template it runs. moto 5.2.1 builds them once, when the stack
+    is made (for a change set: from the REVIEW_IN_PROGRESS placeholder), and executing a change set
+    never rebuilds them, so DescribeStacks reports no Outputs for a stack deployed by change sets
+    (CreateStack does report them). Here they are rebuilt from the executed template."""
+    from moto.cloudformation.models import CloudFormationBackend, Stack
+
+    original = CloudFormationBackend.execute_change_set
+    for member in ("_parse_template", "_create_output_map"):
+        if not hasattr(Stack, member):
+            fail(f"moto's cloudformation Stack has no {member}: update this launcher")
+
+    def execute_change_set(self, change_set_name, stack_name=None):
+        original(self, change_set_name, stack_name)
+        change_set = self.change_sets.get(change_set_name) or next(
+            (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None
+        )
+        stack = change_set and self.stacks.get(change_set.stack_id)
+        if stack is not None:
+            stack._parse_template()
+            stack.output_map = stack._create_output_map()
+
+    CloudFormationBackend.execute_change_set = execute_change_set
+
+
 def patch():
     import importlib
 
@@ -429,6 +454,7 @@ def patch():
     fix_signature_checks()
     fix_action_prefixes()
     fix_review_stack_change_sets()
+    fix_change_set_outputs()
     return len(SERVICES)
 
 

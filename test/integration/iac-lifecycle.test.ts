@@ -26,6 +26,8 @@ interface HandlerCase {
   consoles: Record<string, string>;
   /** How a plan previewed before the last deploy is refused: the exit code and the error code. */
   stale: { code: number; error: string };
+  /** The outputs DEPLOYED.md lists after the first deploy: name -> a part of the value. */
+  outputs: Record<string, string>;
 }
 
 const HANDLERS: HandlerCase[] = [
@@ -54,6 +56,7 @@ const HANDLERS: HandlerCase[] = [
     // Terraform itself refuses a saved plan made before the state changed: the apply fails. (The
     // plan previewed before the change holds the bucket's tag update, see changedCounts.)
     stale: { code: 1, error: 'E_APPLY_FAILED' },
+    outputs: { bucket: 'demo-core-test-', topic_arn: 'arn:aws:sns:us-east-1:123456789012:demo-core-test-events' },
   },
   {
     tool: 'cloudformation',
@@ -76,6 +79,7 @@ const HANDLERS: HandlerCase[] = [
     },
     // The change set was made against a stack that has changed since: refused before anything runs.
     stale: { code: 3, error: 'E_GUARD_PLAN_STALE' },
+    outputs: { DataBucket: 'life-core-test-data', EventsTopic: 'arn:aws:sns:us-east-1:123456789012:life-core-test-events' },
   },
   {
     tool: 'cdk',
@@ -100,6 +104,7 @@ const HANDLERS: HandlerCase[] = [
       'AWS::IAM::Role': 'https://console.aws.amazon.com/iam/home?#/roles/life-core-',
     },
     stale: { code: 3, error: 'E_GUARD_PLAN_STALE' },
+    outputs: { DataBucket: 'life-core-test-data' },
   },
 ];
 
@@ -158,6 +163,9 @@ describe.each(HANDLERS)('the lifecycle through the $tool handler', (h) => {
     expect(deploy.stderr).toContain('account 123456789012');
     const first = await expectRecordsMatchCloud(p, h, 'test');
     expect(first.length).toBe(preview.json.data.digest.counts.create);
+    // the stack's or root module's outputs, read back from the cloud (or state) after the apply
+    const listed = await readFile(p.artifact('test', 'DEPLOYED.md'), 'utf8');
+    for (const [name, part] of Object.entries(h.outputs)) expect(listed).toMatch(new RegExp(`- \`${name}\`: \`"[^"]*${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     const createdAt = Object.fromEntries((await registry(p, 'test')).map((r) => [r.address, r.created_at]));
 
     // a plan previewed now goes stale when the change below is deployed

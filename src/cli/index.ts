@@ -23,8 +23,17 @@ main(process.argv.slice(2)).then(
     // Stopped by a signal: work the command left behind (a request, a timer) must not keep
     // the process alive. Exit once stdout has taken the envelope.
     if (interruptCount() > 0) afterStdoutDrains(() => process.exit(code));
-    // The handlers stay installed; a signal from now on ends what is left at once.
-    else onInterrupt(() => process.exit(code));
+    // The handlers stay installed; a signal from now on ends what is left, but only once stdout
+    // has taken the result: a large one may still be draining into a pipe, and exiting now
+    // would leave the reader a truncated body with exit 0. A further signal exits at once.
+    else {
+      let signals = 0;
+      onInterrupt(() => {
+        signals += 1;
+        if (signals > 1) process.exit(code);
+        afterStdoutDrains(() => process.exit(code));
+      });
+    }
   },
   (error: unknown) => {
     printErr(`faber-cloud: unexpected failure: ${String(error)}\n`);

@@ -81,13 +81,31 @@ export const ACCOUNT_ID = { flags: '--account-id <id>', description: 'AWS accoun
 
 // ---- values that need more than commander's parsing -------------------------------------
 
+/** What one command's --limit accepts, and the usage error it gives otherwise (in its own words). */
+export interface LimitRule {
+  readonly max: number;
+  readonly error: (value: string) => UsageError;
+}
+
 /** --limit of ops query-logs: a whole number of events, 1 to 1,000,000. */
-export function parseLimit(value: string | undefined): number | undefined {
+export const EVENTS_LIMIT: LimitRule = {
+  max: 1_000_000,
+  error: (value) => new UsageError(`--limit ${value}: not a number of events from 1 to 1000000`, { code: 'E_USAGE_LIMIT', hint: 'e.g. --limit 5000' }),
+};
+
+/** --limit of infra history: how many entries, any whole number from 1. */
+export const ENTRIES_LIMIT: LimitRule = {
+  max: Number.MAX_SAFE_INTEGER,
+  error: (value) => new UsageError(`--limit ${value}: expected a positive whole number`),
+};
+
+/** The one parser of --limit: decimal digits only (no 1e3, 0x10 or 2.0), from 1 to the rule's max. */
+export function parseLimit(value: string, rule: LimitRule): number;
+export function parseLimit(value: string | undefined, rule: LimitRule): number | undefined;
+export function parseLimit(value: string | undefined, rule: LimitRule): number | undefined {
   if (value === undefined) return undefined;
   const s = value.trim();
   const n = /^\d+$/.test(s) ? Number(s) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-    throw new UsageError(`--limit ${s}: not a number of events from 1 to 1000000`, { code: 'E_USAGE_LIMIT', hint: 'e.g. --limit 5000' });
-  }
+  if (!Number.isInteger(n) || n < 1 || n > rule.max) throw rule.error(s);
   return n;
 }

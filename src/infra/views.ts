@@ -2,17 +2,14 @@
  * What `infra history` and `infra show-resources` read: an environment's records, as data.
  * Reading only; the CLI renders them.
  */
-import { UsageError } from '../core/errors.js';
 import { readRegistry, type RegistryResource } from '../registry/registry.js';
 import { loadEnvironment } from './environment.js';
 import { readHistory, type HistoryEntry } from './history.js';
 
 /** The newest `limit` entries of the environment's history, newest first. */
-export async function recentHistory(cwd: string, env: string, limit: string, processEnv: NodeJS.ProcessEnv): Promise<{ env: string; entries: HistoryEntry[] }> {
+export async function recentHistory(cwd: string, env: string, limit: number, processEnv: NodeJS.ProcessEnv): Promise<{ env: string; entries: HistoryEntry[] }> {
   const view = await loadEnvironment(cwd, env, processEnv);
-  const count = Number(limit);
-  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--limit ${limit}: expected a positive whole number`);
-  const entries = (await readHistory(view.envPaths.historyFile, view.display(view.envPaths.historyFile))).slice(-count).reverse();
+  const entries = (await readHistory(view.envPaths.historyFile, view.display(view.envPaths.historyFile))).slice(-limit).reverse();
   return { env: view.name, entries };
 }
 

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir } from '../support/cli.js';
+import { parseEnvelope } from '../support/json-contract.js';
 
 describe('CLI output to a pipe', () => {
   it('stops quietly when the reader goes away (faber-cloud ... | head -1)', async () => {
@@ -28,5 +29,35 @@ describe('CLI output to a pipe', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+  it('a signal while a finished command\'s result still drains into the pipe does not truncate it', async () => {
+    // Two helpers saw a stopped CLI end with exit 0 and a stdout that was not JSON: the command
+    // had finished, its envelope was larger than the pipe buffer, and the signal's exit cut it off.
+    const dir = await tempDir();
+    const log = path.join(dir, 'apply.log');
+    const denial = (i: number) => `Error: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::bucket-${i}/key because no identity-based policy allows the s3:PutObject action`;
+    await writeFile(log, Array.from({ length: 1500 }, (_, i) => denial(i)).join('\n'));
+    const argv = ['permissions', 'parse-error', '--file', log, '--json'];
+    const child = spawn(process.execPath, [CLI, ...argv], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    let stdout = '';
+    // Take the first chunk and stop reading: the rest of the envelope waits in the CLI.
+    await new Promise<void>((resolve) => child.stdout.once('data', (c: Buffer) => {
+      stdout += c.toString();
+      child.stdout.pause();
+      resolve();
+    }));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stdout.resume();
+    const { code, signal } = await closed;
+    expect(stdout.length).toBeGreaterThan(64 * 1024);
+    const json = await parseEnvelope(stdout, argv);
+    expect(json.ok).toBe(true);
+    expect(json.data.denials).toHaveLength(1500);
+    // The command finished before the signal: its own exit code stands.
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 });

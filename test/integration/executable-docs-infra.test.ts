@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { type CliRun } from '../support/cli.js';
-import { APPLY_LOG, docLines, envOfLine, fillArgv, problemsOf, runKey, SET_OF, type DocLine } from '../support/executable-docs.js';
+import { APPLY_LOG, envOfLine, fillArgv, runKey, testOrderedLines, type DocLine } from '../support/executable-docs.js';
 import { createGrantProfileUsers, resetMoto } from '../support/moto.js';
 import { createProject, type TestProject } from '../support/project.js';
 
@@ -16,16 +16,10 @@ import { createProject, type TestProject } from '../support/project.js';
 
 /** Lifecycle order: what each command needs has happened before it. Destroy is last. */
 const ORDER = ['infra preview', 'permissions preflight', 'infra deploy', 'infra test', 'infra show-resources', 'infra history', 'infra drift', 'infra adopt', 'permissions grant', 'infra destroy'];
-const LINES = docLines()
-  .filter((l) => SET_OF[l.command] === 'infra')
-  .map((l, i) => [l, i] as const)
-  .sort(([a, i], [b, j]) => ORDER.indexOf(a.command) - ORDER.indexOf(b.command) || i - j)
-  .map(([l]) => l);
 
 describe('executable docs: infrastructure lifecycle', () => {
   let p: TestProject;
   const plans = new Map<string, string>();
-  const runs = new Map<string, CliRun>();
 
   beforeAll(async () => {
     await resetMoto();
@@ -35,9 +29,6 @@ describe('executable docs: infrastructure lifecycle', () => {
   });
 
   async function run(line: DocLine): Promise<CliRun> {
-    // Identical lines (the plan aside) run once: a second deploy of the same reviewed plan tells nothing new.
-    const same = runKey(line, fillArgv(line, { planId: () => 'plan' }));
-    if (runs.has(same)) return runs.get(same)!;
     const drift = line.command === 'infra drift';
     if (line.words.includes('--plan')) {
       const env = envOfLine(line);
@@ -53,22 +44,16 @@ describe('executable docs: infrastructure lifecycle', () => {
       }
     }
     const argv = fillArgv(line, { planId: (env, destroy) => plans.get(`${env}:${drift ? 'drift' : destroy}`) ?? '0123456789ab' });
-    runs.set(same, await p.cli(argv, line.piped ? { input: APPLY_LOG } : {}));
-    return runs.get(same)!;
+    return p.cli(argv, line.piped ? { input: APPLY_LOG } : {});
   }
 
-  it('found the lines of every lifecycle command', () => {
-    const found = new Set(LINES.map((l) => l.command));
-    for (const command of ORDER) expect(found, command).toContain(command);
+  testOrderedLines({
+    set: 'infra',
+    order: ORDER,
+    what: 'lifecycle',
+    // Identical lines (the plan aside) run once: a second deploy of the same reviewed plan tells nothing new.
+    key: (line) => runKey(line, fillArgv(line, { planId: () => 'plan' })),
+    run,
+    timeoutMs: 180_000,
   });
-
-  it.each(LINES.map((l) => [`${l.where}: ${l.text}`, l] as const))(
-    '%s',
-    async (_, line) => {
-      const result = await run(line);
-      expect(problemsOf(line, result), `${line.where}: \`${line.text}\`\n${result.stdout}${result.stderr}`).toEqual([]);
-    },
-    180_000,
-  );
 });
-

@@ -2,9 +2,9 @@ import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { alarm, cloudwatch } from '../support/ops-monitor-seed.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe } from 'vitest';
 import { type CliRun } from '../support/cli.js';
-import { APPLY_LOG, docLines, fillArgv, problemsOf, runKey, SET_OF, type DocLine } from '../support/executable-docs.js';
+import { APPLY_LOG, fillArgv, runKey, testOrderedLines, type DocLine } from '../support/executable-docs.js';
 import { resetMoto } from '../support/moto.js';
 import { clients, seedEnvironment, writeRegistry } from '../support/ops-seed.js';
 import { createProject, type TestProject } from '../support/project.js';
@@ -18,16 +18,10 @@ import { createProject, type TestProject } from '../support/project.js';
  */
 
 const ORDER = ['ops check-health', 'ops query-logs', 'ops investigate', 'ops audit', 'ops remediate'];
-const LINES = docLines()
-  .filter((l) => SET_OF[l.command] === 'ops')
-  .map((l, i) => [l, i] as const)
-  .sort(([a, i], [b, j]) => ORDER.indexOf(a.command) - ORDER.indexOf(b.command) || i - j)
-  .map(([l]) => l);
 const FLAGGED = new Set(['aws_s3_bucket.public', 'aws_iam_role.app', 'aws_security_group.ssh', 'aws_cloudwatch_log_group.forever']);
 
 describe('executable docs: operations', () => {
   let p: TestProject;
-  const runs = new Map<string, CliRun>();
   const services: Record<string, { cluster: string; serviceArn: string }> = {};
 
   beforeAll(async () => {
@@ -59,27 +53,12 @@ describe('executable docs: operations', () => {
     }
   }
 
+  const argvOf = (line: DocLine) => fillArgv(line, { planId: () => '0123456789ab' });
+
   async function run(line: DocLine): Promise<CliRun> {
-    const argv = fillArgv(line, { planId: () => '0123456789ab' });
-    const key = runKey(line, argv);
-    if (!runs.has(key)) {
-      await prepare(line);
-      runs.set(key, await p.cli(argv, line.piped ? { input: APPLY_LOG } : {}));
-    }
-    return runs.get(key)!;
+    await prepare(line);
+    return p.cli(argvOf(line), line.piped ? { input: APPLY_LOG } : {});
   }
 
-  it('found the lines of every ops command', () => {
-    const found = new Set(LINES.map((l) => l.command));
-    for (const command of ORDER) expect(found, command).toContain(command);
-  });
-
-  it.each(LINES.map((l) => [`${l.where}: ${l.text}`, l] as const))(
-    '%s',
-    async (_, line) => {
-      const result = await run(line);
-      expect(problemsOf(line, result), `${line.where}: \`${line.text}\`\n${result.stdout}${result.stderr}`).toEqual([]);
-    },
-    120_000,
-  );
+  testOrderedLines({ set: 'ops', order: ORDER, what: 'ops', key: (line) => runKey(line, argvOf(line)), run, timeoutMs: 120_000 });
 });

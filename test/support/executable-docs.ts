@@ -8,6 +8,7 @@
 // `# exit N` at the end of a line in a shell block. A line without one must exit 0.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { expect, it } from 'vitest';
 import { commandOf } from '../../src/cli/commands.js';
 import type { CommandDefinition } from '../../src/cli/definition.js';
 import type { CliRun } from './cli.js';
@@ -240,6 +241,47 @@ export function undeclared(def: CommandDefinition | undefined, run: CliRun): str
 /** A line's run, keyed so that identical lines (same argv, stdin and stated exit) run once. */
 export function runKey(line: DocLine, argv: readonly string[]): string {
   return JSON.stringify([argv, line.piped, line.expectedExit ?? 0]);
+}
+
+/**
+ * The tests of one ordered precondition set (executable-docs-infra and -ops), inside their
+ * describe: its lines, sorted so that each command's preconditions have run before it (a
+ * command's own lines in document order), every command of `order` has lines, and each line
+ * exits as its markdown says. A line runs once per key (see runKey); identical lines share
+ * that first run, since a second run of the same line tells nothing new.
+ */
+export function testOrderedLines(options: {
+  set: PreconditionSet;
+  order: readonly string[];
+  /** The commands `order` names, for the first test's title (e.g. 'lifecycle'). */
+  what: string;
+  key: (line: DocLine) => string;
+  run: (line: DocLine) => Promise<CliRun>;
+  timeoutMs: number;
+}): void {
+  const { order } = options;
+  const lines = docLines()
+    .filter((l) => SET_OF[l.command] === options.set)
+    .map((l, i) => [l, i] as const)
+    .sort(([a, i], [b, j]) => order.indexOf(a.command) - order.indexOf(b.command) || i - j)
+    .map(([l]) => l);
+  const runs = new Map<string, CliRun>();
+
+  it(`found the lines of every ${options.what} command`, () => {
+    const found = new Set(lines.map((l) => l.command));
+    for (const command of order) expect(found, command).toContain(command);
+  });
+
+  it.each(lines.map((l) => [`${l.where}: ${l.text}`, l] as const))(
+    '%s',
+    async (_, line) => {
+      const key = options.key(line);
+      if (!runs.has(key)) runs.set(key, await options.run(line));
+      const result = runs.get(key)!;
+      expect(problemsOf(line, result), `${line.where}: \`${line.text}\`\n${result.stdout}${result.stderr}`).toEqual([]);
+    },
+    options.timeoutMs,
+  );
 }
 
 /** The error text piped lines and `--error-file`/`--file` placeholders read: a denial as OpenTofu prints it. */

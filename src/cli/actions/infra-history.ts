@@ -2,12 +2,13 @@ import { recentHistory } from '../../infra/views.js';
 import type { infraHistory } from '../command-sets/infra-lifecycle.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import type { InputOf } from '../definition.js';
+import { ENTRIES_LIMIT, parseLimit } from '../options.js';
 import { showValue as show } from '../render/values.js';
 import type { Output } from '../output-schemas/common.js';
 import type * as schema from '../output-schemas/infra-lifecycle.js';
 
 export async function run(ctx: CommandContext, { options }: InputOf<typeof infraHistory>): Promise<CommandResult> {
-  const data = (await recentHistory(ctx.cwd, options.env, options.limit, ctx.env)) satisfies Output<typeof schema.infraHistory>;
+  const data = (await recentHistory(ctx.cwd, options.env, parseLimit(options.limit, ENTRIES_LIMIT), ctx.env)) satisfies Output<typeof schema.infraHistory>;
   const { entries } = data;
   if (entries.length === 0) return { data, human: `No deployments or remediations recorded for '${data.env}' yet.` };
   const s = ctx.style;

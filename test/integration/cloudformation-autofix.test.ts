@@ -33,8 +33,10 @@ describe('a CloudFormation deploy with IAM enforcement on', () => {
 
   it('grants ExecuteChangeSet, then DeleteStack, scoped to the stack pattern and audited; deploy and destroy succeed', async () => {
     const p = await createProject('app', { iac: 'cloudformation' });
+    // preflight_grants off: this tests the auto-fix loop, the safety net behind the preflight (which
+    // predicts ExecuteChangeSet; test/integration/cloudformation-neutral.test.ts deploys with it, 0 rounds).
     await p.editConfig((c) => {
-      c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0 };
+      c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0, preflight_grants: false };
     });
     const users = Object.fromEntries(
       (

@@ -120,8 +120,10 @@ describe('CDK file assets through the cdk handler', () => {
   it('with IAM enforcement on, a refused upload is read as a denial of s3:PutObject; the shared bootstrap bucket is left to a person, nothing executed', async () => {
     const p = await create();
     await s3().send(new CreateBucketCommand({ Bucket: BUCKET }));
+    // preflight_grants off: this is about the auto-fix round meeting the upload's denial (the
+    // preflight would grant the stack's own resource actions first, which is not the point here).
     await p.editConfig((c) => {
-      c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0 };
+      c.permissions = { ...c.permissions, grant_unstated_reason: true, propagation_wait_seconds: 0, preflight_grants: false };
     });
     await createProfileUsers([
       { profile: 'assets-discover-deploy', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:GetCallerIdentity'], Resource: '*' }] } },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -57,7 +57,12 @@ describe('CDK file assets through the cdk handler', () => {
     expect(Object.keys(files)).toEqual(['index.js']);
     expect(Buffer.from(files['index.js']!).toString('utf8')).toBe(await readFile(path.join(CDK_FIXTURES, 'lambda-app', 'handler', 'index.js'), 'utf8'));
     // moto makes a function from a missing object too (code size 0): its code hash proves it read the published zip
-    const fn = await new LambdaClient(config()).send(new GetFunctionCommand({ FunctionName: 'assets-core-test-worker' }));
+    const lambda = new LambdaClient(config());
+    // (seen once in a whole-suite run: the function missing after a deploy that exited 0; say what moto and the deploy had)
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: 'assets-core-test-worker' })).catch(async (error: Error) => {
+      const listed = await lambda.send(new ListFunctionsCommand({})).then((o) => (o.Functions ?? []).map((f) => f.FunctionArn), (e: Error) => e.message);
+      throw new Error(`${error.message}; moto's functions: ${JSON.stringify(listed)}; stack state: ${JSON.stringify(await p.state('test'))}; deploy said:\n${deploy.stderr}`);
+    });
     expect(fn.Configuration?.Handler).toBe('index.handler');
     expect(fn.Configuration?.CodeSha256).toBe(createHash('sha256').update(body).digest('base64'));
     expect((await p.state('test')).map((r) => r.address)).toContain(await workerLogicalId(p.terraformDir));

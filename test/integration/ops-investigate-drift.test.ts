@@ -41,7 +41,7 @@ describe('ops investigate after infra drift', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + 3_000 - Date.now())));
     const step = (Date.now() - start) / 30;
     const message = 'ProvisionedThroughputExceededException: The level of configured provisioned throughput for the table was exceeded (table demo-core-test-items)';
-    await putLogEvents('/demo/test/app', Array.from({ length: 30 }, (_, i) => Math.round(start + i * step)).map((t, i) => ({ timestamp: t, message: lambdaLine(t, i, 'ERROR', message) })), 1);
+    await putLogEvents('demo-core-test-app', Array.from({ length: 30 }, (_, i) => Math.round(start + i * step)).map((t, i) => ({ timestamp: t, message: lambdaLine(t, i, 'ERROR', message) })), 1);
 
     const run = await p.cli(['ops', 'investigate', '--env', 'test', '--issue', 'orders failing', '--json']);
     expect(run.code, run.stdout + run.stderr).toBe(0);

@@ -39,10 +39,16 @@ async function motoApi(route: string, body?: string): Promise<void> {
   if (!res.ok) throw new Error(`moto ${route}: HTTP ${res.status} ${await res.text()}`);
 }
 
-/** Forget every resource (and turn IAM enforcement off). */
+/**
+ * Forget every resource, turn IAM enforcement off and put moto's configuration back to its
+ * defaults. `reset` keeps the configuration, and it leaks: with Lambda's `use_docker` off (a
+ * test that invokes functions sets it), the Lambda API reads another backend than the one
+ * CloudFormation creates functions in, so a stack's function is missing from GetFunction.
+ */
 export async function resetMoto(): Promise<void> {
   await motoApi('reset');
   await motoApi('reset-auth', 'inf');
+  await motoApi('config', JSON.stringify({ lambda: { use_docker: true } }));
 }
 
 /** From now on moto checks IAM policies like AWS: unknown or unprivileged keys get AccessDenied. */

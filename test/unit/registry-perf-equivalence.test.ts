@@ -307,7 +307,7 @@ describe('buildRegistry tags: same as the fromEntries/filter it replaced', () =>
     link: () => ({}),
   };
   const tagsOf = (values: Record<string, unknown>) =>
-    buildRegistry(undefined, [{ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', module: '', provider: 'registry.opentofu.org/hashicorp/aws', values }], ctx).resources[0]!.tags;
+    buildRegistry(undefined, [{ address: 'aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', module: '', provider: 'hashicorp/aws', values }], ctx).resources[0]!.tags;
   const reference = (tags: Record<string, unknown>) => Object.fromEntries(Object.entries(tags).filter(([, v]) => typeof v === 'string'));
 
   it('keeps string tags only, tags_all first, and a parsed __proto__ key as a key (not the prototype)', () => {

@@ -538,19 +538,29 @@ func (p *pkgIndex) updateOps(fd *ast.FuncDecl, concrete string) map[string]map[o
 		})
 		return a
 	}
-	var visit func(n ast.Node, attrs []string)
 	t := func(attrs []string) *tracer {
 		return &tracer{p: p, concrete: concrete, onOp: func(o op) { add(attrs, map[op]bool{o: true}) }, onCallee: func(g *ast.FuncDecl) { add(attrs, p.opsOfIn(g, "", concrete)) }}
 	}
+	walkGuarded(fd, t, func(ifs *ast.IfStmt, _ []string) (bool, []string) { return false, condAttrs(ifs.Cond) })
+	return out
+}
+
+// walkGuarded traces fd's body, each call under the attributes of the innermost if that guards
+// it. guard tells, for an if and the attributes around it, whether its body is left out (skip)
+// or the attributes its body runs under (none: not a guard, traced as plain code).
+func walkGuarded(fd *ast.FuncDecl, t func([]string) *tracer, guard func(ifs *ast.IfStmt, attrs []string) (skip bool, inner []string)) {
+	var visit func(n ast.Node, attrs []string)
 	visit = func(n ast.Node, attrs []string) {
 		ast.Inspect(n, func(m ast.Node) bool {
 			if ifs, ok := m.(*ast.IfStmt); ok {
-				if a := condAttrs(ifs.Cond); len(a) > 0 {
+				if skip, inner := guard(ifs, attrs); skip || len(inner) > 0 {
 					if ifs.Init != nil {
 						visit(ifs.Init, attrs)
 					}
-					visit(ifs.Cond, attrs)
-					visit(ifs.Body, a)
+					if !skip {
+						visit(ifs.Cond, attrs)
+						visit(ifs.Body, inner)
+					}
 					if ifs.Else != nil {
 						visit(ifs.Else, attrs)
 					}
@@ -566,7 +576,6 @@ func (p *pkgIndex) updateOps(fd *ast.FuncDecl, concrete string) map[string]map[o
 		})
 	}
 	visit(fd.Body, nil)
-	return out
 }
 
 // isErrorCond: whether an if condition tests an error value (an identifier err, or one ending
@@ -693,44 +702,18 @@ func (p *pkgIndex) createOps(fd, skip *ast.FuncDecl, concrete string) map[string
 	t := func(attrs []string) *tracer {
 		return &tracer{p: p, concrete: concrete, onOp: func(o op) { add(attrs, map[op]bool{o: true}) }, onCallee: func(g *ast.FuncDecl) { add(attrs, p.opsOfIn(g, "", concrete)) }}
 	}
-	var visit func(n ast.Node, attrs []string)
-	visit = func(n ast.Node, attrs []string) {
-		ast.Inspect(n, func(m ast.Node) bool {
-			if ifs, ok := m.(*ast.IfStmt); ok {
-				if isErrorCond(ifs.Cond) || isUntaggedCreateCond(ifs.Cond) {
-					if ifs.Init != nil {
-						visit(ifs.Init, attrs)
-					}
-					if ifs.Else != nil {
-						visit(ifs.Else, attrs)
-					}
-					return false
-				}
-				// A condition inside a conditional block narrows it: the outer setting decides.
-				if a := condAttrs(ifs); len(a) > 0 {
-					if len(attrs) > 0 {
-						a = attrs
-					}
-					if ifs.Init != nil {
-						visit(ifs.Init, attrs)
-					}
-					visit(ifs.Cond, attrs)
-					visit(ifs.Body, a)
-					if ifs.Else != nil {
-						visit(ifs.Else, attrs)
-					}
-					return false
-				}
-			}
-			switch m.(type) {
-			case *ast.SelectorExpr, *ast.Ident:
-				t(attrs).walk(fd, m)
-				return false
-			}
-			return true
-		})
-	}
-	visit(fd.Body, nil)
+	// An error path or the no-tag-on-create fallback is left out; a condition inside a
+	// conditional block narrows it: the outer setting decides.
+	walkGuarded(fd, t, func(ifs *ast.IfStmt, attrs []string) (bool, []string) {
+		if isErrorCond(ifs.Cond) || isUntaggedCreateCond(ifs.Cond) {
+			return true, nil
+		}
+		a := condAttrs(ifs)
+		if len(a) > 0 && len(attrs) > 0 {
+			a = attrs
+		}
+		return false, a
+	})
 	return out
 }
 

@@ -7,34 +7,70 @@ import { testTools } from '../support/tools.js';
 
 /**
  * What a deploy asks of the IaC tool (performance, docs/PERFORMANCE.md "Deploy overhead"): each
- * `show -json` loads every provider's schema (seconds with hashicorp/aws), so the state is read
- * once after the apply, for the registry and DEPLOYED.md's outputs both.
+ * `show -json` loads every provider's schema (seconds with hashicorp/aws), so after the apply the
+ * state is read once, with `state pull` (no provider started), for the registry and DEPLOYED.md's
+ * outputs both. What raw state cannot say without the schemas (dynamic and sensitive attributes)
+ * comes from a digest of `providers schema -json`, made once per lock file and tool version.
  */
 describe('infra deploy: IaC tool calls', () => {
-  it('reads state once after the apply, and DEPLOYED.md still lists the outputs from it', async () => {
+  it('reads state once after the apply, without show -json, and DEPLOYED.md still lists the outputs from it', async () => {
     const p = await createProject('multi-module');
     const main = path.join(p.terraformDir, 'main.tf');
-    await writeFile(main, `${await readFile(main, 'utf8')}\noutput "one_id" {\n  value = terraform_data.one.id\n}\n`);
+    // A provider (so a lock file), a sensitive attribute and the built-in dynamic one (terraform_data.input).
+    const extra = [
+      'terraform {\n  required_providers {\n    random = { source = "hashicorp/random" }\n  }\n}',
+      'resource "random_password" "pw" {\n  length = 18\n}',
+      'output "one_id" {\n  value = terraform_data.one.id\n}',
+      'output "pw_length" {\n  value = random_password.pw.length\n}',
+    ].join('\n\n');
+    await writeFile(main, `${await readFile(main, 'utf8')}\n${extra}\n`);
     const log = path.join(await tempDir('faber-tool-calls-'), 'calls.log');
     const wrapper = path.join(path.dirname(log), 'tofu');
     await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${testTools().iac_binary}' "$@"\n`);
     await chmod(wrapper, 0o755);
+    const afterApply = async () => {
+      const calls = (await readFile(log, 'utf8')).trim().split('\n');
+      const applyAt = calls.findLastIndex((c) => c.startsWith('apply '));
+      expect(applyAt).toBeGreaterThan(0);
+      await writeFile(log, '');
+      return calls.slice(applyAt + 1);
+    };
+    const stateShows = (calls: string[]) => calls.filter((c) => /^show\b/.test(c) && !c.includes('.tfplan'));
 
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
     expect(deploy.code, deploy.stderr).toBe(0);
-
-    const calls = (await readFile(log, 'utf8')).trim().split('\n');
-    const applyAt = calls.findIndex((c) => c.startsWith('apply '));
-    expect(applyAt).toBeGreaterThan(0);
-    const after = calls.slice(applyAt + 1);
-    // `show -json` with no plan file: the state. Exactly one after the apply.
-    expect(after.filter((c) => /^show\b/.test(c) && !c.includes('.tfplan'))).toHaveLength(1);
+    // First deploy: the digest is made once, then state is pulled; no state `show`.
+    const first = await afterApply();
+    expect(stateShows(first)).toEqual([]);
+    expect(first.filter((c) => c.startsWith('state pull'))).toHaveLength(1);
+    expect(first.filter((c) => c.startsWith('providers schema'))).toHaveLength(1);
 
     const registry = await p.readJson(p.artifact('test', 'registry.json'));
     const one = registry.resources.find((r: { address: string }) => r.address === 'terraform_data.one');
+    const pw = registry.resources.find((r: { address: string }) => r.address === 'random_password.pw');
+    expect(one?.id).toEqual(expect.any(String));
+    expect(pw?.id).toBe('none');
     const deployed = await readFile(p.artifact('test', 'DEPLOYED.md'), 'utf8');
     expect(deployed).toContain(`\`one_id\`: \`"${one.id}"\``);
+    expect(deployed).toContain('`pw_length`: `18`');
     expect(deployed).toContain('`secret_out`: (sensitive, redacted)');
     expect(deployed).not.toContain('hunter2');
+    // The password itself is nowhere in what the deploy wrote.
+    const stateFile = path.join(p.terraformDir, 'terraform.tfstate.d', 'test', 'terraform.tfstate');
+    const password = JSON.parse(await readFile(stateFile, 'utf8')).resources.find((r: { type: string }) => r.type === 'random_password')?.instances[0].attributes.result;
+    expect(password).toMatch(/^.{18}$/);
+    expect(JSON.stringify(registry) + deployed).not.toContain(password);
+
+    // Second deploy (a change): the digest is read back, only `state pull` after the apply.
+    await writeFile(main, `${await readFile(main, 'utf8')}\nresource "terraform_data" "two" {\n  input = "second"\n}\n`);
+    const again = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
+    expect(again.code, again.stderr).toBe(0);
+    const second = await afterApply();
+    expect(second.filter((c) => /^(show|providers)\b/.test(c) && !c.includes('.tfplan'))).toEqual([]);
+    expect(second.filter((c) => c.startsWith('state pull'))).toHaveLength(1);
+    const after = await p.readJson(p.artifact('test', 'registry.json'));
+    expect(after.resources.map((r: { address: string }) => r.address)).toContain('terraform_data.two');
+    // Resources the change left alone keep their record.
+    expect(after.resources.find((r: { address: string }) => r.address === 'terraform_data.one')).toMatchObject({ created_at: one.created_at, updated_at: one.updated_at, fingerprint: one.fingerprint });
   });
 });

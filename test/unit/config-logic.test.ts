@@ -60,6 +60,9 @@ describe('IacRunner.argv', () => {
     expect(IacRunner.argv(['show', '-json'])).toEqual(['show', '-no-color', '-json']);
     expect(IacRunner.argv(['version', '-json'])).toEqual(['version', '-json']);
     expect(IacRunner.argv(['workspace', 'select', 'test'])).toEqual(['workspace', 'select', '-no-color', 'test']);
+    // Both two-word reads the deploy runs: the flag after the second word, where the tool takes it.
+    expect(IacRunner.argv(['state', 'pull'])).toEqual(['state', 'pull', '-no-color']);
+    expect(IacRunner.argv(['providers', 'schema', '-json'])).toEqual(['providers', 'schema', '-no-color', '-json']);
     expect(IacRunner.argv(['apply', '-input=false', 'p'])).toEqual(['apply', '-no-color', '-input=false', 'p']);
   });
 });

@@ -1,4 +1,4 @@
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InterruptedError, OperationError } from '../../../core/errors.js';
 import { registerSensitiveFromShowJson } from './sensitive.js';
@@ -8,6 +8,8 @@ import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics, toEvent } fr
 import { digestPlan, driftIdOf, driftOf, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
 import { IacRunner, parseJsonOutput, resolveIacBinary, type BinaryPreference } from './runner.js';
 import { stateResources, type ShowStateJson } from './state.js';
+import { showStateFromRaw } from './raw-state.js';
+import { digestProviderSchemas, readSchemaDigest, schemaDigestKey, writeSchemaDigest } from './schema-digest.js';
 import { backendArgs, backendDigest, initRecordFile, migrationRefusal, readInitRecord, stateLockError, type BackendSettings } from './backend.js';
 import { writeJsonAtomic } from '../../../core/files/atomic.js';
 
@@ -279,11 +281,32 @@ export class TerraformHandler implements IacHandler {
   async showState(): Promise<StateResource[]> {
     await this.selectWorkspace();
     const runner = await this.runner();
-    const state = (await runner.showJson()) as ShowStateJson;
+    const state = (await this.pulledState(runner)) ?? ((await runner.showJson()) as ShowStateJson);
     registerSensitiveFromShowJson(state);
     const resources = stateResources(state);
     this.shownState = state;
     return resources;
+  }
+
+  /**
+   * The state from `state pull` and the providers' schema digest (raw-state.ts): no provider is
+   * started, where `show -json` starts every one. Undefined when the digest cannot be had (no
+   * lock file) or the state is one the digest cannot read exactly: then `show -json` reads it.
+   * A missing digest is made once per provider set, from `providers schema -json`.
+   */
+  private async pulledState(runner: IacRunner): Promise<ShowStateJson | undefined> {
+    const { directory } = this.options;
+    const lockText = await readFile(path.join(directory, '.terraform.lock.hcl'), 'utf8').catch(() => undefined);
+    if (lockText === undefined) return undefined;
+    const key = schemaDigestKey(runner.binary, lockText);
+    let digest = await readSchemaDigest(directory, key);
+    if (!digest) {
+      digest = digestProviderSchemas(key, await runner.providerSchemas());
+      // Not worth failing a deploy over: without it the next read is a `show -json` again.
+      await writeSchemaDigest(directory, digest).catch(() => undefined);
+    }
+    const raw = await runner.pullState();
+    return raw === undefined ? {} : showStateFromRaw(raw, digest.providers);
   }
 
   async outputs(): Promise<OutputValue[]> {
@@ -292,7 +315,7 @@ export class TerraformHandler implements IacHandler {
     this.shownState = undefined;
     if (!state) {
       const runner = await this.runner();
-      state = (await runner.showJson()) as ShowStateJson;
+      state = (await this.pulledState(runner)) ?? ((await runner.showJson()) as ShowStateJson);
       registerSensitiveFromShowJson(state);
     }
     return Object.entries(state.values?.outputs ?? {}).map(([name, o]) =>

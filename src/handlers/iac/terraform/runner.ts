@@ -31,7 +31,8 @@ export interface RunOptions {
 }
 
 /** What may still run after a signal: reads that record what exists (state into the registry). */
-const READS = new Set(['show', 'output', 'version']);
+const READS = new Set(['show', 'output', 'version', 'state pull', 'providers schema']);
+const isRead = (args: readonly string[]) => READS.has(args[0] ?? '') || READS.has(`${args[0]} ${args[1]}`);
 
 /** Subcommands that accept -input=false. */
 const TAKES_INPUT_FLAG = new Set(['init', 'plan', 'apply', 'destroy', 'import', 'refresh']);
@@ -64,19 +65,14 @@ export async function resolveIacBinary(preference: BinaryPreference, env: NodeJS
       });
     }
   }
-  const versionEnv = { ...process.env, ...env, CHECKPOINT_DISABLE: '1' };
-  const result = await runProcess(found, ['version', '-json'], { env: versionEnv, spareSignals: 2 });
-  let version = '';
-  try {
-    version = String((JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version ?? '');
-  } catch {
-    version = /v(\d+\.\d+\.\d+\S*)/.exec(result.stdout)?.[1] ?? '';
-  }
+  // One `version` call: its first line names the tool and its version ("OpenTofu v1.12.6",
+  // "Terraform v1.5.7"); `version -json` does not say which tool it is.
+  const result = await runProcess(found, ['version'], { env: { ...process.env, ...env, CHECKPOINT_DISABLE: '1' }, spareSignals: 2 });
+  const version = /v(\d+\.\d+\.\d+\S*)/.exec(result.stdout)?.[1] ?? '';
   if (result.exitCode !== 0 || version === '') {
     throw new ConfigError('E_CONFIG_IAC_BINARY', `${found} did not answer \`version\`: ${result.stderr || result.stdout}`.trim());
   }
-  const plain = await runProcess(found, ['version'], { env: versionEnv, spareSignals: 2 });
-  const kind = /OpenTofu/i.test(plain.stdout) ? 'tofu' : 'terraform';
+  const kind = /OpenTofu/i.test(result.stdout) ? 'tofu' : 'terraform';
   return { path: found, kind, version };
 }
 
@@ -94,14 +90,14 @@ export class IacRunner {
     if (TAKES_NO_COLOR.has(sub) && !rest.includes('-no-color')) flags.push('-no-color');
     if (TAKES_INPUT_FLAG.has(sub) && !rest.some((a) => a.startsWith('-input='))) flags.push('-input=false');
     // Flags go right after the subcommand (and its own subcommand, e.g. `workspace select`).
-    const nested = sub === 'workspace' || sub === 'state' ? 1 : 0;
+    const nested = sub === 'workspace' || sub === 'state' || (sub === 'providers' && rest[0] === 'schema') ? 1 : 0;
     return [sub, ...rest.slice(0, nested), ...flags, ...rest.slice(nested)];
   }
 
   async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const argv = IacRunner.argv(args);
     // After a signal nothing new is planned or applied; reads that record the outcome still run.
-    if (!READS.has(args[0] ?? '')) {
+    if (!isRead(args)) {
       const stopped = interruption();
       if (stopped) throw stopped;
     }
@@ -120,7 +116,7 @@ export class IacRunner {
       cwd: this.options.cwd,
       env: { ...(this.options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
       // A read (recording the outcome) is short and is left to finish until the third signal.
-      spareSignals: READS.has(argv[0] ?? '') ? 2 : 0,
+      spareSignals: isRead(argv) ? 2 : 0,
       ...(options.onLine ? { onLine: options.onLine } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -137,6 +133,18 @@ export class IacRunner {
       });
     }
     return out;
+  }
+
+  /** `state pull`: the raw state document (no provider is started), or undefined when there is no state yet. */
+  async pullState(): Promise<unknown> {
+    const { stdout } = await this.run(['state', 'pull']);
+    return stdout.trim() === '' ? undefined : parseJsonOutput(stdout);
+  }
+
+  /** `providers schema -json`: every provider's schema (each provider started: seconds with hashicorp/aws). */
+  async providerSchemas(): Promise<unknown> {
+    const { stdout } = await this.run(['providers', 'schema', '-json']);
+    return parseJsonOutput(stdout);
   }
 
   /** `show -json [file]`: the plan or state as JSON. */

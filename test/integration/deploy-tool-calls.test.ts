@@ -30,7 +30,7 @@ describe('infra deploy: IaC tool calls', () => {
     await chmod(wrapper, 0o755);
     const afterApply = async () => {
       const calls = (await readFile(log, 'utf8')).trim().split('\n');
-      const applyAt = calls.findLastIndex((c) => c.startsWith('apply '));
+      const applyAt = calls.findIndex((c) => c.startsWith('apply '));
       expect(applyAt).toBeGreaterThan(0);
       await writeFile(log, '');
       return calls.slice(applyAt + 1);
@@ -70,7 +70,21 @@ describe('infra deploy: IaC tool calls', () => {
     expect(second.filter((c) => c.startsWith('state pull'))).toHaveLength(1);
     const after = await p.readJson(p.artifact('test', 'registry.json'));
     expect(after.resources.map((r: { address: string }) => r.address)).toContain('terraform_data.two');
-    // Resources the change left alone keep their record.
+    // A preview, then its deploy: the preview's init still holds, so the deploy runs none.
+    await writeFile(main, `${await readFile(main, 'utf8')}\nresource "terraform_data" "three" {\n  input = "third"\n}\n`);
+    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
+    expect(preview.code, preview.stderr).toBe(0);
+    const previewCalls = (await readFile(log, 'utf8')).trim().split('\n');
+    expect(previewCalls.filter((c) => c.startsWith('init'))).toHaveLength(1);
+    await writeFile(log, '');
+    const planId = JSON.parse(preview.stdout).data.plan_id as string;
+    const applied = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', planId, '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
+    expect(applied.code, applied.stderr).toBe(0);
+    const deployCalls = (await readFile(log, 'utf8')).trim().split('\n');
+    expect(deployCalls.filter((c) => c.startsWith('init'))).toEqual([]);
+    expect(deployCalls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
+
+    // Resources the changes left alone keep their record.
     expect(after.resources.find((r: { address: string }) => r.address === 'terraform_data.one')).toMatchObject({ created_at: one.created_at, updated_at: one.updated_at, fingerprint: one.fingerprint });
   });
 });

@@ -42,6 +42,8 @@ export async function backendArgs(settings: BackendSettings | undefined, project
 export interface InitRecord {
   env: string;
   backend: string;
+  /** The working directory right after that init (working-directory.ts): unchanged, the init still holds. */
+  fingerprint?: string;
 }
 
 export async function backendDigest(args: readonly string[]): Promise<string> {
@@ -62,7 +64,8 @@ export function initRecordFile(directory: string): string {
 export async function readInitRecord(directory: string): Promise<InitRecord | undefined> {
   try {
     const parsed = JSON.parse(await readFile(initRecordFile(directory), 'utf8')) as Partial<InitRecord>;
-    return typeof parsed.env === 'string' && typeof parsed.backend === 'string' ? { env: parsed.env, backend: parsed.backend } : undefined;
+    if (typeof parsed.env !== 'string' || typeof parsed.backend !== 'string') return undefined;
+    return { env: parsed.env, backend: parsed.backend, ...(typeof parsed.fingerprint === 'string' ? { fingerprint: parsed.fingerprint } : {}) };
   } catch {
     return undefined;
   }

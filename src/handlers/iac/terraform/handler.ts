@@ -12,6 +12,7 @@ import { showStateFromRaw } from './raw-state.js';
 import { digestProviderSchemas, readSchemaDigest, schemaDigestKey, writeSchemaDigest } from './schema-digest.js';
 import { backendArgs, backendDigest, initRecordFile, migrationRefusal, readInitRecord, stateLockError, type BackendSettings } from './backend.js';
 import { writeJsonAtomic } from '../../../core/files/atomic.js';
+import { workingDirectoryFingerprint } from './working-directory.js';
 
 export interface TerraformHandlerOptions {
   /** Terraform root module, absolute. */
@@ -96,10 +97,17 @@ export class TerraformHandler implements IacHandler {
     const args = await backendArgs(this.options.backend, this.options.projectRoot ?? directory, directory);
     const digest = await backendDigest(args);
     const record = await readInitRecord(directory);
+    // This environment's last init still holds (same backend arguments, nothing in the working
+    // directory or the configuration changed since): not run again. Anything else is an init.
+    const held = environment !== undefined && record?.env === environment && record.backend === digest && record.fingerprint !== undefined;
+    if (held && record.fingerprint === (await workingDirectoryFingerprint(directory))) {
+      await this.selectWorkspace();
+      return;
+    }
     const reconfigure = environment !== undefined && record !== undefined && record.env !== environment;
     await this.runInit(runner, ['init', ...(reconfigure ? ['-reconfigure'] : []), ...args]);
-    if (environment !== undefined && (record?.env !== environment || record.backend !== digest)) {
-      await writeJsonAtomic(initRecordFile(directory), { env: environment, backend: digest }, { root: directory });
+    if (environment !== undefined) {
+      await writeJsonAtomic(initRecordFile(directory), { env: environment, backend: digest, fingerprint: await workingDirectoryFingerprint(directory) }, { root: directory });
     }
     await this.selectWorkspace();
   }

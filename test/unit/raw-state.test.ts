@@ -159,3 +159,25 @@ describe('provider schema digest', () => {
     }
   });
 });
+
+describe('showStateFromRaw on hostile state', () => {
+  it('treats a __proto__ key as a key: its secret is removed and no prototype changes', () => {
+    const attributes = JSON.parse('{"id":"x","__proto__":{"token":"proto-secret-1","plain":"p"},"other":"o"}') as Record<string, unknown>;
+    const doc = showStateFromRaw(
+      rawState([
+        {
+          mode: 'managed',
+          type: 'aws_thing',
+          name: 't',
+          provider,
+          instances: [{ attributes, sensitive_attributes: [[{ type: 'get_attr', value: '__proto__' }, { type: 'get_attr', value: 'token' }]] }],
+        },
+      ]),
+      providers,
+    );
+    const values = stateResources(doc!)[0]?.values as Record<string, unknown>;
+    expect(JSON.stringify(values)).not.toContain('proto-secret-1');
+    expect(values.other).toBe('o');
+    expect(({} as Record<string, unknown>).token).toBeUndefined();
+  });
+});

@@ -152,7 +152,8 @@ function stepKey(step: unknown): string | number | undefined {
  * that does not resolve) marks where it stopped: more is hidden, never less.
  */
 function sensitiveMarks(values: Record<string, unknown>, statePaths: unknown, schema: TypeDigest): Record<string, unknown> | undefined {
-  const marks: Record<string, unknown> = {};
+  // Prototype-less: a key named `__proto__` in state is a key like any other here.
+  const marks: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const mark = (keys: readonly (string | number)[]): boolean => {
     if (keys.length === 0) return false;
     let value: unknown = values;
@@ -172,7 +173,7 @@ function sensitiveMarks(values: Record<string, unknown>, statePaths: unknown, sc
       }
       const existing = (node as Record<string, unknown>)[key];
       if (existing === true) return true;
-      const child = existing !== undefined ? existing : Array.isArray(next) ? [] : {};
+      const child = existing !== undefined ? existing : Array.isArray(next) ? [] : (Object.create(null) as Record<string, unknown>);
       (node as Record<string, unknown>)[key] = child;
       parent = { node, key };
       node = child as Record<string, unknown> | unknown[];

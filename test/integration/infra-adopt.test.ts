@@ -4,6 +4,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfRes
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetBucketTaggingCommand, HeadBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
@@ -12,7 +13,7 @@ import { createProject } from '../support/project.js';
 
 /**
  * Issue 17, part 3: `infra adopt` through the built CLI, OpenTofu with the aws provider and moto.
- * A bucket, a table and a topic made out-of-band (the SDK straight to moto) with the test
+ * A bucket, a table and two topics (one untagged, found by its name) made out-of-band (the SDK straight to moto) with the test
  * environment's tags and names are adopted: the preview imports exactly them and changes nothing
  * else; the deploy imports them (registry adopted_at) and modifies none of them. Resources of
  * another environment, or with neither the tags nor the naming, are left alone.
@@ -40,33 +41,22 @@ async function table(name: string, tags: { Key: string; Value: string }[]) {
   await ddb().send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], Tags: tags }));
 }
 
-/** No SNS client is bundled: moto answers the query API without checking the signature. */
-async function sns(params: Record<string, string>): Promise<string> {
-  const res = await fetch(`${endpoint()}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=x/20260101/${MOTO_REGION}/sns/aws4_request, SignedHeaders=host, Signature=x` },
-    body: new URLSearchParams(params),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-  return text;
+const sns = () => new SNSClient(client());
+
+async function topic(name: string, tags?: { Key: string; Value: string }[]): Promise<string> {
+  return (await sns().send(new CreateTopicCommand({ Name: name, ...(tags ? { Tags: tags } : {}) }))).TopicArn!;
 }
 
-async function topic(name: string, tags: { Key: string; Value: string }[]): Promise<string> {
-  const params: Record<string, string> = { Action: 'CreateTopic', Name: name };
-  tags.forEach((t, i) => {
-    params[`Tags.member.${i + 1}.Key`] = t.Key;
-    params[`Tags.member.${i + 1}.Value`] = t.Value;
-  });
-  return /<TopicArn>([^<]+)<\/TopicArn>/.exec(await sns(params))![1]!;
+async function topicAttributes(arn: string): Promise<string[]> {
+  const attrs = (await sns().send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
+  return Object.entries(attrs).filter(([k]) => !k.startsWith('Subscriptions')).map(([k, v]) => `${k}=${v}`).sort();
 }
 
 /** What someone would check: every attribute the adopt must not touch. */
-async function snapshot(topicArn: string) {
+async function snapshot(topicArns: string[]) {
   const t = (await ddb().send(new DescribeTableCommand({ TableName: 'demo-core-test-legacy-items' }))).Table!;
   const tableTags = (await ddb().send(new ListTagsOfResourceCommand({ ResourceArn: t.TableArn! }))).Tags;
-  const attrs = await sns({ Action: 'GetTopicAttributes', TopicArn: topicArn });
-  const topicAttrs = [...attrs.matchAll(/<key>([^<]+)<\/key>\s*<value>([^<]*)<\/value>/g)].map((m) => `${m[1]}=${m[2]}`).filter((kv) => !kv.startsWith('Subscriptions')).sort();
+  const topicAttrs = await Promise.all(topicArns.map(topicAttributes));
   return {
     bucket: await s3().send(new HeadBucketCommand({ Bucket: 'demo-core-test-legacy' })).then(() => 'exists'),
     bucketTags: (await s3().send(new GetBucketTaggingCommand({ Bucket: 'demo-core-test-legacy' }))).TagSet,
@@ -78,7 +68,7 @@ async function snapshot(topicArn: string) {
 describe('infra adopt', () => {
   beforeEach(resetMoto);
 
-  it('adopts a bucket, a table and a topic of the environment: an import-only preview, then a deploy that imports them (adopted_at) and changes none', async () => {
+  it('adopts a bucket, a table and two topics (one untagged) of the environment: an import-only preview, then a deploy that imports them (adopted_at) and changes none', async () => {
     const p = await createProject(DEMO, { project: 'demo' });
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(deploy.code, deploy.stderr).toBe(0);
@@ -90,10 +80,14 @@ describe('infra adopt', () => {
     await bucket('demo-core-test-legacy', tagsOf('test'));
     await table('demo-core-test-legacy-items', tagsOf('test'));
     const topicArn = await topic('demo-core-test-alerts', tagsOf('test'));
+    // Untagged: the tag index does not list it, only SNS's own listing by the naming prefix.
+    const untaggedTopicArn = await topic('demo-core-test-events');
+    const strangerTopicArn = await topic('someone-elses-topic');
+    const prodTopicArn = await topic('demo-core-prod-events');
     await bucket('demo-core-prod-legacy', tagsOf('prod'));
     await table('demo-core-prod-legacy-items', tagsOf('prod'));
     await bucket('someone-elses-bucket');
-    const before = await snapshot(topicArn);
+    const before = await snapshot([topicArn, untaggedTopicArn]);
 
     // A dry run lists them and writes nothing.
     const filesBefore = (await readdir(p.terraformDir)).sort();
@@ -103,6 +97,7 @@ describe('infra adopt', () => {
       ['aws_dynamodb_table', 'demo-core-test-legacy-items'],
       ['aws_s3_bucket', 'demo-core-test-legacy'],
       ['aws_sns_topic', topicArn],
+      ['aws_sns_topic', untaggedTopicArn],
     ]);
     expect(dry.json.data.files).toEqual([]);
     expect(dry.json.data.plan).toBeNull();
@@ -113,15 +108,18 @@ describe('infra adopt', () => {
     expect(adopt.code, adopt.stdout + adopt.stderr).toBe(0);
     const data = adopt.json.data;
     const addresses = data.adopted.map((t: any) => t.address).sort();
-    expect(addresses).toEqual(['aws_dynamodb_table.adopted_test_legacy_items', 'aws_s3_bucket.adopted_test_legacy', 'aws_sns_topic.adopted_test_alerts']);
-    // found by tags and by name alike (the topic by tags only: there is no SNS listing)
+    expect(addresses).toEqual(['aws_dynamodb_table.adopted_test_legacy_items', 'aws_s3_bucket.adopted_test_legacy', 'aws_sns_topic.adopted_test_alerts', 'aws_sns_topic.adopted_test_events']);
+    // found by tags and by name alike; the untagged topic by SNS's listing of names only
     expect(data.adopted.find((t: any) => t.type === 'aws_s3_bucket').via).toEqual(['name', 'tags']);
+    expect(data.adopted.find((t: any) => t.import_id === topicArn).via).toEqual(['name', 'tags']);
+    expect(data.adopted.find((t: any) => t.import_id === untaggedTopicArn).via).toEqual(['name']);
+    expect(data.skipped).toEqual([]);
     // the plan imports exactly them, and changes nothing
     expect(data.imports).toEqual(addresses.map((a: string) => `${a}[0]`));
     expect(data.differences).toEqual([]);
     expect(data.not_imported).toEqual([]);
     expect(data.other_changes).toEqual([]);
-    expect(data.plan.digest.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, import: 3 });
+    expect(data.plan.digest.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, import: 4 });
     expect(data.plan.digest.changes.every((c: any) => c.action === 'no-op' && c.importing === true)).toBe(true);
     expect(data.next_command).toBe(`faber-cloud infra deploy --env test --plan ${data.plan.plan_id}`);
     // the two marked files
@@ -132,13 +130,16 @@ describe('infra adopt', () => {
     const config = await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.generated.tf'), 'utf8');
     expect(config.split('\n')[0]).toMatch(/^# Generated by faber-cloud infra adopt/);
     expect(config).toContain('resource "aws_s3_bucket" "adopted_test_legacy"');
+    expect(config).toContain('resource "aws_sns_topic" "adopted_test_events"');
+    expect(imports).toContain(`id       = "${untaggedTopicArn}"`);
+    for (const other of [strangerTopicArn, prodTopicArn]) expect(imports + config).not.toContain(other);
 
     // Idempotent: nothing new, nothing written.
     const stamp = [imports, config];
     const again = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.json.data.adopted).toEqual([]);
-    expect(again.json.data.pending).toHaveLength(3);
+    expect(again.json.data.pending).toHaveLength(4);
     expect(again.json.data.files).toEqual([]);
     expect([await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.tf'), 'utf8'), await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.generated.tf'), 'utf8')]).toEqual(stamp);
 
@@ -156,7 +157,10 @@ describe('infra adopt', () => {
     expect(registry.resources.find((r: any) => r.address === 'aws_s3_bucket.uploads').adopted_at).toBeUndefined();
     expect((await p.state('test')).map((r) => r.address)).toEqual(expect.arrayContaining(data.imports));
     // Nothing adopted was modified; nothing of prod or the stranger was touched.
-    expect(await snapshot(topicArn)).toEqual(before);
+    expect(await snapshot([topicArn, untaggedTopicArn])).toEqual(before);
+    expect(registry.resources.find((r: any) => r.address === 'aws_sns_topic.adopted_test_events[0]')).toMatchObject({ type: 'aws_sns_topic', adopted_at: expect.any(String) });
+    const topicsLeft = (await sns().send(new ListTopicsCommand({}))).Topics!.map((t) => t.TopicArn);
+    expect(topicsLeft).toEqual(expect.arrayContaining([strangerTopicArn, prodTopicArn]));
     await s3().send(new HeadBucketCommand({ Bucket: 'demo-core-prod-legacy' }));
     await s3().send(new HeadBucketCommand({ Bucket: 'someone-elses-bucket' }));
 
@@ -164,7 +168,7 @@ describe('infra adopt', () => {
     const after = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
     expect(after.code, after.stdout + after.stderr).toBe(0);
     expect(after.json.data.adopted).toEqual([]);
-    expect(after.json.data.managed).toBeGreaterThanOrEqual(3);
+    expect(after.json.data.managed).toBeGreaterThanOrEqual(4);
     const redeploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(redeploy.code, redeploy.stdout + redeploy.stderr).toBe(0);
     const kept = await p.readJson(p.artifact('test', 'registry.json'));

@@ -46,7 +46,7 @@ async function call<T>(action: string, region: string, fn: () => Promise<T>): Pr
 
 const byName = (arn: string): DiscoveredResource => ({ arn, tags: null, via: ['name'] });
 
-/** One listing per resource type the engineer templates write (SNS topics come from the tag index only: no SNS client is bundled). */
+/** One listing per resource type the engineer templates write. */
 const LISTINGS: Record<string, Lister> = {
   async s3(request, prefix, env) {
     const sdk = await import('@aws-sdk/client-s3');
@@ -75,6 +75,23 @@ const LISTINGS: Record<string, Lister> = {
         for (const name of page.TableNames ?? []) if (name.startsWith(prefix)) out.push(byName(`arn:${request.partition}:dynamodb:${request.region}:${request.account}:table/${name}`));
         ExclusiveStartTableName = page.LastEvaluatedTableName;
       } while (ExclusiveStartTableName);
+      return out;
+    } finally {
+      client.destroy();
+    }
+  },
+  async sns(request, prefix, env) {
+    const sdk = await import('@aws-sdk/client-sns');
+    const client = createAwsClient(sdk.SNSClient, { profile: request.profile, region: request.region, env });
+    try {
+      const out: DiscoveredResource[] = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await call('sns:ListTopics', request.region, () => client.send(new sdk.ListTopicsCommand({ ...(NextToken ? { NextToken } : {}) })));
+        // ListTopics has no name filter: the topic's name is the last segment of its ARN.
+        for (const t of page.Topics ?? []) if (t.TopicArn && (t.TopicArn.split(':').pop() ?? '').startsWith(prefix)) out.push(byName(t.TopicArn));
+        NextToken = page.NextToken || undefined;
+      } while (NextToken);
       return out;
     } finally {
       client.destroy();

@@ -1,18 +1,21 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetBucketTaggingCommand, HeadBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
 import { MOTO_REGION, resetMoto } from '../support/moto.js';
-import { createProject } from '../support/project.js';
+import { createProject, type TestProject } from '../support/project.js';
+import { iacEnv } from '../support/tools.js';
 
 /**
  * Issue 17, part 3: `infra adopt` through the built CLI, OpenTofu with the aws provider and moto.
- * A bucket, a table and a topic made out-of-band (the SDK straight to moto) with the test
+ * A bucket, a table and two topics (one untagged, found by its name) made out-of-band (the SDK straight to moto) with the test
  * environment's tags and names are adopted: the preview imports exactly them and changes nothing
  * else; the deploy imports them (registry adopted_at) and modifies none of them. Resources of
  * another environment, or with neither the tags nor the naming, are left alone.
@@ -25,6 +28,17 @@ const client = () => ({ region: MOTO_REGION, endpoint: endpoint(), credentials: 
 const s3 = () => new S3Client({ ...client(), forcePathStyle: true });
 const ddb = () => new DynamoDBClient(client());
 const SLOW = { timeoutMs: 900_000 };
+
+/** The remote-state fixture: one workspace (default) for both environments, a state key each in moto's S3. */
+async function remoteStateProject(): Promise<TestProject> {
+  await s3().send(new CreateBucketCommand({ Bucket: 'rs-tfstate' }));
+  const p = await createProject('remote-state', { project: 'rs' });
+  await p.editConfig((c) => {
+    c.handlers.iac.terraform.workspaces = { test: 'default', prod: 'default' };
+    c.handlers.iac.terraform.var_files = { test: 'test.tfvars', prod: 'prod.tfvars' };
+  });
+  return p;
+}
 
 const tagsOf = (env: string) => [
   { Key: 'Project', Value: 'demo' },
@@ -40,33 +54,22 @@ async function table(name: string, tags: { Key: string; Value: string }[]) {
   await ddb().send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], Tags: tags }));
 }
 
-/** No SNS client is bundled: moto answers the query API without checking the signature. */
-async function sns(params: Record<string, string>): Promise<string> {
-  const res = await fetch(`${endpoint()}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=x/20260101/${MOTO_REGION}/sns/aws4_request, SignedHeaders=host, Signature=x` },
-    body: new URLSearchParams(params),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-  return text;
+const sns = () => new SNSClient(client());
+
+async function topic(name: string, tags?: { Key: string; Value: string }[]): Promise<string> {
+  return (await sns().send(new CreateTopicCommand({ Name: name, ...(tags ? { Tags: tags } : {}) }))).TopicArn!;
 }
 
-async function topic(name: string, tags: { Key: string; Value: string }[]): Promise<string> {
-  const params: Record<string, string> = { Action: 'CreateTopic', Name: name };
-  tags.forEach((t, i) => {
-    params[`Tags.member.${i + 1}.Key`] = t.Key;
-    params[`Tags.member.${i + 1}.Value`] = t.Value;
-  });
-  return /<TopicArn>([^<]+)<\/TopicArn>/.exec(await sns(params))![1]!;
+async function topicAttributes(arn: string): Promise<string[]> {
+  const attrs = (await sns().send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
+  return Object.entries(attrs).filter(([k]) => !k.startsWith('Subscriptions')).map(([k, v]) => `${k}=${v}`).sort();
 }
 
 /** What someone would check: every attribute the adopt must not touch. */
-async function snapshot(topicArn: string) {
+async function snapshot(topicArns: string[]) {
   const t = (await ddb().send(new DescribeTableCommand({ TableName: 'demo-core-test-legacy-items' }))).Table!;
   const tableTags = (await ddb().send(new ListTagsOfResourceCommand({ ResourceArn: t.TableArn! }))).Tags;
-  const attrs = await sns({ Action: 'GetTopicAttributes', TopicArn: topicArn });
-  const topicAttrs = [...attrs.matchAll(/<key>([^<]+)<\/key>\s*<value>([^<]*)<\/value>/g)].map((m) => `${m[1]}=${m[2]}`).filter((kv) => !kv.startsWith('Subscriptions')).sort();
+  const topicAttrs = await Promise.all(topicArns.map(topicAttributes));
   return {
     bucket: await s3().send(new HeadBucketCommand({ Bucket: 'demo-core-test-legacy' })).then(() => 'exists'),
     bucketTags: (await s3().send(new GetBucketTaggingCommand({ Bucket: 'demo-core-test-legacy' }))).TagSet,
@@ -78,7 +81,7 @@ async function snapshot(topicArn: string) {
 describe('infra adopt', () => {
   beforeEach(resetMoto);
 
-  it('adopts a bucket, a table and a topic of the environment: an import-only preview, then a deploy that imports them (adopted_at) and changes none', async () => {
+  it('adopts a bucket, a table and two topics (one untagged) of the environment: an import-only preview, then a deploy that imports them (adopted_at) and changes none', async () => {
     const p = await createProject(DEMO, { project: 'demo' });
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(deploy.code, deploy.stderr).toBe(0);
@@ -90,10 +93,14 @@ describe('infra adopt', () => {
     await bucket('demo-core-test-legacy', tagsOf('test'));
     await table('demo-core-test-legacy-items', tagsOf('test'));
     const topicArn = await topic('demo-core-test-alerts', tagsOf('test'));
+    // Untagged: the tag index does not list it, only SNS's own listing by the naming prefix.
+    const untaggedTopicArn = await topic('demo-core-test-notices');
+    const strangerTopicArn = await topic('someone-elses-topic');
+    const prodTopicArn = await topic('demo-core-prod-events');
     await bucket('demo-core-prod-legacy', tagsOf('prod'));
     await table('demo-core-prod-legacy-items', tagsOf('prod'));
     await bucket('someone-elses-bucket');
-    const before = await snapshot(topicArn);
+    const before = await snapshot([topicArn, untaggedTopicArn]);
 
     // A dry run lists them and writes nothing.
     const filesBefore = (await readdir(p.terraformDir)).sort();
@@ -103,6 +110,7 @@ describe('infra adopt', () => {
       ['aws_dynamodb_table', 'demo-core-test-legacy-items'],
       ['aws_s3_bucket', 'demo-core-test-legacy'],
       ['aws_sns_topic', topicArn],
+      ['aws_sns_topic', untaggedTopicArn],
     ]);
     expect(dry.json.data.files).toEqual([]);
     expect(dry.json.data.plan).toBeNull();
@@ -113,32 +121,39 @@ describe('infra adopt', () => {
     expect(adopt.code, adopt.stdout + adopt.stderr).toBe(0);
     const data = adopt.json.data;
     const addresses = data.adopted.map((t: any) => t.address).sort();
-    expect(addresses).toEqual(['aws_dynamodb_table.adopted_test_legacy_items', 'aws_s3_bucket.adopted_test_legacy', 'aws_sns_topic.adopted_test_alerts']);
-    // found by tags and by name alike (the topic by tags only: there is no SNS listing)
+    expect(addresses).toEqual(['aws_dynamodb_table.adopted_test_legacy_items', 'aws_s3_bucket.adopted_test_legacy', 'aws_sns_topic.adopted_test_alerts', 'aws_sns_topic.adopted_test_notices']);
+    // found by tags and by name alike; the untagged topic by SNS's listing of names only
     expect(data.adopted.find((t: any) => t.type === 'aws_s3_bucket').via).toEqual(['name', 'tags']);
+    expect(data.adopted.find((t: any) => t.import_id === topicArn).via).toEqual(['name', 'tags']);
+    expect(data.adopted.find((t: any) => t.import_id === untaggedTopicArn).via).toEqual(['name']);
+    expect(data.skipped).toEqual([]);
     // the plan imports exactly them, and changes nothing
     expect(data.imports).toEqual(addresses.map((a: string) => `${a}[0]`));
     expect(data.differences).toEqual([]);
     expect(data.not_imported).toEqual([]);
     expect(data.other_changes).toEqual([]);
-    expect(data.plan.digest.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, import: 3 });
+    expect(data.plan.digest.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, import: 4 });
     expect(data.plan.digest.changes.every((c: any) => c.action === 'no-op' && c.importing === true)).toBe(true);
     expect(data.next_command).toBe(`faber-cloud infra deploy --env test --plan ${data.plan.plan_id}`);
     // the two marked files
-    expect(data.files.sort()).toEqual(['terraform/faber-cloud-adopt-test.generated.tf', 'terraform/faber-cloud-adopt-test.tf']);
+    expect(data.files.sort()).toEqual(['terraform/faber-cloud-adopt-test.generated.tf', 'terraform/faber-cloud-adopt-test.tf', 'terraform/faber-cloud-adopt.tf']);
     const imports = await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.tf'), 'utf8');
     expect(imports.split('\n')[0]).toMatch(/^# Generated by faber-cloud infra adopt for environment 'test'/);
-    expect(imports).toContain('for_each = terraform.workspace == "test" ? toset(["0"]) : toset([])');
+    expect(imports).toContain('for_each = var.faber_cloud_environment == "test" ? toset(["0"]) : toset([])');
+    expect(await readFile(path.join(p.terraformDir, 'faber-cloud-adopt.tf'), 'utf8')).toContain('variable "faber_cloud_environment" {');
     const config = await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.generated.tf'), 'utf8');
     expect(config.split('\n')[0]).toMatch(/^# Generated by faber-cloud infra adopt/);
     expect(config).toContain('resource "aws_s3_bucket" "adopted_test_legacy"');
+    expect(config).toContain('resource "aws_sns_topic" "adopted_test_notices"');
+    expect(imports).toContain(`id       = "${untaggedTopicArn}"`);
+    for (const other of [strangerTopicArn, prodTopicArn]) expect(imports + config).not.toContain(other);
 
     // Idempotent: nothing new, nothing written.
     const stamp = [imports, config];
     const again = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.json.data.adopted).toEqual([]);
-    expect(again.json.data.pending).toHaveLength(3);
+    expect(again.json.data.pending).toHaveLength(4);
     expect(again.json.data.files).toEqual([]);
     expect([await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.tf'), 'utf8'), await readFile(path.join(p.terraformDir, 'faber-cloud-adopt-test.generated.tf'), 'utf8')]).toEqual(stamp);
 
@@ -156,7 +171,10 @@ describe('infra adopt', () => {
     expect(registry.resources.find((r: any) => r.address === 'aws_s3_bucket.uploads').adopted_at).toBeUndefined();
     expect((await p.state('test')).map((r) => r.address)).toEqual(expect.arrayContaining(data.imports));
     // Nothing adopted was modified; nothing of prod or the stranger was touched.
-    expect(await snapshot(topicArn)).toEqual(before);
+    expect(await snapshot([topicArn, untaggedTopicArn])).toEqual(before);
+    expect(registry.resources.find((r: any) => r.address === 'aws_sns_topic.adopted_test_notices[0]')).toMatchObject({ type: 'aws_sns_topic', adopted_at: expect.any(String) });
+    const topicsLeft = (await sns().send(new ListTopicsCommand({}))).Topics!.map((t) => t.TopicArn);
+    expect(topicsLeft).toEqual(expect.arrayContaining([strangerTopicArn, prodTopicArn]));
     await s3().send(new HeadBucketCommand({ Bucket: 'demo-core-prod-legacy' }));
     await s3().send(new HeadBucketCommand({ Bucket: 'someone-elses-bucket' }));
 
@@ -164,7 +182,7 @@ describe('infra adopt', () => {
     const after = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
     expect(after.code, after.stdout + after.stderr).toBe(0);
     expect(after.json.data.adopted).toEqual([]);
-    expect(after.json.data.managed).toBeGreaterThanOrEqual(3);
+    expect(after.json.data.managed).toBeGreaterThanOrEqual(4);
     const redeploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], SLOW);
     expect(redeploy.code, redeploy.stdout + redeploy.stderr).toBe(0);
     const kept = await p.readJson(p.artifact('test', 'registry.json'));
@@ -198,6 +216,52 @@ describe('infra adopt', () => {
     expect(data.next_command).toBeNull();
   }, 900_000);
 
+  it('adopts in the default workspace with a backend key per environment: prod plans none of it, then adopts its own; each imports exactly its own', async () => {
+    const p = await remoteStateProject();
+    await bucket('rs-core-test-legacy');
+    const testTopic = await topic('rs-core-test-alerts');
+    await bucket('rs-core-prod-legacy');
+    const adoptedTest = ['aws_s3_bucket.adopted_test_legacy[0]', 'aws_sns_topic.adopted_test_alerts[0]'];
+    const imported = (digest: any) => digest.changes.filter((c: any) => c.importing).map((c: any) => c.address).sort();
+
+    // test: nothing of its code is deployed, so the same plan also creates it (exit 1); it imports exactly the two.
+    const adoptTest = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(adoptTest.code, adoptTest.stdout + adoptTest.stderr).toBe(1);
+    expect(adoptTest.json.data.adopted.map((t: any) => t.import_id).sort()).toEqual([testTopic, 'rs-core-test-legacy'].sort());
+    expect(adoptTest.json.data.imports).toEqual(adoptedTest);
+    expect(imported(adoptTest.json.data.plan.digest)).toEqual(adoptedTest);
+    expect(adoptTest.json.data.differences).toEqual([]);
+    expect(adoptTest.json.data.files.sort()).toEqual(['terraform/faber-cloud-adopt-test.generated.tf', 'terraform/faber-cloud-adopt-test.tf', 'terraform/faber-cloud-adopt.tf']);
+
+    // prod shares the directory and the workspace (its own state key): it imports nothing, plans nothing of test's.
+    const prod = await p.cli(['infra', 'preview', '--env', 'prod', '--json'], SLOW);
+    expect(prod.code, prod.stdout + prod.stderr).toBe(0);
+    // (counts carry no import key when nothing is imported)
+    expect(prod.json.data.digest.counts).toEqual({ create: 7, update: 0, replace: 0, delete: 0 });
+    expect(prod.json.data.digest.changes.filter((c: any) => c.address.includes('adopted') || c.importing)).toEqual([]);
+
+    // A plan run by hand without the environment stops before planning (no import, no count-out of adopted resources).
+    const tools = iacEnv();
+    const hand = spawnSync(tools.FABER_CLOUD_IAC_BINARY!, ['plan', '-input=false', '-no-color', '-var-file=test.tfvars'], { cwd: p.terraformDir, env: { ...process.env, ...tools }, encoding: 'utf8' });
+    expect(hand.status, hand.stdout + hand.stderr).toBe(1);
+    expect(hand.stderr).toMatch(/No value for required variable[\s\S]*faber_cloud_environment/);
+
+    // prod adopts its own: one more file pair, the shared declaration untouched (declared once).
+    const shared = await readFile(path.join(p.terraformDir, 'faber-cloud-adopt.tf'), 'utf8');
+    const adoptProd = await p.cli(['infra', 'adopt', '--env', 'prod', '--confirm', 'prod', '--json'], SLOW);
+    expect(adoptProd.code, adoptProd.stdout + adoptProd.stderr).toBe(1);
+    expect(adoptProd.json.data.adopted.map((t: any) => t.import_id)).toEqual(['rs-core-prod-legacy']);
+    expect(imported(adoptProd.json.data.plan.digest)).toEqual(['aws_s3_bucket.adopted_prod_legacy[0]']);
+    expect(adoptProd.json.data.files.sort()).toEqual(['terraform/faber-cloud-adopt-prod.generated.tf', 'terraform/faber-cloud-adopt-prod.tf']);
+    expect(await readFile(path.join(p.terraformDir, 'faber-cloud-adopt.tf'), 'utf8')).toBe(shared);
+
+    // test again: exactly its own imports, none of prod's.
+    const testAgain = await p.cli(['infra', 'preview', '--env', 'test', '--json'], SLOW);
+    expect(testAgain.code, testAgain.stdout + testAgain.stderr).toBe(0);
+    expect(imported(testAgain.json.data.digest)).toEqual(adoptedTest);
+    expect(testAgain.json.data.digest.changes.filter((c: any) => c.address.includes('adopted_prod'))).toEqual([]);
+  }, 1_200_000);
+
   it('refuses without writing: an unknown environment (exit 2), prod without --confirm (exit 3), a file of the user at the generated path (exit 2)', async () => {
     const p = await createProject(DEMO, { project: 'demo' });
     const files = (await readdir(p.terraformDir)).sort();
@@ -216,5 +280,16 @@ describe('infra adopt', () => {
     expect(conflict.code).toBe(2);
     expect(conflict.json.error.code).toBe('E_CONFIG_ADOPT_FILE_CONFLICT');
     expect(await readFile(mine, 'utf8')).toBe('# my own file\n');
+
+    // the shared declarations file too
+    await rm(mine);
+    const sharedName = path.join(p.terraformDir, 'faber-cloud-adopt.tf');
+    await writeFile(sharedName, 'variable "mine" {}\n');
+    const sharedConflict = await p.cli(['infra', 'adopt', '--env', 'test', '--json'], SLOW);
+    expect(sharedConflict.code).toBe(2);
+    expect(sharedConflict.json.error.code).toBe('E_CONFIG_ADOPT_FILE_CONFLICT');
+    expect(sharedConflict.json.error.message).toContain('faber-cloud-adopt.tf');
+    expect(await readFile(sharedName, 'utf8')).toBe('variable "mine" {}\n');
+    expect((await readdir(p.terraformDir)).filter((f) => f.startsWith('faber-cloud-adopt'))).toEqual(['faber-cloud-adopt.tf']);
   }, 600_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adoptedName, classifyFound, cleanGeneratedConfig, importBlock, judgePlan, parseImports, renderImports, terraformTypeOf, ADOPT_MARKER } from '../../src/infra/adopt.js';
+import { adoptedName, adoptFiles, classifyFound, renderShared, cleanGeneratedConfig, importBlock, judgePlan, parseImports, renderImports, terraformTypeOf, ADOPT_MARKER } from '../../src/infra/adopt.js';
 import { digestPlan } from '../../src/handlers/iac/terraform/plan.js';
 import { buildRegistry } from '../../src/registry/registry.js';
 import type { DiscoveredResource } from '../../src/handlers/hosting/types.js';
@@ -87,14 +87,28 @@ describe('classifyFound', () => {
 
 describe('the import blocks file', () => {
   it('scopes each block to the environment, and reads back what it wrote', () => {
-    const condition = 'terraform.workspace == "test"';
+    const condition = 'var.faber_cloud_environment == "test"';
     const text = renderImports('test', [importBlock({ address: 'aws_sns_topic.adopted_test_a', import_id: 'arn:aws:sns:us-east-1:1:a"b' }, condition), importBlock({ address: 'aws_s3_bucket.adopted_test_b', import_id: 'b' }, undefined)]);
     expect(text.startsWith(ADOPT_MARKER)).toBe(true);
-    expect(text).toContain('  for_each = terraform.workspace == "test" ? toset(["0"]) : toset([])\n  to       = aws_sns_topic.adopted_test_a[0]\n');
+    expect(text).toContain('  for_each = var.faber_cloud_environment == "test" ? toset(["0"]) : toset([])\n  to       = aws_sns_topic.adopted_test_a[0]\n');
     expect(parseImports(text).map(({ block: _b, ...rest }) => rest)).toEqual([
       { type: 'aws_sns_topic', address: 'aws_sns_topic.adopted_test_a', importId: 'arn:aws:sns:us-east-1:1:a"b' },
       { type: 'aws_s3_bucket', address: 'aws_s3_bucket.adopted_test_b', importId: 'b' },
     ]);
+  });
+
+  it('reads back blocks an earlier version scoped by the workspace (they are kept as written)', () => {
+    const old = renderImports('test', [importBlock({ address: 'aws_s3_bucket.adopted_test_b', import_id: 'b' }, 'terraform.workspace == "test"')]);
+    expect(parseImports(old)).toEqual([{ type: 'aws_s3_bucket', address: 'aws_s3_bucket.adopted_test_b', importId: 'b', block: expect.stringContaining('terraform.workspace == "test"') }]);
+  });
+
+  it('the shared file is marked as faber-cloud\'s (rewritable by it, a user file by that name is not) and holds the declarations as given', () => {
+    const declarations = 'variable "faber_cloud_environment" {\n  type = string\n}\n';
+    const text = renderShared(declarations);
+    expect(text.startsWith(ADOPT_MARKER)).toBe(true);
+    expect(text.endsWith(declarations)).toBe(true);
+    expect(adoptFiles('/p/terraform', 'test')).toEqual({ imports: '/p/terraform/faber-cloud-adopt-test.tf', config: '/p/terraform/faber-cloud-adopt-test.generated.tf', shared: '/p/terraform/faber-cloud-adopt.tf' });
+    expect(adoptFiles('/p/terraform', 'prod').shared).toBe(adoptFiles('/p/terraform', 'test').shared);
   });
 });
 

@@ -218,8 +218,11 @@ export interface IacHandler {
 
 /** What `infra adopt` needs from the tool (Terraform/OpenTofu). */
 export interface IacAdoption {
-  /** An expression true only where this environment's state is planned (its workspace), or why there is none. */
-  environmentCondition(): { condition: string } | { problem: string };
+  /**
+   * An expression true only when this environment is planned, and the declarations it needs
+   * (the same for every environment: written once per directory).
+   */
+  scope(): { condition: string; declarations: string };
   /** Why this binary cannot adopt (import blocks with for_each need 1.7 or later), or undefined when it can. */
   unsupported(): Promise<string | undefined>;
   /**

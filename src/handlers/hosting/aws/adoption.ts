@@ -1,6 +1,6 @@
 import type { AdoptionListing, AdoptionListingRequest, DiscoveredResource } from '../types.js';
 import { ProviderCallError } from '../failures.js';
-import { createAwsClient } from './clients.js';
+import { createAwsClient, type AwsClientConfig } from './clients.js';
 import { classifyAwsError } from './errors.js';
 import { resourcesByTags } from './tagging.js';
 
@@ -36,6 +36,46 @@ export async function listAdoptable(request: AdoptionListingRequest, env: NodeJS
 
 type Lister = (request: AdoptionListingRequest, prefix: string, env: NodeJS.ProcessEnv) => Promise<DiscoveredResource[]>;
 
+/**
+ * One service's listing, declared: its client class, how to ask for a page (from the token of
+ * the one before; the prefix where the service filters by it), what a page holds, and the name
+ * (compared with the prefix) and ARN of an item.
+ */
+export interface PagedListing<C extends { destroy(): void }, Page, Item> {
+  /** The IAM action the listing calls (named in a failure). */
+  action: string;
+  Client: new (config: AwsClientConfig) => C;
+  page(client: C, token: string | undefined, prefix: string): Promise<Page>;
+  items(page: Page): { items: readonly Item[] | undefined; next: string | undefined };
+  resource(item: Item, request: AdoptionListingRequest): { name: string | undefined; arn: string | undefined };
+}
+
+/** Every page of a listing, the items named with the prefix as resources found by name; the client is always closed. */
+export async function listPaged<C extends { destroy(): void }, Page, Item>(
+  listing: PagedListing<C, Page, Item>,
+  request: AdoptionListingRequest,
+  prefix: string,
+  env: NodeJS.ProcessEnv,
+): Promise<DiscoveredResource[]> {
+  const client = createAwsClient(listing.Client, { profile: request.profile, region: request.region, env });
+  try {
+    const out: DiscoveredResource[] = [];
+    let token: string | undefined;
+    do {
+      const page = await call(listing.action, request.region, () => listing.page(client, token, prefix));
+      const { items, next } = listing.items(page);
+      for (const item of items ?? []) {
+        const { name, arn } = listing.resource(item, request);
+        if (name?.startsWith(prefix) && arn) out.push({ arn, tags: null, via: ['name'] });
+      }
+      token = next || undefined;
+    } while (token);
+    return out;
+  } finally {
+    client.destroy();
+  }
+}
+
 async function call<T>(action: string, region: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -44,109 +84,70 @@ async function call<T>(action: string, region: string, fn: () => Promise<T>): Pr
   }
 }
 
-const byName = (arn: string): DiscoveredResource => ({ arn, tags: null, via: ['name'] });
+type AnyListing = PagedListing<{ destroy(): void }, unknown, unknown>;
 
-/** One listing per resource type the engineer templates write (SNS topics come from the tag index only: no SNS client is bundled). */
+/** A listing whose SDK package is loaded only when it runs. */
+const paged =
+  <Sdk>(load: () => Promise<Sdk>, declared: (sdk: Sdk) => AnyListing): Lister =>
+  async (request, prefix, env) =>
+    listPaged(declared(await load()), request, prefix, env);
+
+/** Types one listing (the client, its pages and items are inferred from each other). */
+const listing = <C extends { destroy(): void }, Page, Item>(l: PagedListing<C, Page, Item>): AnyListing => l;
+
+/** One listing per resource type the engineer templates write. */
 const LISTINGS: Record<string, Lister> = {
-  async s3(request, prefix, env) {
-    const sdk = await import('@aws-sdk/client-s3');
-    const client = createAwsClient(sdk.S3Client, { profile: request.profile, region: request.region, env });
-    try {
-      const out: DiscoveredResource[] = [];
-      let ContinuationToken: string | undefined;
-      do {
-        const page = await call('s3:ListAllMyBuckets', request.region, () => client.send(new sdk.ListBucketsCommand({ Prefix: prefix, ...(ContinuationToken ? { ContinuationToken } : {}) })));
-        for (const b of page.Buckets ?? []) if (b.Name?.startsWith(prefix)) out.push(byName(`arn:${request.partition}:s3:::${b.Name}`));
-        ContinuationToken = page.ContinuationToken || undefined;
-      } while (ContinuationToken);
-      return out;
-    } finally {
-      client.destroy();
-    }
-  },
-  async dynamodb(request, prefix, env) {
-    const sdk = await import('@aws-sdk/client-dynamodb');
-    const client = createAwsClient(sdk.DynamoDBClient, { profile: request.profile, region: request.region, env });
-    try {
-      const out: DiscoveredResource[] = [];
-      let ExclusiveStartTableName: string | undefined;
-      do {
-        const page = await call('dynamodb:ListTables', request.region, () => client.send(new sdk.ListTablesCommand({ ...(ExclusiveStartTableName ? { ExclusiveStartTableName } : {}) })));
-        for (const name of page.TableNames ?? []) if (name.startsWith(prefix)) out.push(byName(`arn:${request.partition}:dynamodb:${request.region}:${request.account}:table/${name}`));
-        ExclusiveStartTableName = page.LastEvaluatedTableName;
-      } while (ExclusiveStartTableName);
-      return out;
-    } finally {
-      client.destroy();
-    }
-  },
-  async sqs(request, prefix, env) {
-    const sdk = await import('@aws-sdk/client-sqs');
-    const client = createAwsClient(sdk.SQSClient, { profile: request.profile, region: request.region, env });
-    try {
-      const out: DiscoveredResource[] = [];
-      let NextToken: string | undefined;
-      do {
-        const page = await call('sqs:ListQueues', request.region, () => client.send(new sdk.ListQueuesCommand({ QueueNamePrefix: prefix, ...(NextToken ? { NextToken } : {}) })));
-        for (const url of page.QueueUrls ?? []) {
-          const name = url.split('/').pop() ?? '';
-          if (name.startsWith(prefix)) out.push(byName(`arn:${request.partition}:sqs:${request.region}:${request.account}:${name}`));
-        }
-        NextToken = page.NextToken || undefined;
-      } while (NextToken);
-      return out;
-    } finally {
-      client.destroy();
-    }
-  },
-  async lambda(request, prefix, env) {
-    const sdk = await import('@aws-sdk/client-lambda');
-    const client = createAwsClient(sdk.LambdaClient, { profile: request.profile, region: request.region, env });
-    try {
-      const out: DiscoveredResource[] = [];
-      let Marker: string | undefined;
-      do {
-        const page = await call('lambda:ListFunctions', request.region, () => client.send(new sdk.ListFunctionsCommand({ ...(Marker ? { Marker } : {}) })));
-        for (const f of page.Functions ?? []) if (f.FunctionName?.startsWith(prefix) && f.FunctionArn) out.push(byName(f.FunctionArn));
-        Marker = page.NextMarker || undefined;
-      } while (Marker);
-      return out;
-    } finally {
-      client.destroy();
-    }
-  },
-  async iam(request, prefix, env) {
-    const sdk = await import('@aws-sdk/client-iam');
-    const client = createAwsClient(sdk.IAMClient, { profile: request.profile, region: request.region, env });
-    try {
-      const out: DiscoveredResource[] = [];
-      let Marker: string | undefined;
-      do {
-        const page = await call('iam:ListRoles', request.region, () => client.send(new sdk.ListRolesCommand({ ...(Marker ? { Marker } : {}) })));
-        for (const r of page.Roles ?? []) if (r.RoleName?.startsWith(prefix) && r.Arn) out.push(byName(r.Arn));
-        Marker = page.IsTruncated ? page.Marker : undefined;
-      } while (Marker);
-      return out;
-    } finally {
-      client.destroy();
-    }
-  },
-  async logs(request, prefix, env) {
-    const sdk = await import('@aws-sdk/client-cloudwatch-logs');
-    const client = createAwsClient(sdk.CloudWatchLogsClient, { profile: request.profile, region: request.region, env });
-    try {
-      const out: DiscoveredResource[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await call('logs:DescribeLogGroups', request.region, () => client.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, ...(nextToken ? { nextToken } : {}) })));
-        for (const g of page.logGroups ?? []) {
-          if (g.logGroupName?.startsWith(prefix)) out.push(byName(`arn:${request.partition}:logs:${request.region}:${request.account}:log-group:${g.logGroupName}`));
-        }
-        nextToken = page.nextToken || undefined;
-      } while (nextToken);
-      return out;
-    } finally {
-      client.destroy();
-    }
-  },
+  s3: paged(() => import('@aws-sdk/client-s3'), (sdk) => listing({
+    action: 's3:ListAllMyBuckets',
+    Client: sdk.S3Client,
+    page: (c, token, prefix) => c.send(new sdk.ListBucketsCommand({ Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })),
+    items: (p) => ({ items: p.Buckets, next: p.ContinuationToken }),
+    resource: (b, r) => ({ name: b.Name, arn: `arn:${r.partition}:s3:::${b.Name}` }),
+  })),
+  dynamodb: paged(() => import('@aws-sdk/client-dynamodb'), (sdk) => listing({
+    action: 'dynamodb:ListTables',
+    Client: sdk.DynamoDBClient,
+    page: (c, token) => c.send(new sdk.ListTablesCommand({ ...(token ? { ExclusiveStartTableName: token } : {}) })),
+    items: (p) => ({ items: p.TableNames, next: p.LastEvaluatedTableName }),
+    resource: (name, r) => ({ name, arn: `arn:${r.partition}:dynamodb:${r.region}:${r.account}:table/${name}` }),
+  })),
+  sns: paged(() => import('@aws-sdk/client-sns'), (sdk) => listing({
+    action: 'sns:ListTopics',
+    Client: sdk.SNSClient,
+    // ListTopics has no name filter: the topic's name is the last segment of its ARN.
+    page: (c, token) => c.send(new sdk.ListTopicsCommand({ ...(token ? { NextToken: token } : {}) })),
+    items: (p) => ({ items: p.Topics, next: p.NextToken }),
+    resource: (t) => ({ name: t.TopicArn?.split(':').pop(), arn: t.TopicArn }),
+  })),
+  sqs: paged(() => import('@aws-sdk/client-sqs'), (sdk) => listing({
+    action: 'sqs:ListQueues',
+    Client: sdk.SQSClient,
+    page: (c, token, prefix) => c.send(new sdk.ListQueuesCommand({ QueueNamePrefix: prefix, ...(token ? { NextToken: token } : {}) })),
+    items: (p) => ({ items: p.QueueUrls, next: p.NextToken }),
+    resource: (url, r) => {
+      const name = url.split('/').pop() ?? '';
+      return { name, arn: `arn:${r.partition}:sqs:${r.region}:${r.account}:${name}` };
+    },
+  })),
+  lambda: paged(() => import('@aws-sdk/client-lambda'), (sdk) => listing({
+    action: 'lambda:ListFunctions',
+    Client: sdk.LambdaClient,
+    page: (c, token) => c.send(new sdk.ListFunctionsCommand({ ...(token ? { Marker: token } : {}) })),
+    items: (p) => ({ items: p.Functions, next: p.NextMarker }),
+    resource: (f) => ({ name: f.FunctionName, arn: f.FunctionArn }),
+  })),
+  iam: paged(() => import('@aws-sdk/client-iam'), (sdk) => listing({
+    action: 'iam:ListRoles',
+    Client: sdk.IAMClient,
+    page: (c, token) => c.send(new sdk.ListRolesCommand({ ...(token ? { Marker: token } : {}) })),
+    items: (p) => ({ items: p.Roles, next: p.IsTruncated ? p.Marker : undefined }),
+    resource: (role) => ({ name: role.RoleName, arn: role.Arn }),
+  })),
+  logs: paged(() => import('@aws-sdk/client-cloudwatch-logs'), (sdk) => listing({
+    action: 'logs:DescribeLogGroups',
+    Client: sdk.CloudWatchLogsClient,
+    page: (c, token, prefix) => c.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, ...(token ? { nextToken: token } : {}) })),
+    items: (p) => ({ items: p.logGroups, next: p.nextToken }),
+    resource: (g, r) => ({ name: g.logGroupName, arn: `arn:${r.partition}:logs:${r.region}:${r.account}:log-group:${g.logGroupName}` }),
+  })),
 };

@@ -13,22 +13,23 @@ export interface AwsClientOptions {
   maxAttempts?: number;
 }
 
-interface ClientConfig {
+/** What every client is made with. */
+export interface AwsClientConfig {
   region: string;
   profile?: string;
   endpoint?: string;
   maxAttempts: number;
 }
 
-export function awsClientConfig(options: AwsClientOptions): ClientConfig {
+export function awsClientConfig(options: AwsClientOptions): AwsClientConfig {
   const env = options.env ?? process.env;
-  const config: ClientConfig = { region: options.region, maxAttempts: options.maxAttempts ?? 3 };
+  const config: AwsClientConfig = { region: options.region, maxAttempts: options.maxAttempts ?? 3 };
   if (options.profile) config.profile = options.profile;
   if (env.AWS_ENDPOINT_URL) config.endpoint = env.AWS_ENDPOINT_URL;
   return config;
 }
 
-export function createAwsClient<C>(Client: new (config: ClientConfig) => C, options: AwsClientOptions): C {
+export function createAwsClient<C>(Client: new (config: AwsClientConfig) => C, options: AwsClientOptions): C {
   return new Client(awsClientConfig(options));
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { AwsHostingHandler } from '../../src/handlers/hosting/aws/handler.js';
@@ -64,7 +65,7 @@ describe('infra test on a compliant app: pre, deploy, post', () => {
     expect(checks['aws_lambda_function.worker'].detail).toContain('not invoked');
     expect(checks['aws_iam_role.worker']).toMatchObject({ status: 'ok' });
     expect(checks['aws_cloudwatch_log_group.worker']).toMatchObject({ status: 'ok' });
-    expect(checks['aws_sns_topic.events']).toMatchObject({ status: 'ok', check: 'tag:GetResources' });
+    expect(checks['aws_sns_topic.events']).toMatchObject({ status: 'ok', check: 'sns:GetTopicAttributes' });
     expect(existsSync(post.json.data.file)).toBe(true);
 
     await new DynamoDBClient(aws).send(new DeleteTableCommand({ TableName: 'life-core-test-items' }));
@@ -96,6 +97,19 @@ describe('infra test on a compliant app: pre, deploy, post', () => {
     await sqs.send(new DeleteQueueCommand({ QueueUrl }));
     const [gone] = await handler.checkResources({ profile: 'life-test-deploy', region: MOTO_REGION, resources: [resource, { ...resource, address: 'aws_ecs_cluster.x', type: 'aws_ecs_cluster' }] });
     expect(gone).toMatchObject({ status: 'missing', check: 'sqs:GetQueueAttributes' });
+  });
+
+  it('checks an SNS topic by its ARN, tagged or not, and reports a deleted one as missing', async () => {
+    await resetMoto();
+    const sns = new SNSClient(aws);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'life-core-test-untagged' }));
+    const resource = { address: 'aws_sns_topic.untagged', type: 'aws_sns_topic', id: TopicArn!, arn: TopicArn!, region: MOTO_REGION, tags: {} };
+    const handler = new AwsHostingHandler(process.env);
+    const [ok] = await handler.checkResources({ profile: 'life-test-deploy', region: MOTO_REGION, resources: [resource] });
+    expect(ok).toMatchObject({ status: 'ok', check: 'sns:GetTopicAttributes' });
+    await sns.send(new DeleteTopicCommand({ TopicArn }));
+    const [gone] = await handler.checkResources({ profile: 'life-test-deploy', region: MOTO_REGION, resources: [resource] });
+    expect(gone).toMatchObject({ status: 'missing', check: 'sns:GetTopicAttributes' });
   });
 
 });

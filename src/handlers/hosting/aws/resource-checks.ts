@@ -107,22 +107,21 @@ const CHECKERS: Record<string, Checker> = {
         client.destroy();
       }
     }),
-  // No SNS client is a dependency: a tagged topic is looked up in the tagging index (which
-  // lists only tagged resources), so an untagged one cannot be checked this way.
-  aws_sns_topic: async (r, options) => {
-    if (!r.arn || Object.keys(r.tags).length === 0) return { check: 'tag:GetResources', status: 'not-checked', detail: 'untagged topic: the tagging index lists only tagged resources' };
-    return attempt('tag:GetResources', async () => {
-      const sdk = await import('@aws-sdk/client-resource-groups-tagging-api');
-      const client = createAwsClient(sdk.ResourceGroupsTaggingAPIClient, options);
+  aws_sns_topic: (r, options) =>
+    attempt('sns:GetTopicAttributes', async () => {
+      const sdk = await import('@aws-sdk/client-sns');
+      const client = createAwsClient(sdk.SNSClient, options);
+      const arn = r.arn ?? r.id ?? '';
       try {
-        const out = await client.send(new sdk.GetResourcesCommand({ ResourceARNList: [r.arn as string] }));
-        const found = (out.ResourceTagMappingList ?? []).some((m) => m.ResourceARN === r.arn);
-        return found ? { check: 'tag:GetResources', status: 'ok', detail: 'topic found in the tagging index' } : { check: 'tag:GetResources', status: 'missing', detail: 'topic not in the tagging index' };
+        await client.send(new sdk.GetTopicAttributesCommand({ TopicArn: arn }));
+        return { check: 'sns:GetTopicAttributes', status: 'ok', detail: 'topic exists' };
+      } catch (error) {
+        if (error instanceof sdk.NotFoundException) return { check: 'sns:GetTopicAttributes', status: 'missing', detail: 'no topic with that ARN' };
+        throw error;
       } finally {
         client.destroy();
       }
-    });
-  },
+    }),
 };
 
 /** Types the post-deploy tests can check. */

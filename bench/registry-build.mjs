@@ -3,11 +3,13 @@
 // Both sides are spawned processes, measured interleaved in the same run (order alternating),
 // medians of N rounds: the machines are noisy, so only the ratio means anything.
 //
-// Ours: read state + JSON.parse + stateResources + readRegistry (the previous registry.json of
-// the same resources, zod-validated, so created_at preservation runs) + buildRegistry with the
-// AWS hosting handler's link + JSON.stringify, exactly as refreshRegistry() does minus the
+// Ours: read state + JSON.parse + shownStateResources (what showState() does: register the
+// values the state marks sensitive, then stateResources) + readRegistry (the previous
+// registry.json of the same resources, validated, so created_at preservation runs) +
+// buildRegistry with the AWS hosting handler's link + jsonArtifactText (redaction and
+// JSON.stringify, what writeJsonAtomic writes), exactly as refreshRegistry() does minus the
 // atomic write. src/ is TypeScript, so the entry is bundled with esbuild into a temp dir first
-// (never into dist/).
+// (never into dist/), as scripts/build.mjs bundles the CLI.
 //
 // Usage: node bench/registry-build.mjs [rounds]    (BENCH_KEEP=1 keeps the temp dir)
 import { spawnSync } from 'node:child_process';
@@ -359,7 +361,8 @@ function previousState(state, seed = 0x5eed) {
 // argv: state-file previous-registry|- now out-file|-   (BENCH_PHASES=1: phase timings as JSON on stderr)
 const ENTRY = `
 import { readFile, writeFile } from 'node:fs/promises';
-import { stateResources } from './src/handlers/iac/terraform/state.ts';
+import { shownStateResources } from './src/handlers/iac/terraform/state.ts';
+import { jsonArtifactText } from './src/core/files/atomic.ts';
 import { buildRegistry, readRegistry } from './src/registry/registry.ts';
 import { AwsHostingHandler } from './src/handlers/hosting/aws/handler.ts';
 
@@ -372,8 +375,8 @@ const state = JSON.parse(text);
 mark('parse');
 const previous = previousFile === '-' ? undefined : await readRegistry(previousFile, 'registry.json');
 mark('readRegistry');
-const resources = stateResources(state);
-mark('stateResources');
+const resources = shownStateResources(state);
+mark('shownStateResources');
 const hosting = new AwsHostingHandler(process.env);
 const region = ${JSON.stringify(REGION)};
 const registry = buildRegistry(previous, resources, {
@@ -382,8 +385,8 @@ const registry = buildRegistry(previous, resources, {
   link: (resource) => hosting.link(resource, region),
 });
 mark('buildRegistry');
-const out = JSON.stringify(registry, null, 2) + '\\n';
-mark('stringify');
+const out = jsonArtifactText(registry);
+mark('redactStringify');
 if (outFile === '-') process.stdout.write(out); else await writeFile(outFile, out);
 mark('write');
 if (process.env.BENCH_PHASES) {
@@ -400,8 +403,11 @@ async function bundleEntry(dir) {
     outdir: path.join(dir, 'bundle'),
     entryNames: 'registry-build',
     bundle: true,
-    // as scripts/build.mjs does: the AWS SDK (imported lazily by the handler) stays in a chunk that is never loaded
+    // as scripts/build.mjs does (the CLI is loaded this way): split, so what is imported lazily
+    // (the AWS SDK) stays in chunks that are never loaded, and minified
     splitting: true,
+    minify: true,
+    legalComments: 'none',
     platform: 'node',
     format: 'esm',
     mainFields: ['module', 'main'],

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { bundleOptions } from '../scripts/build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -397,28 +398,14 @@ if (process.env.BENCH_PHASES) {
 `;
 
 async function bundleEntry(dir) {
+  // Bundled as scripts/build.mjs bundles the CLI (the same options): split, so what is imported
+  // lazily (the AWS SDK, zod) stays in chunks that are never loaded, and minified.
   await esbuild.build({
+    ...bundleOptions(),
     absWorkingDir: root,
     stdin: { contents: ENTRY, resolveDir: root, sourcefile: 'bench-registry-entry.ts', loader: 'ts' },
     outdir: path.join(dir, 'bundle'),
     entryNames: 'registry-build',
-    bundle: true,
-    // as scripts/build.mjs does (the CLI is loaded this way): split, so what is imported lazily
-    // (the AWS SDK) stays in chunks that are never loaded, and minified
-    splitting: true,
-    minify: true,
-    legalComments: 'none',
-    platform: 'node',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    target: 'node20',
-    banner: {
-      js:
-        "import{createRequire as __faberCreateRequire}from'node:module';import{fileURLToPath as __faberFileURLToPath}from'node:url';" +
-        'const require=__faberCreateRequire(import.meta.url);const __filename=__faberFileURLToPath(import.meta.url);' +
-        "const __dirname=__filename.slice(0,__filename.lastIndexOf('/'));",
-    },
-    logLevel: 'warning',
   });
   return path.join(dir, 'bundle', 'registry-build.js');
 }

@@ -271,6 +271,7 @@ function redactAny(value: unknown, depth: number, secretKey: boolean): unknown {
     const r = redactAny(v, depth + 1, isSecretKey(key));
     if (r !== v && out === undefined) {
       out = {};
+      // Stryker disable next-line EqualityOperator: copying key i too changes nothing, it is overwritten just below
       for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
     }
     if (out !== undefined) out[key] = r;

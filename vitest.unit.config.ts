@@ -7,13 +7,14 @@ import base from './vitest.config.js';
 const { projects: _projects, ...shared } = base.test ?? {};
 
 // Left out under mutation: generated-files compares dist/ with a rebuild of src/, which an
-// instrumented sandbox never matches; grant-plan-bundle bundles the planner with esbuild; the
+// instrumented sandbox never matches; grant-plan-bundle and registry-bundle bundle with esbuild; the
 // others test the CLI surface, director, design and registry, import nearly all of src/ and
 // take most of the unit run's time, so each mutant of the security core would pay for them;
 // dist-stamp spawns node processes to test the integration setup's build check.
 export const NOT_UNDER_MUTATION = [
   'test/unit/generated-files.test.ts',
   'test/unit/grant-plan-bundle.test.ts',
+  'test/unit/registry-bundle.test.ts',
   'test/unit/director-routing.test.ts',
   'test/unit/director-contract.test.ts',
   'test/unit/plugin-contract.test.ts',

@@ -3,11 +3,13 @@
 // Both sides are spawned processes, measured interleaved in the same run (order alternating),
 // medians of N rounds: the machines are noisy, so only the ratio means anything.
 //
-// Ours: read state + JSON.parse + stateResources + readRegistry (the previous registry.json of
-// the same resources, zod-validated, so created_at preservation runs) + buildRegistry with the
-// AWS hosting handler's link + JSON.stringify, exactly as refreshRegistry() does minus the
+// Ours: read state + JSON.parse + shownStateResources (what showState() does: register the
+// values the state marks sensitive, then stateResources) + readRegistry (the previous
+// registry.json of the same resources, validated, so created_at preservation runs) +
+// buildRegistry with the AWS hosting handler's link + jsonArtifactText (redaction and
+// JSON.stringify, what writeJsonAtomic writes), exactly as refreshRegistry() does minus the
 // atomic write. src/ is TypeScript, so the entry is bundled with esbuild into a temp dir first
-// (never into dist/).
+// (never into dist/), as scripts/build.mjs bundles the CLI.
 //
 // Usage: node bench/registry-build.mjs [rounds]    (BENCH_KEEP=1 keeps the temp dir)
 import { spawnSync } from 'node:child_process';
@@ -16,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { bundleOptions } from '../scripts/build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -359,7 +362,8 @@ function previousState(state, seed = 0x5eed) {
 // argv: state-file previous-registry|- now out-file|-   (BENCH_PHASES=1: phase timings as JSON on stderr)
 const ENTRY = `
 import { readFile, writeFile } from 'node:fs/promises';
-import { stateResources } from './src/handlers/iac/terraform/state.ts';
+import { shownStateResources } from './src/handlers/iac/terraform/state.ts';
+import { jsonArtifactText } from './src/core/files/atomic.ts';
 import { buildRegistry, readRegistry } from './src/registry/registry.ts';
 import { AwsHostingHandler } from './src/handlers/hosting/aws/handler.ts';
 
@@ -372,8 +376,8 @@ const state = JSON.parse(text);
 mark('parse');
 const previous = previousFile === '-' ? undefined : await readRegistry(previousFile, 'registry.json');
 mark('readRegistry');
-const resources = stateResources(state);
-mark('stateResources');
+const resources = shownStateResources(state);
+mark('shownStateResources');
 const hosting = new AwsHostingHandler(process.env);
 const region = ${JSON.stringify(REGION)};
 const registry = buildRegistry(previous, resources, {
@@ -382,8 +386,8 @@ const registry = buildRegistry(previous, resources, {
   link: (resource) => hosting.link(resource, region),
 });
 mark('buildRegistry');
-const out = JSON.stringify(registry, null, 2) + '\\n';
-mark('stringify');
+const out = jsonArtifactText(registry);
+mark('redactStringify');
 if (outFile === '-') process.stdout.write(out); else await writeFile(outFile, out);
 mark('write');
 if (process.env.BENCH_PHASES) {
@@ -394,25 +398,14 @@ if (process.env.BENCH_PHASES) {
 `;
 
 async function bundleEntry(dir) {
+  // Bundled as scripts/build.mjs bundles the CLI (the same options): split, so what is imported
+  // lazily (the AWS SDK, zod) stays in chunks that are never loaded, and minified.
   await esbuild.build({
+    ...bundleOptions(),
     absWorkingDir: root,
     stdin: { contents: ENTRY, resolveDir: root, sourcefile: 'bench-registry-entry.ts', loader: 'ts' },
     outdir: path.join(dir, 'bundle'),
     entryNames: 'registry-build',
-    bundle: true,
-    // as scripts/build.mjs does: the AWS SDK (imported lazily by the handler) stays in a chunk that is never loaded
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    target: 'node20',
-    banner: {
-      js:
-        "import{createRequire as __faberCreateRequire}from'node:module';import{fileURLToPath as __faberFileURLToPath}from'node:url';" +
-        'const require=__faberCreateRequire(import.meta.url);const __filename=__faberFileURLToPath(import.meta.url);' +
-        "const __dirname=__filename.slice(0,__filename.lastIndexOf('/'));",
-    },
-    logLevel: 'warning',
   });
   return path.join(dir, 'bundle', 'registry-build.js');
 }

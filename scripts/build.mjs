@@ -9,6 +9,7 @@
 // When the bundle includes it, the library's file reader is replaced by
 // src/handlers/hosting/aws/iam-data-reader.ts and the fields faber-cloud reads are copied, trimmed, to
 // plugin/dist/iam-data/ (see copyIamData).
+import { realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,22 +38,47 @@ function iamDataReaderPlugin(state) {
 }
 
 /**
- * `entryPoints` is for tests that need a bundle of code no command imports yet
- * (test/unit/grant-plan-bundle.test.ts); `npm run build` always uses the default.
+ * Two imports of an `@aws-sdk/core` barrel resolved to the one module they need: `partition`
+ * (src/handlers/hosting/aws/partition.ts, from `@aws-sdk/core/client`) and the ARN parser
+ * (`@aws-sdk/util-arn-parser`, a re-export of `@aws-sdk/core/util`). Through the barrels, the
+ * bundle also loads, wherever console links are built (a registry build), the SDK's client
+ * middleware and @smithy/core (~300 KB, minified ~130 KB), which only AWS calls need
+ * (performance, docs/PERFORMANCE.md). Each path is the real one the barrel's own re-export
+ * resolves to, so both are one module (one partition table, which `setPartitionInfo` changes
+ * for both). A missing file or export fails the build.
  */
-const CLI_ENTRY = { cli: 'src/cli/index.ts' };
+const SDK_CORE_DEEP_IMPORTS = [
+  {
+    importer: /(^|[\\/])src[\\/]handlers[\\/]hosting[\\/]aws[\\/]partition\.ts$/,
+    specifier: '@aws-sdk/core/client',
+    file: ['client', 'util-endpoints', 'lib', 'aws', 'partition.js'],
+  },
+  {
+    importer: /(^|[\\/])node_modules[\\/]@aws-sdk[\\/]util-arn-parser[\\/]dist-es[\\/]index\.js$/,
+    specifier: '@aws-sdk/core/util',
+    file: ['util', 'util-arn-parser', 'arn.js'],
+  },
+];
 
-export async function build(outdir = path.join(PLUGIN_DIR, 'dist'), { entryPoints = CLI_ENTRY } = {}) {
-  const inputs = await buildInputsHash(root);
-  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
-  await rm(outdir, { recursive: true, force: true });
-  const state = { replaced: false };
-  const result = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints,
-    plugins: [iamDataReaderPlugin(state)],
-    metafile: true,
-    outdir,
+function sdkCoreDeepImportsPlugin() {
+  return {
+    name: 'faber-sdk-core-deep-imports',
+    setup(b) {
+      b.onResolve({ filter: /^@aws-sdk\/core\/(client|util)$/ }, (args) => {
+        const deep = SDK_CORE_DEEP_IMPORTS.find((d) => d.specifier === args.path && d.importer.test(args.importer));
+        if (!deep) return undefined;
+        return { path: realpathSync(path.join(root, 'node_modules', '@aws-sdk', 'core', 'dist-es', 'submodules', ...deep.file)) };
+      });
+    },
+  };
+}
+
+/**
+ * How the CLI is bundled, shared with what bundles other entries the same way
+ * (bench/registry-build.mjs): split into lazily loaded chunks, minified, with the CommonJS shims.
+ */
+export function bundleOptions() {
+  return {
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -63,9 +89,6 @@ export async function build(outdir = path.join(PLUGIN_DIR, 'dist'), { entryPoint
     target: 'node20',
     minify: true,
     legalComments: 'none',
-    entryNames: '[name]',
-    chunkNames: 'chunks/[name]-[hash]',
-    define: { __FABER_CLOUD_VERSION__: JSON.stringify(pkg.version) },
     banner: {
       // CommonJS dependencies use require() and __filename; ESM output has neither, so give every file both.
       js: [
@@ -75,7 +98,33 @@ export async function build(outdir = path.join(PLUGIN_DIR, 'dist'), { entryPoint
           "const __dirname=__filename.slice(0,__filename.lastIndexOf('/'));",
       ].join('\n'),
     },
+    plugins: [sdkCoreDeepImportsPlugin()],
     logLevel: 'warning',
+  };
+}
+
+/**
+ * `entryPoints` is for tests that need a bundle of code no command imports yet
+ * (test/unit/grant-plan-bundle.test.ts); `npm run build` always uses the default.
+ */
+const CLI_ENTRY = { cli: 'src/cli/index.ts' };
+
+export async function build(outdir = path.join(PLUGIN_DIR, 'dist'), { entryPoints = CLI_ENTRY } = {}) {
+  const inputs = await buildInputsHash(root);
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+  await rm(outdir, { recursive: true, force: true });
+  const state = { replaced: false };
+  const options = bundleOptions();
+  const result = await esbuild.build({
+    ...options,
+    absWorkingDir: root,
+    entryPoints,
+    plugins: [iamDataReaderPlugin(state), ...options.plugins],
+    metafile: true,
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    define: { __FABER_CLOUD_VERSION__: JSON.stringify(pkg.version) },
   });
   const usesIamData = Object.keys(result.metafile.inputs).some((file) => IAM_DATA_IN_BUNDLE.test(file));
   if (usesIamData) {

@@ -1,47 +1,11 @@
-import { z } from 'zod';
-import { validateRecord } from '../core/artifact-content.js';
 import { readJsonFile, writeJsonAtomic, type WriteScope } from '../core/files/atomic.js';
 import type { StateResource } from '../handlers/iac/types.js';
+import type { Registry, RegistryResource } from './schema.js';
 
-export const REGISTRY_SCHEMA_VERSION = 1;
+import { REGISTRY_SCHEMA_VERSION } from './version.js';
 
-export const RegistryResourceSchema = z.object({
-  address: z.string(),
-  type: z.string(),
-  name: z.string(),
-  id: z.string().nullable(),
-  arn: z.string().nullable(),
-  region: z.string().nullable(),
-  console_url: z.string().nullable(),
-  tags: z.record(z.string(), z.string()),
-  created_at: z.string(),
-  updated_at: z.string(),
-  deployment_id: z.string().nullable(),
-  /** Fingerprint of the resource's values: a change moves updated_at. */
-  fingerprint: z.string(),
-  /**
-   * Set by `infra drift` when the resource was changed (update) or deleted (delete) outside the
-   * IaC tool: when that was seen and which attributes. Gone once state is rebuilt (deploy, --accept).
-   */
-  drift: z
-    .strictObject({ seen_at: z.string(), action: z.enum(['update', 'delete']), attributes: z.array(z.string()) })
-    .optional(),
-  /** When the resource was imported into state by a deploy of `infra adopt`'s import blocks (it existed before). Kept across rebuilds. */
-  adopted_at: z.string().optional(),
-});
-
-export const RegistrySchema = z.object({
-  schema_version: z.literal(REGISTRY_SCHEMA_VERSION),
-  env: z.string(),
-  project: z.string(),
-  account: z.string().nullable(),
-  region: z.string(),
-  updated_at: z.string(),
-  resources: z.array(RegistryResourceSchema),
-});
-
-export type Registry = z.infer<typeof RegistrySchema>;
-export type RegistryResource = z.infer<typeof RegistryResourceSchema>;
+export type { Registry, RegistryResource } from './schema.js';
+export { REGISTRY_SCHEMA_VERSION };
 
 /** Provider-specific facts about a resource: supplied by the hosting handler. */
 export type ResourceLinker = (resource: StateResource) => { arn?: string | undefined; consoleUrl?: string | undefined; region?: string | undefined };
@@ -373,11 +337,21 @@ export function isRegistryShape(raw: unknown): raw is Registry {
   return isPlainObject(raw) && fieldsOk(raw, REGISTRY_KEYS, REGISTRY_FIELD_CHECKS);
 }
 
+/**
+ * A registry read from disk (untrusted): as it is when `isRegistryShape` takes it, else what
+ * `RegistrySchema` makes of it, or the ArtifactError it words. The schema (zod, ~750 KB of
+ * bundle) is loaded only then: a registry faber-cloud wrote never needs it (performance).
+ */
+export async function validateRegistry(raw: unknown, displayPath: string): Promise<Registry> {
+  if (isRegistryShape(raw)) return raw;
+  const [{ validateRecord }, { RegistrySchema }] = await Promise.all([import('../core/artifact-content.js'), import('./schema.js')]);
+  return validateRecord(raw, displayPath, { what: 'a registry', schema: RegistrySchema, schemaVersion: REGISTRY_SCHEMA_VERSION });
+}
+
 export async function readRegistry(file: string, displayPath: string): Promise<Registry | undefined> {
   const raw = await readJsonFile(file, displayPath);
   if (raw === undefined) return undefined;
-  if (isRegistryShape(raw)) return raw;
-  return validateRecord(raw, displayPath, { what: 'a registry', schema: RegistrySchema, schemaVersion: REGISTRY_SCHEMA_VERSION });
+  return validateRegistry(raw, displayPath);
 }
 
 export async function writeRegistry(file: string, registry: Registry, scope: WriteScope): Promise<void> {

@@ -248,6 +248,17 @@ describe('redactValue', () => {
     expect(redactValue(null)).toBe(null);
   });
 
+  it('a copy keeps every key, in order, around the first change (keys before it, the changed one, after it)', () => {
+    const value = { a: 'one', b: 2, msg: 'password=hunter2xyz', c: null, d: ['x'], api_key: 'plain words here', e: true };
+    const out = redactValue(value);
+    expect(Object.keys(out)).toEqual(['a', 'b', 'msg', 'c', 'd', 'api_key', 'e']);
+    expect(out).toEqual({ a: 'one', b: 2, msg: `password=${REDACTED}`, c: null, d: ['x'], api_key: REDACTED, e: true });
+    expect(out.d).toBe(value.d);
+    expect(value.msg).toBe('password=hunter2xyz');
+    // The same key name answers the same the second time (secret-named or not).
+    expect(redactValue({ api_key: 'plain words here', a: 'plain words here' })).toEqual({ api_key: REDACTED, a: 'plain words here' });
+  });
+
   it('a secret-named key on an object with toJSON covers what it serialises to', () => {
     const out = redactValue({ password: { toJSON: () => 'plain words here' } });
     expect(JSON.stringify(out)).toBe(`{"password":"${REDACTED}"}`);

@@ -9,12 +9,11 @@ import { mulberry32, syntheticState } from '../../bench/registry-build.mjs';
 import { validateRecord } from '../../src/core/artifact-content.js';
 import { ArtifactError } from '../../src/core/errors.js';
 import { stateResources, type ShowStateJson } from '../../src/handlers/iac/terraform/state.js';
+import { RegistryResourceSchema, RegistrySchema } from '../../src/registry/schema.js';
 import {
   REGISTRY_FIELD_CHECKS,
   RESOURCE_FIELD_CHECKS,
-  RegistryResourceSchema,
   REGISTRY_SCHEMA_VERSION,
-  RegistrySchema,
   buildRegistry,
   fingerprint,
   isRegistryShape,

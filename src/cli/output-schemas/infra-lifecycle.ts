@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CATEGORIES } from '../../debugger/categories.js';
 import { SolutionSchema } from '../../debugger/issue-log.js';
 import { HistoryEntrySchema } from '../../infra/history.js';
-import { RegistryResourceSchema } from '../../registry/registry.js';
+import { RegistryResourceSchema } from '../../registry/schema.js';
 import { ApplyCountsSchema, DiagnosisSchema, DiagnosticSchema, IdentitySchema, PlanDigestSchema, PreflightOutcomeSchema, count } from './common.js';
 
 export const infraValidate = z.strictObject({

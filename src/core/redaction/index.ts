@@ -68,9 +68,18 @@ const HCL_FUNCTION = /^[a-z][a-z0-9_]*$/;
 /** Names that end like a secret key but are error codes or resource types (`ExpiredToken: …`). */
 const NOT_A_SECRET_KEY = /^(?:expired|invalid|missing|bad|unrecognized|get|decode)|secretsmanager|^aws(?:secretsmanager|ssm|iam)/;
 
+/** Answers per key name: a registry of 5,000 resources repeats the same twenty keys (performance). */
+const secretKeys = new Map<string, boolean>();
+
 function isSecretKey(name: string): boolean {
+  let secret = secretKeys.get(name);
+  // Stryker disable next-line ConditionalExpression: a cache; answering again gives the same answer
+  if (secret !== undefined) return secret;
   const k = name.toLowerCase().replace(/[-_.\s]/g, '');
-  return SECRET_KEY.test(k) && !NOT_A_SECRET_KEY.test(k);
+  secret = SECRET_KEY.test(k) && !NOT_A_SECRET_KEY.test(k);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: bounds the cache (key names come from state); not caching gives the same answer
+  if (secretKeys.size < 4096) secretKeys.set(name, secret);
+  return secret;
 }
 
 /**
@@ -252,12 +261,20 @@ function redactAny(value: unknown, depth: number, secretKey: boolean): unknown {
   }
   // Objects with toJSON (Error, URL, …) serialise through it: redact what they serialise to.
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return redactAny((value as { toJSON(): unknown }).toJSON(), depth + 1, secretKey);
-  let changed = false;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
+  // The copy starts at the first change (most objects have none): no pair arrays, no copy to drop.
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = obj[key];
     const r = redactAny(v, depth + 1, isSecretKey(key));
-    if (r !== v) changed = true;
-    out[key] = r;
+    if (r !== v && out === undefined) {
+      out = {};
+      // Stryker disable next-line EqualityOperator: copying key i too changes nothing, it is overwritten just below
+      for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
+    }
+    if (out !== undefined) out[key] = r;
   }
-  return changed ? out : value;
+  return out ?? value;
 }

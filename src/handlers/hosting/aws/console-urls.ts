@@ -247,15 +247,22 @@ export const OVERRIDDEN_TYPES: readonly string[] = Object.keys(SPECS).filter((t)
 // console for): one table, not a second copy here.
 const consoleOf = Object.getOwnPropertyDescriptor(ARN.prototype, 'console')?.get;
 
+/** link2aws's answer per partition (a handful per process; capped, as partitions come from state). */
+const consoleHosts = new Map<string, string | undefined>();
+
 /** The console host of a partition, or undefined (isolated partitions, names like 'constructor'). */
 function consoleHost(partition: string | undefined): string | undefined {
   if (partition === undefined || !consoleOf) return undefined;
+  if (consoleHosts.has(partition)) return consoleHosts.get(partition);
+  let host: string | undefined;
   try {
-    const host: unknown = consoleOf.call({ partition });
-    return typeof host === 'string' ? host : undefined;
+    const answer: unknown = consoleOf.call({ partition });
+    host = typeof answer === 'string' ? answer : undefined;
   } catch {
-    return undefined;
+    host = undefined;
   }
+  if (consoleHosts.size < 64) consoleHosts.set(partition, host);
+  return host;
 }
 
 /** ARN-like values in state: `arn` and `id` first, then any other top-level string. */
@@ -294,9 +301,9 @@ export function link2awsLink(arn: string): string | null | undefined {
  * hard-codes the aws host for a few types) and have no empty path segment (a template fed an ARN
  * it did not expect, such as an old-format ECS service ARN without the cluster).
  */
-function libraryLink(arn: string): string | undefined {
+function libraryLink(arn: string, parsed: Arn | undefined): string | undefined {
   try {
-    const host = consoleHost(parseArn(arn)?.partition);
+    const host = consoleHost(parsed?.partition);
     if (!host) return undefined;
     const url = link2awsLink(arn);
     if (typeof url !== 'string') return undefined;
@@ -334,14 +341,15 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
   const stateArn = str(values.arn) ?? (spec?.arnAttr ? str(values[spec.arnAttr]) : undefined);
   if (!spec) {
     if (!stateArn) return {};
-    const consoleUrl = libraryLink(stateArn) ?? goView(stateArn);
+    const consoleUrl = libraryLink(stateArn, parseArn(stateArn)) ?? goView(stateArn);
     return consoleUrl ? { arn: stateArn, consoleUrl } : { arn: stateArn };
   }
 
   // The ARNs in values (and the account) are looked for only where needed (performance).
   let arnsCache: Arn[] | undefined;
   const arns = () => (arnsCache ??= arnsIn(values));
-  const ownArn = parseArn(stateArn) ?? parseArn(values.id);
+  const stateParsed = parseArn(stateArn);
+  const ownArn = stateParsed ?? parseArn(values.id);
   const partition = ctx.partition || ownArn?.partition || arns()[0]?.partition || (partitionForRegion(ctx.region || ownArn?.region) ?? 'aws');
   const region = ctx.region || ownArn?.region || '';
   const accountFor = () =>
@@ -374,7 +382,8 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
       if (path) consoleUrl = `https://${host}${path}`;
     }
   } else if (arn) {
-    consoleUrl = libraryLink(arn);
+    // The ARN was parsed already when it is state's (performance: one split of each ARN, not three).
+    consoleUrl = libraryLink(arn, arn === stateArn ? stateParsed : parseArn(arn));
   }
   if (!consoleUrl && arn) consoleUrl = goView(arn);
 

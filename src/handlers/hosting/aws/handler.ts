@@ -3,7 +3,6 @@ import type { InspectionCapability } from '../inspection.js';
 import type { RemediationCapability } from '../remediation.js';
 import type { MonitoringApi } from '../monitoring.js';
 import type { AdoptionListing, AdoptionListingRequest, CallerIdentity, GrantApplyRequest, GrantApplyResult, HostingHandler, PrincipalPolicies, ResourceCheck, ResourceCheckRequest, TaggedResource } from '../types.js';
-import { callerIdentity, decodeAuthorizationMessage } from './identity.js';
 import { consoleLinkFor } from './console-urls.js';
 
 export class AwsHostingHandler implements HostingHandler {
@@ -11,7 +10,10 @@ export class AwsHostingHandler implements HostingHandler {
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
-  callerIdentity(profile: string, region: string): Promise<CallerIdentity> {
+  // Imported when called, as the other AWS calls below: the SDK client core (~300 KB) is not loaded
+  // by what needs only `link` (a registry build, docs/PERFORMANCE.md).
+  async callerIdentity(profile: string, region: string): Promise<CallerIdentity> {
+    const { callerIdentity } = await import('./identity.js');
     return callerIdentity({ profile, region, env: this.env });
   }
 
@@ -32,7 +34,8 @@ export class AwsHostingHandler implements HostingHandler {
     return principalPolicies(request, this.env);
   }
 
-  decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string> {
+  async decodeAuthorizationMessage(profile: string, region: string, encoded: string): Promise<string> {
+    const { decodeAuthorizationMessage } = await import('./identity.js');
     return decodeAuthorizationMessage({ profile, region, env: this.env }, encoded);
   }
 

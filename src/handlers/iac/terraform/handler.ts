@@ -7,7 +7,7 @@ import type { ApplyResult, Diagnostic, DriftPlan, IacAdoption, IacHandler, Outpu
 import { fromJsonDiagnostic, parseStreamLine, parseTextDiagnostics, toEvent } from './diagnostics.js';
 import { digestPlan, driftIdOf, driftOf, plannedResources, redactPlanJson, type ShowPlanJson } from './plan.js';
 import { IacRunner, parseJsonOutput, resolveIacBinary, type BinaryPreference } from './runner.js';
-import { stateResources, type ShowStateJson } from './state.js';
+import { shownStateResources, type ShowStateJson } from './state.js';
 import { showStateFromRaw } from './raw-state.js';
 import { digestProviderSchemas, readSchemaDigest, schemaDigestKey, writeSchemaDigest } from './schema-digest.js';
 import { backendArgs, backendDigest, initRecordFile, migrationRefusal, readInitRecord, stateLockError, type BackendSettings } from './backend.js';
@@ -310,8 +310,7 @@ export class TerraformHandler implements IacHandler {
     await this.selectWorkspace();
     const runner = await this.runner();
     const state = (await this.pulledState(runner)) ?? ((await runner.showJson()) as ShowStateJson);
-    registerSensitiveFromShowJson(state);
-    const resources = stateResources(state);
+    const resources = shownStateResources(state);
     this.shownState = state;
     return resources;
   }

@@ -20,6 +20,12 @@ function rawState(resources: unknown[], outputs: unknown = {}) {
   return { version: 4, terraform_version: '1.12.6', serial: 3, lineage: 'l', outputs, resources };
 }
 
+/** The values `show -json` would give for one `aws_thing.t` instance of raw state. */
+function thingValues(instance: { attributes: unknown; sensitive_attributes?: unknown }) {
+  const doc = showStateFromRaw(rawState([{ mode: 'managed', type: 'aws_thing', name: 't', provider, instances: [instance] }]), providers);
+  return stateResources(doc!)[0]?.values as Record<string, unknown>;
+}
+
 describe('showStateFromRaw', () => {
   it('addresses every instance as the tool does, with module, data, count and for_each keys', () => {
     const doc = showStateFromRaw(
@@ -44,54 +50,28 @@ describe('showStateFromRaw', () => {
   });
 
   it('unwraps dynamic attributes, also inside nested blocks, and leaves other {value, type} objects alone', () => {
-    const doc = showStateFromRaw(
-      rawState([
-        {
-          mode: 'managed',
-          type: 'aws_thing',
-          name: 't',
-          provider,
-          instances: [
-            {
-              attributes: {
-                id: 't1',
-                spec: { value: { a: 1 }, type: ['object', { a: 'number' }] },
-                rules: [{ extra: { value: 'x', type: 'string' } }, { extra: null }],
-                other: { value: 'kept', type: 'string' },
-              },
-            },
-          ],
-        },
-      ]),
-      providers,
-    );
-    expect(stateResources(doc!)[0]?.values).toEqual({ id: 't1', spec: { a: 1 }, rules: [{ extra: 'x' }, { extra: null }], other: { value: 'kept', type: 'string' } });
+    const values = thingValues({
+      attributes: {
+        id: 't1',
+        spec: { value: { a: 1 }, type: ['object', { a: 'number' }] },
+        rules: [{ extra: { value: 'x', type: 'string' } }, { extra: null }],
+        other: { value: 'kept', type: 'string' },
+      },
+    });
+    expect(values).toEqual({ id: 't1', spec: { a: 1 }, rules: [{ extra: 'x' }, { extra: null }], other: { value: 'kept', type: 'string' } });
   });
 
   it('removes what the state marks sensitive, by attribute and index steps; a path that stops short hides where it stopped', () => {
-    const doc = showStateFromRaw(
-      rawState([
-        {
-          mode: 'managed',
-          type: 'aws_thing',
-          name: 't',
-          provider,
-          instances: [
-            {
-              attributes: { id: 't1', env: { vars: { TOKEN: 'tok-123456', PLAIN: 'p' } }, list: ['a', 'secret-b'], spec: { value: { s: 'deep-secret' }, type: 'dynamic' }, blob: { inner: 'x' } },
-              sensitive_attributes: [
-                [{ type: 'get_attr', value: 'env' }, { type: 'get_attr', value: 'vars' }, { type: 'index', value: { value: 'TOKEN', type: 'string' } }],
-                [{ type: 'get_attr', value: 'list' }, { type: 'index', value: { value: 1, type: 'number' } }],
-                [{ type: 'get_attr', value: 'blob' }, { type: 'get_attr', value: 'missing' }, { type: 'get_attr', value: 'deeper' }],
-                [{ type: 'get_attr', value: 'spec' }, { type: 'unknown-step' }],
-              ],
-            },
-          ],
-        },
-      ]),
-      providers,
-    );
-    expect(stateResources(doc!)[0]?.values).toEqual({ id: 't1', env: { vars: { PLAIN: 'p' } }, list: ['a', null] });
+    const values = thingValues({
+      attributes: { id: 't1', env: { vars: { TOKEN: 'tok-123456', PLAIN: 'p' } }, list: ['a', 'secret-b'], spec: { value: { s: 'deep-secret' }, type: 'dynamic' }, blob: { inner: 'x' } },
+      sensitive_attributes: [
+        [{ type: 'get_attr', value: 'env' }, { type: 'get_attr', value: 'vars' }, { type: 'index', value: { value: 'TOKEN', type: 'string' } }],
+        [{ type: 'get_attr', value: 'list' }, { type: 'index', value: { value: 1, type: 'number' } }],
+        [{ type: 'get_attr', value: 'blob' }, { type: 'get_attr', value: 'missing' }, { type: 'get_attr', value: 'deeper' }],
+        [{ type: 'get_attr', value: 'spec' }, { type: 'unknown-step' }],
+      ],
+    });
+    expect(values).toEqual({ id: 't1', env: { vars: { PLAIN: 'p' } }, list: ['a', null] });
   });
 
   it('keeps outputs with their sensitive flag', () => {
@@ -163,19 +143,7 @@ describe('provider schema digest', () => {
 describe('showStateFromRaw on hostile state', () => {
   it('treats a __proto__ key as a key: its secret is removed and no prototype changes', () => {
     const attributes = JSON.parse('{"id":"x","__proto__":{"token":"proto-secret-1","plain":"p"},"other":"o"}') as Record<string, unknown>;
-    const doc = showStateFromRaw(
-      rawState([
-        {
-          mode: 'managed',
-          type: 'aws_thing',
-          name: 't',
-          provider,
-          instances: [{ attributes, sensitive_attributes: [[{ type: 'get_attr', value: '__proto__' }, { type: 'get_attr', value: 'token' }]] }],
-        },
-      ]),
-      providers,
-    );
-    const values = stateResources(doc!)[0]?.values as Record<string, unknown>;
+    const values = thingValues({ attributes, sensitive_attributes: [[{ type: 'get_attr', value: '__proto__' }, { type: 'get_attr', value: 'token' }]] });
     expect(JSON.stringify(values)).not.toContain('proto-secret-1');
     expect(values.other).toBe('o');
     expect(({} as Record<string, unknown>).token).toBeUndefined();

@@ -34,6 +34,7 @@ describe('workingDirectoryFingerprint', () => {
   it.each<[string, (dir: string) => Promise<unknown>]>([
     ['another backend configured by hand', (d) => writeFile(path.join(d, '.terraform', 'terraform.tfstate'), '{"backend":{"type":"s3","hash":2}}')],
     ['the backend configuration removed', (d) => rm(path.join(d, '.terraform', 'terraform.tfstate'))],
+    ['the backend record rewritten with the same content (a checkout)', (d) => utimes(path.join(d, '.terraform', 'terraform.tfstate'), 2, 2)],
     ['the lock file changed', (d) => writeFile(path.join(d, '.terraform.lock.hcl'), 'provider "registry.opentofu.org/hashicorp/aws" { version = "6.48.0" }\n')],
     ['a root configuration file changed', (d) => writeFile(path.join(d, 'main.tf'), 'module "store" {\n  source = "./modules/store"\n}\nmodule "more" {\n  source = "./modules/more"\n}\n')],
     ['a configuration file added', (d) => writeFile(path.join(d, 'providers.tf.json'), '{}')],

@@ -17,10 +17,17 @@ export async function workingDirectoryFingerprint(directory: string): Promise<st
   const hash = createHash('sha256');
   const add = (label: string, data: string | Uint8Array) => hash.update(label).update('\0').update(data).update('\0');
   const read = (file: string) => readFile(file).catch(() => '(none)');
-  add('backend', await read(path.join(directory, '.terraform', 'terraform.tfstate')));
-  add('lock', await read(path.join(directory, '.terraform.lock.hcl')));
-  const modules = await read(path.join(directory, '.terraform', 'modules', 'modules.json'));
-  add('modules', modules);
+  // The tool's own files also by modification time: a checkout sets it, so a record committed
+  // beside a committed `.terraform/` can never match (the tool leaves these alone between inits).
+  const written = async (file: string) => {
+    const s = await lstat(file).catch(() => undefined);
+    return `${await read(file)}\0${s ? `${s.mtimeMs} ${s.isSymbolicLink()}` : ''}`;
+  };
+  add('backend', await written(path.join(directory, '.terraform', 'terraform.tfstate')));
+  add('lock', await written(path.join(directory, '.terraform.lock.hcl')));
+  const modulesFile = path.join(directory, '.terraform', 'modules', 'modules.json');
+  const modules = await read(modulesFile);
+  add('modules', await written(modulesFile));
   const dirs = new Set(['.']);
   try {
     for (const m of (JSON.parse(modules.toString()) as { Modules?: { Dir?: unknown }[] }).Modules ?? []) if (typeof m?.Dir === 'string') dirs.add(m.Dir);

@@ -87,4 +87,23 @@ describe('infra deploy: IaC tool calls', () => {
     // Resources the changes left alone keep their record.
     expect(after.resources.find((r: { address: string }) => r.address === 'terraform_data.one')).toMatchObject({ created_at: one.created_at, updated_at: one.updated_at, fingerprint: one.fingerprint });
   });
+
+  it('falls back to show -json when the shortcut fails (providers schema refused), and the deploy still records its state', async () => {
+    const p = await createProject('multi-module');
+    const main = path.join(p.terraformDir, 'main.tf');
+    await writeFile(main, `${await readFile(main, 'utf8')}\nterraform {\n  required_providers {\n    random = { source = "hashicorp/random" }\n  }\n}\n\nresource "random_id" "x" {\n  byte_length = 4\n}\n`);
+    const log = path.join(await tempDir('faber-tool-calls-'), 'calls.log');
+    const wrapper = path.join(path.dirname(log), 'tofu');
+    await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\n[ "$1" = providers ] && { echo 'Error: refused by the test' >&2; exit 1; }\nexec '${testTools().iac_binary}' "$@"\n`);
+    await chmod(wrapper, 0o755);
+
+    const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const calls = (await readFile(log, 'utf8')).trim().split('\n');
+    const after = calls.slice(calls.findIndex((c) => c.startsWith('apply ')) + 1);
+    expect(after.filter((c) => c.startsWith('providers schema'))).toHaveLength(1);
+    expect(after.filter((c) => /^show\b/.test(c) && !c.includes('.tfplan'))).toHaveLength(1);
+    const registry = await p.readJson(p.artifact('test', 'registry.json'));
+    expect(registry.resources.map((r: { address: string }) => r.address)).toContain('random_id.x');
+  });
 });

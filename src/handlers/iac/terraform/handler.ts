@@ -325,15 +325,21 @@ export class TerraformHandler implements IacHandler {
     const { directory } = this.options;
     const lockText = await readFile(path.join(directory, '.terraform.lock.hcl'), 'utf8').catch(() => undefined);
     if (lockText === undefined) return undefined;
-    const key = schemaDigestKey(runner.binary, lockText);
-    let digest = await readSchemaDigest(directory, key);
-    if (!digest) {
-      digest = digestProviderSchemas(key, await runner.providerSchemas());
-      // Not worth failing a deploy over: without it the next read is a `show -json` again.
-      await writeSchemaDigest(directory, digest).catch(() => undefined);
+    try {
+      const key = schemaDigestKey(runner.binary, lockText);
+      let digest = await readSchemaDigest(directory, key);
+      if (!digest) {
+        digest = digestProviderSchemas(key, await runner.providerSchemas());
+        // Not worth failing a deploy over: without it the next read is a `show -json` again.
+        await writeSchemaDigest(directory, digest).catch(() => undefined);
+      }
+      const raw = await runner.pullState();
+      return raw === undefined ? {} : showStateFromRaw(raw, digest.providers);
+    } catch (error) {
+      // A shortcut only: when it fails, `show -json` reads the state (and says why if it fails too).
+      if (error instanceof InterruptedError) throw error;
+      return undefined;
     }
-    const raw = await runner.pullState();
-    return raw === undefined ? {} : showStateFromRaw(raw, digest.providers);
   }
 
   async outputs(): Promise<OutputValue[]> {

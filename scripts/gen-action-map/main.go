@@ -500,23 +500,26 @@ func stringValue(e ast.Expr) (string, bool) {
 	return "", false
 }
 
+// addOpsByAttr records ops under each attribute that guards them ("*" when none does).
+func addOpsByAttr(out map[string]map[op]bool, attrs []string, ops map[op]bool) {
+	if len(attrs) == 0 {
+		attrs = []string{"*"}
+	}
+	for _, a := range attrs {
+		if out[a] == nil {
+			out[a] = map[op]bool{}
+		}
+		for o := range ops {
+			out[a][o] = true
+		}
+	}
+}
+
 // updateOps: the update function's operations, split by the attribute whose HasChange guards them
 // ("*" = any update).
 func (p *pkgIndex) updateOps(fd *ast.FuncDecl, concrete string) map[string]map[op]bool {
 	out := map[string]map[op]bool{}
-	add := func(attrs []string, ops map[op]bool) {
-		if len(attrs) == 0 {
-			attrs = []string{"*"}
-		}
-		for _, a := range attrs {
-			if out[a] == nil {
-				out[a] = map[op]bool{}
-			}
-			for o := range ops {
-				out[a][o] = true
-			}
-		}
-	}
+	add := func(attrs []string, ops map[op]bool) { addOpsByAttr(out, attrs, ops) }
 	held := map[string][]string{} // local variables holding a HasChange result
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		if as, ok := n.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
@@ -653,19 +656,7 @@ func (p *pkgIndex) createOps(fd, skip *ast.FuncDecl, concrete string) map[string
 		defer func() { p.memo = memo; delete(p.busy, skip) }()
 	}
 	out := map[string]map[op]bool{}
-	add := func(attrs []string, ops map[op]bool) {
-		if len(attrs) == 0 {
-			attrs = []string{"*"}
-		}
-		for _, a := range attrs {
-			if out[a] == nil {
-				out[a] = map[op]bool{}
-			}
-			for o := range ops {
-				out[a][o] = true
-			}
-		}
-	}
+	add := func(attrs []string, ops map[op]bool) { addOpsByAttr(out, attrs, ops) }
 	held := map[string][]string{} // `v, ok := d.GetOk("x")`: ok (and v) stand for x being set
 	inits := map[ast.Node]bool{}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {

@@ -108,29 +108,20 @@ function keySuffix(key: unknown): string | undefined {
   return `["${key}"]`;
 }
 
-/** Every node a schema path reaches in `values` (`*` is each element of an array or object). */
-function reach(node: unknown, pathSteps: SchemaPath, at: number, visit: (parent: Record<string, unknown> | unknown[], key: string | number) => void): void {
-  if (node === null || typeof node !== 'object') return;
-  const step = pathSteps[at];
-  if (step === undefined) return;
-  const last = at === pathSteps.length - 1;
-  const keys: (string | number)[] = step === '*' ? (Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node)) : [step];
-  for (const k of keys) {
-    if (!Object.hasOwn(node, k)) continue;
-    if (last) visit(node as Record<string, unknown>, k);
-    else reach((node as Record<string, unknown>)[k], pathSteps, at + 1, visit);
-  }
-}
-
 /** Raw state stores a `dynamic` attribute as `{value, type}`; `show -json` shows the value. */
 function unwrapDynamic(values: Record<string, unknown>, schema: TypeDigest): void {
   for (const p of schema.dynamic ?? []) {
-    reach(values, p, 0, (parent, key) => {
-      const wrapped = (parent as Record<string, unknown>)[key as string];
+    const found: (string | number)[][] = [];
+    collectConcrete(values, p, 0, [], found);
+    for (const keys of found) {
+      if (keys.length === 0) continue;
+      const parent = keys.slice(0, -1).reduce<unknown>((node, k) => (node as Record<string, unknown>)[k as string], values) as Record<string, unknown>;
+      const key = keys[keys.length - 1] as string;
+      const wrapped = parent[key];
       if (wrapped !== null && typeof wrapped === 'object' && !Array.isArray(wrapped) && Object.hasOwn(wrapped, 'value') && Object.hasOwn(wrapped, 'type')) {
-        (parent as Record<string, unknown>)[key as string] = (wrapped as { value: unknown }).value;
+        parent[key] = (wrapped as { value: unknown }).value;
       }
-    });
+    }
   }
 }
 
@@ -200,6 +191,7 @@ function sensitiveMarks(values: Record<string, unknown>, statePaths: unknown, sc
   return marks;
 }
 
+/** Every concrete key path a schema path reaches in `values` (`*` is each element of an array or object). */
 function collectConcrete(node: unknown, p: SchemaPath, at: number, prefix: (string | number)[], out: (string | number)[][]): void {
   if (at === p.length) {
     out.push(prefix);

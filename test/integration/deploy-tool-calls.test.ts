@@ -12,6 +12,15 @@ import { testTools } from '../support/tools.js';
  * outputs both. What raw state cannot say without the schemas (dynamic and sensitive attributes)
  * comes from a digest of `providers schema -json`, made once per lock file and tool version.
  */
+/** The IaC tool behind a script that logs each call's arguments to `log` (and runs `before` first). */
+async function loggingTool(before = ''): Promise<{ log: string; wrapper: string }> {
+  const log = path.join(await tempDir('faber-tool-calls-'), 'calls.log');
+  const wrapper = path.join(path.dirname(log), 'tofu');
+  await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\n${before}exec '${testTools().iac_binary}' "$@"\n`);
+  await chmod(wrapper, 0o755);
+  return { log, wrapper };
+}
+
 describe('infra deploy: IaC tool calls', () => {
   it('reads state once after the apply, without show -json, and DEPLOYED.md still lists the outputs from it', async () => {
     const p = await createProject('multi-module');
@@ -24,10 +33,7 @@ describe('infra deploy: IaC tool calls', () => {
       'output "pw_length" {\n  value = random_password.pw.length\n}',
     ].join('\n\n');
     await writeFile(main, `${await readFile(main, 'utf8')}\n${extra}\n`);
-    const log = path.join(await tempDir('faber-tool-calls-'), 'calls.log');
-    const wrapper = path.join(path.dirname(log), 'tofu');
-    await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${testTools().iac_binary}' "$@"\n`);
-    await chmod(wrapper, 0o755);
+    const { log, wrapper } = await loggingTool();
     const afterApply = async () => {
       const calls = (await readFile(log, 'utf8')).trim().split('\n');
       const applyAt = calls.findIndex((c) => c.startsWith('apply '));
@@ -92,10 +98,7 @@ describe('infra deploy: IaC tool calls', () => {
     const p = await createProject('multi-module');
     const main = path.join(p.terraformDir, 'main.tf');
     await writeFile(main, `${await readFile(main, 'utf8')}\nterraform {\n  required_providers {\n    random = { source = "hashicorp/random" }\n  }\n}\n\nresource "random_id" "x" {\n  byte_length = 4\n}\n`);
-    const log = path.join(await tempDir('faber-tool-calls-'), 'calls.log');
-    const wrapper = path.join(path.dirname(log), 'tofu');
-    await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\n[ "$1" = providers ] && { echo 'Error: refused by the test' >&2; exit 1; }\nexec '${testTools().iac_binary}' "$@"\n`);
-    await chmod(wrapper, 0o755);
+    const { log, wrapper } = await loggingTool(`[ "$1" = providers ] && { echo 'Error: refused by the test' >&2; exit 1; }\n`);
 
     const deploy = await p.cli(['infra', 'deploy', '--env', 'test', '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
     expect(deploy.code, deploy.stderr).toBe(0);

@@ -76,19 +76,45 @@ describe('infra deploy: IaC tool calls', () => {
     expect(second.filter((c) => c.startsWith('state pull'))).toHaveLength(1);
     const after = await p.readJson(p.artifact('test', 'registry.json'));
     expect(after.resources.map((r: { address: string }) => r.address)).toContain('terraform_data.two');
-    // A preview, then its deploy: the preview's init still holds, so the deploy runs none.
+    // A preview, then its deploy: the preview's init still holds, so the deploy runs none. The
+    // secret is set by the caller here (TF_VAR_secret), so the plan file holds its value.
+    const withSecret = { FABER_CLOUD_IAC_BINARY: wrapper, TF_VAR_secret: 'hunter2' };
     await writeFile(main, `${await readFile(main, 'utf8')}\nresource "terraform_data" "three" {\n  input = "third"\n}\n`);
-    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
+    await writeFile(log, '');
+    const preview = await p.cli(['infra', 'preview', '--env', 'test', '--json'], { env: withSecret });
     expect(preview.code, preview.stderr).toBe(0);
     const previewCalls = (await readFile(log, 'utf8')).trim().split('\n');
     expect(previewCalls.filter((c) => c.startsWith('init'))).toHaveLength(1);
+    // A configuration not shown before: the tool shows the plan (and its configuration is kept).
+    expect(previewCalls.filter((c) => /^show\b/.test(c))).toHaveLength(1);
     await writeFile(log, '');
     const planId = JSON.parse(preview.stdout).data.plan_id as string;
-    const applied = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', planId, '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
+    const applied = await p.cli(['infra', 'deploy', '--env', 'test', '--plan', planId, '--json'], { env: withSecret });
     expect(applied.code, applied.stderr).toBe(0);
     const deployCalls = (await readFile(log, 'utf8')).trim().split('\n');
     expect(deployCalls.filter((c) => c.startsWith('init'))).toEqual([]);
     expect(deployCalls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
+    // The saved plan is read from the file (plan-file/): no `show` at all, of the plan or of state.
+    expect(deployCalls.filter((c) => /^(show|providers)\b/.test(c))).toEqual([]);
+    const third = await p.readJson(p.artifact('test', 'registry.json'));
+    expect(third.resources.map((r: { address: string }) => r.address)).toContain('terraform_data.three');
+    // The secret reaches state unmarked (terraform_data's output copies input): registered from
+    // the plan file's variables, it is still kept out of what the deploy wrote.
+    const written = JSON.stringify(third) + (await readFile(p.artifact('test', 'DEPLOYED.md'), 'utf8')) + applied.stdout + applied.stderr;
+    expect(written).not.toContain('hunter2');
+
+    // The next preview of the same configuration reads its plan from the file too.
+    await writeFile(log, '');
+    const unchanged = await p.cli(['infra', 'preview', '--env', 'test', '--json'], { env: withSecret });
+    expect(unchanged.code, unchanged.stderr).toBe(0);
+    expect(JSON.parse(unchanged.stdout).data.digest.has_changes).toBe(false);
+    expect((await readFile(log, 'utf8')).trim().split('\n').filter((c) => /^show\b/.test(c))).toEqual([]);
+    // Left to its default, the secret is not in the plan file (only `show -json` shows a default):
+    // the tool shows the plan.
+    await writeFile(log, '');
+    const byDefault = await p.cli(['infra', 'preview', '--env', 'test', '--json'], { env: { FABER_CLOUD_IAC_BINARY: wrapper } });
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect((await readFile(log, 'utf8')).trim().split('\n').filter((c) => /^show\b/.test(c))).toHaveLength(1);
 
     // Resources the changes left alone keep their record.
     expect(after.resources.find((r: { address: string }) => r.address === 'terraform_data.one')).toMatchObject({ created_at: one.created_at, updated_at: one.updated_at, fingerprint: one.fingerprint });

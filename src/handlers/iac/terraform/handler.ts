@@ -12,6 +12,8 @@ import { showStateFromRaw } from './raw-state.js';
 import { digestProviderSchemas, readSchemaDigest, schemaDigestKey, writeSchemaDigest } from './schema-digest.js';
 import { backendArgs, backendDigest, initRecordFile, migrationRefusal, readInitRecord, stateLockError, type BackendSettings } from './backend.js';
 import { writeJsonAtomic } from '../../../core/files/atomic.js';
+import { configurationDigestKey, digestConfiguration, readConfigurationDigest, writeConfigurationDigest } from './configuration-digest.js';
+import { readPlanFile, showPlanFromFile } from './plan-file/show-plan.js';
 import { workingDirectoryFingerprint } from './working-directory.js';
 
 export interface TerraformHandlerOptions {
@@ -218,10 +220,48 @@ export class TerraformHandler implements IacHandler {
 
   async showPlan(file: string): Promise<SavedPlan> {
     const runner = await this.runner();
-    const json = (await runner.showJson(path.resolve(this.options.directory, file))) as ShowPlanJson;
+    const planPath = path.resolve(this.options.directory, file);
+    const fromFile = await this.planFromFile(runner, planPath);
+    const json = fromFile?.json ?? ((await runner.showJson(planPath)) as ShowPlanJson);
     // From here on, what the plan marks sensitive is redacted from every write and print.
     registerSensitiveFromShowJson(json);
+    if (!fromFile?.json && fromFile?.configurationKey) {
+      const digest = digestConfiguration(fromFile.configurationKey, json);
+      // Not worth failing over: without it the next plan is shown by the tool again.
+      if (digest) await writeConfigurationDigest(this.options.directory, digest).catch(() => undefined);
+    }
     return { file, digest: digestPlan(json), redactedJson: redactPlanJson(json), resources: plannedResources(json) };
+  }
+
+  /**
+   * The saved plan read from the file itself (plan-file/show-plan.ts) when both digests it
+   * needs are at hand: the providers' schema digest and this configuration's digest from an
+   * earlier `show -json`. OpenTofu's plan format only (the one tested); Terraform's plans are
+   * shown by the tool. `json` is undefined when the tool must show the plan, with the key to
+   * keep the configuration's digest under when there is one.
+   */
+  private async planFromFile(runner: IacRunner, planPath: string): Promise<{ json?: ShowPlanJson; configurationKey?: string } | undefined> {
+    if (runner.binary.kind !== 'tofu') return undefined;
+    const { directory } = this.options;
+    try {
+      const lockText = await readFile(path.join(directory, '.terraform.lock.hcl'), 'utf8').catch(() => undefined);
+      if (lockText === undefined) return undefined;
+      const entries = readPlanFile(await readFile(planPath));
+      const configurationKey = configurationDigestKey(runner.binary, lockText, entries.config);
+      const [configuration, schema] = await Promise.all([readConfigurationDigest(directory, configurationKey), readSchemaDigest(directory, schemaDigestKey(runner.binary, lockText))]);
+      if (!configuration || !schema) return { configurationKey };
+      const json = showPlanFromFile(entries, {
+        providers: schema.providers,
+        formatVersion: configuration.format_version,
+        configuration: configuration.configuration,
+        sensitiveDefaults: configuration.sensitive_defaults,
+      });
+      return { json, configurationKey };
+    } catch (error) {
+      // A shortcut only: anything it cannot read exactly, the tool shows.
+      if (error instanceof InterruptedError) throw error;
+      return undefined;
+    }
   }
 
   async writePlanJson(planFile: string, out: string): Promise<void> {

@@ -10,7 +10,7 @@ export interface ShowPlanJson {
   resource_changes?: JsonResourceChange[];
   /** Changes made outside the tool, found by the refresh (plan and refresh-only plan). */
   resource_drift?: JsonResourceChange[];
-  output_changes?: Record<string, { actions: string[]; before_sensitive?: unknown; after_sensitive?: unknown; before?: unknown; after?: unknown }>;
+  output_changes?: Record<string, { actions: string[]; before_sensitive?: unknown; after_sensitive?: unknown; before?: unknown; after?: unknown; after_unknown?: unknown }>;
   prior_state?: unknown;
   planned_values?: unknown;
   configuration?: unknown;
@@ -19,11 +19,14 @@ export interface ShowPlanJson {
 
 interface JsonResourceChange {
   address: string;
+  previous_address?: string;
   module_address?: string;
   index?: string | number;
   mode: 'managed' | 'data';
   type: string;
   name: string;
+  provider_name?: string;
+  deposed?: string;
   action_reason?: string;
   change: {
     actions: string[];

@@ -37,7 +37,8 @@ interface ShowResource {
   deposed_key?: string;
 }
 
-const PROVIDER = /^(?:module\.[^[\]]+(?:\[[^\]]*\])?\.)*provider\["([^"]+)"\](?:\.[A-Za-z_][A-Za-z0-9_-]*)?$/;
+/** `provider["registry.opentofu.org/hashicorp/aws"]`, in a module, with an alias: the provider's address. */
+export const PROVIDER_REFERENCE = /^(?:module\.[^[\]]+(?:\[[^\]]*\])?\.)*provider\["([^"]+)"\](?:\.[A-Za-z_][A-Za-z0-9_-]*)?$/;
 
 export function showStateFromRaw(raw: unknown, providers: Readonly<Record<string, ProviderDigest>>): ShowStateJson | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
@@ -73,7 +74,7 @@ function showResources(r: RawResource, providers: Readonly<Record<string, Provid
   const { mode, type, name } = r;
   if ((mode !== 'managed' && mode !== 'data') || typeof type !== 'string' || typeof name !== 'string' || !Array.isArray(r.instances)) return undefined;
   if (r.module !== undefined && typeof r.module !== 'string') return undefined;
-  const provider = typeof r.provider === 'string' ? PROVIDER.exec(r.provider)?.[1] : undefined;
+  const provider = typeof r.provider === 'string' ? PROVIDER_REFERENCE.exec(r.provider)?.[1] : undefined;
   const schema = provider ? providers[provider]?.[mode]?.[type] : undefined;
   if (!provider || !schema) return undefined;
   const base = `${r.module ? `${r.module}.` : ''}${mode === 'data' ? 'data.' : ''}${type}.${name}`;
@@ -192,7 +193,7 @@ function sensitiveMarks(values: Record<string, unknown>, statePaths: unknown, sc
 }
 
 /** Every concrete key path a schema path reaches in `values` (`*` is each element of an array or object). */
-function collectConcrete(node: unknown, p: SchemaPath, at: number, prefix: (string | number)[], out: (string | number)[][]): void {
+export function collectConcrete(node: unknown, p: SchemaPath, at: number, prefix: (string | number)[], out: (string | number)[][]): void {
   if (at === p.length) {
     out.push(prefix);
     return;

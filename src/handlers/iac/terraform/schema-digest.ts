@@ -10,7 +10,9 @@ import { writeJsonAtomic } from '../../../core/files/atomic.js';
  * docs/PERFORMANCE.md "Deploy overhead"). Per resource and data source type:
  *  - `dynamic`: attribute paths typed `dynamic`, which state stores wrapped as `{value, type}`;
  *  - `sensitive`: attribute paths the schema marks sensitive (state records these itself in
- *    `sensitive_attributes` in current versions; the schema makes it hold for every version).
+ *    `sensitive_attributes` in current versions; the schema makes it hold for every version);
+ *  - `number`: attribute paths typed number, which a saved plan may hold as a string of digits
+ *    (plan-file/cty-msgpack.ts).
  * A path is attribute names, with `*` for every element of a list, set or map and a number for
  * a tuple position. The digest is keyed by the tool's version and the dependency lock file, so
  * another provider (or binary) is a miss, read again from `providers schema -json`.
@@ -19,6 +21,7 @@ export type SchemaPath = (string | number)[];
 export interface TypeDigest {
   dynamic?: SchemaPath[];
   sensitive?: SchemaPath[];
+  number?: SchemaPath[];
 }
 export interface ProviderDigest {
   managed: Record<string, TypeDigest>;
@@ -30,7 +33,7 @@ export interface SchemaDigest {
   providers: Record<string, ProviderDigest>;
 }
 
-const DIGEST_FORMAT = 1;
+const DIGEST_FORMAT = 2;
 
 export function schemaDigestFile(directory: string): string {
   return path.join(directory, '.terraform', 'faber-cloud-schema-digest.json');
@@ -51,17 +54,17 @@ interface JsonAttribute {
   sensitive?: boolean;
 }
 
-/** Where `dynamic` sits inside a type (`"dynamic"`, `["list", T]`, `["object", {..}]`, `["tuple", [..]]`). */
-function dynamicIn(type: unknown, at: SchemaPath, out: SchemaPath[]): void {
-  if (type === 'dynamic') {
+/** Where a primitive (`"dynamic"`, `"number"`) sits inside a type (`["list", T]`, `["object", {..}]`, `["tuple", [..]]`). */
+function typedIn(primitive: 'dynamic' | 'number', type: unknown, at: SchemaPath, out: SchemaPath[]): void {
+  if (type === primitive) {
     out.push(at);
     return;
   }
   if (!Array.isArray(type)) return;
   const [kind, inner] = type as [unknown, unknown];
-  if (kind === 'list' || kind === 'set' || kind === 'map') dynamicIn(inner, [...at, '*'], out);
-  else if (kind === 'object' && inner && typeof inner === 'object') for (const [k, t] of Object.entries(inner)) dynamicIn(t, [...at, k], out);
-  else if (kind === 'tuple' && Array.isArray(inner)) inner.forEach((t, i) => dynamicIn(t, [...at, i], out));
+  if (kind === 'list' || kind === 'set' || kind === 'map') typedIn(primitive, inner, [...at, '*'], out);
+  else if (kind === 'object' && inner && typeof inner === 'object') for (const [k, t] of Object.entries(inner)) typedIn(primitive, t, [...at, k], out);
+  else if (kind === 'tuple' && Array.isArray(inner)) inner.forEach((t, i) => typedIn(primitive, t, [...at, i], out));
 }
 
 /** Nested blocks and nested attribute types hold one object (single, group) or many (list, set, map). */
@@ -69,12 +72,21 @@ function nestedPath(at: SchemaPath, mode: string | undefined): SchemaPath {
   return mode === 'single' || mode === 'group' ? at : [...at, '*'];
 }
 
-function walkBlock(block: JsonBlock | undefined, at: SchemaPath, digest: { dynamic: SchemaPath[]; sensitive: SchemaPath[] }, depth: number): void {
+interface Found {
+  dynamic: SchemaPath[];
+  sensitive: SchemaPath[];
+  number: SchemaPath[];
+}
+
+function walkBlock(block: JsonBlock | undefined, at: SchemaPath, digest: Found, depth: number): void {
   if (!block || depth > 32) return;
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
     const here = [...at, name];
     if (attribute.sensitive === true) digest.sensitive.push(here);
-    if (attribute.type !== undefined) dynamicIn(attribute.type, here, digest.dynamic);
+    if (attribute.type !== undefined) {
+      typedIn('dynamic', attribute.type, here, digest.dynamic);
+      typedIn('number', attribute.type, here, digest.number);
+    }
     if (attribute.nested_type) walkBlock(attribute.nested_type, nestedPath(here, attribute.nested_type.nesting_mode), digest, depth + 1);
   }
   for (const [name, nested] of Object.entries(block.block_types ?? {})) walkBlock(nested.block, nestedPath([...at, name], nested.nesting_mode), digest, depth + 1);
@@ -83,9 +95,11 @@ function walkBlock(block: JsonBlock | undefined, at: SchemaPath, digest: { dynam
 function digestTypes(schemas: unknown): Record<string, TypeDigest> {
   const out: Record<string, TypeDigest> = {};
   for (const [type, schema] of Object.entries((schemas ?? {}) as Record<string, { block?: JsonBlock }>)) {
-    const found = { dynamic: [] as SchemaPath[], sensitive: [] as SchemaPath[] };
+    const found: Found = { dynamic: [], sensitive: [], number: [] };
     walkBlock(schema.block, [], found, 0);
-    out[type] = { ...(found.dynamic.length ? { dynamic: found.dynamic } : {}), ...(found.sensitive.length ? { sensitive: found.sensitive } : {}) };
+    const digest: TypeDigest = {};
+    for (const kind of ['dynamic', 'sensitive', 'number'] as const) if (found[kind].length) digest[kind] = found[kind];
+    out[type] = digest;
   }
   return out;
 }
@@ -106,7 +120,7 @@ function isPathList(value: unknown): boolean {
 
 function isTypeTable(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  return Object.values(value).every((t) => t !== null && typeof t === 'object' && isPathList((t as TypeDigest).dynamic) && isPathList((t as TypeDigest).sensitive));
+  return Object.values(value).every((t) => t !== null && typeof t === 'object' && isPathList((t as TypeDigest).dynamic) && isPathList((t as TypeDigest).sensitive) && isPathList((t as TypeDigest).number));
 }
 
 /** The digest on disk for `key`, or undefined: missing, another key, or not a digest (never trusted half-read). */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +129,10 @@ describe('provider schema digest', () => {
     const key = schemaDigestKey({ kind: 'tofu', version: '1.12.6' }, 'lock text');
     expect(key).not.toBe(schemaDigestKey({ kind: 'tofu', version: '1.12.7' }, 'lock text'));
     expect(key).not.toBe(schemaDigestKey({ kind: 'tofu', version: '1.12.6' }, 'lock text 2'));
+    // No `.terraform/` (no init yet): nothing is written.
+    await writeSchemaDigest(dir, digestProviderSchemas(key, schema));
+    expect(await readSchemaDigest(dir, key)).toBeUndefined();
+    await mkdir(path.join(dir, '.terraform'));
     await writeSchemaDigest(dir, digestProviderSchemas(key, schema));
     expect((await readSchemaDigest(dir, key))?.providers[AWS]?.managed.aws_thing?.dynamic).toHaveLength(3);
     expect(await readSchemaDigest(dir, 'another-key')).toBeUndefined();
@@ -137,6 +141,21 @@ describe('provider schema digest', () => {
       await writeFile(schemaDigestFile(dir), bad);
       expect(await readSchemaDigest(dir, key)).toBeUndefined();
     }
+  });
+
+  it('is never read from a `.terraform/` other than the one it was written in (a committed one)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'faber-digest-'));
+    const key = schemaDigestKey({ kind: 'tofu', version: '1.12.6' }, 'lock text');
+    await mkdir(path.join(dir, '.terraform'));
+    await writeSchemaDigest(dir, digestProviderSchemas(key, schema));
+    const text = await readFile(schemaDigestFile(dir), 'utf8');
+    expect(await readSchemaDigest(dir, key)).toBeDefined();
+    // The same file in a new `.terraform/`, as a checkout of a repository that committed it makes
+    // (the old one kept aside, so the new one cannot reuse its inode).
+    await rename(path.join(dir, '.terraform'), path.join(dir, 'old-terraform'));
+    await mkdir(path.join(dir, '.terraform'));
+    await writeFile(schemaDigestFile(dir), text);
+    expect(await readSchemaDigest(dir, key)).toBeUndefined();
   });
 });
 

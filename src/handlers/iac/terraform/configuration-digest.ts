@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomic } from '../../../core/files/atomic.js';
+import { dataDirectoryIdentity } from './working-directory.js';
 
 /**
  * What a plan's `show -json` says about the configuration that a saved plan cannot say without
@@ -11,10 +12,13 @@ import { writeJsonAtomic } from '../../../core/files/atomic.js';
  * deploy after its preview, the next preview) is read from the plan file (plan-file/). Keyed by
  * the configuration snapshot inside the plan file itself, the lock file and the tool: any
  * change to any of them is a miss, and `show -json` runs again. It holds no values: names,
- * addresses and references only.
+ * addresses and references only. Read only in the `.terraform/` that wrote it: a committed
+ * digest could say a variable is not sensitive.
  */
 export interface ConfigurationDigest {
   key: string;
+  /** `.terraform/` when the digest was written (working-directory.ts, dataDirectoryIdentity). */
+  data_directory?: string;
   format_version: string;
   /** `configuration` reduced to resources' references, module calls and root variables' sensitivity. */
   configuration: ReducedModule & { root_module?: ReducedModule };
@@ -106,6 +110,8 @@ export async function readConfigurationDigest(directory: string, key: string): P
   const d = parsed as Partial<ConfigurationDigest> | null;
   if (!d || d.key !== key || typeof d.format_version !== 'string' || !Array.isArray(d.sensitive_defaults) || !d.sensitive_defaults.every((n) => typeof n === 'string')) return undefined;
   if (!d.configuration || typeof d.configuration !== 'object' || !isModule(d.configuration.root_module, 0)) return undefined;
+  const identity = await dataDirectoryIdentity(directory);
+  if (identity === undefined || d.data_directory !== identity) return undefined;
   return d as ConfigurationDigest;
 }
 
@@ -128,5 +134,7 @@ function isModule(m: unknown, depth: number): boolean {
 }
 
 export async function writeConfigurationDigest(directory: string, digest: ConfigurationDigest): Promise<void> {
-  await writeJsonAtomic(configurationDigestFile(directory), digest, { root: directory });
+  const identity = await dataDirectoryIdentity(directory);
+  if (identity === undefined) return;
+  await writeJsonAtomic(configurationDigestFile(directory), { ...digest, data_directory: identity }, { root: directory });
 }

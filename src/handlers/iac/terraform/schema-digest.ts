@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomic } from '../../../core/files/atomic.js';
+import { dataDirectoryIdentity } from './working-directory.js';
 
 /**
  * The little the raw state (`state pull`) cannot say without the provider schemas, kept in the
@@ -15,7 +16,8 @@ import { writeJsonAtomic } from '../../../core/files/atomic.js';
  *    (plan-file/cty-msgpack.ts).
  * A path is attribute names, with `*` for every element of a list, set or map and a number for
  * a tuple position. The digest is keyed by the tool's version and the dependency lock file, so
- * another provider (or binary) is a miss, read again from `providers schema -json`.
+ * another provider (or binary) is a miss, read again from `providers schema -json`; and it is
+ * read only in the `.terraform/` that wrote it (a committed one is never trusted).
  */
 export type SchemaPath = (string | number)[];
 export interface TypeDigest {
@@ -29,6 +31,8 @@ export interface ProviderDigest {
 }
 export interface SchemaDigest {
   key: string;
+  /** `.terraform/` when the digest was written (working-directory.ts, dataDirectoryIdentity). */
+  data_directory?: string;
   /** By provider address, as state names it (`registry.opentofu.org/hashicorp/aws`). */
   providers: Record<string, ProviderDigest>;
 }
@@ -133,6 +137,8 @@ export async function readSchemaDigest(directory: string, key: string): Promise<
   }
   const d = parsed as Partial<SchemaDigest> | null;
   if (!d || d.key !== key || d.providers === null || typeof d.providers !== 'object') return undefined;
+  const identity = await dataDirectoryIdentity(directory);
+  if (identity === undefined || d.data_directory !== identity) return undefined;
   for (const p of Object.values(d.providers)) {
     if (!p || !isTypeTable(p.managed) || !isTypeTable(p.data)) return undefined;
   }
@@ -140,5 +146,7 @@ export async function readSchemaDigest(directory: string, key: string): Promise<
 }
 
 export async function writeSchemaDigest(directory: string, digest: SchemaDigest): Promise<void> {
-  await writeJsonAtomic(schemaDigestFile(directory), digest, { root: directory });
+  const identity = await dataDirectoryIdentity(directory);
+  if (identity === undefined) return;
+  await writeJsonAtomic(schemaDigestFile(directory), { ...digest, data_directory: identity }, { root: directory });
 }

@@ -31,7 +31,8 @@ export function readZipEntries(zip: Buffer, wanted: (name: string) => boolean): 
     const data = zip.subarray(dataStart, dataStart + compressedSize);
     let content: Buffer;
     if (method === 0) content = Buffer.from(data);
-    else if (method === 8) content = inflateRawSync(data);
+    // Never more than the entry says it holds (a crafted archive cannot balloon).
+    else if (method === 8) content = inflateRawSync(data, { maxOutputLength: Math.max(size, 1) });
     else throw new Error(`zip: compression method ${method}`);
     if (content.length !== size) throw new Error('zip: size mismatch');
     if (entries.has(name)) throw new Error(`zip: duplicate entry ${name}`);

@@ -204,6 +204,17 @@ describe('a saved plan with hand-made parts', () => {
     expect(change?.before).toBeNull();
   });
 
+  it('marks by the plan\'s own paths; a number that could be a set element marks the whole sequence', () => {
+    // {"nums": [5, 1, 7], "strs": ["a", "b"]}; marked: nums[1] and strs[1].
+    const value = Buffer.from('82 a46e756d73 93 05 01 07 a47374727 3 92 a161 a162'.replace(/\s/g, ''), 'hex');
+    const step = (name: string) => bytes(1, bytes(1, name));
+    const index = (n: number) => bytes(1, bytes(2, dynamic(Buffer.from([n]))));
+    const marked = (name: string) => bytes(4, Buffer.concat([step(name), index(1)]));
+    const rc = bytes(3, Buffer.concat([bytes(13, 'aws_thing.x'), bytes(8, provider), bytes(9, Buffer.concat([field(1, 1), bytes(2, dynamic(value)), marked('nums'), marked('strs')]))]));
+    const change = showPlanFromFile(planFile([rc]), inputs).resource_changes?.[0]?.change;
+    expect(change?.after_sensitive).toEqual({ nums: true, strs: [false, true] });
+  });
+
   it('leaves to the tool a type the digest does not know, an import by identity, a sensitive default the plan lacks', () => {
     expect(() => showPlanFromFile(planFile([create('aws_other.x', THING)]), inputs)).toThrow(/no schema digest/);
     const byIdentity = bytes(3, Buffer.concat([bytes(13, 'aws_thing.x'), bytes(8, provider), bytes(9, Buffer.concat([field(1, 0), bytes(2, dynamic(THING)), bytes(5, bytes(2, dynamic(OBJECT_ID_X)))]))]));

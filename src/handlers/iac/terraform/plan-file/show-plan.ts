@@ -298,8 +298,11 @@ function resolvePath(value: CtyValue, path: RawPath): (string | number)[] | unde
     else {
       const key = decodeCtyMsgpack(step.key);
       if (Array.isArray(node)) {
-        next = typeof key === 'number' ? key : node.findIndex((element) => deepEqual(element, key));
-        if (next === -1 || next >= node.length) next = undefined;
+        // A number is a list index, or an element of a set of numbers: when it could be either,
+        // the whole sequence is marked.
+        const ambiguous = typeof key === 'number' && node.some((element) => element === key);
+        next = ambiguous ? undefined : typeof key === 'number' ? key : node.findIndex((element) => deepEqual(element, key));
+        if (next === -1 || (next !== undefined && next >= node.length)) next = undefined;
       } else if (typeof key === 'string') next = key;
     }
     if (next === undefined || node === null || typeof node !== 'object' || !Object.hasOwn(node, next)) return keys;

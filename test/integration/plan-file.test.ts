@@ -11,6 +11,7 @@ import { digestProviderSchemas, type SchemaDigest } from '../../src/handlers/iac
 import { registerSensitiveFromShowJson } from '../../src/handlers/iac/terraform/sensitive.js';
 import { stateResources, type ShowStateJson } from '../../src/handlers/iac/terraform/state.js';
 import { tempDir } from '../support/cli.js';
+import { comparableChange as comparable, truePaths } from '../support/plan-json.js';
 import { MOTO_REGION } from '../support/moto.js';
 import { iacEnv, testTools } from '../support/tools.js';
 
@@ -211,47 +212,38 @@ async function tofu(dir: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-/** Dotted paths marked `true` in a *_sensitive tree: what redaction and registration act on. */
-function truePaths(tree: unknown, prefix = ''): string[] {
-  if (tree === true) return [prefix];
-  if (tree === null || typeof tree !== 'object') return [];
-  return Object.entries(tree).flatMap(([k, v]) => truePaths(v, prefix ? `${prefix}.${k}` : k)).sort();
-}
-
-type Change = NonNullable<ShowPlanJson['resource_changes']>[number];
-
-/** Every field of a resource change we read, sensitive marks as their paths. */
-function comparable(rc: Change): unknown {
-  const c = rc.change;
-  return {
-    address: rc.address,
-    previous_address: rc.previous_address,
-    module_address: rc.module_address,
-    mode: rc.mode,
-    type: rc.type,
-    name: rc.name,
-    index: rc.index,
-    provider_name: rc.provider_name,
-    deposed: rc.deposed,
-    action_reason: rc.action_reason,
-    actions: c.actions,
-    before: c.before,
-    after: c.after,
-    after_unknown: c.after_unknown,
-    before_sensitive: truePaths(c.before_sensitive),
-    after_sensitive: truePaths(c.after_sensitive),
-    // The tool lists replace paths from a hash set: their order is not defined.
-    replace_paths: c.replace_paths?.map((p) => JSON.stringify(p)).sort(),
-    importing: c.importing,
-  };
-}
-
 function redactedUnder(doc: unknown, text: string): string {
   clearSensitive();
   registerSensitiveFromShowJson(doc);
   const out = redactText(text);
   clearSensitive();
   return out;
+}
+
+/**
+ * With FABER_CLOUD_UPDATE_PLAN_FIXTURE=1, the change plan, its `show -json` and the digests it
+ * is read with are written to test/fixtures/plan-file/ (what test/unit/plan-file-fixture.test.ts
+ * and the mutation check read).
+ */
+async function writeFixture(dir: string, planFile: string, shown: ShowPlanJson, schema: SchemaDigest, configuration: unknown): Promise<void> {
+  const out = path.resolve('test', 'fixtures', 'plan-file');
+  await mkdir(out, { recursive: true });
+  const used = new Set((shown.resource_changes ?? []).map((rc) => `${rc.mode}:${rc.type}`));
+  type Module = { resources?: { mode: string; type: string }[]; child_modules?: Module[] };
+  const walk = (m: Module | undefined): void => {
+    for (const r of m?.resources ?? []) used.add(`${r.mode}:${r.type}`);
+    for (const c of m?.child_modules ?? []) walk(c);
+  };
+  walk((shown.prior_state as { values?: { root_module?: Module } } | undefined)?.values?.root_module);
+  const providers = Object.fromEntries(
+    Object.entries(schema.providers).map(([address, p]) => [
+      address,
+      { managed: Object.fromEntries(Object.entries(p.managed).filter(([t]) => used.has(`managed:${t}`))), data: Object.fromEntries(Object.entries(p.data).filter(([t]) => used.has(`data:${t}`))) },
+    ]),
+  );
+  await writeFile(path.join(out, 'change.tfplan'), await readFile(path.join(dir, planFile)));
+  await writeFile(path.join(out, 'change.show.json'), `${JSON.stringify(shown, null, 1)}\n`);
+  await writeFile(path.join(out, 'digests.json'), `${JSON.stringify({ generated: 'by test/integration/plan-file.test.ts with FABER_CLOUD_UPDATE_PLAN_FIXTURE=1', providers, configuration }, null, 1)}\n`);
 }
 
 async function compareWithShow(dir: string, planFile: string, schema: SchemaDigest): Promise<{ shown: ShowPlanJson; decoded: ShowPlanJson }> {
@@ -288,6 +280,7 @@ async function compareWithShow(dir: string, planFile: string, schema: SchemaDige
   expect(plannedResources(decoded)).toEqual(plannedResources(shown));
   const text = JSON.stringify(shown);
   expect(redactedUnder(decoded, text)).toBe(redactedUnder(shown, text));
+  if (process.env.FABER_CLOUD_UPDATE_PLAN_FIXTURE === '1' && planFile === 'change.tfplan') await writeFixture(dir, planFile, shown, schema, configuration);
   return { shown, decoded };
 }
 

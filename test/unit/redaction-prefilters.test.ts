@@ -4,7 +4,7 @@
 // (a registry.json is redacted whole when written) with a secret of each kind deep inside.
 import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../bench/registry-build.mjs';
-import { clearSensitive, containsSensitive, hasRun40, PREFILTERED_SHAPES, REDACTED, redactText, redactValue, registerSensitive } from '../../src/core/redaction/index.js';
+import { clearSensitive, containsSensitive, hasRun40, PREFILTERED_SHAPES, REDACTED, redactText, redactValue, registerSensitive, SHAPE_NAMES } from '../../src/core/redaction/index.js';
 
 afterEach(() => clearSensitive());
 
@@ -53,13 +53,17 @@ describe("each shape's pre-check holds for every text the shape matches", () => 
     'password', 'PassWord', 'passwd', 'passphrase', 'pwd', 'secret', 'SECRET', 'secret_key', 'secret-access-key', 'token', 'Token', 'api_key', 'apiKey', 'api-key', 'private_key', 'privatekey', 'db_', 'x', 'my.',
     '"', "'", ' ', '\t', '=', ':', ': ', ' = ', '://', 'https://', 'postgres://', 'redis://u', 'user', ':', 'user:', ':p4ss', 'p4ss', 'pw@', '@', '@host', '/', 'host.example.com', '\n', ',', ';', '{', '}', '[', ']',
     'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0', 'abcDEF0123', '+/+/', '-', '_', '.', 'é', 'var.x', 'hunter2hunter2',
+    '-----BEGIN ', '-----BEGIN RSA PRIVATE KEY-----', 'PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----', 'Authorization', 'AUTHORIZATION', 'proxy-authorization',
+    'Bearer ', 'Basic ', 'Token ', 'eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiIx.', ' eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx.sig', 'FwoGZXIvYXdzE', 'IQoJb3JpZ2luX2Vj', 'AgoJb3JpZ2luX2Vj', 'AKIA', 'ASIA', 'IOSFODNN7EXAMPLE', ' ASIAIOSFODNN7EXAMPLE ',
+    'ghp_', 'gho_', 'github_pat_', 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5', 'xoxb-', 'xoxp-', '1234567890', 'hooks.slack.com/services/', 'T00/B00/XXX',
+    'sk_live_', 'pk_test_', 'whsec_', 'ftp://a:', 'redis://u:', 'pw@db', 'x:y@', 'aws_secret_access_key', 'SecretAccessKey', 'aws_secret', 'SeCrEt', 'aws_secret_access_key=', 'SECRET_KEY: ', 'aws_secret:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ',
   ];
 
-  it('for 30,000 random texts, and each pre-check is true where its shape matches some text', () => {
+  it('for 40,000 random texts, and each pre-check is true where its shape matches some text', () => {
     const rnd = mulberry32(7);
     const matched = new Map<string, number>();
-    for (let n = 0; n < 30_000; n++) {
-      const count = 1 + Math.floor(rnd() * 10);
+    for (let n = 0; n < 40_000; n++) {
+      const count = 1 + Math.floor(rnd() * 12);
       let text = '';
       for (let i = 0; i < count; i++) text += PIECES[Math.floor(rnd() * PIECES.length)];
       for (const shape of PREFILTERED_SHAPES) {
@@ -70,8 +74,8 @@ describe("each shape's pre-check holds for every text the shape matches", () => 
         }
       }
     }
-    expect(PREFILTERED_SHAPES.map((s) => s.name).sort()).toEqual(['aws-secret-standalone', 'key-value', 'url-credentials']);
-    for (const shape of PREFILTERED_SHAPES) expect(matched.get(shape.name) ?? 0, shape.name).toBeGreaterThan(25);
+    expect(PREFILTERED_SHAPES.map((s) => s.name).sort()).toEqual([...SHAPE_NAMES].sort());
+    for (const shape of PREFILTERED_SHAPES) expect(matched.get(shape.name) ?? 0, shape.name).toBeGreaterThan(5);
   });
 
   it('each pre-check is false on text its shape cannot match (so it saves work)', () => {

@@ -222,64 +222,7 @@ function escapeRe(s: string): string {
 let sensitiveRe: RegExp | undefined;
 let sensitiveReFor: string[] | undefined;
 
-/**
- * Registered values are looked for by their first GRAM characters before the alternation runs:
- * `replace` with an alternation of every registered value costs about a microsecond per string
- * even when nothing matches, and a registry.json written has ~75,000 strings (performance).
- * GRAM is at most the shortest value registered, so every value has a first GRAM.
- */
-const GRAM = MIN_SENSITIVE_LENGTH;
-/** 31^(GRAM-1), modulo 2^16: what the oldest character of a window weighs in its hash. */
-const GRAM_TOP = Array.from({ length: GRAM - 1 }).reduce<number>((p) => Math.imul(p, 31) & 0xffff, 1);
-
-/** The rolling hash of text[i, i + GRAM), modulo 2^16. */
-function gramHash(text: string, i: number): number {
-  let h = 0;
-  for (let k = 0; k < GRAM; k++) h = (Math.imul(h, 31) + text.charCodeAt(i + k)) & 0xffff;
-  return h;
-}
-
-/** The registered values by the hash of their first GRAM characters, for `sensitiveSorted`. */
-let grams: { filter: Uint8Array; byHash: Map<number, string[]>; for: string[] } | undefined;
-
-/**
- * Whether a registered value occurs in `text` (`sensitiveSorted.some((v) => text.includes(v))`,
- * in one pass): where none does, the alternation would change nothing. True when nothing is
- * registered yet. Exported for the test that pins it.
- */
-export function containsSensitive(text: string): boolean {
-  const values = sensitiveSorted;
-  if (values === undefined) return true;
-  // Stryker disable next-line ConditionalExpression: a cache; rebuilding gives the same index
-  if (grams?.for !== values) {
-    const filter = new Uint8Array(65536);
-    const byHash = new Map<number, string[]>();
-    for (const v of values) {
-      const h = gramHash(v, 0);
-      filter[h] = 1;
-      const list = byHash.get(h);
-      if (list) list.push(v);
-      else byHash.set(h, [v]);
-    }
-    grams = { filter, byHash, for: values };
-  }
-  const { filter, byHash } = grams;
-  // Stryker disable next-line ArithmeticOperator: windows past the end match nothing (startsWith is exact)
-  const last = text.length - GRAM;
-  if (last < 0) return false;
-  let h = gramHash(text, 0);
-  for (let i = 0; ; i++) {
-    if (filter[h] === 1) {
-      for (const v of byHash.get(h)!) if (text.startsWith(v, i)) return true;
-    }
-    if (i === last) return false;
-    // Slide the window one character: drop text[i], add text[i + GRAM].
-    h = (Math.imul((h - Math.imul(text.charCodeAt(i), GRAM_TOP)) & 0xffff, 31) + text.charCodeAt(i + GRAM)) & 0xffff;
-  }
-}
-
 function sensitivePattern(): RegExp | undefined {
-  // Stryker disable next-line ConditionalExpression: an alternation of nothing is never run (containsSensitive of an empty list is false)
   if (sensitiveValues.size === 0) return undefined;
   // Stryker disable next-line ConditionalExpression: a cache; sorting again gives the same list
   if (!sensitiveSorted) sensitiveSorted = [...sensitiveValues].sort((a, b) => b.length - a.length);
@@ -342,7 +285,7 @@ export function redactText(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return text;
   let out = text;
   const sensitive = sensitivePattern();
-  if (sensitive && containsSensitive(out)) out = out.replace(sensitive, REDACTED);
+  if (sensitive) out = out.replace(sensitive, REDACTED);
   // Stryker disable next-line ConditionalExpression: a pre-filter (see mayHoldShape)
   if (!mayHoldShape(out)) return out;
   for (const shape of SHAPES) {

@@ -4,7 +4,7 @@
 // (a registry.json is redacted whole when written) with a secret of each kind deep inside.
 import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../bench/registry-build.mjs';
-import { clearSensitive, hasRun40, PREFILTERED_SHAPES, REDACTED, redactText, redactValue, registerSensitive, SHAPE_NAMES } from '../../src/core/redaction/index.js';
+import { clearSensitive, hasRun40, PREFILTERED_SHAPES, REDACTED, redactText, redactValue, registerSensitive } from '../../src/core/redaction/index.js';
 
 afterEach(() => clearSensitive());
 
@@ -74,7 +74,7 @@ describe("each shape's pre-check holds for every text the shape matches", () => 
         }
       }
     }
-    expect(PREFILTERED_SHAPES.map((s) => s.name).sort()).toEqual([...SHAPE_NAMES].sort());
+    expect(PREFILTERED_SHAPES.map((s) => s.name).sort()).toEqual(['aws-secret-standalone', 'key-value', 'url-credentials']);
     for (const shape of PREFILTERED_SHAPES) expect(matched.get(shape.name) ?? 0, shape.name).toBeGreaterThan(5);
   });
 

@@ -27,10 +27,7 @@ function stringTags(values: Record<string, unknown>): Record<string, string> {
   if (!tags || typeof tags !== 'object') return {};
   // A loop rather than fromEntries(entries().filter()): one object, no pair arrays (5,000 resources).
   const out: Record<string, string> = {};
-  // for-in with hasOwn lists the own enumerable keys in Object.entries's order, without its pair arrays.
-  for (const k in tags) {
-    if (!Object.hasOwn(tags, k)) continue;
-    const v = tags[k];
+  for (const [k, v] of Object.entries(tags)) {
     if (typeof v !== 'string') continue;
     // An own `__proto__` key (JSON.parse makes one) stays a key, as fromEntries kept it, not the prototype.
     if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
@@ -198,15 +195,14 @@ export function fingerprint(values: unknown): string {
  * no longer in state are dropped.
  */
 export function buildRegistry(previous: Registry | undefined, resources: readonly StateResource[], ctx: RegistryContext): Registry {
-  const before = new Map<string, RegistryResource>();
-  for (const r of previous?.resources ?? []) before.set(r.address, r);
+  const before = new Map((previous?.resources ?? []).map((r) => [r.address, r]));
   const entries: RegistryResource[] = resources.map((resource) => {
     const link = ctx.link(resource);
     const print = fingerprint(resource.values);
     const old = before.get(resource.address);
     const unchanged = old !== undefined && old.fingerprint === print;
     const id = resource.values.id;
-    const entry: RegistryResource = {
+    return {
       address: resource.address,
       type: resource.type,
       name: resource.name,
@@ -219,11 +215,8 @@ export function buildRegistry(previous: Registry | undefined, resources: readonl
       updated_at: unchanged ? old.updated_at : ctx.now,
       deployment_id: unchanged ? old.deployment_id : ctx.deploymentId,
       fingerprint: print,
+      ...(old?.adopted_at ? { adopted_at: old.adopted_at } : ctx.imported?.has(resource.address) ? { adopted_at: ctx.now } : {}),
     };
-    // Last, as the spread of `{ adopted_at }` put it (no object spread per resource).
-    if (old?.adopted_at) entry.adopted_at = old.adopted_at;
-    else if (ctx.imported?.has(resource.address)) entry.adopted_at = ctx.now;
-    return entry;
   });
   return {
     schema_version: REGISTRY_SCHEMA_VERSION,

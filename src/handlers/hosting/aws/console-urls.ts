@@ -375,10 +375,7 @@ function linkFor(resource: { type: string; values: Values }, ctx: ConsoleLinkCon
   const o = spec.override;
   if (o) {
     // An override replaces link2aws for its type.
-    // What pick over `{ ...values, arn }` gave (own keys of values, `arn` the resolved ARN), without copying values.
-    const at = (k: string) => (!arn ? values[k] : k === 'arn' ? arn : Object.hasOwn(values, k) ? values[k] : undefined);
-    let id: string | undefined;
-    for (const k of o.id) if ((id = str(at(k))) !== undefined) break;
+    const id = pick(arn ? { ...values, arn } : values, o.id);
     const host = consoleHost(partition);
     if (id && host && (o.global || region)) {
       const path = o.url(id, { v: values, region });

@@ -7,8 +7,8 @@
 // values the state marks sensitive, then stateResources) + readRegistry (the previous
 // registry.json of the same resources, validated, so created_at preservation runs) +
 // buildRegistry with the AWS hosting handler's link + jsonArtifactText (redaction and
-// JSON.stringify, what writeJsonAtomic writes), exactly as refreshRegistry() does minus the
-// atomic write. src/ is TypeScript, so the entry is bundled with esbuild into a temp dir first
+// JSON.stringify, what writeJsonAtomic writes) + redactText of that text (what writeTextAtomic
+// does to every text it writes), exactly as refreshRegistry() does minus the file operations. src/ is TypeScript, so the entry is bundled with esbuild into a temp dir first
 // (never into dist/), as scripts/build.mjs bundles the CLI.
 //
 // Usage: node bench/registry-build.mjs [rounds]    (BENCH_KEEP=1 keeps the temp dir)
@@ -364,6 +364,7 @@ const ENTRY = `
 import { readFile, writeFile } from 'node:fs/promises';
 import { shownStateResources } from './src/handlers/iac/terraform/state.ts';
 import { jsonArtifactText } from './src/core/files/atomic.ts';
+import { redactText } from './src/core/redaction/index.ts';
 import { buildRegistry, readRegistry } from './src/registry/registry.ts';
 import { AwsHostingHandler } from './src/handlers/hosting/aws/handler.ts';
 
@@ -386,8 +387,11 @@ const registry = buildRegistry(previous, resources, {
   link: (resource) => hosting.link(resource, region),
 });
 mark('buildRegistry');
-const out = jsonArtifactText(registry);
+const json = jsonArtifactText(registry);
 mark('redactStringify');
+// writeJsonAtomic hands that text to writeTextAtomic, which redacts every text it writes.
+const out = redactText(json);
+mark('redactText');
 if (outFile === '-') process.stdout.write(out); else await writeFile(outFile, out);
 mark('write');
 if (process.env.BENCH_PHASES) {

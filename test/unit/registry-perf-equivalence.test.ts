@@ -318,4 +318,26 @@ describe('buildRegistry tags: same as the fromEntries/filter it replaced', () =>
     expect(tagsOf({ tags: { x: 'y' } })).toEqual({ x: 'y' });
     expect(tagsOf({ tags: null })).toEqual({});
   });
+
+  it('tags inherited from a prototype are not tags; an array of tags keeps its string items by index, as entries() did', () => {
+    const inherited = Object.create({ Owner: 'proto' }) as Record<string, unknown>;
+    inherited.Name = 'own';
+    expect(tagsOf({ tags: inherited })).toEqual(reference(inherited));
+    expect(tagsOf({ tags: inherited })).toEqual({ Name: 'own' });
+    expect(JSON.stringify(tagsOf({ tags: ['a', 1, 'b'] }))).toBe(JSON.stringify(reference(['a', 1, 'b'] as unknown as Record<string, unknown>)));
+  });
+});
+
+describe('buildRegistry entries: keys in schema order, adopted_at last and only when set', () => {
+  const resource = (address: string) => ({ address, type: 'aws_s3_bucket', name: 'b', module: '', provider: 'hashicorp/aws', values: { id: address } });
+  const ctx = { env: 'test', project: 'demo', account: null, region: 'us-east-1', deploymentId: 'd-1', now: '2026-02-01T00:00:00.000Z', link: () => ({}) };
+  const KEYS = ['address', 'type', 'name', 'id', 'arn', 'region', 'console_url', 'tags', 'created_at', 'updated_at', 'deployment_id', 'fingerprint'];
+
+  it('a new resource, an imported one, one adopted before, and one with an empty adopted_at', () => {
+    const first = buildRegistry(undefined, [resource('a'), resource('b'), resource('c')], { ...ctx, now: '2026-01-01T00:00:00.000Z', imported: new Set(['b']) });
+    const previous = { ...first, resources: first.resources.map((r) => (r.address === 'c' ? { ...r, adopted_at: '' } : r)) };
+    const next = buildRegistry(previous, [resource('a'), resource('b'), resource('c'), resource('d')], { ...ctx, imported: new Set(['d']) });
+    expect(next.resources.map((r) => Object.keys(r))).toEqual([KEYS, [...KEYS, 'adopted_at'], KEYS, [...KEYS, 'adopted_at']]);
+    expect(next.resources.map((r) => r.adopted_at)).toEqual([undefined, '2026-01-01T00:00:00.000Z', undefined, '2026-02-01T00:00:00.000Z']);
+  });
 });

@@ -1,19 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { clearSensitive, redactText } from '../../src/core/redaction/index.js';
 import { configurationDigestKey, digestConfiguration } from '../../src/handlers/iac/terraform/configuration-digest.js';
 import { readPlanFile, showPlanFromFile } from '../../src/handlers/iac/terraform/plan-file/show-plan.js';
 import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from '../../src/handlers/iac/terraform/plan.js';
 import { digestProviderSchemas, type SchemaDigest } from '../../src/handlers/iac/terraform/schema-digest.js';
-import { registerSensitiveFromShowJson } from '../../src/handlers/iac/terraform/sensitive.js';
 import { stateResources, type ShowStateJson } from '../../src/handlers/iac/terraform/state.js';
 import { tempDir } from '../support/cli.js';
-import { comparableChange as comparable, truePaths } from '../support/plan-json.js';
-import { MOTO_REGION } from '../support/moto.js';
-import { iacEnv, testTools } from '../support/tools.js';
+import { MODULE_CALL, PROVIDERS_HEADER, tofuIn, writeRootWithModules } from '../support/real-tofu.js';
+import { comparableChange as comparable, redactedUnder, truePaths } from '../support/show-json.js';
 
 /**
  * Preview and deploy read a saved plan from the plan file itself when they can
@@ -25,26 +20,10 @@ import { iacEnv, testTools } from '../support/tools.js';
  * reads, sensitive marks), the output changes, the variables set, the prior state, and what
  * preview and deploy make of it (plan id, digest, stored plan, planned resources, secrets).
  */
-const run = promisify(execFile);
-
 const SECRET = 'plan-file-canary-5c1e';
 
 const HEADER = `
-terraform {
-  required_providers {
-    aws    = { source = "hashicorp/aws" }
-    random = { source = "hashicorp/random" }
-  }
-}
-
-provider "aws" {
-  region                      = "${MOTO_REGION}"
-  s3_use_path_style           = true
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-}
-
+${PROVIDERS_HEADER}
 variable "secret" {
   type      = string
   sensitive = true
@@ -57,12 +36,7 @@ variable "plain" {
 
 data "aws_caller_identity" "me" {}
 
-module "m" {
-  source   = "./m"
-  for_each = { one = 1, "two words" = 2 }
-  n        = each.value
-}
-
+${MODULE_CALL}
 resource "aws_ssm_parameter" "secure" {
   name  = "/plan-file/secure"
   type  = "SecureString"
@@ -185,40 +159,8 @@ resource "aws_cloudwatch_metric_alarm" "a" {
 }
 `;
 
-const MODULE = `
-variable "n" {
-  type = number
-}
-
-resource "terraform_data" "inner" {
-  count = var.n
-  input = var.n
-}
-
-module "deep" {
-  source = "./deep"
-}
-`;
-
-const DEEP = `
-resource "random_id" "deep" {
-  byte_length = 4
-}
-`;
-
-async function tofu(dir: string, args: string[]): Promise<string> {
-  const env = { ...process.env, ...iacEnv(), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: MOTO_REGION, TF_VAR_secret: SECRET };
-  const { stdout } = await run(testTools().iac_binary, args, { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
-  return stdout;
-}
-
-function redactedUnder(doc: unknown, text: string): string {
-  clearSensitive();
-  registerSensitiveFromShowJson(doc);
-  const out = redactText(text);
-  clearSensitive();
-  return out;
-}
+/** The tool with the test's secret set by the caller (TF_VAR_secret), as a pipeline would. */
+const tofu = (dir: string, args: string[]) => tofuIn(dir, args, { TF_VAR_secret: SECRET });
 
 /**
  * With FABER_CLOUD_UPDATE_PLAN_FIXTURE=1, the change plan, its `show -json` and the digests it
@@ -287,10 +229,7 @@ async function compareWithShow(dir: string, planFile: string, schema: SchemaDige
 describe('saved plan read from the plan file as show -json', () => {
   it('equals show -json for real plans: changes of every kind, outputs, variables, prior state, secrets', async () => {
     const dir = await tempDir('faber-plan-file-');
-    await mkdir(path.join(dir, 'm', 'deep'), { recursive: true });
-    await writeFile(path.join(dir, 'main.tf'), BEFORE);
-    await writeFile(path.join(dir, 'm', 'main.tf'), MODULE);
-    await writeFile(path.join(dir, 'm', 'deep', 'main.tf'), DEEP);
+    await writeRootWithModules(dir, BEFORE);
     await tofu(dir, ['init', '-input=false', '-no-color']);
     const schema = digestProviderSchemas('test', JSON.parse(await tofu(dir, ['providers', 'schema', '-json'])));
 

@@ -1,16 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { clearSensitive, redactText } from '../../src/core/redaction/index.js';
 import { showStateFromRaw } from '../../src/handlers/iac/terraform/raw-state.js';
 import { digestProviderSchemas } from '../../src/handlers/iac/terraform/schema-digest.js';
-import { registerSensitiveFromShowJson } from '../../src/handlers/iac/terraform/sensitive.js';
 import { stateResources, type ShowStateJson } from '../../src/handlers/iac/terraform/state.js';
 import { tempDir } from '../support/cli.js';
-import { MOTO_REGION } from '../support/moto.js';
-import { iacEnv, testTools } from '../support/tools.js';
+import { MODULE_CALL, PROVIDERS_HEADER, tofuIn as tofu, writeRootWithModules } from '../support/real-tofu.js';
+import { redactedUnder } from '../support/show-json.js';
 
 /**
  * The deploy reads state with `state pull` and the providers' schema digest instead of
@@ -20,26 +14,10 @@ import { iacEnv, testTools } from '../support/tools.js';
  * keys), its values with sensitive ones removed, `dynamic` attributes unwrapped, the outputs, and
  * the same secrets registered for redaction.
  */
-const run = promisify(execFile);
-
 const SECRET = 'raw-state-canary-7f3a';
 
 const MAIN = `
-terraform {
-  required_providers {
-    aws    = { source = "hashicorp/aws" }
-    random = { source = "hashicorp/random" }
-  }
-}
-
-provider "aws" {
-  region                      = "${MOTO_REGION}"
-  s3_use_path_style           = true
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-}
-
+${PROVIDERS_HEADER}
 variable "secret" {
   type      = string
   sensitive = true
@@ -74,12 +52,7 @@ resource "aws_s3_bucket" "b" {
 
 data "aws_caller_identity" "me" {}
 
-module "m" {
-  source   = "./m"
-  for_each = { one = 1, "two words" = 2 }
-  n        = each.value
-}
-
+${MODULE_CALL}
 output "pw" {
   value     = random_password.p.result
   sensitive = true
@@ -94,49 +67,10 @@ output "account" {
 }
 `;
 
-const MODULE = `
-variable "n" {
-  type = number
-}
-
-resource "terraform_data" "inner" {
-  count = var.n
-  input = var.n
-}
-
-module "deep" {
-  source = "./deep"
-}
-`;
-
-const DEEP = `
-resource "random_id" "deep" {
-  byte_length = 4
-}
-`;
-
-async function tofu(dir: string, args: string[]): Promise<string> {
-  const env = { ...process.env, ...iacEnv(), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: MOTO_REGION };
-  const { stdout } = await run(testTools().iac_binary, args, { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
-  return stdout;
-}
-
-/** The text a `show -json` state document redacts to once `doc`'s secrets are registered. */
-function redactedUnder(doc: ShowStateJson, text: string): string {
-  clearSensitive();
-  registerSensitiveFromShowJson(doc);
-  const out = redactText(text);
-  clearSensitive();
-  return out;
-}
-
 describe('raw state read as show -json', () => {
   it('gives the same resources, values, outputs and secrets as show -json for a real state', async () => {
     const dir = await tempDir('faber-raw-state-');
-    await mkdir(path.join(dir, 'm', 'deep'), { recursive: true });
-    await writeFile(path.join(dir, 'main.tf'), MAIN);
-    await writeFile(path.join(dir, 'm', 'main.tf'), MODULE);
-    await writeFile(path.join(dir, 'm', 'deep', 'main.tf'), DEEP);
+    await writeRootWithModules(dir, MAIN);
     await tofu(dir, ['init', '-input=false', '-no-color']);
     await tofu(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
 

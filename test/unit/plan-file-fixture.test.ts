@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clearSensitive, redactText } from '../../src/core/redaction/index.js';
 import { readPlanFile, showPlanFromFile } from '../../src/handlers/iac/terraform/plan-file/show-plan.js';
 import { digestPlan, plannedResources, redactPlanJson, type ShowPlanJson } from '../../src/handlers/iac/terraform/plan.js';
 import type { ConfigurationDigest } from '../../src/handlers/iac/terraform/configuration-digest.js';
 import type { ProviderDigest } from '../../src/handlers/iac/terraform/schema-digest.js';
-import { registerSensitiveFromShowJson } from '../../src/handlers/iac/terraform/sensitive.js';
 import { stateResources, type ShowStateJson } from '../../src/handlers/iac/terraform/state.js';
-import { comparableChange, truePaths } from '../support/plan-json.js';
+import { comparableChange, redactedUnder, truePaths } from '../support/show-json.js';
 
 /**
  * A real OpenTofu 1.12.6 plan (updates, a replace, a move, an import, a deferred read, a
@@ -27,14 +25,6 @@ const decode = () =>
     configuration: digests.configuration.configuration,
     sensitiveDefaults: digests.configuration.sensitive_defaults,
   });
-
-function registeredText(doc: unknown, text: string): string {
-  clearSensitive();
-  registerSensitiveFromShowJson(doc);
-  const out = redactText(text);
-  clearSensitive();
-  return out;
-}
 
 describe('a recorded plan read from its file', () => {
   const decoded = decode();
@@ -70,9 +60,9 @@ describe('a recorded plan read from its file', () => {
     expect(plannedResources(decoded)).toEqual(plannedResources(shown));
     const text = JSON.stringify(shown);
     expect(text).toContain('plan-file-canary-5c1e');
-    const redacted = registeredText(decoded, text);
+    const redacted = redactedUnder(decoded, text);
     expect(redacted).not.toContain('plan-file-canary-5c1e');
-    expect(redacted).toBe(registeredText(shown, text));
+    expect(redacted).toBe(redactedUnder(shown, text));
   });
 
   it('covers what it is meant to: a replace, a move, an import, a deferred read, a for_each delete, unknowns, marks', () => {

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { writeJsonAtomic } from '../../../core/files/atomic.js';
-import { dataDirectoryIdentity } from './working-directory.js';
+import { localDigestFile, readLocalDigest, writeLocalDigest } from './local-digest.js';
 
 /**
  * What a plan's `show -json` says about the configuration that a saved plan cannot say without
@@ -17,7 +14,7 @@ import { dataDirectoryIdentity } from './working-directory.js';
  */
 export interface ConfigurationDigest {
   key: string;
-  /** `.terraform/` when the digest was written (working-directory.ts, dataDirectoryIdentity). */
+  /** Which `.terraform/` wrote it (local-digest.ts). */
   data_directory?: string;
   format_version: string;
   /** `configuration` reduced to resources' references, module calls and root variables' sensitivity. */
@@ -34,8 +31,10 @@ interface ReducedModule {
 const DIGEST_FORMAT = 1;
 const MAX_DEPTH = 64;
 
+const FILE = 'faber-cloud-configuration-digest.json';
+
 export function configurationDigestFile(directory: string): string {
-  return path.join(directory, '.terraform', 'faber-cloud-configuration-digest.json');
+  return localDigestFile(directory, FILE);
 }
 
 /** The key: the configuration snapshot's files (names and contents), the lock file and the tool. */
@@ -99,19 +98,11 @@ export function digestConfiguration(key: string, shown: { format_version?: unkno
   return { key, format_version: shown.format_version, configuration: { root_module: reduceModule(configuration.root_module, 0) }, sensitive_defaults: sensitiveDefaults };
 }
 
-/** The digest on disk for `key`, or undefined: missing, another key, or not one (never trusted half-read). */
+/** The digest on disk for `key`, or undefined: missing, another key, not one, or not written here (local-digest.ts). */
 export async function readConfigurationDigest(directory: string, key: string): Promise<ConfigurationDigest | undefined> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(configurationDigestFile(directory), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const d = parsed as Partial<ConfigurationDigest> | null;
-  if (!d || d.key !== key || typeof d.format_version !== 'string' || !Array.isArray(d.sensitive_defaults) || !d.sensitive_defaults.every((n) => typeof n === 'string')) return undefined;
+  const d = (await readLocalDigest(directory, FILE, key)) as Partial<ConfigurationDigest> | undefined;
+  if (!d || typeof d.format_version !== 'string' || !Array.isArray(d.sensitive_defaults) || !d.sensitive_defaults.every((n) => typeof n === 'string')) return undefined;
   if (!d.configuration || typeof d.configuration !== 'object' || !isModule(d.configuration.root_module, 0)) return undefined;
-  const identity = await dataDirectoryIdentity(directory);
-  if (identity === undefined || d.data_directory !== identity) return undefined;
   return d as ConfigurationDigest;
 }
 
@@ -134,7 +125,5 @@ function isModule(m: unknown, depth: number): boolean {
 }
 
 export async function writeConfigurationDigest(directory: string, digest: ConfigurationDigest): Promise<void> {
-  const identity = await dataDirectoryIdentity(directory);
-  if (identity === undefined) return;
-  await writeJsonAtomic(configurationDigestFile(directory), { ...digest, data_directory: identity }, { root: directory });
+  await writeLocalDigest(directory, FILE, digest);
 }

@@ -111,17 +111,21 @@ function keySuffix(key: unknown): string | undefined {
 
 /** Raw state stores a `dynamic` attribute as `{value, type}`; `show -json` shows the value. */
 function unwrapDynamic(values: Record<string, unknown>, schema: TypeDigest): void {
-  for (const p of schema.dynamic ?? []) {
+  replaceAtSchemaPaths(values, schema.dynamic, (wrapped) =>
+    wrapped !== null && typeof wrapped === 'object' && !Array.isArray(wrapped) && Object.hasOwn(wrapped, 'value') && Object.hasOwn(wrapped, 'type') ? (wrapped as { value: unknown }).value : wrapped,
+  );
+}
+
+/** Each value a schema path reaches in `values` (not the whole of it) replaced by `replace(value)`, in place. */
+export function replaceAtSchemaPaths(values: unknown, paths: readonly SchemaPath[] | undefined, replace: (value: unknown) => unknown): void {
+  for (const p of paths ?? []) {
     const found: (string | number)[][] = [];
     collectConcrete(values, p, 0, [], found);
     for (const keys of found) {
       if (keys.length === 0) continue;
       const parent = keys.slice(0, -1).reduce<unknown>((node, k) => (node as Record<string, unknown>)[k as string], values) as Record<string, unknown>;
       const key = keys[keys.length - 1] as string;
-      const wrapped = parent[key];
-      if (wrapped !== null && typeof wrapped === 'object' && !Array.isArray(wrapped) && Object.hasOwn(wrapped, 'value') && Object.hasOwn(wrapped, 'type')) {
-        parent[key] = (wrapped as { value: unknown }).value;
-      }
+      parent[key] = replace(parent[key]);
     }
   }
 }

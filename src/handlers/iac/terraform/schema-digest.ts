@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { writeJsonAtomic } from '../../../core/files/atomic.js';
-import { dataDirectoryIdentity } from './working-directory.js';
+import { localDigestFile, readLocalDigest, writeLocalDigest } from './local-digest.js';
 
 /**
  * The little the raw state (`state pull`) cannot say without the provider schemas, kept in the
@@ -31,7 +28,7 @@ export interface ProviderDigest {
 }
 export interface SchemaDigest {
   key: string;
-  /** `.terraform/` when the digest was written (working-directory.ts, dataDirectoryIdentity). */
+  /** Which `.terraform/` wrote it (local-digest.ts). */
   data_directory?: string;
   /** By provider address, as state names it (`registry.opentofu.org/hashicorp/aws`). */
   providers: Record<string, ProviderDigest>;
@@ -39,8 +36,10 @@ export interface SchemaDigest {
 
 const DIGEST_FORMAT = 2;
 
+const FILE = 'faber-cloud-schema-digest.json';
+
 export function schemaDigestFile(directory: string): string {
-  return path.join(directory, '.terraform', 'faber-cloud-schema-digest.json');
+  return localDigestFile(directory, FILE);
 }
 
 /** The key: which tool (the built-in provider comes with it) and which providers the lock file pins. */
@@ -127,18 +126,10 @@ function isTypeTable(value: unknown): boolean {
   return Object.values(value).every((t) => t !== null && typeof t === 'object' && isPathList((t as TypeDigest).dynamic) && isPathList((t as TypeDigest).sensitive) && isPathList((t as TypeDigest).number));
 }
 
-/** The digest on disk for `key`, or undefined: missing, another key, or not a digest (never trusted half-read). */
+/** The digest on disk for `key`, or undefined: missing, another key, not a digest, or not written here (local-digest.ts). */
 export async function readSchemaDigest(directory: string, key: string): Promise<SchemaDigest | undefined> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(schemaDigestFile(directory), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const d = parsed as Partial<SchemaDigest> | null;
-  if (!d || d.key !== key || d.providers === null || typeof d.providers !== 'object') return undefined;
-  const identity = await dataDirectoryIdentity(directory);
-  if (identity === undefined || d.data_directory !== identity) return undefined;
+  const d = (await readLocalDigest(directory, FILE, key)) as Partial<SchemaDigest> | undefined;
+  if (!d || d.providers === null || typeof d.providers !== 'object') return undefined;
   for (const p of Object.values(d.providers)) {
     if (!p || !isTypeTable(p.managed) || !isTypeTable(p.data)) return undefined;
   }
@@ -146,7 +137,5 @@ export async function readSchemaDigest(directory: string, key: string): Promise<
 }
 
 export async function writeSchemaDigest(directory: string, digest: SchemaDigest): Promise<void> {
-  const identity = await dataDirectoryIdentity(directory);
-  if (identity === undefined) return;
-  await writeJsonAtomic(schemaDigestFile(directory), { ...digest, data_directory: identity }, { root: directory });
+  await writeLocalDigest(directory, FILE, digest);
 }

@@ -59,14 +59,3 @@ async function tree(dir: string, prefix: string, depth = 0): Promise<string[]> {
   }
   return out;
 }
-
-/**
- * The tool's data directory (`.terraform/`) as this machine made it: device and inode. The
- * digests kept there (schema-digest.ts, configuration-digest.ts) record it and are trusted only
- * while it is the same, so a digest committed to a repository (it could say "nothing here is
- * sensitive") is never read: a checkout makes a new directory. Undefined when there is none.
- */
-export async function dataDirectoryIdentity(directory: string): Promise<string | undefined> {
-  const s = await lstat(path.join(directory, '.terraform'), { bigint: true }).catch(() => undefined);
-  return s?.isDirectory() ? `${s.dev}:${s.ino}` : undefined;
-}

@@ -1,4 +1,4 @@
-import { collectConcrete, PROVIDER_REFERENCE, showStateFromRaw } from '../raw-state.js';
+import { collectConcrete, PROVIDER_REFERENCE, replaceAtSchemaPaths, showStateFromRaw } from '../raw-state.js';
 import type { ProviderDigest, SchemaPath, TypeDigest } from '../schema-digest.js';
 import type { ShowPlanJson } from '../plan.js';
 import { decodeCtyMsgpack, numberFromDigits, setKey, UNKNOWN, type CtyValue } from './cty-msgpack.js';
@@ -226,17 +226,7 @@ function decodeOptional(values: Buffer[], index: number): CtyValue {
 
 /** Strings at the schema's number paths back to numbers (see cty-msgpack.ts). */
 function withSchemaNumbers(value: CtyValue, schema: TypeDigest): CtyValue {
-  if (value === null || typeof value !== 'object') return value;
-  for (const p of schema.number ?? []) {
-    const found: (string | number)[][] = [];
-    collectConcrete(value, p, 0, [], found);
-    for (const keys of found) {
-      if (keys.length === 0) continue;
-      const parent = keys.slice(0, -1).reduce<unknown>((node, k) => (node as Record<string, unknown>)[k as string], value) as Record<string, CtyValue>;
-      const last = keys[keys.length - 1] as string;
-      parent[last] = numberFromDigits(parent[last] as CtyValue);
-    }
-  }
+  replaceAtSchemaPaths(value, schema.number, (v) => numberFromDigits(v as CtyValue));
   return value;
 }
 

@@ -37,7 +37,7 @@ interface ShowResource {
   deposed_key?: string;
 }
 
-/** `provider["registry.opentofu.org/hashicorp/aws"]`, in a module, with an alias: the provider's address. */
+/** `provider["<host>/hashicorp/aws"]`, in a module, with an alias: the provider's address (`<host>/hashicorp/aws`). */
 export const PROVIDER_REFERENCE = /^(?:module\.[^[\]]+(?:\[[^\]]*\])?\.)*provider\["([^"]+)"\](?:\.[A-Za-z_][A-Za-z0-9_-]*)?$/;
 
 export function showStateFromRaw(raw: unknown, providers: Readonly<Record<string, ProviderDigest>>): ShowStateJson | undefined {

@@ -30,7 +30,7 @@ export interface SchemaDigest {
   key: string;
   /** Which `.terraform/` wrote it (local-digest.ts). */
   data_directory?: string;
-  /** By provider address, as state names it (`registry.opentofu.org/hashicorp/aws`). */
+  /** By provider address, as state names it (`<host>/hashicorp/aws`, the host being the tool's default provider registry). */
   providers: Record<string, ProviderDigest>;
 }
 

@@ -100,7 +100,7 @@ export function showPlanFromFile(entries: PlanFileEntries, inputs: PlanJsonInput
 
 function variablesOf(plan: RawPlan): Record<string, { value: unknown }> {
   const out: Record<string, { value: unknown }> = {};
-  const names = [...plan.variables.keys()].sort((a, b) => (byteLess(a, b) ? -1 : byteLess(b, a) ? 1 : 0));
+  const names = [...plan.variables.keys()].sort(byteCompare);
   for (const [name, msgpack] of names.map((n) => [n, plan.variables.get(n) as Buffer] as const)) setKey(out, name, { value: known(decodeCtyMsgpack(msgpack)) });
   return out;
 }
@@ -119,16 +119,14 @@ function whollyKnown(value: CtyValue): boolean {
 
 // --- addresses -------------------------------------------------------------------------------
 
-interface InstanceKey {
-  key: string | number | undefined;
-}
+type InstanceKey = string | number | undefined;
 interface ParsedAddress {
-  module: { name: string; key: string | number | undefined }[];
+  module: { name: string; key: InstanceKey }[];
   moduleAddress: string;
   mode: 'managed' | 'data';
   type: string;
   name: string;
-  key: string | number | undefined;
+  key: InstanceKey;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*/;
@@ -146,7 +144,7 @@ export function parseAddress(address: string): ParsedAddress {
     if (address[at] !== '.') throw new Error(`address ${address}: '.' expected at ${at}`);
     at++;
   };
-  const key = (): InstanceKey['key'] => {
+  const key = (): InstanceKey => {
     if (address[at] !== '[') return undefined;
     const close = address.indexOf(']', at);
     const inner = close === -1 ? '' : address.slice(at + 1, close);
@@ -181,12 +179,16 @@ export function parseAddress(address: string): ParsedAddress {
 }
 
 /** Go compares strings by UTF-8 bytes. */
+function byteCompare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
 function byteLess(a: string, b: string): boolean {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
+  return byteCompare(a, b) < 0;
 }
 
 /** addrs.InstanceKeyLess: no key, then integers, then strings. */
-function keyLess(a: string | number | undefined, b: string | number | undefined): boolean {
+function keyLess(a: InstanceKey, b: InstanceKey): boolean {
   if (a === b) return false;
   if (a === undefined) return true;
   if (b === undefined) return false;
@@ -341,21 +343,20 @@ function schemaOf(providers: PlanJsonInputs['providers'], rc: RawResourceChange,
   return { provider, schema };
 }
 
+/** `after` without its unknowns and `after_unknown` (`whollyKnown` when nothing is unknown), as jsonplan has them. */
+function afterFields(after: CtyValue, whollyKnownMark: unknown): { after?: unknown; after_unknown: unknown } {
+  if (after === null || whollyKnown(after)) return { after, after_unknown: whollyKnownMark };
+  const kept = omitUnknowns(after);
+  return { ...(kept !== undefined && kept !== null ? { after: kept } : {}), after_unknown: unknownAsBool(after) };
+}
+
 function changeJson(change: RawChange, schema: TypeDigest): Record<string, unknown> {
   const indexes = VALUE_INDEXES[change.action];
   const actions = ACTIONS[change.action];
   if (!indexes || !actions) throw new Error(`an action this reader does not know (${change.action})`);
   const before = withSchemaNumbers(decodeOptional(change.values, indexes[0]), schema);
   const after = withSchemaNumbers(decodeOptional(change.values, indexes[1]), schema);
-  const out: Record<string, unknown> = { actions, before: known(before) };
-  if (after === null || whollyKnown(after)) {
-    out.after = after;
-    out.after_unknown = {};
-  } else {
-    const kept = omitUnknowns(after);
-    if (kept !== undefined && kept !== null) out.after = kept;
-    out.after_unknown = unknownAsBool(after);
-  }
+  const out: Record<string, unknown> = { actions, before: known(before), ...afterFields(after, {}) };
   out.before_sensitive = sensitiveTree(before, change.beforeSensitive, schema);
   out.after_sensitive = sensitiveTree(after, change.afterSensitive, schema);
   return out;
@@ -396,22 +397,15 @@ function resourceChanges(plan: RawPlan, providers: PlanJsonInputs['providers']):
 function outputChanges(plan: RawPlan): NonNullable<ShowPlanJson['output_changes']> {
   const out: NonNullable<ShowPlanJson['output_changes']> = {};
   // A Go map marshalled to JSON: keys in byte order.
-  const sorted = [...plan.outputChanges].sort((a, b) => (byteLess(a.name, b.name) ? -1 : byteLess(b.name, a.name) ? 1 : 0));
+  const sorted = [...plan.outputChanges].sort((a, b) => byteCompare(a.name, b.name));
   for (const oc of sorted) {
     const indexes = VALUE_INDEXES[oc.change.action];
     const actions = ACTIONS[oc.change.action];
     if (!indexes || !actions) throw new Error(`output ${oc.name}: an action this reader does not know`);
     const before = decodeOptional(oc.change.values, indexes[0]);
     const after = decodeOptional(oc.change.values, indexes[1]);
-    const change: Record<string, unknown> = { actions, before: known(before) };
-    if (after === null || whollyKnown(after)) {
-      change.after = after;
-      change.after_unknown = false;
-    } else {
-      const kept = omitUnknowns(after);
-      if (kept !== undefined && kept !== null) change.after = kept;
-      change.after_unknown = unknownAsBool(after);
-    }
+    // jsonplan marks a known output's after_unknown `false`, a known resource's `{}`.
+    const change: Record<string, unknown> = { actions, before: known(before), ...afterFields(after, false) };
     change.before_sensitive = oc.sensitive;
     change.after_sensitive = oc.sensitive;
     setKey(out, oc.name, change as NonNullable<ShowPlanJson['output_changes']>[string]);
